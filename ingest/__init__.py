@@ -1,0 +1,1 @@
+"""Corpus → knowledge-base version: load → parse → chunk → embed → write, then activate."""

@@ -1,0 +1,66 @@
+"""`python -m retrieval "QUESTION"`: the curated answer (verbatim, with its disclaimer) or none."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import click
+
+from retrieval.retriever import Answer
+from retrieval.service import friendly_errors, open_retriever, print_json
+from retrieval.settings import load_settings
+
+
+def render(a: Answer) -> str:
+    """Plain-text rendering; every answer shown carries its document's disclaimer and notice."""
+    out: list[str] = []
+    if a.abstained:
+        out.append("No matching guidance in the knowledge base.")
+        if a.reason:
+            out.append(a.reason)
+        if a.suggestions:
+            out.append("\nClosest entries:")
+            out += [f"  - [{m.entry.id}] {m.entry.question} (score {m.score:.2f})"
+                    for m in a.suggestions]
+        out.append("\nCheck with the payer, or the full ASTRO Radiation Oncology Coding Resource.")
+        return "\n".join(out)
+    for n, m in enumerate(a.results, 1):
+        e, doc = m.entry, m.entry.document
+        head = f"{a.confidence} · " if n == 1 else ""
+        out.append(f"\n=== {head}[{e.id}] score {m.score:.2f} ===")
+        out.append(f"Q: {e.question}\n")
+        out.append(e.answer)
+        if e.codes:
+            out.append("\nCodes: " + "; ".join(c.label() for c in e.codes))
+        out.append(f"\nSource: {doc.title} ({doc.filename})")
+        out += [f"  - {r}" for r in doc.references]
+        out.append("\nDisclaimer: " + "\n".join(textwrap.wrap(doc.disclaimer, 100)))
+        if doc.notice:
+            out.append(doc.notice)
+    out.append(f"\nKnowledge base {a.kb_version}")
+    return "\n".join(out)
+
+
+@click.command()
+@click.argument("question")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Data directory [default: ./data, env RADONC_QA_DATA].")
+@click.option("--top-k", type=click.IntRange(1, 20), default=None, help="At most N answers.")
+@click.option("--context", "context", multiple=True,
+              help="An earlier question of the conversation (repeat, oldest first).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
+@friendly_errors
+def main(question: str, data: Path | None, top_k: int | None, context: tuple[str, ...],
+         as_json: bool) -> None:
+    """Answer QUESTION from the active knowledge base, or say that nothing answers it."""
+    settings = load_settings(data_dir=data)
+    answer = open_retriever(settings).ask(question, context=context, top_k=top_k)
+    if as_json:
+        print_json(answer.to_dict())
+    else:
+        click.echo(render(answer))
+
+
+if __name__ == "__main__":
+    main()

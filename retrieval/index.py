@@ -1,0 +1,127 @@
+"""One loaded knowledge-base version: its entries and the indexes queries run against.
+
+Built once per version and shared by all queries (and threads); nothing here depends on the
+query, so per-query work stays an index lookup plus work on a few candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from retrieval.entry import Entry
+from retrieval.errors import StoreUnavailable
+from retrieval.store.base import Manifest
+from retrieval.text import Lexicon, Speller
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    entry: int
+    field: str
+    similarity: float
+
+
+class KBIndex:
+    """Entries of one version plus dense (Chroma), lexical (BM25) and code indexes."""
+
+    def __init__(self, manifest: Manifest, collection: Any, vectors: np.ndarray,
+                 lexicon: Lexicon) -> None:
+        self.version = manifest.version
+        self.manifest = manifest
+        self.entries: list[Entry] = list(manifest.entries)
+        self.position = {e.id: i for i, e in enumerate(self.entries)}
+        self.lexicon = lexicon
+        self._collection = collection
+        self._vectors = vectors
+        self._passage_entry = np.array(
+            [self.position[p.entry_id] for p in manifest.passages], dtype=np.int64)
+        self._passage_is_question = np.array(
+            [p.field != "answer" for p in manifest.passages], dtype=bool)
+        self._entry_passages: dict[int, list[int]] = defaultdict(list)
+        for i, ei in enumerate(self._passage_entry):
+            self._entry_passages[int(ei)].append(i)
+
+        texts = [" ".join((e.question, e.answer, *e.alternates)) for e in self.entries]
+        self.entry_terms: list[frozenset[str]] = []
+        tokenized: list[list[str]] = []
+        for text in texts:
+            toks = lexicon.terms(text)
+            tokenized.append(toks or ["∅"])
+            self.entry_terms.append(frozenset(toks))
+        self.entry_modalities = [lexicon.modalities_in(t) for t in self.entry_terms]
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(tokenized, show_progress=False)
+
+        df: Counter[str] = Counter()
+        for terms in self.entry_terms:
+            df.update(terms)
+        n = len(self.entries)
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+
+        self.codes: dict[str, list[int]] = defaultdict(list)
+        for i, e in enumerate(self.entries):
+            for c in e.code_set:
+                self.codes[c].append(i)
+        vocab = {w for text in texts for w in lexicon.words(text)}
+        self.speller = Speller(
+            vocab,
+            known=set(lexicon.stopwords) | set(lexicon.synonyms) | set(lexicon.synonyms.values()),
+        )
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def dense(self, vector: np.ndarray, n: int) -> list[DenseHit]:
+        """Nearest passages by cosine similarity (Chroma's ANN index)."""
+        n = max(1, min(n, len(self._passage_entry)))
+        try:
+            res = self._collection.query(
+                query_embeddings=vector.reshape(1, -1), n_results=n,
+                include=["distances", "metadatas"])
+        except Exception as e:  # chromadb raises many types; this is the store boundary
+            raise StoreUnavailable(f"The vector store did not answer: {e}") from e
+        hits = []
+        for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
+            idx = self.position.get(str(meta["entry_id"]))
+            if idx is not None:
+                hits.append(DenseHit(idx, str(meta["field"]), 1.0 - float(dist)))
+        return hits
+
+    def similarities(self, vector: np.ndarray, entry: int) -> tuple[float, float]:
+        """Exact best cosine of the query to the entry's (question/alternate, answer) passages."""
+        rows = self._entry_passages[entry]
+        sims = self._vectors[rows] @ vector
+        is_q = self._passage_is_question[rows]
+        q = float(sims[is_q].max()) if is_q.any() else 0.0
+        a = float(sims[~is_q].max()) if (~is_q).any() else 0.0
+        return q, a
+
+    def lexical(self, terms: list[str], k: int) -> list[tuple[int, float]]:
+        """Top entries by BM25 over question + answer + alternate phrasings."""
+        known = [t for t in terms if t in self.idf]
+        if not known:
+            return []
+        scores = self._bm25.get_scores(known)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def coverage(self, terms: list[str], entry: int) -> float:
+        """IDF-weighted share of the query's terms found in the entry (unknown terms weigh most)."""
+        if not terms:
+            return 0.0
+        have = self.entry_terms[entry]
+        total = got = 0.0
+        for t in set(terms):
+            w = self.idf.get(t, self.max_idf)
+            total += w
+            if t in have:
+                got += w
+        return got / total if total else 0.0

@@ -1,0 +1,67 @@
+"""Candidates → fused score: dense similarity, term coverage, code agreement, modality conflict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retrieval.config import Fusion
+from retrieval.index import KBIndex
+
+DENSE_CANDIDATES = 40
+LEXICAL_CANDIDATES = 20
+CODE_CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What the ranker needs of a question, computed once."""
+
+    terms: list[str]  # canonical stemmed content terms (codes included)
+    codes: list[str]
+    modalities: frozenset[str]
+    fixes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def words_besides_codes(self) -> list[str]:
+        return [t for t in self.terms if t not in self.codes]
+
+
+@dataclass(frozen=True)
+class Scored:
+    entry: int
+    score: float
+    signals: dict[str, float]
+
+
+def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> list[Scored]:
+    """All candidate entries with their fused scores, best first."""
+    candidates: set[int] = {h.entry for h in index.dense(vector, DENSE_CANDIDATES)}
+    candidates.update(i for i, _ in index.lexical(q.terms, LEXICAL_CANDIDATES))
+    for code in q.codes:
+        candidates.update(index.codes.get(code, [])[:CODE_CANDIDATES])
+
+    qcodes = set(q.codes)
+    out = []
+    for i in candidates:
+        dq, da = index.similarities(vector, i)
+        dense = max(dq, da * fusion.answer_passage_factor)
+        cov = index.coverage(q.terms, i)
+        score = fusion.dense_weight * dense + fusion.coverage_weight * cov
+        entry_codes = index.entries[i].code_set
+        code_adj = 0.0
+        if qcodes:
+            code_adj = (fusion.code_match_bonus if qcodes & entry_codes
+                        else -fusion.code_mismatch_penalty)
+        mod_adj = 0.0
+        em = index.entry_modalities[i]
+        if q.modalities and em and not (q.modalities & em):
+            mod_adj = -fusion.modality_conflict_penalty
+        score += code_adj + mod_adj
+        out.append(Scored(i, score, {
+            "dense_question": round(dq, 4), "dense_answer": round(da, 4),
+            "coverage": round(cov, 4), "code": code_adj, "modality": mod_adj,
+        }))
+    out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
+    return out

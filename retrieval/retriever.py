@@ -1,0 +1,154 @@
+"""The retrieval API: a question in, verbatim curated answers (or an abstention) out."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from retrieval.codes import find_codes
+from retrieval.config import Calibration, default_calibration
+from retrieval.decide import decide
+from retrieval.embedding import Embedder
+from retrieval.entry import Entry
+from retrieval.errors import KnowledgeBaseMissing
+from retrieval.index import KBIndex
+from retrieval.rank import QueryTerms, rank
+from retrieval.store.base import KBStore
+from retrieval.text import Lexicon, clean_query, default_lexicon
+
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entry returned for a question; its document (and so its disclaimer) comes with it."""
+
+    entry: Entry
+    score: float
+    signals: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def disclaimer(self) -> str:
+        return self.entry.document.disclaimer
+
+    def to_dict(self) -> dict[str, Any]:
+        e, doc = self.entry, self.entry.document
+        return {
+            "id": e.id,
+            "question": e.question,
+            "answer": e.answer,
+            "score": round(self.score, 4),
+            "codes": [c.code for c in e.codes],
+            "code_descriptors": {c.code: c.descriptor for c in e.codes if c.descriptor},
+            "document": doc.name,
+            "document_title": doc.title,
+            "references": list(doc.references),
+            "disclaimer": doc.disclaimer,
+            "notice": doc.notice,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    query: str
+    kb_version: str
+    abstained: bool
+    results: tuple[Match, ...]
+    suggestions: tuple[Match, ...]
+    reason: str = ""
+    confidence: str = ""
+    read_as: str | None = None  # how a follow-up was read, when context changed it
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def top(self) -> Match | None:
+        return self.results[0] if self.results else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "kb_version": self.kb_version,
+            "abstained": self.abstained,
+            "confidence": self.confidence,
+            "reason": self.reason,
+            "read_as": self.read_as,
+            "results": [m.to_dict() for m in self.results],
+            "suggestions": [
+                {"id": m.entry.id, "question": m.entry.question, "score": round(m.score, 4)}
+                for m in self.suggestions
+            ],
+        }
+
+
+class Retriever:
+    """Answers from the active knowledge-base version; picks up a new one without a restart.
+
+    Thread-safe: one instance is shared by every session of the app.
+    """
+
+    def __init__(self, store: KBStore, embedder: Embedder, *, top_k: int = 3,
+                 lexicon: Lexicon | None = None, calibration: Calibration | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.top_k = top_k
+        self.lexicon = lexicon or default_lexicon()
+        self.calibration = calibration or default_calibration()
+        self._lock = threading.Lock()
+        self._token: object = object()
+        self._index: KBIndex | None = None
+
+    def index(self) -> KBIndex:
+        """The active version's index, reloaded when the active pointer changes."""
+        token = self.store.changes_token()
+        current = self._index
+        if current is not None and token == self._token:
+            return current
+        with self._lock:
+            if self._index is not None and token == self._token:
+                return self._index
+            version = self.store.active_version()
+            if version is None:
+                raise KnowledgeBaseMissing(self.store.location)
+            if self._index is None or self._index.version != version:
+                self._index = self.load(version)
+            self._token = token
+            return self._index
+
+    def load(self, version: str) -> KBIndex:
+        """Build the index of one version (the active one, or any kept one for evals)."""
+        manifest = self.store.read_manifest(version)
+        _, vectors = self.store.embeddings(version)
+        return KBIndex(manifest, self.store.collection(version), vectors, self.lexicon)
+
+    def terms(self, index: KBIndex, text: str) -> QueryTerms:
+        fixes = index.speller.corrections(self.lexicon.words(text))
+        terms = self.lexicon.terms(text, fixes)
+        return QueryTerms(terms, find_codes(text), self.lexicon.modalities_in(terms), fixes)
+
+    def ask(self, question: str, *, context: Sequence[str] = (), top_k: int | None = None,
+            index: KBIndex | None = None) -> Answer:
+        """Answer one question (raises QueryError for unusable input, KnowledgeBaseMissing)."""
+        text = clean_query(question)
+        index = index or self.index()
+        q = self.terms(index, text)
+        fixed = _WORDS.sub(lambda m: q.fixes.get(m.group(0).lower(), m.group(0)), text)
+        vector = self.embedder.embed([self.lexicon.spell_out(fixed)])[0]
+        scored = rank(index, q, vector, self.calibration.fusion)
+        v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k)
+
+        def match(s: Any) -> Match:
+            return Match(index.entries[s.entry], s.score, s.signals)
+
+        return Answer(
+            query=text,
+            kb_version=index.version,
+            abstained=v.abstained,
+            results=tuple(match(s) for s in v.results),
+            suggestions=tuple(match(s) for s in v.suggestions),
+            reason=v.reason,
+            confidence=v.confidence,
+            corrections=q.fixes,
+        )

@@ -1,0 +1,129 @@
+"""Text to terms: clean user input, map the domain's shorthand, fix typos, stem.
+
+The corpus and the query go through the same `Lexicon.terms`, so the lexical signal compares
+like with like. The dense signal gets the query with its acronyms spelled out.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import Stemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from retrieval.codes import CODE_RE
+from retrieval.errors import QueryError
+
+MAX_QUERY_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+def clean_query(text: str) -> str:
+    """The question as searched: control characters dropped, whitespace folded; else QueryError."""
+    if not isinstance(text, str):
+        raise QueryError("The question must be text.")
+    if len(text) > MAX_QUERY_CHARS * 5:  # refuse before doing any work on a huge paste
+        raise QueryError(
+            f"The question is {len(text):,} characters long; ask it in under "
+            f"{MAX_QUERY_CHARS:,} (the question itself, not the whole chart note)."
+        )
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text))
+    text = " ".join(text.split())
+    if not text:
+        raise QueryError("The question is empty; type a coding question, e.g. "
+                         "“Can we bill 77370 after treatment ended?”")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"The question is {len(text):,} characters long; ask it in under "
+            f"{MAX_QUERY_CHARS:,} (the question itself, not the whole chart note)."
+        )
+    return text
+
+
+@dataclass
+class Lexicon:
+    phrases: dict[str, str]
+    synonyms: dict[str, str]
+    modalities: frozenset[str]
+    stopwords: frozenset[str]
+    _stemmer: Stemmer.Stemmer = field(default_factory=lambda: Stemmer.Stemmer("english"))
+
+    def __post_init__(self) -> None:
+        alts = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
+        self._phrase_re = re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
+        # spelled-out forms of each short term, for the dense query
+        self.spelled: dict[str, str] = {}
+        for phrase, canon in self.phrases.items():
+            if canon.isalpha() and len(canon) <= 5 and " " in phrase and "-" not in phrase:
+                self.spelled.setdefault(canon, phrase)
+
+    def words(self, text: str) -> list[str]:
+        """Lower-cased words with phrases collapsed to their canonical term."""
+        low = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+        low = self._phrase_re.sub(lambda m: f" {self.phrases[m.group(0)]} ", low)
+        return [w.replace("'", "") for w in _WORD.findall(low)]
+
+    def canon(self, word: str) -> str:
+        return self.synonyms.get(word, word)
+
+    def terms(self, text: str, fix: dict[str, str] | None = None) -> list[str]:
+        """Content terms: canonical, stemmed, stopwords dropped (codes kept whole)."""
+        out = []
+        for w in self.words(text):
+            w = self.canon((fix or {}).get(w, w))
+            if w in self.stopwords or (len(w) == 1 and not w.isdigit()):
+                continue
+            out.append(w if any(c.isdigit() for c in w) else self._stemmer.stemWord(w))
+        return out
+
+    def modalities_in(self, terms: Iterable[str]) -> frozenset[str]:
+        return frozenset(t for t in terms if t in self.modalities)
+
+    def spell_out(self, text: str) -> str:
+        """The query for the dense model: short forms followed by their spelled-out meaning."""
+        extra = []
+        for w in dict.fromkeys(self.words(text)):
+            canon = self.canon(w)
+            if canon in self.spelled and w == canon:
+                extra.append(self.spelled[canon])
+            elif w != canon and w in self.synonyms and len(w) <= 4 and canon.isalpha():
+                extra.append(canon)
+        return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    raw = tomllib.loads(resources.files("retrieval").joinpath("lexicon.toml").read_text("utf-8"))
+    return Lexicon(
+        phrases={k.lower(): v for k, v in raw["phrases"].items()},
+        synonyms={k.lower(): v for k, v in raw["synonyms"].items()},
+        modalities=frozenset(raw["modalities"]["terms"]),
+        stopwords=frozenset(raw["stopwords"]["words"]),
+    )
+
+
+class Speller:
+    """Corrects words the knowledge base does not know to a close word it does (OSA distance)."""
+
+    def __init__(self, vocabulary: Iterable[str], known: Iterable[str] = ()) -> None:
+        self.vocab = sorted({w for w in vocabulary if len(w) >= 4 and w.isalpha()})
+        self.known = set(self.vocab) | set(known)
+
+    def corrections(self, words: Iterable[str]) -> dict[str, str]:
+        fixes: dict[str, str] = {}
+        for w in words:
+            if w in self.known or len(w) < 5 or not w.isalpha() or CODE_RE.fullmatch(w):
+                continue
+            max_d = 1 if len(w) <= 7 else 2
+            hit = process.extractOne(w, self.vocab, scorer=OSA.distance, score_cutoff=max_d)
+            if hit is not None:
+                fixes[w] = hit[0]
+        return fixes
