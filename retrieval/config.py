@@ -5,7 +5,6 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 
@@ -33,7 +32,7 @@ class Calibration:
 
 
 def calibration_path() -> Path:
-    return Path(str(resources.files("retrieval").joinpath("calibration.toml")))
+    return Path(__file__).with_name("calibration.toml")
 
 
 def load_calibration(path: Path | None = None) -> Calibration:

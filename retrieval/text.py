@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import Stemmer
 from rapidfuzz import process
@@ -101,7 +101,7 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    raw = tomllib.loads(resources.files("retrieval").joinpath("lexicon.toml").read_text("utf-8"))
+    raw = tomllib.loads(Path(__file__).with_name("lexicon.toml").read_text("utf-8"))
     return Lexicon(
         phrases={k.lower(): v for k, v in raw["phrases"].items()},
         synonyms={k.lower(): v for k, v in raw["synonyms"].items()},

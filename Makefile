@@ -1,0 +1,38 @@
+# One venv, one command per job. `make test` is what CI runs (via .ci/run).
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: install run test lint unit ingest eval bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+	# the CPU wheel of torch first, so nothing pulls a multi-GB CUDA build
+	$(BIN)/pip install torch==2.13.0
+
+install: $(BIN)/python
+	$(BIN)/pip install -e '.[test]'
+
+run: install  ## run the app (ingests corpus/ first when the knowledge base is empty)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+ingest: install
+	$(BIN)/python -m ingest
+
+eval: install
+	$(BIN)/python -m evals run evals/sets/seed-heldout.jsonl
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/mypy ingest retrieval evals
+
+unit:  ## fast tests only (no model, no browser, no servers)
+	$(BIN)/pytest -m "not slow and not browser and not server"
+
+test: install lint  ## everything: lint, types, unit, real-model, browser and server tests
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

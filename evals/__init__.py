@@ -1,0 +1,1 @@
+"""Eval sets, the runner, metrics, reports and benchmarks (`python -m evals`)."""

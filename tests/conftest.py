@@ -1,0 +1,66 @@
+"""Shared fixtures: the seed corpus, fake and real embedders, and a real on-disk knowledge base."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from retrieval.embedding import HashingEmbedder
+from retrieval.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+SEED = CORPUS / "astro-daily-practice-physics.txt"
+SEED_IDS = [f"astro-daily-practice-physics:{n}" for n in range(1, 6)]
+EVAL_SETS = REPO / "evals" / "sets"
+
+
+@pytest.fixture
+def fake_embedder() -> HashingEmbedder:
+    """Deterministic, model-free vectors for fast unit tests."""
+    return HashingEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():  # type: ignore[no-untyped-def]
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole run."""
+    from retrieval.embedding import default_embedder
+
+    return default_embedder()
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A private copy of the shipped corpus that a test may change."""
+    d = tmp_path / "corpus"
+    shutil.copytree(CORPUS, d)
+    return d
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus_dir=corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def seed_data_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
+    """A data dir holding the shipped corpus ingested with the real model into real Chroma.
+
+    Shared read-only by the whole session: tests that change the KB build their own.
+    """
+    from ingest.build import ingest
+    from retrieval.store import LocalStore
+
+    data = tmp_path_factory.mktemp("seed-data")
+    ingest(LocalStore(data / "kb"), real_embedder, CORPUS)
+    return data
+
+
+@pytest.fixture(scope="session")
+def seed_retriever(seed_data_dir: Path, real_embedder):  # type: ignore[no-untyped-def]
+    """A Retriever over the shipped corpus with the real model (session-wide)."""
+    from retrieval.service import open_retriever
+
+    return open_retriever(Settings(data_dir=seed_data_dir), real_embedder)
