@@ -15,7 +15,7 @@ from retrieval.embedding import Embedder
 from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing
 from retrieval.index import KBIndex
-from retrieval.rank import QueryTerms, rank
+from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.store.base import KBStore
 from retrieval.text import Lexicon, clean_query, default_lexicon
 
@@ -62,6 +62,10 @@ class Answer:
     confidence: str = ""
     read_as: str | None = None  # how a follow-up was read, when context changed it
     corrections: dict[str, str] = field(default_factory=dict)
+    # what the decision was made from, so evals can re-decide at other thresholds without
+    # re-embedding (`evals.runner`); not part of the JSON contract
+    terms: QueryTerms | None = field(default=None, repr=False, compare=False)
+    scored: tuple[Scored, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def top(self) -> Match | None:
@@ -151,4 +155,6 @@ class Retriever:
             reason=v.reason,
             confidence=v.confidence,
             corrections=q.fixes,
+            terms=q,
+            scored=tuple(scored),
         )
