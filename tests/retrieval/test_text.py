@@ -1,0 +1,69 @@
+"""Query cleaning, shorthand, typo correction and code finding (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.codes import find_codes, find_descriptors
+from retrieval.errors import QueryError
+from retrieval.text import MAX_QUERY_CHARS, Speller, clean_query, default_lexicon
+
+BAD_QUERIES = {
+    "empty": "",
+    "whitespace": " \n\t  ",
+    "control characters only": "\x00\x01\x07\x1b",
+    "10,000 characters": "is 77370 billable? " * 530,
+}
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES.values(), ids=list(BAD_QUERIES))
+def test_unusable_queries_get_a_clear_error(query: str) -> None:
+    with pytest.raises(QueryError) as err:
+        clean_query(query)
+    assert "question" in str(err.value).lower()
+
+
+def test_long_query_message_says_the_limit() -> None:
+    with pytest.raises(QueryError, match=f"{MAX_QUERY_CHARS:,}"):
+        clean_query("x" * (MAX_QUERY_CHARS + 1))
+
+
+def test_control_characters_and_odd_whitespace_are_dropped() -> None:
+    assert clean_query("can\x00 we\tbill\u200b 77370?\n") == "can we bill 77370?"
+
+
+def test_markup_is_kept_as_plain_text() -> None:
+    assert clean_query("<script>alert(1)</script>") == "<script>alert(1)</script>"
+
+
+def test_shorthand_and_spelled_out_forms_meet() -> None:
+    lex = default_lexicon()
+    assert "sbrt" in lex.terms("stereotactic body radiation therapy")
+    assert "sbrt" in lex.terms("SBRT")
+    assert "qmp" in lex.terms("a qualified medical physicist")
+    assert "oar" in lex.terms("organs-at-risk (OAR)")
+    assert "physician" in lex.terms("can the MD sign") and "physician" in lex.terms("doc")
+    assert lex.modalities_in(lex.terms("IMRT planning")) == {"imrt"}
+    assert "stereotactic body radiation therapy" in lex.spell_out("SBRT supervision")
+
+
+def test_speller_fixes_typos_to_known_words_only() -> None:
+    lex = default_lexicon()
+    speller = Speller(lex.words("physics supervision dosimetrist treatment"), lex.stopwords)
+    fixes = speller.corrections(["phyics", "supervison", "tretment", "weather", "77370"])
+    assert fixes == {"phyics": "physics", "supervison": "supervision", "tretment": "treatment"}
+
+
+def test_codes_found_in_text() -> None:
+    assert find_codes("bill 77370 and G6015, not 2023 or 0394T; 99213-25") == [
+        "77370", "G6015", "0394T", "99213"]
+    assert find_codes("no codes here, 1234 or 123456") == []
+
+
+def test_descriptors_in_both_published_forms() -> None:
+    text = ("CPT® code 77370 (Special medical radiation physics consultation) is used... "
+            "part of the Continuing Physics Consultation (CPT code 77336) must")
+    assert find_descriptors(text) == {
+        "77370": "Special medical radiation physics consultation",
+        "77336": "Continuing Physics Consultation",
+    }
