@@ -1,17 +1,40 @@
-"""Read eval sets: JSONL rows `{"id", "question", "expected": [entry ids], "context"?}`."""
+"""Read and check eval sets: JSONL rows `{"id", "question", "expected": [ids], "context"?}` or CSV.
+
+CSV sets have a header row with the columns `question`, `expected` (entry ids separated by `;`,
+empty for out of scope) and optionally `id` and `context` (earlier questions separated by ` || `).
+Files are read line by line, so a 100k-row set streams; every problem names the file and line.
+"""
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
+
+from rapidfuzz import fuzz, process
 
 from retrieval.errors import RadoncQAError
 
+CSV_ID_SEP = ";"
+CSV_CONTEXT_SEP = " || "
+MAX_PROBLEMS = 20  # listed in one error; the rest are counted
+SNIFF_BYTES = 8192
+FORMATS = ("jsonl", "csv")
+
 
 class EvalSetError(RadoncQAError):
+    """An eval set that cannot be used as given; the message lists every problem found."""
+
     exit_code = 2
+
+    def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
+        self.problems = list(problems)
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -21,54 +44,267 @@ class EvalRow:
     expected: tuple[str, ...]
     context: tuple[str, ...] = field(default=())
     source: str = ""
+    line: int = 0
 
     @property
     def in_scope(self) -> bool:
         return bool(self.expected)
 
 
-def read_jsonl(path: Path) -> list[EvalRow]:
-    """Rows of a JSONL eval set; EvalSetError names the file, line and what to fix."""
-    rows: list[EvalRow] = []
-    seen: dict[str, int] = {}
+def _problems_error(name: str, problems: list[str], total: int) -> EvalSetError:
+    more = f"\n  … and {total - len(problems)} more" if total > len(problems) else ""
+    head = f"{name}: {total} problem{'s' if total != 1 else ''} in the eval set"
+    return EvalSetError(head + ":\n  " + "\n  ".join(problems) + more, problems)
+
+
+class _Collector:
+    """Gathers row problems so one message can list them all (up to MAX_PROBLEMS)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.shown: list[str] = []
+        self.total = 0
+
+    def add(self, line: int, msg: str) -> None:
+        self.total += 1
+        if len(self.shown) < MAX_PROBLEMS:
+            self.shown.append(f"line {line}: {msg}")
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise _problems_error(self.name, self.shown, self.total)
+
+
+def detect_format(name: str, head: bytes) -> str:
+    """`jsonl` or `csv`, from the file name, else from its first bytes; EvalSetError if neither."""
+    if b"\x00" in head:
+        raise EvalSetError(f"{name}: this is a binary file, not an eval set — save the set as "
+                           "JSONL (one JSON object per line) or CSV (a header row with "
+                           "question,expected)")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise EvalSetError(f"{path}: no such eval set") from None
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError:
-        raise EvalSetError(f"{path}: not UTF-8 text — eval sets are JSONL or CSV") from None
+        raise EvalSetError(f"{name}: not UTF-8 text — save the eval set as UTF-8 JSONL or "
+                           "CSV") from None
+    suffix = Path(name).suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    first = text.lstrip()[:1]
+    if not first:
+        raise EvalSetError(f"{name}: the eval set is empty — add rows like "
+                           '{"id": "q1", "question": "…", "expected": ["doc:1"]}')
+    if first == "{":
+        return "jsonl"
+    if first == "[":
+        raise EvalSetError(f"{name}: looks like one JSON array — an eval set has one JSON "
+                           "object per line (JSONL)")
+    header = text.splitlines()[0].lower() if text.splitlines() else ""
+    if "question" in header and "expected" in header:
+        return "csv"
+    raise EvalSetError(f"{name}: neither JSONL nor CSV — use one JSON object per line "
+                       '({"id", "question", "expected"}) or a CSV with a header row '
+                       "id,question,expected")
+
+
+def _rows_jsonl(lines: Iterable[str], name: str, stem: str,
+                bad: _Collector) -> Iterator[EvalRow]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
-            raise EvalSetError(f"{path}:{n}: not valid JSON ({e.msg}); each line must be one "
-                               'object like {"id": …, "question": …, "expected": […]}') from None
+            bad.add(n, f"not valid JSON ({e.msg} at column {e.colno}); each line must be one "
+                       'object like {"id": "q1", "question": "…", "expected": ["doc:1"]}')
+            continue
         if not isinstance(obj, dict):
-            raise EvalSetError(f"{path}:{n}: expected a JSON object")
-        rid = str(obj.get("id") or f"{path.stem}-{n}")
+            bad.add(n, "expected a JSON object with question and expected")
+            continue
+        rid = str(obj["id"]).strip() if obj.get("id") not in (None, "") else f"{stem}-{n}"
         q = obj.get("question")
         exp = obj.get("expected")
-        if not isinstance(q, str) or not q.strip():
-            raise EvalSetError(f"{path}:{n}: row {rid} has no question")
-        if not isinstance(exp, list) or not all(isinstance(x, str) for x in exp):
-            raise EvalSetError(f"{path}:{n}: row {rid}: 'expected' must be a list of entry ids "
-                               "([] for out of scope)")
         ctx = obj.get("context", [])
+        if not isinstance(q, str) or not q.strip():
+            bad.add(n, f"row {rid} has no question — give it a non-empty \"question\"")
+            continue
+        if not isinstance(exp, list) or not all(isinstance(x, str) for x in exp):
+            bad.add(n, f"row {rid}: \"expected\" must be a list of entry ids ([] for out of "
+                       "scope)")
+            continue
         if not isinstance(ctx, list) or not all(isinstance(x, str) for x in ctx):
-            raise EvalSetError(f"{path}:{n}: row {rid}: 'context' must be a list of questions")
-        if rid in seen:
-            raise EvalSetError(f"{path}:{n}: row id {rid} repeats line {seen[rid]}")
-        seen[rid] = n
-        rows.append(EvalRow(rid, q, tuple(exp), tuple(ctx), str(path)))
-    if not rows:
-        raise EvalSetError(f"{path}: the eval set is empty")
-    return rows
+            bad.add(n, f"row {rid}: \"context\" must be a list of earlier questions")
+            continue
+        yield EvalRow(rid, q, tuple(x.strip() for x in exp if x.strip()), tuple(ctx), name, n)
+
+
+def _rows_csv(lines: Iterable[str], name: str, stem: str,
+              bad: _Collector) -> Iterator[EvalRow]:
+    it = iter(lines)
+    skipped = 0  # blank lines before the header
+    first = ""
+    for first in it:
+        if first.strip():
+            break
+        skipped += 1
+    if not first.strip():
+        return
+    # the header names the delimiter: spreadsheets in some locales save with ';' or tabs
+    delimiter = max(",;\t", key=first.count)
+
+    def chained() -> Iterator[str]:
+        yield first
+        yield from it
+
+    reader = csv.reader(chained(), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [c for c in ("question", "expected") if c not in header]
+    if missing:
+        raise EvalSetError(f"{name}:{skipped + 1}: the CSV header has no "
+                           f"{' or '.join(missing)} column "
+                           f"(found: {', '.join(header) or 'nothing'}) — the header must be "
+                           "id,question,expected (id optional)")
+    col = {h: i for i, h in enumerate(header)}
+    for rec in reader:
+        n = reader.line_num + skipped
+        if not any(c.strip() for c in rec):
+            continue
+        if len(rec) < len(header):
+            rec = rec + [""] * (len(header) - len(rec))
+        elif len(rec) > len(header):
+            bad.add(n, f"{len(rec)} fields but the header has {len(header)} — quote a "
+                       "question that contains the delimiter")
+            continue
+        rid = rec[col["id"]].strip() if "id" in col else ""
+        rid = rid or f"{stem}-{n}"
+        q = rec[col["question"]]
+        if not q.strip():
+            bad.add(n, f"row {rid} has no question — fill in the question column")
+            continue
+        exp = tuple(x.strip() for x in rec[col["expected"]].split(CSV_ID_SEP) if x.strip())
+        ctx: tuple[str, ...] = ()
+        if "context" in col and rec[col["context"]].strip():
+            ctx = tuple(c.strip() for c in rec[col["context"]].split(CSV_CONTEXT_SEP.strip())
+                        if c.strip())
+        yield EvalRow(rid, q, exp, ctx, name, n)
+
+
+def iter_rows(stream: IO[bytes], name: str, fmt: str | None = None) -> Iterator[EvalRow]:
+    """Rows of one eval set read from a binary stream (a file or an upload), checked as it goes.
+
+    Raises EvalSetError listing every malformed line, empty question and repeated id.
+    """
+    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
+    if not head:
+        pos = stream.tell()
+        head = stream.read(SNIFF_BYTES)
+        stream.seek(pos)
+    fmt = fmt or detect_format(name, head)
+    if fmt not in FORMATS:
+        raise EvalSetError(f"{name}: unknown eval set format {fmt!r} (use jsonl or csv)")
+    if b"\x00" in head:
+        detect_format(name, head)  # raises the binary-file message
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="" if fmt == "csv" else None)
+    bad = _Collector(name)
+    seen: dict[str, int] = {}
+    count = 0
+    stem = Path(name).stem
+    reader = _rows_csv if fmt == "csv" else _rows_jsonl
+    try:
+        for row in reader(text, name, stem, bad):
+            if row.id in seen:
+                bad.add(row.line, f"row id {row.id} repeats line {seen[row.id]} — ids must be "
+                                  "unique")
+                continue
+            seen[row.id] = row.line
+            count += 1
+            if not bad.total:
+                yield row
+    except UnicodeDecodeError:
+        raise EvalSetError(f"{name}: not UTF-8 text — save the eval set as UTF-8 JSONL or "
+                           "CSV") from None
+    except csv.Error as e:
+        raise EvalSetError(f"{name}: not a readable CSV ({e}) — check the quoting") from None
+    finally:
+        text.detach()
+    bad.raise_if_any()
+    if not count:
+        raise EvalSetError(f"{name}: the eval set is empty — add at least one row with a "
+                           "question")
+
+
+def read_set(path: Path, fmt: str | None = None) -> list[EvalRow]:
+    """All rows of a JSONL or CSV eval set file (format from the suffix, else sniffed)."""
+    path = Path(path)
+    if path.is_dir():
+        raise EvalSetError(f"{path}: is a folder — name the eval set files in it")
+    try:
+        with path.open("rb") as f:
+            return list(iter_rows(f, str(path), fmt))
+    except FileNotFoundError:
+        raise EvalSetError(f"{path}: no such eval set") from None
+
+
+def read_jsonl(path: Path) -> list[EvalRow]:
+    """Rows of a JSONL eval set; EvalSetError names the file, line and what to fix."""
+    return read_set(path, "jsonl")
 
 
 def read_sets(paths: Iterable[Path]) -> list[EvalRow]:
+    """Rows of several sets in order; a row id may not repeat across them either."""
     rows: list[EvalRow] = []
+    where: dict[str, EvalRow] = {}
+    clashes: list[str] = []
     for p in paths:
-        rows.extend(read_jsonl(Path(p)))
+        for r in read_set(Path(p)):
+            if r.id in where:
+                o = where[r.id]
+                clashes.append(f"row id {r.id} is in {o.source}:{o.line} and {r.source}:{r.line}")
+            else:
+                where[r.id] = r
+            rows.append(r)
+    if clashes:
+        raise _problems_error("eval sets", clashes[:MAX_PROBLEMS], len(clashes))
     return rows
+
+
+def check_ids(rows: Iterable[EvalRow], known: Iterable[str], *, kb: str = "") -> None:
+    """EvalSetError naming every row whose expected ids are not in the knowledge base.
+
+    Each unknown id comes with the closest existing ids (typos, renumbered entries).
+    """
+    known_list = sorted(set(known))
+    if not known_list:
+        raise EvalSetError("The knowledge base has no entries, so no eval set can be checked "
+                           "against it — ingest a corpus first (`python -m ingest`)")
+    known_set = set(known_list)
+    close: dict[str, list[str]] = {}
+    problems: list[str] = []
+    total = 0
+    for r in rows:
+        for x in r.expected:
+            if x in known_set:
+                continue
+            total += 1
+            if len(problems) >= MAX_PROBLEMS:
+                continue
+            if x not in close:
+                close[x] = [m for m, _, _ in process.extract(
+                    x, known_list, scorer=fuzz.ratio, limit=3)]
+            hint = f" — did you mean {', '.join(close[x])}?" if close[x] else ""
+            problems.append(f"{r.source}:{r.line}: row {r.id} expects unknown entry {x}{hint}")
+    if total:
+        where = f" in knowledge base {kb}" if kb else ""
+        more = f"\n  … and {total - len(problems)} more" if total > len(problems) else ""
+        raise EvalSetError(f"{total} expected entry id{'s' if total != 1 else ''} not "
+                           f"found{where}:\n  " + "\n  ".join(problems) + more, problems)
+
+
+def write_csv(rows: Iterable[EvalRow], out: IO[str]) -> None:
+    """Write rows as a CSV eval set (the spreadsheet form of a JSONL set)."""
+    w = csv.writer(out)
+    w.writerow(["id", "question", "expected", "context"])
+    for r in rows:
+        w.writerow([r.id, r.question, CSV_ID_SEP.join(r.expected),
+                    CSV_CONTEXT_SEP.join(r.context)])

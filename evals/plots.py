@@ -1,0 +1,95 @@
+"""Plotly figures of a run (its `to_dict()` form), shared by the HTML report and the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+RIGHT, WRONG, ABSTAINED = "#2e7d32", "#c62828", "#9e9e9e"
+
+
+def risk_coverage_figure(run: dict[str, Any]) -> go.Figure:
+    """Risk (wrong share of answers) against coverage (answered share), one point per threshold.
+
+    The point of the threshold the run used is marked.
+    """
+    pts = [p for p in run.get("risk_coverage", []) if p.get("coverage") is not None]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=[p["coverage"] for p in pts], y=[p["risk"] or 0.0 for p in pts],
+        mode="lines+markers", name="threshold sweep", line={"shape": "hv"},
+        customdata=[[p["threshold"], p["false_abstention"], p["out_of_scope_abstention"]]
+                    for p in pts],
+        hovertemplate=("threshold %{customdata[0]:.3f}<br>coverage %{x:.2f}<br>"
+                       "risk %{y:.2f}<br>false abstention %{customdata[1]:.2f}<br>"
+                       "out-of-scope abstention %{customdata[2]:.2f}<extra></extra>"),
+    ))
+    m = run.get("metrics", {})
+    if m.get("coverage") is not None:
+        fig.add_trace(go.Scatter(
+            x=[m["coverage"]], y=[m.get("risk") or 0.0], mode="markers", name="this run",
+            marker={"size": 14, "symbol": "star", "color": "#f9a825",
+                    "line": {"width": 1, "color": "#333"}},
+            hovertemplate=(f"this run (threshold {run.get('threshold')})<br>coverage %{{x:.2f}}"
+                           "<br>risk %{y:.2f}<extra></extra>"),
+        ))
+    fig.update_layout(
+        title="Risk–coverage over the abstention threshold",
+        xaxis={"title": "coverage (share of questions answered)", "range": [0, 1.02]},
+        yaxis={"title": "risk (share of answers that are wrong)", "rangemode": "tozero"},
+        height=380, margin={"l": 60, "r": 20, "t": 50, "b": 50}, legend={"x": 0.01, "y": 0.99},
+    )
+    return fig
+
+
+def tradeoff_figure(points: list[dict[str, Any]], chosen: float | None = None,
+                    title: str = "Abstention trade-off") -> go.Figure:
+    """False abstention and out-of-scope abstention against the threshold."""
+    fig = go.Figure()
+    xs = [p["threshold"] for p in points]
+    for key, name, color in (("false_abstention", "false abstention (in scope)", WRONG),
+                             ("out_of_scope_abstention", "out-of-scope abstention", RIGHT),
+                             ("accuracy", "overall accuracy", "#1565c0")):
+        fig.add_trace(go.Scatter(x=xs, y=[p[key] for p in points], name=name,
+                                 mode="lines", line={"shape": "hv", "color": color}))
+    if chosen is not None:
+        fig.add_vline(x=chosen, line_dash="dash", annotation_text=f"min_score {chosen}")
+    fig.update_layout(title=title, xaxis_title="abstention threshold (min_score)",
+                      yaxis={"title": "rate", "range": [0, 1.02]}, height=340,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 50})
+    return fig
+
+
+def per_entry_figure(run: dict[str, Any]) -> go.Figure:
+    """Rows per expected entry, stacked by right / wrong entry / abstained."""
+    table = run.get("per_entry", {})
+    labels = list(table)
+    fig = go.Figure()
+    for key, name, color in (("right", "right", RIGHT), ("wrong", "wrong entry / answered", WRONG),
+                             ("abstained", "abstained", ABSTAINED)):
+        fig.add_trace(go.Bar(y=labels, x=[table[e][key] for e in labels], name=name,
+                             orientation="h", marker_color=color))
+    fig.update_layout(barmode="stack", title="Per expected entry",
+                      xaxis_title="rows", height=max(260, 60 + 34 * len(labels)),
+                      yaxis={"autorange": "reversed"},
+                      margin={"l": 230, "r": 20, "t": 50, "b": 50})
+    return fig
+
+
+def history_figure(runs: list[dict[str, Any]]) -> go.Figure:
+    """Accuracy of past runs, in run order, one line per set selection, labelled by KB version."""
+    fig = go.Figure()
+    by_sets: dict[str, list[dict[str, Any]]] = {}
+    for r in runs:
+        by_sets.setdefault(r["sets"], []).append(r)
+    for sets, rs in by_sets.items():
+        rs = sorted(rs, key=lambda r: r["run_at"])
+        fig.add_trace(go.Scatter(
+            x=[r["run_at"] for r in rs], y=[r["accuracy"] for r in rs], mode="lines+markers",
+            name=sets, text=[r["kb_version"] for r in rs],
+            hovertemplate="%{text}<br>accuracy %{y:.3f}<br>%{x}<extra></extra>"))
+    fig.update_layout(title="Accuracy over knowledge-base versions", xaxis_title="run",
+                      yaxis={"title": "accuracy", "range": [0, 1.02]}, height=340,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 50})
+    return fig
