@@ -1,17 +1,29 @@
-"""`python -m ingest`: build and activate a knowledge-base version from the corpus."""
+"""`python -m ingest`: build and activate a knowledge-base version from the corpus.
+
+Plain `python -m ingest` (and `--dry-run`, `--list-versions`) needs no password: it is what CI
+and `make run` use, and it only ever activates a corpus that passes the quality gate. The admin
+decisions that bypass a safeguard — `--rollback` and `--override-reason` — ask for the admin
+password (prompted, or `RADONC_QA_ADMIN_PASSWORD` for scripts).
+"""
 
 from __future__ import annotations
 
+import getpass
+import os
+import socket
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
 
+from ingest.auth import ENV_PASSWORD, AdminAuth, AdminAuthError, configured_hash, hash_password
 from ingest.build import IngestReport, ingest
-from retrieval.embedding import default_embedder
 from retrieval.service import friendly_errors, print_json
-from retrieval.settings import load_settings
+from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
 
 
@@ -20,17 +32,91 @@ def _summary(r: IngestReport, console: Console) -> None:
     console.print(f"[bold]{verb}[/bold] knowledge base [cyan]{r.kb_version or '(none yet)'}[/cyan]"
                   f": {r.entries} entries from {r.documents} document(s)")
     console.print(f"  added {len(r.added)} · updated {len(r.updated)} · removed {len(r.removed)}"
-                  f" · unchanged {len(r.unchanged)}")
-    for label, ids in (("+", r.added), ("~", r.updated), ("-", r.removed)):
+                  f" · moved {len(r.moved)} · unchanged {len(r.unchanged)}")
+    for label, ids in (("+", r.added), ("~", r.updated), ("-", r.removed), (">", r.moved)):
         for i in ids:
-            console.print(f"  {label} {i}")
+            console.print(f"  {label} {i}", highlight=False)
+    if r.changes is not None and r.dry_run:
+        for c in r.changes.changed:
+            console.print(f"  [yellow]~ {c.new.id}[/yellow] ({', '.join(c.fields)})")
+            for name in ("question", "answer"):
+                old, new = getattr(c.old, name), getattr(c.new, name)
+                if old != new:
+                    console.print(f"    old {name}: {old}", style="red", markup=False,
+                                  highlight=False)
+                    console.print(f"    new {name}: {new}", style="green", markup=False,
+                                  highlight=False)
+    for entry, doc in r.superseded.items():
+        console.print(f"  superseded {entry} (by {doc})", highlight=False)
+    for w in r.warnings:
+        console.print(f"  [yellow]warning:[/yellow] {w}", highlight=False)
     if r.activated:
         console.print(f"  embedded {r.embedded} passage(s), reused {r.reused}")
+    if r.gate is not None:
+        g = r.gate
+        state = "passed" if g.passed else f"FAILED, overridden: {g.override_reason}"
+        console.print(f"  quality gate {state} ({g.rows} eval rows, {g.skipped} skipped)")
     if r.pruned:
         console.print(f"  pruned old versions: {', '.join(r.pruned)}")
 
 
-@click.command()
+def _actor(given: str | None) -> str:
+    if given:
+        return given
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()} (cli)"
+
+
+def _require_admin(settings: Settings, what: str) -> None:
+    """The admin password, from RADONC_QA_ADMIN_PASSWORD or a prompt; AdminAuthError if wrong."""
+    auth = AdminAuth(configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml"),
+                     settings.data_dir / "admin-auth.json")
+    if not auth.configured:
+        auth.require(None)  # raises with how to set one
+    password = os.environ.get(ENV_PASSWORD)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise AdminAuthError(f"{what} needs the admin password: set {ENV_PASSWORD} or run "
+                                 "it in a terminal to be asked")
+        password = click.prompt(f"Admin password ({what})", hide_input=True, err=True)
+    auth.require(password)
+
+
+def _db(settings: Settings) -> Any:
+    from retrieval.appdb import AppDB
+
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return AppDB(settings.db_url)
+
+
+def _list_versions(settings: Settings, as_json: bool) -> None:
+    store = open_store(settings)
+    versions = store.list_versions()
+    if as_json:
+        print_json([{"version": v.version, "created_at": v.created_at, "entries": v.entries,
+                     "documents": list(v.documents), "active": v.active, "info": v.info}
+                    for v in versions])
+        return
+    if not versions:
+        Console().print(f"No knowledge-base versions in {store.location}; run `python -m ingest`.")
+        return
+    t = Table(title=f"Knowledge-base versions in {store.location}")
+    for col in ("", "version", "created (UTC)", "entries", "documents", "by", "changes"):
+        t.add_column(col)
+    for v in versions:
+        i = v.info
+        changes = " ".join(f"{k[0]}{i[k]}" for k in ("added", "updated", "removed") if k in i)
+        t.add_row("▶" if v.active else "", v.version, v.created_at, str(v.entries),
+                  ", ".join(v.documents), str(i.get("actor", "")), changes)
+    Console().print(t)
+    Console().print("Roll back with `python -m ingest --rollback VERSION`.")
+
+
+@click.group(invoke_without_command=True)
 @click.option("--corpus", type=click.Path(path_type=Path), default=None,
               help="Folder of guidance documents [default: ./corpus, env RADONC_QA_CORPUS].")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
@@ -38,11 +124,48 @@ def _summary(r: IngestReport, console: Console) -> None:
 @click.option("--dry-run", is_flag=True, help="Parse and show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Build a new version even if nothing changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
+@click.option("--list-versions", is_flag=True, help="List kept versions (newest first) and exit.")
+@click.option("--rollback", metavar="VERSION", default=None,
+              help="Make a kept version active again (admin password required).")
+@click.option("--override-reason", metavar="TEXT", default=None,
+              help="Activate even if the quality gate fails; the reason is kept in the history "
+                   "(admin password required).")
+@click.option("--keep", "keep", type=click.IntRange(min=2), default=None,
+              help="Versions to keep when pruning [default: 5, env RADONC_QA_KEEP_VERSIONS].")
+@click.option("--actor", default=None, help="Who is activating, for the history "
+                                            "[default: user@host].")
+@click.option("--note", default=None, help="A note kept in the activation history.")
+@click.pass_context
 @friendly_errors
-def main(corpus: Path | None, data: Path | None, dry_run: bool, force: bool,
-         as_json: bool) -> None:
-    """Parse the corpus, embed it and activate it as a new knowledge-base version."""
-    settings = load_settings(data_dir=data, corpus_dir=corpus)
+def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bool, force: bool,
+         as_json: bool, list_versions: bool, rollback: str | None, override_reason: str | None,
+         keep: int | None, actor: str | None, note: str | None) -> None:
+    """Parse the corpus, embed it and activate it as a new knowledge-base version.
+
+    Also: --list-versions, --rollback VERSION, and `python -m ingest hash-password`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = load_settings(data_dir=data, corpus_dir=corpus, keep_versions=keep)
+    if list_versions:
+        _list_versions(settings, as_json)
+        return
+    if rollback:
+        _require_admin(settings, "rollback")
+        from ingest.history import rollback as do_rollback
+
+        store = open_store(settings)
+        previous = do_rollback(store, rollback, actor=_actor(actor), db=_db(settings), note=note)
+        if as_json:
+            print_json({"kb_version": rollback, "previous": previous, "action": "rollback"})
+        else:
+            Console().print(f"[bold]Rolled back[/bold]: active version is now [cyan]{rollback}"
+                            f"[/cyan] (was {previous or 'none'}).")
+        return
+    if override_reason is not None:
+        if not override_reason.strip():
+            raise click.UsageError("--override-reason needs a written reason")
+        _require_admin(settings, "quality-gate override")
     store = open_store(settings)
     console = Console(stderr=True)
     if dry_run:
@@ -50,18 +173,41 @@ def main(corpus: Path | None, data: Path | None, dry_run: bool, force: bool,
 
         report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
     else:
+        from ingest.gate import QualityGate
+        from retrieval.embedding import default_embedder
+
         with Progress("[progress.description]{task.description}", BarColumn(),
                       MofNCompleteColumn(), TimeRemainingColumn(), console=console,
                       transient=True, disable=as_json) as bar:
-            task = bar.add_task("Embedding passages", total=None)
-            report = ingest(store, default_embedder(), settings.corpus_dir, force=force,
+            task = bar.add_task("Reading the corpus", total=None)
+            embedder = default_embedder()
+            report = ingest(store, embedder, settings.corpus_dir, force=force,
                             keep_versions=settings.keep_versions,
                             progress=lambda done, total: bar.update(task, completed=done,
-                                                                   total=total))
+                                                                   total=total),
+                            stage=lambda msg: bar.update(task, description=msg),
+                            gate=QualityGate(embedder, override_reason=override_reason),
+                            db=_db(settings), actor=_actor(actor), note=note)
     if as_json:
         print_json(report.to_dict())
     else:
         _summary(report, Console())
+
+
+@main.command("hash-password")
+def hash_password_cmd() -> None:
+    """Make an argon2 hash of a new admin password (prompted twice, never echoed)."""
+    password = click.prompt("New admin password", hide_input=True, confirmation_prompt=True,
+                            err=True)
+    try:
+        hashed = hash_password(password)
+    except AdminAuthError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(hashed)
+    click.echo("Set it for the app and the CLI, either way:\n"
+               f"  export RADONC_QA_ADMIN_PASSWORD_HASH='{hashed}'\n"
+               f"  or add to .streamlit/secrets.toml:  admin_password_hash = \"{hashed}\"",
+               err=True)
 
 
 if __name__ == "__main__":

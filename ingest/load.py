@@ -1,6 +1,6 @@
 """Find the corpus documents and read each into numbered lines of text.
 
-Plain text and Markdown are read here; other formats register a reader in `READERS`.
+Each format's reader lives in `ingest.readers` and is registered in `READERS` by file suffix.
 Files beside a document that describe it (`<stem>.meta.toml`, `<stem>.alternates.toml`) are
 sidecars, not documents.
 """
@@ -10,33 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.parse import Line, split_lines
+from ingest.parse import Line
+from ingest.readers import READERS as FORMAT_READERS
+from ingest.readers import decode_text, read_text
 from retrieval.errors import CorpusError
+
+__all__ = ["READERS", "SIDECAR_SUFFIXES", "decode_text", "find_documents", "read_document",
+           "read_text"]
 
 SIDECAR_SUFFIXES = (".meta.toml", ".alternates.toml")
 IGNORED_NAMES = {".gitkeep", ".DS_Store", "README.md", "README.txt"}
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 
-def decode_text(data: bytes, path: Path) -> str:
-    """UTF-8 text (a BOM is allowed) or a CorpusError naming the line with the bad bytes."""
-    if b"\x00" in data[:8192]:
-        raise CorpusError(path, "this looks like a binary file, not text",
-                          "save the guidance as UTF-8 text, Markdown, HTML, PDF or DOCX")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise CorpusError(path, f"invalid UTF-8 (byte 0x{data[e.start]:02x})",
-                          "re-save the file with UTF-8 encoding", line=line) from None
-
-
-def read_text(path: Path) -> list[Line]:
-    return split_lines(decode_text(path.read_bytes(), path))
-
-
 Reader = Callable[[Path], list[Line]]
-READERS: dict[str, Reader] = {".txt": read_text, ".md": read_text}
+READERS: dict[str, Reader] = dict(FORMAT_READERS)
 
 
 def is_sidecar(path: Path) -> bool:

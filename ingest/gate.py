@@ -1,0 +1,130 @@
+"""Quality gate: a new version must answer the shipped eval sets at least as well as the floors.
+
+Rows whose expected entries belong to documents the new version does not have are skipped (they
+test another corpus); out-of-scope rows always count. Floors come from the `[floors]` table of
+`evals/floors.toml` (convention of `evals.floors`: `in_scope_accuracy = 0.9` is a minimum,
+`max_false_abstention = 0.1` a ceiling).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evals.floors import FLOORS_FILE, breaches, parse_floor
+from evals.metrics import correct
+from evals.runner import RowResult, run
+from evals.sets import EvalRow, EvalSetError, read_sets
+from retrieval.embedding import Embedder
+from retrieval.errors import RadoncQAError
+from retrieval.retriever import Retriever
+from retrieval.store.base import KBStore
+
+EVALS_DIR = FLOORS_FILE.parent
+
+
+class QualityGateFailed(RadoncQAError):
+    """The new version scored below a floor; it was not activated."""
+
+    exit_code = 6
+
+    def __init__(self, result: GateResult) -> None:
+        self.result = result
+        broken = ", ".join(r["id"] for r in result.broken_rows[:10]) or "none newly broken"
+        super().__init__(
+            "Quality gate failed, the new version was NOT activated: "
+            + "; ".join(result.failures) + f". Rows that broke: {broken}. Fix the corpus, or "
+            "activate anyway with a written reason (--override-reason \"…\" or the Admin page).")
+
+
+@dataclass
+class GateResult:
+    passed: bool
+    metrics: dict[str, Any]
+    floors: dict[str, float]
+    failures: list[str] = field(default_factory=list)
+    wrong_rows: list[dict[str, Any]] = field(default_factory=list)  # wrong on the new version
+    broken_rows: list[dict[str, Any]] = field(default_factory=list)  # … and right on the old
+    rows: int = 0
+    skipped: int = 0
+    override_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "metrics": self.metrics, "floors": self.floors,
+                "failures": self.failures, "rows": self.rows, "skipped": self.skipped,
+                "wrong_rows": self.wrong_rows, "broken_rows": self.broken_rows,
+                "override_reason": self.override_reason}
+
+
+def read_floors(path: Path = FLOORS_FILE) -> dict[str, float]:
+    """The `[floors]` table of the floors file (all shipped sets); {} if there is none."""
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise EvalSetError(f"{path}: not valid TOML ({e}); fix it") from None
+    table = data.get("floors", {})
+    if not isinstance(table, dict):
+        raise EvalSetError(f"{path}: [floors] must be a table of metric = number")
+    out = {}
+    for k, v in table.items():
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            raise EvalSetError(f"{path}: [floors] {k} must be a number")
+        parse_floor(k)  # EvalSetError for an unknown metric
+        out[k] = float(v)
+    return out
+
+
+def _below(metrics: dict[str, Any], floors: dict[str, float]) -> list[str]:
+    """Breached floors, judging only metrics these rows define (e.g. no in-scope rows → skip)."""
+    defined = {}
+    for name, bound in floors.items():
+        value = metrics.get(parse_floor(name)[0])
+        if isinstance(value, int | float) and not math.isnan(value):
+            defined[name] = bound
+    return breaches(metrics, defined)
+
+
+def _row(r: RowResult) -> dict[str, Any]:
+    got = [i for i, _ in (r.suggestions if r.abstained else r.results)]
+    return {"id": r.row.id, "question": r.row.question, "expected": list(r.row.expected),
+            "abstained": r.abstained, "got": got[:3], "set": Path(r.row.source).name}
+
+
+class QualityGate:
+    """Runs the eval sets against a written (not yet active) version."""
+
+    def __init__(self, embedder: Embedder, *, sets: list[Path] | None = None,
+                 floors: dict[str, float] | None = None, override_reason: str | None = None):
+        self.embedder = embedder
+        self.sets = sets if sets is not None else sorted((EVALS_DIR / "sets").glob("*.jsonl"))
+        self.floors = floors if floors is not None else read_floors()
+        self.override_reason = (override_reason or "").strip() or None
+
+    def relevant(self, rows: list[EvalRow], documents: set[str]) -> list[EvalRow]:
+        return [r for r in rows if not r.expected
+                or all(e.rsplit(":", 1)[0] in documents for e in r.expected)]
+
+    def check(self, store: KBStore, version: str, previous: str | None = None) -> GateResult:
+        all_rows = read_sets(self.sets) if self.sets else []
+        retriever = Retriever(store, self.embedder)
+        index = retriever.load(version)
+        rows = self.relevant(all_rows, set(index.manifest.documents))
+        result = run(retriever, rows, index=index) if rows else None
+        metrics = result.metrics if result else {}
+        failures = _below(metrics, self.floors) if result else []
+        wrong = [r for r in result.rows if not correct(r.outcome)] if result else []
+        broken: list[RowResult] = []
+        if failures and previous and wrong:
+            old_index = retriever.load(previous)
+            before = run(retriever, [r.row for r in wrong], index=old_index)
+            broken = [w for w, b in zip(wrong, before.rows, strict=True) if correct(b.outcome)]
+        return GateResult(
+            passed=not failures, metrics=metrics, floors=self.floors, failures=failures,
+            wrong_rows=[_row(r) for r in wrong], broken_rows=[_row(r) for r in broken],
+            rows=len(rows), skipped=len(all_rows) - len(rows),
+            override_reason=self.override_reason if failures else None)
