@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Fusion:
     code_match_bonus: float
     code_mismatch_penalty: float
     modality_conflict_penalty: float
+    role_conflict_penalty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -26,18 +28,42 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Conversation:
+    """How a follow-up is read with the conversation's earlier turns (retrieval/conversation.py)."""
+
+    context_weight: float
+    min_support: float
+    min_score: float
+    min_context_score: float
+    no_cue_margin: float
+    max_elliptical_terms: int
+    max_turns: int
+
+
+def _shipped_conversation() -> Conversation:
+    return Conversation(**_read(calibration_path())["conversation"])
+
+
+@dataclass(frozen=True)
 class Calibration:
     fusion: Fusion
     decision: Decision
+    conversation: Conversation = field(default_factory=_shipped_conversation)
 
 
 def calibration_path() -> Path:
     return Path(__file__).with_name("calibration.toml")
 
 
+def _read(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
 def load_calibration(path: Path | None = None) -> Calibration:
-    raw = tomllib.loads((path or calibration_path()).read_text(encoding="utf-8"))
-    return Calibration(Fusion(**raw["fusion"]), Decision(**raw["decision"]))
+    raw = _read(path or calibration_path())
+    conv = raw.get("conversation")
+    return Calibration(Fusion(**raw["fusion"]), Decision(**raw["decision"]),
+                       *([Conversation(**conv)] if conv else []))
 
 
 @lru_cache(maxsize=1)

@@ -42,7 +42,7 @@ class KBIndex:
         self._passage_entry = np.array(
             [self.position[p.entry_id] for p in manifest.passages], dtype=np.int64)
         self._passage_is_question = np.array(
-            [p.field != "answer" for p in manifest.passages], dtype=bool)
+            [p.field in ("question", "alternate") for p in manifest.passages], dtype=bool)
         self._entry_passages: dict[int, list[int]] = defaultdict(list)
         for i, ei in enumerate(self._passage_entry):
             self._entry_passages[int(ei)].append(i)
@@ -55,6 +55,7 @@ class KBIndex:
             tokenized.append(toks or ["∅"])
             self.entry_terms.append(frozenset(toks))
         self.entry_modalities = [lexicon.modalities_in(t) for t in self.entry_terms]
+        self.entry_roles = [lexicon.roles_in(t) for t in self.entry_terms]
         self._bm25 = bm25s.BM25()
         self._bm25.index(tokenized, show_progress=False)
 

@@ -43,6 +43,7 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
         candidates.update(index.codes.get(code, [])[:CODE_CANDIDATES])
 
     qcodes = set(q.codes)
+    qroles = index.lexicon.roles_in(q.terms)
     out = []
     for i in candidates:
         dq, da = index.similarities(vector, i)
@@ -58,10 +59,15 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
         em = index.entry_modalities[i]
         if q.modalities and em and not (q.modalities & em):
             mod_adj = -fusion.modality_conflict_penalty
-        score += code_adj + mod_adj
+        role_adj = 0.0
+        er = index.entry_roles[i]
+        if qroles and er and not (qroles & er):
+            role_adj = -fusion.role_conflict_penalty
+        score += code_adj + mod_adj + role_adj
         out.append(Scored(i, score, {
             "dense_question": round(dq, 4), "dense_answer": round(da, 4),
             "coverage": round(cov, 4), "code": code_adj, "modality": mod_adj,
+            "role": role_adj,
         }))
     out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
     return out

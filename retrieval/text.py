@@ -54,9 +54,14 @@ class Lexicon:
     synonyms: dict[str, str]
     modalities: frozenset[str]
     stopwords: frozenset[str]
+    roles: dict[str, str] = field(default_factory=dict)
     _stemmer: Stemmer.Stemmer = field(default_factory=lambda: Stemmer.Stemmer("english"))
 
     def __post_init__(self) -> None:
+        # facet words are compared with stemmed terms
+        stem = self._stemmer.stemWord
+        self.modalities = frozenset(stem(m) for m in self.modalities)
+        self.roles = {stem(k): v for k, v in self.roles.items()}
         alts = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
         self._phrase_re = re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
         # spelled-out forms of each short term, for the dense query
@@ -87,6 +92,9 @@ class Lexicon:
     def modalities_in(self, terms: Iterable[str]) -> frozenset[str]:
         return frozenset(t for t in terms if t in self.modalities)
 
+    def roles_in(self, terms: Iterable[str]) -> frozenset[str]:
+        return frozenset(self.roles[t] for t in terms if t in self.roles)
+
     def spell_out(self, text: str) -> str:
         """The query for the dense model: short forms followed by their spelled-out meaning."""
         extra = []
@@ -107,6 +115,7 @@ def default_lexicon() -> Lexicon:
         synonyms={k.lower(): v for k, v in raw["synonyms"].items()},
         modalities=frozenset(raw["modalities"]["terms"]),
         stopwords=frozenset(raw["stopwords"]["words"]),
+        roles=dict(raw.get("roles", {})),
     )
 
 
