@@ -1,0 +1,120 @@
+"""What every page shares: the model, the Retriever and the app database, loaded once per server.
+
+`current()` returns them (cached with `st.cache_resource`, so every session of the server shares
+one thread-safe set). The first call — made by app.py on the first page view, before any question —
+loads the model, ingests `corpus/` when the knowledge base is empty and warms the index, so the
+first question is answered as fast as the hundredth. Pages call `current()` too; it is a cache hit.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+
+from retrieval.appdb import AppDB
+from retrieval.embedding import Embedder, default_embedder
+from retrieval.errors import KnowledgeBaseMissing, RadoncQAError
+from retrieval.retriever import Retriever
+from retrieval.settings import Settings, load_settings
+from retrieval.store import open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Resources:
+    settings: Settings
+    retriever: Retriever
+    db: AppDB | None  # None when the app database cannot be opened: the chat still works
+    ingested: bool  # this server built the knowledge base from corpus/ on start
+
+
+@dataclass(frozen=True)
+class KBFacts:
+    """What the knowledge base covers, for the intro and the sidebar (read from the active one)."""
+
+    version: str
+    entries: int
+    documents: tuple[str, ...]  # titles
+    updated: datetime | None
+
+
+@st.cache_resource(show_spinner=False)
+def _embedder() -> Embedder:
+    """The bundled model, one per server process, whatever the data dir."""
+    return default_embedder()
+
+
+@st.cache_resource(show_spinner=False, hash_funcs={Settings: lambda s: s.model_dump_json()})
+def _load(settings: Settings) -> Resources:
+    embedder = _embedder()
+    store = open_store(settings)
+    ingested = False
+    if store.active_version() is None:
+        from ingest.build import ingest  # only needed on the very first run
+
+        if not settings.corpus_dir.is_dir():
+            raise KnowledgeBaseMissing(store.location)
+        info = {"actor": "app start", "reason": "knowledge base was empty"}
+        ingest(
+            store, embedder, settings.corpus_dir, keep_versions=settings.keep_versions, info=info
+        )
+        ingested = True
+    retriever = Retriever(store, embedder, top_k=settings.top_k)
+    retriever.index()  # load the active version now, not on the first question
+    embedder.embed(["warm up the model"])
+    try:
+        db: AppDB | None = AppDB(settings.db_url)
+    except Exception:  # a broken DATABASE_URL must not take the chat down
+        log.exception("cannot open the app database; questions will not be logged")
+        db = None
+    return Resources(settings, retriever, db, ingested)
+
+
+def current() -> Resources:
+    """The shared resources for the settings in the environment (loads them on first use)."""
+    return _load(load_settings())
+
+
+def current_or_stop() -> Resources:
+    """`current()`, or a plain error message (never a traceback) and stop the page."""
+    try:
+        with st.spinner("Loading the knowledge base and the model…"):
+            return current()
+    except RadoncQAError as e:
+        st.error(f"**The knowledge base is not available.** {e}", icon=":material/error:")
+    except Exception as e:  # anything else: a plain message here, the traceback in the log
+        log.exception("the app could not load its knowledge base")
+        st.error(
+            "**The app could not load its knowledge base.** "
+            f"{type(e).__name__}: {e}. The details are in the server log; fix the cause "
+            "(or rebuild the knowledge base with `python -m ingest`) and reload this page.",
+            icon=":material/error:",
+        )
+    st.stop()
+    raise AssertionError("unreachable: st.stop() ends the run")
+
+
+def kb_facts(res: Resources) -> KBFacts:
+    """Facts about the active version (cheap: the Retriever's index is already loaded)."""
+    m = res.retriever.index().manifest
+    try:
+        updated: datetime | None = datetime.fromisoformat(m.created_at)
+    except ValueError:
+        updated = None
+    titles = tuple(d.title for d in m.documents.values())
+    return KBFacts(m.version, len(m.entries), titles, updated)
+
+
+def session_id() -> str:
+    """A random id for this browser session (kept in session state), for the question log."""
+    from uuid import uuid4
+
+    sid: Any = st.session_state.get("session_id")
+    if not sid:
+        sid = st.session_state["session_id"] = uuid4().hex
+    return str(sid)

@@ -1,0 +1,233 @@
+"""Answer cards and the abstention card, shared by the pages (Ask now; others may reuse them).
+
+Every piece of user or corpus text goes through `md()`, which escapes Markdown so it is shown as
+typed: no HTML is ever interpreted (nothing here uses unsafe_allow_html) and no link, image,
+LaTeX or Streamlit directive can be smuggled in through a question or a document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from retrieval.appdb import AppDB
+from retrieval.entry import Entry
+from retrieval.export import citable_text, export_filename
+from retrieval.retriever import Answer, Match
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; these are the ones
+# Markdown, GFM, Streamlit's LaTeX ($), colour/icon directives (:…[ ]) and emoji (:…:) use.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
+
+CONFIDENCE_COLOURS = {
+    "Strong match": "green",
+    "Likely match": "blue",
+    "Several close matches": "orange",
+    "Entries about this code": "blue",
+    "Entry about this code": "blue",
+}
+WHERE_NEXT = (
+    "**Where to look next:** the patient's payer (your Medicare Administrative Contractor's "
+    "LCDs and articles, or the commercial plan's policy) and the full ASTRO Radiation Oncology "
+    "Coding Resource. Your question has been logged so the knowledge base can grow."
+)
+
+
+# Static styling only (no user or corpus text ever goes in here).
+_CSS = """
+<style>
+div[class*="st-key-example-"] button, div[class*="st-key-open-"] button {
+  justify-content: flex-start; text-align: left; }
+div[class*="st-key-example-"] button > div, div[class*="st-key-open-"] button > div {
+  justify-content: flex-start; width: 100%; }
+div[class*="st-key-example-"] button p, div[class*="st-key-open-"] button p { text-align: left; }
+[data-testid="stChatMessage"] blockquote {
+  font-size: 1.02rem; line-height: 1.6; margin: 0.25rem 0;
+  border-left: 3px solid #1c5d99; padding-left: 0.9rem; }
+[data-testid="stChatMessage"] blockquote p { color: #1d2733 !important; }
+</style>
+"""
+
+
+def style() -> None:
+    """The app's few static style rules (left-aligned suggestion buttons, answer quote)."""
+    st.html(_CSS)
+
+
+def md(text: str) -> str:
+    """User or corpus text as Markdown that renders to exactly that text."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "  \n")
+
+
+@dataclass
+class Turn:
+    """One question of the conversation and what came back (kept in session state)."""
+
+    id: str
+    question: str
+    asked_at: datetime
+    answer: Answer | None = None
+    warning: str | None = None  # the question could not be searched (QueryError)
+    error: str | None = None  # the knowledge base could not be read
+    log_id: int | None = None  # QuestionLog row, for feedback
+    opened: list[str] = field(default_factory=list)  # suggestions the coder opened
+
+
+def answer_card(
+    m: Match,
+    *,
+    asked: str,
+    kb_version: str,
+    when: datetime,
+    key: str,
+    confidence: str = "",
+    read_as: str | None = None,
+    label: str | None = None,
+) -> None:
+    """One curated entry as a card: question, verbatim answer, codes, source, disclaimer, notice."""
+    e, doc = m.entry, m.entry.document
+    with st.container(border=True, key=f"card-{key}"):
+        head = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        if confidence:
+            head.badge(
+                confidence,
+                color=CONFIDENCE_COLOURS.get(confidence, "gray"),  # type: ignore[arg-type]
+                icon=":material/verified:" if confidence == "Strong match" else None,
+            )
+        if label:
+            head.badge(label, color="gray", icon=":material/info:")
+        st.caption("Matched guidance question")
+        st.markdown(f"**{md(e.question)}**")
+        if read_as:
+            st.caption(f"Read your question as: {md(read_as)}")
+        st.markdown("\n".join(f"> {line}" for line in md(e.answer).split("\n")))
+        if e.codes:
+            st.markdown(
+                "  \n".join(
+                    f"**{md(c.code)}**" + (f" — {md(c.descriptor)}" if c.descriptor else "")
+                    for c in e.codes
+                )
+            )
+        source = f"**Source:** {md(doc.title)}"
+        if doc.publisher or doc.published:
+            source += " (" + md(", ".join(x for x in (doc.publisher, doc.published) if x)) + ")"
+        st.markdown(source)
+        if doc.references:
+            st.markdown("\n".join(f"- {md(r)}" for r in doc.references))
+        st.caption(f"**Disclaimer.** {md(doc.disclaimer)}")
+        if doc.notice:
+            st.caption(md(doc.notice))
+        st.caption(f"Entry {md(e.id)} · knowledge base {md(kb_version)} · score {m.score:.2f}")
+        export_bar(
+            e,
+            asked=asked,
+            kb_version=kb_version,
+            when=when,
+            key=key,
+            confidence=confidence,
+            read_as=read_as,
+        )
+
+
+def export_bar(
+    e: Entry,
+    *,
+    asked: str,
+    kb_version: str,
+    when: datetime,
+    key: str,
+    confidence: str = "",
+    read_as: str | None = None,
+) -> None:
+    """Download button and a copyable code block with the citable text of one entry."""
+    text = citable_text(
+        asked, e, kb_version=kb_version, when=when, confidence=confidence, read_as=read_as
+    )
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.download_button(
+        "Download citation",
+        text,
+        file_name=export_filename(e, when),
+        mime="text/plain",
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"dl-{key}",
+    )
+    with row.popover("Copy citation", icon=":material/content_copy:", key=f"cp-{key}"):
+        st.caption("Citable text — copy it with the icon at the top right of the box.")
+        st.code(text, language=None, wrap_lines=True)
+
+
+def abstention_card(answer: Answer, *, key: str, on_open: Callable[[str], None]) -> None:
+    """'No matching guidance', why, the closest entries as buttons, and where to look next."""
+    with st.container(border=True, key=f"card-{key}"):
+        head = st.container(horizontal=True, vertical_alignment="center")
+        head.badge("No match", color="gray", icon=":material/search_off:")
+        st.markdown("#### No matching guidance in the knowledge base")
+        if answer.reason:
+            st.markdown(md(answer.reason))
+        if answer.suggestions:
+            st.caption(
+                "Closest entries — they do not answer your question as asked; "
+                "open one to read it with its source and disclaimer:"
+            )
+            for s in answer.suggestions:
+                st.button(
+                    md(_short(s.entry.question)),
+                    key=f"open-{key}-{s.entry.id}",
+                    icon=":material/article:",
+                    on_click=on_open,
+                    args=(s.entry.id,),
+                    width="stretch",
+                )
+        st.markdown(WHERE_NEXT)
+
+
+def feedback(turn: Turn, db: AppDB | None, *, entry_id: str | None) -> None:
+    """Thumbs up/down (recorded at once) and an optional comment on one answer."""
+    if db is None or turn.log_id is None:
+        st.caption("Feedback is unavailable right now (the question log could not be written).")
+        return
+    key = f"fb-{turn.id}"
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.caption("Was this helpful?", width="content")
+    with row:
+        rating = st.feedback(
+            "thumbs", key=key, on_change=_record_rating, args=(db, turn.log_id, key, entry_id)
+        )
+    if rating is None:
+        return
+    sent_key = f"{key}-comment-sent"
+    if st.session_state.get(sent_key):
+        st.caption("Thanks — your comment was sent.")
+        return
+    with st.form(key=f"{key}-form", border=False, enter_to_submit=True):
+        comment = st.text_input(
+            "Comment (optional)",
+            key=f"{key}-comment",
+            max_chars=2000,
+            placeholder="What was wrong or missing?",
+        )
+        if st.form_submit_button("Send comment") and comment.strip():
+            db.record_feedback(turn.log_id, int(rating), entry_id, comment.strip())
+            st.session_state[sent_key] = True
+            st.rerun()
+
+
+def _record_rating(db: AppDB, question_id: int, key: str, entry_id: str | None) -> None:
+    rating = st.session_state.get(key)
+    if rating is not None:
+        db.record_feedback(question_id, int(rating), entry_id)
+
+
+def _short(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,192 @@
+"""Ask: the chat where coders ask in their own words and get verbatim curated answers."""
+
+from __future__ import annotations
+
+import time
+from uuid import uuid4
+
+import streamlit as st
+
+from pages import _shared, _ui
+from retrieval.errors import QueryError, RadoncQAError
+
+EXAMPLES = (
+    "Can we bill 77370 after the patient finished radiation?",
+    "Can the physician's request for a special physics consult be a check box?",
+    "Can weekly physics chart checks be done remotely?",
+    "Does a physicist have to be onsite during SBRT?",
+)
+TURNS = "ask_turns"
+PENDING = "ask_pending"
+
+_ui.style()
+res = _shared.current()
+facts = _shared.kb_facts(res)
+
+
+def turns() -> list[_ui.Turn]:
+    return st.session_state.setdefault(TURNS, [])
+
+
+def ask_later(question: str) -> None:
+    """Queue a question (example buttons); it is asked on this rerun."""
+    st.session_state[PENDING] = question
+
+
+def new_conversation() -> None:
+    for t in turns():
+        for k in [k for k in st.session_state if str(k).startswith(f"fb-{t.id}")]:
+            del st.session_state[k]
+    st.session_state[TURNS] = []
+
+
+def ask(question: str) -> None:
+    """Answer one question, keep it in the conversation and log it (logging never fails)."""
+    turn = _ui.Turn(id=uuid4().hex[:12], question=question, asked_at=_ui.now())
+    context = [t.question for t in turns() if t.answer is not None]
+    started = time.perf_counter()
+    try:
+        turn.answer = res.retriever.ask(question, context=context)
+    except QueryError as e:
+        turn.warning = str(e)
+    except RadoncQAError as e:
+        turn.error = str(e)
+    latency_ms = (time.perf_counter() - started) * 1000
+    a = turn.answer
+    if a is not None and res.db is not None:
+        try:
+            turn.log_id = res.db.log_question(
+                session_id=_shared.session_id(),
+                question=a.query,
+                kb_version=a.kb_version,
+                top_entry=a.top.entry.id if a.top else None,
+                top_score=a.top.score if a.top else None,
+                abstained=a.abstained,
+                read_as=a.read_as,
+                latency_ms=round(latency_ms, 1),
+            )
+        except Exception:  # the chat goes on without its log
+            turn.log_id = None
+    turns().append(turn)
+
+
+def open_suggestion(turn: _ui.Turn, entry_id: str) -> None:
+    if entry_id not in turn.opened:
+        turn.opened.append(entry_id)
+
+
+def render_turn(turn: _ui.Turn) -> None:
+    """The coder's question and what came back; other pages/issues may call this."""
+    with st.chat_message("user", avatar=":material/person:"):
+        st.markdown(_ui.md(turn.question))
+    with st.chat_message("assistant", avatar=":material/menu_book:"):
+        if turn.warning:
+            st.warning(_ui.md(turn.warning), icon=":material/edit_note:")
+            return
+        if turn.error or turn.answer is None:
+            st.error(
+                f"**The knowledge base could not be read.** {_ui.md(turn.error or '')}",
+                icon=":material/error:",
+            )
+            return
+        render_answer(turn)
+
+
+def render_answer(turn: _ui.Turn) -> None:
+    a = turn.answer
+    assert a is not None
+    if a.abstained:
+        _ui.abstention_card(a, key=turn.id, on_open=lambda eid: open_suggestion(turn, eid))
+        _ui.feedback(turn, res.db, entry_id=None)
+        by_id = {m.entry.id: m for m in a.suggestions}
+        for eid in turn.opened:
+            if eid in by_id:
+                _ui.answer_card(
+                    by_id[eid],
+                    asked=a.query,
+                    kb_version=a.kb_version,
+                    when=turn.asked_at,
+                    key=f"{turn.id}-{eid}",
+                    label="Closest entry — not a match for your question",
+                )
+        return
+    top, *others = a.results
+    _ui.answer_card(
+        top,
+        asked=a.query,
+        kb_version=a.kb_version,
+        when=turn.asked_at,
+        key=turn.id,
+        confidence=a.confidence,
+        read_as=a.read_as,
+    )
+    if others:
+        with st.expander(f"Other possible matches ({len(others)})", expanded=False):
+            for m in others:
+                _ui.answer_card(
+                    m,
+                    asked=a.query,
+                    kb_version=a.kb_version,
+                    when=turn.asked_at,
+                    key=f"{turn.id}-{m.entry.id}",
+                    read_as=a.read_as,
+                )
+    _ui.feedback(turn, res.db, entry_id=top.entry.id)
+
+
+# --- input (handled before the sidebar is drawn, so the sidebar counts this question) ------
+# max_chars is generous on purpose: a too-long question gets the explanation from QueryError
+# (ask it in under 2,000 characters) instead of being silently cut by the input box.
+typed = st.chat_input(
+    "Ask a coding question, e.g. “can we bill 77370 after treatment?”", max_chars=10_000
+)
+question = typed if typed is not None else st.session_state.pop(PENDING, None)
+if question is not None:
+    ask(question)
+
+# --- sidebar -------------------------------------------------------------------------------
+with st.sidebar:
+    st.button(
+        "New conversation",
+        icon=":material/add_comment:",
+        on_click=new_conversation,
+        type="primary",
+        width="stretch",
+        disabled=not turns(),
+    )
+    st.subheader("Knowledge base")
+    for title in facts.documents:
+        st.markdown(f":material/description: {_ui.md(title)}")
+    st.caption(
+        f"{facts.entries} entries · {len(facts.documents)} document"
+        f"{'s' if len(facts.documents) != 1 else ''}"
+    )
+    st.caption(f"Version {_ui.md(facts.version)}")
+    if facts.updated:
+        st.caption(f"Last ingest {facts.updated:%d %b %Y, %H:%M} UTC")
+    if res.db is None:
+        st.warning("Questions are not being logged: the app database is unavailable.")
+
+# --- conversation --------------------------------------------------------------------------
+if not turns():
+    st.title("Radiation Oncology Coding Q&A")
+    st.markdown(
+        "Ask a radiation-oncology CPT® coding question in your own words. Answers are the "
+        "**verbatim** curated guidance of the source — never generated — with its references, "
+        "disclaimer and CPT notice attached. When nothing answers your question, it says so."
+    )
+    docs = ", ".join(_ui.md(t) for t in facts.documents)
+    st.caption(f"Covers {facts.entries} questions from {docs} · version {_ui.md(facts.version)}")
+    st.markdown("**Try one of these**")
+    for i, ex in enumerate(EXAMPLES):
+        st.button(
+            ex,
+            key=f"example-{i}",
+            on_click=ask_later,
+            args=(ex,),
+            icon=":material/arrow_forward:",
+            width="stretch",
+        )
+else:
+    for t in turns():
+        render_turn(t)

@@ -1,0 +1,45 @@
+"""AppTest fixtures: the real app script over a private copy of the seed knowledge base.
+
+`app_env(data_dir=None, corpus_dir=None)` points the app at a data dir (default: a fresh copy of
+the session's `seed_data_dir`, so the question log written by a test is its own);
+`run_app()` then returns a started `AppTest` of app.py (real model, real Chroma, SQLite log).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # `pages` (the app's helpers) is imported by the app script
+    sys.path.insert(0, str(REPO))
+
+APP_TIMEOUT_S = 120  # the first run in a process loads the model
+
+
+@pytest.fixture
+def app_data(tmp_path: Path, seed_data_dir: Path) -> Path:
+    """A private copy of the seed data dir (knowledge base only; the app adds its database)."""
+    data = tmp_path / "data"
+    shutil.copytree(seed_data_dir / "kb", data / "kb")
+    return data
+
+
+@pytest.fixture
+def run_app(monkeypatch: pytest.MonkeyPatch, app_data: Path) -> Callable[..., AppTest]:
+    def start(data_dir: Path | None = None, corpus_dir: Path | None = None, **env: str) -> AppTest:
+        for var in ("DATABASE_URL", "RADONC_QA_DATABASE_URL", "RADONC_QA_CHROMA_URL"):
+            monkeypatch.delenv(var, raising=False)
+        monkeypatch.setenv("RADONC_QA_DATA", str(data_dir or app_data))
+        monkeypatch.setenv("RADONC_QA_CORPUS", str(corpus_dir or REPO / "corpus"))
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=APP_TIMEOUT_S)
+        return at.run()
+
+    return start
