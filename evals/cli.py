@@ -26,8 +26,14 @@ from retrieval.service import friendly_errors, open_retriever
 from retrieval.settings import load_settings
 
 FLOOR_EXIT = 1  # a floor was missed (bad input is 2, no knowledge base 3, …)
+SHOWN_POINTS = 24  # rows of the trade-off table
 SUMMARY = ("accuracy", "in_scope_accuracy", "out_of_scope_abstention", "false_abstention",
            "hit@1", "hit@3", "hit@5", "mrr@5")
+
+
+def _console() -> Console:
+    """Rich console; wide enough for the tables when output is piped (CI logs)."""
+    return Console() if sys.stdout.isatty() else Console(width=120)
 
 
 def _fmt(x: Any) -> str:
@@ -105,7 +111,7 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
             raise EvalSetError(f"{old_json}: not a run JSON written by `python -m evals run "
                                "--json`") from None
     retriever = open_retriever(load_settings(data_dir=data))
-    console = Console()
+    console = _console()
     result = run_with_progress(retriever, rows, console, [str(s) for s in sets])
     d = result.to_dict()
     print_summary(result, console)
@@ -136,7 +142,7 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
 def gate_cmd(floors_file: Path, data: Path | None) -> None:
     """Run every gate of the floors file; exit 1 if any metric is below its floor."""
     retriever = open_retriever(load_settings(data_dir=data))
-    console = Console()
+    console = _console()
     failed = False
     for g in load_gates(floors_file):
         result = run_with_progress(retriever, read_sets(g.sets), console,
@@ -152,9 +158,9 @@ def gate_cmd(floors_file: Path, data: Path | None) -> None:
 
 def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title: str) -> Table:
     t = Table(title=title)
-    for col in ("min_score", "false abstention", "out-of-scope abstention", "in scope right",
-                "accuracy", "coverage", "risk", ""):
-        t.add_column(col, justify="right")
+    for col in ("min_score", "false abst.", "OOS abst.", "in-scope right", "accuracy",
+                "coverage", "risk", ""):
+        t.add_column(col, justify="right", no_wrap=True)
     for p in points:
         t.add_row(f"{p['threshold']:.3f}", _fmt(p["false_abstention"]),
                   _fmt(p["out_of_scope_abstention"]), _fmt(p["in_scope_accuracy"]),
@@ -165,7 +171,7 @@ def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title
 
 @click.command("calibrate")
 @click.argument("tuning", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--target-false-abstention", "target", type=click.FloatRange(0, 1), default=0.05,
+@click.option("--target-false-abstention", "target", type=click.FloatRange(0, 1), default=0.0,
               show_default=True, help="Highest acceptable false-abstention rate on the tuning set.")
 @click.option("--heldout", "heldout", type=click.Path(path_type=Path), multiple=True,
               help="Held-out set(s) to report on (never tuned on) "
@@ -195,7 +201,7 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
     held_rows = read_sets(heldout) if heldout else []
     overlap = {r.question.strip().lower() for r in tune_rows} & {
         r.question.strip().lower() for r in held_rows}
-    console = Console()
+    console = _console()
     if overlap:
         console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
                       "and the held-out set; the held-out figures flatter[/yellow]")
@@ -214,9 +220,12 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
     except ValueError as e:
         raise EvalSetError(f"{', '.join(map(str, tuning))}: cannot calibrate — {e}") from None
     points = sweep(tuned.profiles)
-    marks = {old: "← now"}
-    marks[chosen] = "← chosen" if chosen != old else "← now = chosen"
-    shown = sweep(tuned.profiles, sorted({p["threshold"] for p in points} | {old, chosen}))
+    marks = {old: "← now", chosen: "← chosen" if chosen != old else "← now = chosen"}
+    ts = [p["threshold"] for p in points]
+    if len(ts) > SHOWN_POINTS:  # evenly spread, always with the current and chosen values
+        step = (len(ts) - 1) / (SHOWN_POINTS - 1)
+        ts = [ts[round(i * step)] for i in range(SHOWN_POINTS)]
+    shown = sweep(tuned.profiles, sorted(set(ts) | {old, chosen}))
     console.print(_tradeoff_table(shown, marks, f"Tuning set trade-off ({len(tune_rows)} rows, "
                                                 f"target false abstention ≤ {target})"))
     figures: dict[str, Any] = {"previous": old, "chosen": chosen, "target": target,
@@ -239,4 +248,5 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
     else:
         write_min_score(cal_path, chosen, tuning_sets=[str(p) for p in tuning], target=target)
         console.print(f"Set min_score {old:.3f} → {chosen:.3f} in {cal_path} (previous value "
-                      "kept under [previous]). Restart the app to use it.")
+                      "kept under [previous]). Restart the app to use it.", markup=False,
+                      highlight=False)

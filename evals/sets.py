@@ -116,7 +116,8 @@ def _rows_jsonl(lines: Iterable[str], name: str, stem: str,
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
-            bad.add(n, f"not valid JSON ({e.msg} at column {e.colno}); each line must be one "
+            bad.add(n, f"not valid JSON ({e.msg.removesuffix(' at')} at column {e.colno}); "
+                       "each line must be one "
                        'object like {"id": "q1", "question": "…", "expected": ["doc:1"]}')
             continue
         if not isinstance(obj, dict):

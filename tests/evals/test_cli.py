@@ -1,0 +1,139 @@
+"""`python -m evals run / calibrate / gate` end to end on the shipped corpus (real model)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evals.__main__ import main
+from retrieval.config import calibration_path
+from tests.conftest import EVAL_SETS
+
+pytestmark = pytest.mark.slow
+
+HELDOUT = str(EVAL_SETS / "seed-heldout.jsonl")
+TUNING = str(EVAL_SETS / "seed-tuning.jsonl")
+
+
+@pytest.fixture(scope="module")
+def heldout_outputs(seed_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("eval-out")
+    res = CliRunner().invoke(main, [
+        "run", HELDOUT, "--data", str(seed_data_dir), "--json", str(out / "run.json"),
+        "--report", str(out / "report.html"), "--markdown", str(out / "report.md")])
+    return res, out
+
+
+def test_run_writes_json_html_and_markdown(heldout_outputs) -> None:  # type: ignore[no-untyped-def]
+    res, out = heldout_outputs
+    assert res.exit_code == 0, res.output
+    assert "in_scope_accuracy" in res.output and "row(s) wrong" in res.output
+    d = json.loads((out / "run.json").read_text())
+    wrong = [r["id"] for r in d["rows"] if not r["right"]]
+    assert wrong  # the shipped held-out set has known misses
+    html = (out / "report.html").read_text()
+    md = (out / "report.md").read_text()
+    for rid in wrong:
+        assert f"data-row='{rid}'" in html and f"| {rid} |" in md
+    assert "Plotly.newPlot" in html and "<script src=" not in html  # plotly inlined: offline
+    # any answer text in the report sits with its document's disclaimer
+    assert html.count("class='answer'") == html.count("class='disclaimer'><b>Disclaimer")
+
+
+def test_floors_fail_the_run_with_exit_1(seed_data_dir: Path, heldout_outputs) -> None:  # type: ignore[no-untyped-def]
+    _, out = heldout_outputs
+    d = json.loads((out / "run.json").read_text())
+    acc = d["metrics"]["accuracy"]
+    ok = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir),
+                                   "--min-accuracy", f"{acc - 0.01:.3f}"])
+    assert ok.exit_code == 0, ok.output
+    bad = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir),
+                                    "--min-accuracy", "0.999", "--max-false-abstention", "0"])
+    assert bad.exit_code == 1
+    assert "FAIL: accuracy" in bad.output and "below the floor 0.999" in bad.output
+
+
+def test_compare_lists_regressions_and_improvements(seed_data_dir: Path, heldout_outputs,  # type: ignore[no-untyped-def]
+                                                    tmp_path: Path) -> None:
+    _, out = heldout_outputs
+    old = json.loads((out / "run.json").read_text())
+    rows = {r["id"]: r for r in old["rows"]}
+    right_id = next(r["id"] for r in old["rows"] if r["right"])
+    wrong_id = next(r["id"] for r in old["rows"] if not r["right"])
+    rows[right_id].update(right=False, got="(abstained)")  # was wrong before → improvement now
+    rows[wrong_id].update(right=True, got=rows[wrong_id]["expected"][0]
+                          if rows[wrong_id]["expected"] else "(abstained)")
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    res = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir), "--compare",
+                                    str(tmp_path / "old.json"), "--report",
+                                    str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    assert "1 regression(s), 1 improvement(s)" in res.output
+    assert f"REGRESSION {wrong_id}" in res.output and f"improvement {right_id}" in res.output
+    assert "Regressions</h3>" in (tmp_path / "r.html").read_text()
+
+
+def test_bad_set_and_bad_compare_file_exit_2(seed_data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "q", "expected": ["astro-daily-practice-physics:99"]}\n')
+    res = CliRunner().invoke(main, ["run", str(bad), "--data", str(seed_data_dir)])
+    assert res.exit_code == 2
+    assert "bad.jsonl:1: row bad-1 expects unknown entry astro-daily-practice-physics:99" in (
+        res.output)
+    junk = tmp_path / "old.json"
+    junk.write_text("not json")
+    res = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir), "--compare",
+                                    str(junk)])
+    assert res.exit_code == 2 and "not a run JSON" in res.output
+
+
+def test_no_knowledge_base_exit_3(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(tmp_path / "empty")])
+    assert res.exit_code == 3 and "python -m ingest" in res.output
+
+
+def test_calibrate_writes_the_threshold_and_keeps_the_previous(seed_data_dir: Path,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path) -> None:
+    cal = tmp_path / "calibration.toml"
+    shutil.copy(calibration_path(), cal)
+    before = tomllib.loads(cal.read_text())
+    res = CliRunner().invoke(main, [
+        "calibrate", TUNING, "--heldout", HELDOUT, "--target-false-abstention", "0.05",
+        "--calibration", str(cal), "--data", str(seed_data_dir), "--json",
+        str(tmp_path / "c.json")])
+    assert res.exit_code == 0, res.output
+    assert "Tuning set trade-off" in res.output and "Held-out (52 rows, never tuned on)" in (
+        res.output)
+    figures = json.loads((tmp_path / "c.json").read_text())
+    after = tomllib.loads(cal.read_text())
+    assert after["decision"]["min_score"] == pytest.approx(figures["chosen"])
+    assert figures["tuning"]["chosen"]["false_abstention"] <= 0.05
+    assert after["previous"]["min_score"] == pytest.approx(before["decision"]["min_score"])
+    assert after["previous"]["replaced_at"] and after["previous"]["tuning_sets"] == [TUNING]
+    # everything else is kept, comments included
+    assert after["fusion"] == before["fusion"]
+    assert {k: v for k, v in after.items() if k not in ("decision", "previous")} == {
+        k: v for k, v in before.items() if k != "decision"}
+    assert "# below this the top entry does not answer the question" in cal.read_text()
+    assert set(figures["heldout"]) == {"previous", "chosen"}
+
+
+def test_calibrate_dry_run_and_refusing_to_tune_on_the_held_out_set(seed_data_dir: Path,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    cal = tmp_path / "calibration.toml"
+    shutil.copy(calibration_path(), cal)
+    text = cal.read_text()
+    res = CliRunner().invoke(main, ["calibrate", TUNING, "--target-false-abstention", "0.05",
+                                    "--dry-run", "--calibration", str(cal), "--data",
+                                    str(seed_data_dir)])
+    assert res.exit_code == 0 and "dry run: nothing written" in res.output
+    assert cal.read_text() == text
+    res = CliRunner().invoke(main, ["calibrate", HELDOUT, "--heldout", HELDOUT,
+                                    "--calibration", str(cal), "--data", str(seed_data_dir)])
+    assert res.exit_code == 2 and "must never be tuned on" in res.output
+    assert cal.read_text() == text
