@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
-from retrieval.decide import decide
+from retrieval.decide import Verdict, decide
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing
 from retrieval.index import KBIndex
+from retrieval.lookup import Lookup, lookup
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.store.base import KBStore
 from retrieval.text import Lexicon, clean_query, default_lexicon
@@ -66,6 +71,12 @@ class Answer:
     # re-embedding (`evals.runner`); not part of the JSON contract
     terms: QueryTerms | None = field(default=None, repr=False, compare=False)
     scored: tuple[Scored, ...] = field(default=(), repr=False, compare=False)
+    # conversation (retrieval/conversation.py, clarify.py, lookup.py)
+    clarify: bool = False  # several entries answer: ask which one is meant (they are `results`)
+    clarify_prompt: str = ""
+    lookup: Lookup | None = None  # a code look-up ("what is 77336?"): the KB's listing
+    # the text a follow-up was read as (with its earlier turn)
+    resolved_text: str = field(default="", repr=False, compare=False)
 
     @property
     def top(self) -> Match | None:
@@ -79,6 +90,9 @@ class Answer:
             "confidence": self.confidence,
             "reason": self.reason,
             "read_as": self.read_as,
+            "clarify": self.clarify,
+            "clarify_prompt": self.clarify_prompt,
+            "lookup": self.lookup.to_dict() if self.lookup else None,
             "results": [m.to_dict() for m in self.results],
             "suggestions": [
                 {"id": m.entry.id, "question": m.entry.question, "score": round(m.score, 4)}
@@ -132,16 +146,14 @@ class Retriever:
         terms = self.lexicon.terms(text, fixes)
         return QueryTerms(terms, find_codes(text), self.lexicon.modalities_in(terms), fixes)
 
-    def ask(self, question: str, *, context: Sequence[str] = (), top_k: int | None = None,
-            index: KBIndex | None = None) -> Answer:
-        """Answer one question (raises QueryError for unusable input, KnowledgeBaseMissing)."""
-        text = clean_query(question)
-        index = index or self.index()
-        q = self.terms(index, text)
+    def embed(self, index: KBIndex, text: str, q: QueryTerms) -> np.ndarray:
+        """The query vector: typos fixed, shorthand spelled out."""
         fixed = _WORDS.sub(lambda m: q.fixes.get(m.group(0).lower(), m.group(0)), text)
-        vector = self.embedder.embed([self.lexicon.spell_out(fixed)])[0]
-        scored = rank(index, q, vector, self.calibration.fusion)
-        v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k)
+        return self.embedder.embed([self.lexicon.spell_out(fixed)])[0]
+
+    def answer(self, index: KBIndex, text: str, q: QueryTerms, scored: Sequence[Scored],
+               v: Verdict, **extra: Any) -> Answer:
+        """An Answer from a verdict (entries looked up in `index`)."""
 
         def match(s: Any) -> Match:
             return Match(index.entries[s.entry], s.score, s.signals)
@@ -157,4 +169,31 @@ class Retriever:
             corrections=q.fixes,
             terms=q,
             scored=tuple(scored),
+            **extra,
         )
+
+    def single(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
+        """One cleaned question on its own, without any conversation."""
+        q = self.terms(index, text)
+        vector = self.embed(index, text, q)
+        scored = rank(index, q, vector, self.calibration.fusion)
+        v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k)
+        return self.answer(index, text, q, scored, v)
+
+    def ask(self, question: str, *, context: Sequence[str] = (), top_k: int | None = None,
+            index: KBIndex | None = None) -> Answer:
+        """Answer one question (raises QueryError for unusable input, KnowledgeBaseMissing).
+
+        `context` is the conversation's earlier questions, oldest first: a follow-up that leans
+        on them is read with them (`read_as` says so); a question that stands alone is not.
+        """
+        text = clean_query(question)
+        index = index or self.index()
+        k = top_k or self.top_k
+        a = self.single(index, text, k)
+        if context:
+            from retrieval.conversation import resolve
+
+            a = resolve(self, index, a, context, k, lambda t: self.single(index, t, k))
+        return dataclasses.replace(a, clarify=needs_choice(a), clarify_prompt=prompt(a),
+                                   lookup=lookup(index, text))
