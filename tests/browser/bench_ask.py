@@ -1,0 +1,102 @@
+"""Benchmark the chat in real Chromium; prints figures (no asserts). Not collected by pytest.
+
+    .venv/bin/python tests/browser/bench_ask.py [--questions 20] [--fresh]
+
+1. cold: server process start → first answer card drawn in the browser (model load, index load,
+   first page view, first question). With --fresh the data dir starts empty, so this includes
+   the first-run ingest of corpus/ (what `make run` does on a fresh clone).
+2. warm: on the same server, pressing Enter → the answer (or abstention) card drawn, for N
+   questions from the tuning split (never the held-out split); median / p95 / max in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.browser.harness import (  # noqa: E402
+    DESKTOP,
+    launch_chromium,
+    screenshot,
+    start_app_server,
+    wait_for_app,
+)
+
+CARD_DRAWN = """(n) => {
+    const msgs = document.querySelectorAll('[data-testid="stChatMessage"]');
+    if (msgs.length < n) return false;
+    const last = msgs[msgs.length - 1];
+    return !!(last.querySelector('blockquote')
+              || last.innerText.includes('No matching guidance in the knowledge base')
+              || last.querySelector('[data-testid="stAlert"]'));
+}"""
+
+
+def ask_and_time(page, question: str) -> float:  # type: ignore[no-untyped-def]
+    n = page.locator('[data-testid="stChatMessage"]').count() + 2
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    t0 = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(CARD_DRAWN, arg=n, timeout=60_000, polling="raf")
+    elapsed = time.perf_counter() - t0
+    wait_for_app(page)
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--questions", type=int, default=20)
+    ap.add_argument("--fresh", action="store_true", help="start from an empty data dir")
+    args = ap.parse_args()
+    rows = [json.loads(line) for line in (REPO / "evals/sets/seed-tuning.jsonl").open()]
+    questions = [r["question"] for r in rows if not r.get("context")][: args.questions + 1]
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        if not args.fresh:
+            from ingest.build import ingest
+            from retrieval.embedding import default_embedder
+            from retrieval.store import LocalStore
+
+            ingest(LocalStore(data / "kb"), default_embedder(), REPO / "corpus")
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            with start_app_server(data) as server:
+                page = browser.new_page(viewport=DESKTOP)
+                page.goto(server.url)
+                wait_for_app(page, timeout_ms=180_000)
+                ask_and_time(page, questions[0])
+                cold = time.perf_counter() - server.started_at
+                warm = [ask_and_time(page, q) * 1000 for q in questions[1:]]
+                screenshot(page, "bench-desktop-after-warm-run")
+            browser.close()
+    print("per question ms:", [round(w) for w in warm])
+    warm.sort()
+    p95 = warm[max(0, round(0.95 * len(warm)) - 1)]
+    print(
+        f"health after:        {server.ready_after_s:.2f} s "
+        "(server process start → /_stcore/health)"
+    )
+    print(
+        f"cold first answer:   {cold:.2f} s (server start → first card drawn"
+        f"{', incl. first-run ingest' if args.fresh else ''})"
+    )
+    print(
+        f"warm Enter → card:   median {statistics.median(warm):.0f} ms, p95 {p95:.0f} ms, "
+        f"max {warm[-1]:.0f} ms over {len(warm)} questions"
+    )
+
+
+if __name__ == "__main__":
+    main()
