@@ -46,9 +46,10 @@ div[class*="st-key-example-"] button > div, div[class*="st-key-open-"] button > 
   justify-content: flex-start; width: 100%; }
 div[class*="st-key-example-"] button p, div[class*="st-key-open-"] button p { text-align: left; }
 [data-testid="stChatMessage"] blockquote {
-  font-size: 1.02rem; line-height: 1.6; margin: 0.25rem 0;
+  opacity: 1; font-size: 1.02rem; line-height: 1.6; margin: 0.25rem 0;
   border-left: 3px solid #1c5d99; padding-left: 0.9rem; }
 [data-testid="stChatMessage"] blockquote p { color: #1d2733 !important; }
+@media (max-width: 640px) { h1 { font-size: 2rem !important; } }
 </style>
 """
 

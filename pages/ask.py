@@ -137,9 +137,7 @@ def render_answer(turn: _ui.Turn) -> None:
 # --- input (handled before the sidebar is drawn, so the sidebar counts this question) ------
 # max_chars is generous on purpose: a too-long question gets the explanation from QueryError
 # (ask it in under 2,000 characters) instead of being silently cut by the input box.
-typed = st.chat_input(
-    "Ask a coding question, e.g. “can we bill 77370 after treatment?”", max_chars=10_000
-)
+typed = st.chat_input("Ask a coding question…", max_chars=10_000)
 question = typed if typed is not None else st.session_state.pop(PENDING, None)
 if question is not None:
     ask(question)
