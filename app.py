@@ -25,6 +25,7 @@ _shared.current_or_stop()  # model, knowledge base and app database: loaded befo
 
 PAGES = [
     st.Page("pages/ask.py", title="Ask", icon=":material/chat:", default=True),
+    st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
     st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
 ]
 
