@@ -253,12 +253,21 @@ def read_jsonl(path: Path) -> list[EvalRow]:
 
 
 def read_sets(paths: Iterable[Path]) -> list[EvalRow]:
-    """Rows of several sets in order; a row id may not repeat across them either."""
+    """Rows of several set files in order; a row id may not repeat across them either."""
+    return _unique_across(read_set(Path(p)) for p in paths)
+
+
+def read_uploads(files: Iterable[tuple[str, IO[bytes]]]) -> list[EvalRow]:
+    """Rows of uploaded sets given as (file name, binary stream), checked like files."""
+    return _unique_across(list(iter_rows(stream, name)) for name, stream in files)
+
+
+def _unique_across(sets: Iterable[list[EvalRow]]) -> list[EvalRow]:
     rows: list[EvalRow] = []
     where: dict[str, EvalRow] = {}
     clashes: list[str] = []
-    for p in paths:
-        for r in read_set(Path(p)):
+    for set_rows in sets:
+        for r in set_rows:
             if r.id in where:
                 o = where[r.id]
                 clashes.append(f"row id {r.id} is in {o.source}:{o.line} and {r.source}:{r.line}")
