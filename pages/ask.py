@@ -18,6 +18,7 @@ EXAMPLES = (
 )
 TURNS = "ask_turns"
 PENDING = "ask_pending"
+USER, ASSISTANT = ":material/person:", ":material/menu_book:"
 
 _ui.style()
 res = _shared.current()
@@ -40,7 +41,7 @@ def new_conversation() -> None:
     st.session_state[TURNS] = []
 
 
-def ask(question: str) -> None:
+def ask(question: str) -> _ui.Turn:
     """Answer one question, keep it in the conversation and log it (logging never fails)."""
     turn = _ui.Turn(id=uuid4().hex[:12], question=question, asked_at=_ui.now())
     context = [t.question for t in turns() if t.answer is not None]
@@ -68,6 +69,7 @@ def ask(question: str) -> None:
         except Exception:  # the chat goes on without its log
             turn.log_id = None
     turns().append(turn)
+    return turn
 
 
 def open_suggestion(turn: _ui.Turn, entry_id: str) -> None:
@@ -77,18 +79,26 @@ def open_suggestion(turn: _ui.Turn, entry_id: str) -> None:
 
 def render_turn(turn: _ui.Turn) -> None:
     """The coder's question and what came back; other pages/issues may call this."""
-    with st.chat_message("user", avatar=":material/person:"):
-        st.markdown(_ui.md(turn.question))
-    with st.chat_message("assistant", avatar=":material/menu_book:"):
-        if turn.warning:
-            st.warning(_ui.md(turn.warning), icon=":material/edit_note:")
-            return
-        if turn.error or turn.answer is None:
-            st.error(
-                f"**The knowledge base could not be read.** {_ui.md(turn.error or '')}",
-                icon=":material/error:",
-            )
-            return
+    render_question(turn.question)
+    with st.chat_message("assistant", avatar=ASSISTANT):
+        render_reply(turn)
+
+
+def render_question(question: str) -> None:
+    with st.chat_message("user", avatar=USER):
+        st.markdown(_ui.md(question))
+
+
+def render_reply(turn: _ui.Turn) -> None:
+    """Inside the assistant's message: a warning, an error, or the answer/abstention cards."""
+    if turn.warning:
+        st.warning(_ui.md(turn.warning), icon=":material/edit_note:")
+    elif turn.error or turn.answer is None:
+        st.error(
+            f"**The knowledge base could not be read.** {_ui.md(turn.error or '')}",
+            icon=":material/error:",
+        )
+    else:
         render_answer(turn)
 
 
@@ -134,13 +144,11 @@ def render_answer(turn: _ui.Turn) -> None:
     _ui.feedback(turn, res.db, entry_id=top.entry.id)
 
 
-# --- input (handled before the sidebar is drawn, so the sidebar counts this question) ------
+# --- input ---------------------------------------------------------------------------------
 # max_chars is generous on purpose: a too-long question gets the explanation from QueryError
 # (ask it in under 2,000 characters) instead of being silently cut by the input box.
 typed = st.chat_input("Ask a coding question…", max_chars=10_000)
 question = typed if typed is not None else st.session_state.pop(PENDING, None)
-if question is not None:
-    ask(question)
 
 # --- sidebar -------------------------------------------------------------------------------
 with st.sidebar:
@@ -150,7 +158,7 @@ with st.sidebar:
         on_click=new_conversation,
         type="primary",
         width="stretch",
-        disabled=not turns(),
+        disabled=not turns() and question is None,
     )
     st.subheader("Knowledge base")
     for title in facts.documents:
@@ -166,7 +174,7 @@ with st.sidebar:
         st.warning("Questions are not being logged: the app database is unavailable.")
 
 # --- conversation --------------------------------------------------------------------------
-if not turns():
+if not turns() and question is None:
     st.title("Radiation Oncology Coding Q&A")
     st.markdown(
         "Ask a radiation-oncology CPT® coding question in your own words. Answers are the "
@@ -188,3 +196,9 @@ if not turns():
 else:
     for t in turns():
         render_turn(t)
+    if question is not None:  # the new question shows at once; its answer is drawn below it
+        render_question(question)
+        with st.chat_message("assistant", avatar=ASSISTANT):
+            with st.spinner("Searching the curated guidance…"):
+                new = ask(question)
+            render_reply(new)

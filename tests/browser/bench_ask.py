@@ -52,6 +52,14 @@ def ask_and_time(page, question: str) -> float:  # type: ignore[no-untyped-def]
     return elapsed
 
 
+def logged_latencies(data: Path) -> list[float]:
+    """Server-side Retriever.ask time of each question, as the app logged it."""
+    import sqlite3
+
+    with sqlite3.connect(data / "app.db") as db:
+        return [r[0] for r in db.execute("SELECT latency_ms FROM question_log ORDER BY id")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--questions", type=int, default=20)
@@ -80,6 +88,7 @@ def main() -> None:
                 cold = time.perf_counter() - server.started_at
                 warm = [ask_and_time(page, q) * 1000 for q in questions[1:]]
                 screenshot(page, "bench-desktop-after-warm-run")
+            retrieval_ms = logged_latencies(data)[1:]
             browser.close()
     print("per question ms:", [round(w) for w in warm])
     warm.sort()
@@ -96,6 +105,11 @@ def main() -> None:
         f"warm Enter → card:   median {statistics.median(warm):.0f} ms, p95 {p95:.0f} ms, "
         f"max {warm[-1]:.0f} ms over {len(warm)} questions"
     )
+    if retrieval_ms:
+        print(
+            f"  of which retrieval: median {statistics.median(retrieval_ms):.0f} ms "
+            "(Retriever.ask in the server, from the question log)"
+        )
 
 
 if __name__ == "__main__":
