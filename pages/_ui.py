@@ -33,8 +33,9 @@ CONFIDENCE_COLOURS = {
 WHERE_NEXT = (
     "**Where to look next:** the patient's payer (your Medicare Administrative Contractor's "
     "LCDs and articles, or the commercial plan's policy) and the full ASTRO Radiation Oncology "
-    "Coding Resource. Your question has been logged so the knowledge base can grow."
+    "Coding Resource."
 )
+LOGGED = "Your question has been logged so the knowledge base can grow."
 
 
 # Static styling only (no user or corpus text ever goes in here).
@@ -163,7 +164,9 @@ def export_bar(
         st.code(text, language=None, wrap_lines=True)
 
 
-def abstention_card(answer: Answer, *, key: str, on_open: Callable[[str], None]) -> None:
+def abstention_card(
+    answer: Answer, *, key: str, on_open: Callable[[str], None], logged: bool = False
+) -> None:
     """'No matching guidance', why, the closest entries as buttons, and where to look next."""
     with st.container(border=True, key=f"card-{key}"):
         head = st.container(horizontal=True, vertical_alignment="center")
@@ -185,7 +188,7 @@ def abstention_card(answer: Answer, *, key: str, on_open: Callable[[str], None])
                     args=(s.entry.id,),
                     width="stretch",
                 )
-        st.markdown(WHERE_NEXT)
+        st.markdown(f"{WHERE_NEXT} {LOGGED}" if logged else WHERE_NEXT)
 
 
 def feedback(turn: Turn, db: AppDB | None, *, entry_id: str | None) -> None:

@@ -106,7 +106,12 @@ def render_answer(turn: _ui.Turn) -> None:
     a = turn.answer
     assert a is not None
     if a.abstained:
-        _ui.abstention_card(a, key=turn.id, on_open=lambda eid: open_suggestion(turn, eid))
+        _ui.abstention_card(
+            a,
+            key=turn.id,
+            on_open=lambda eid: open_suggestion(turn, eid),
+            logged=turn.log_id is not None,
+        )
         _ui.feedback(turn, res.db, entry_id=None)
         by_id = {m.entry.id: m for m in a.suggestions}
         for eid in turn.opened:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from pages._ui import WHERE_NEXT, md
+from pages._ui import LOGGED, WHERE_NEXT, md
 from retrieval.appdb import Feedback, QuestionLog
 from retrieval.store import LocalStore
 
@@ -93,7 +93,7 @@ def test_abstention_offers_closest_entries_and_opening_one_shows_its_card(run_ap
     assert not at.exception
     body = markdown_text(at)
     assert "No matching guidance in the knowledge base" in body
-    assert WHERE_NEXT in body
+    assert f"{WHERE_NEXT} {LOGGED}" in body
     suggestions = [b for b in at.button if str(b.key).startswith("open-")]
     assert suggestions, "the closest entries are offered as buttons"
     assert not at.code, "no answer card (and no citable text) before a suggestion is opened"
@@ -186,3 +186,6 @@ def test_chat_works_when_the_app_database_is_unavailable(run_app, tmp_path) -> N
     assert at.code, "the answer card is drawn"
     assert "app database is unavailable" in "\n".join(str(w.value) for w in at.sidebar.warning)
     assert "Feedback is unavailable" in captions(at)
+    at = ask(at, OFF_TOPIC)
+    body = markdown_text(at)
+    assert WHERE_NEXT in body and LOGGED not in body, "no claim that the question was logged"
