@@ -104,14 +104,18 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
     if not versions:
         Console().print(f"No knowledge-base versions in {store.location}; run `python -m ingest`.")
         return
-    t = Table(title=f"Knowledge-base versions in {store.location}")
-    for col in ("", "version", "created (UTC)", "entries", "documents", "by", "changes"):
-        t.add_column(col)
+    t = Table(title=f"Knowledge-base versions in {store.location}", title_justify="left")
+    t.add_column("")
+    t.add_column("version (created, UTC)", no_wrap=True)
+    t.add_column("entries", justify="right")
+    for col in ("changes", "by", "documents"):
+        t.add_column(col, overflow="fold")
     for v in versions:
         i = v.info
-        changes = " ".join(f"{k[0]}{i[k]}" for k in ("added", "updated", "removed") if k in i)
-        t.add_row("▶" if v.active else "", v.version, v.created_at, str(v.entries),
-                  ", ".join(v.documents), str(i.get("actor", "")), changes)
+        changes = " ".join(f"{k}\u00a0{i[k]}" for k in ("added", "updated", "removed", "moved")
+                           if i.get(k))
+        t.add_row("▶" if v.active else "", v.version, str(v.entries), changes or "—",
+                  str(i.get("actor", "")), ", ".join(v.documents))
     Console().print(t)
     Console().print("Roll back with `python -m ingest --rollback VERSION`.")
 

@@ -92,17 +92,18 @@ class Corpus:
         return [e for d in self.documents for e in d.entries]
 
 
-def _parse_one(path: Path) -> tuple[ParsedDocument, tuple[str, ...]]:
-    meta = read_meta(path)
-    doc = parse_daily_practice(read_document(path), path, title=meta.title,
-                               publisher=meta.publisher, published=meta.date_label)
-    return apply_sidecars(doc, path), meta.supersedes
-
-
 def load_corpus(corpus: Path) -> Corpus:
     """Every document parsed with its sidecars; the first problem found raises CorpusError."""
     corpus = Path(corpus)
-    loaded = [(p, *_parse_one(p)) for p in find_documents(corpus)]
+    loaded: list[tuple[Path, ParsedDocument, tuple[str, ...]]] = []
+    warnings: list[str] = []
+    for path in find_documents(corpus):
+        meta = read_meta(path)
+        doc = parse_daily_practice(read_document(path), path, title=meta.title,
+                                   publisher=meta.publisher, published=meta.date_label)
+        doc, side_warnings = apply_sidecars(doc, path)
+        warnings += side_warnings
+        loaded.append((path, doc, meta.supersedes))
     stems: dict[str, str] = {}
     for _, doc, _ in loaded:
         if doc.document.name in stems:
@@ -113,7 +114,6 @@ def load_corpus(corpus: Path) -> Corpus:
         stems[doc.document.name] = doc.document.filename
 
     superseded: dict[str, str] = {}
-    warnings: list[str] = []
     all_ids = {e.id for _, d, _ in loaded for e in d.entries}
     for path, doc, sup in loaded:
         for target in sup:
@@ -257,7 +257,9 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
         if gate is not None:
             say("Running the eval sets against the new version")
             try:
-                report.gate = gate.check(store, version, active)
+                renamed = {c.old.id: c.new.id for c in (*changes.moved, *changes.changed)}
+                renamed.update({e.id: f"{e.id} (removed)" for e in changes.removed})
+                report.gate = gate.check(store, version, active, renamed)
             except BaseException:
                 store.delete_version(version)
                 raise

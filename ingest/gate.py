@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,19 +109,30 @@ class QualityGate:
         return [r for r in rows if not r.expected
                 or all(e.rsplit(":", 1)[0] in documents for e in r.expected)]
 
-    def check(self, store: KBStore, version: str, previous: str | None = None) -> GateResult:
+    def check(self, store: KBStore, version: str, previous: str | None = None,
+              renamed: dict[str, str] | None = None) -> GateResult:
+        """Run the sets on `version`. Eval rows name entries by their id in the active version;
+        `renamed` (old id → new id, from the diff) follows entries the new version renumbered,
+        so a row still expects the same guidance, not whatever now has its old number."""
         all_rows = read_sets(self.sets) if self.sets else []
+        if renamed:
+            all_rows = [replace(r, expected=tuple(renamed.get(e, e) for e in r.expected))
+                        for r in all_rows]
         retriever = Retriever(store, self.embedder)
         index = retriever.load(version)
         rows = self.relevant(all_rows, set(index.manifest.documents))
-        result = run(retriever, rows, index=index) if rows else None
+        # check=False: a row expecting an entry the new version lacks is a broken row, not an error
+        result = run(retriever, rows, index=index, check=False) if rows else None
         metrics = result.metrics if result else {}
         failures = _below(metrics, self.floors) if result else []
         wrong = [r for r in result.rows if not correct(r.outcome)] if result else []
         broken: list[RowResult] = []
         if failures and previous and wrong:
             old_index = retriever.load(previous)
-            before = run(retriever, [r.row for r in wrong], index=old_index)
+            back = {new: old for old, new in (renamed or {}).items()}
+            before = run(retriever, [replace(r.row, expected=tuple(back.get(e, e) for e in
+                                                                    r.row.expected))
+                                     for r in wrong], index=old_index, check=False)
             broken = [w for w, b in zip(wrong, before.rows, strict=True) if correct(b.outcome)]
         return GateResult(
             passed=not failures, metrics=metrics, floors=self.floors, failures=failures,

@@ -133,12 +133,15 @@ def read_html(path: Path) -> list[Line]:
     text = decode_text(path.read_bytes(), path)
     soup = BeautifulSoup(text, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for nav in soup.select('nav, [role="navigation"]'):
+        nav.decompose()  # site menus are not part of the guidance
     body = soup.body or soup
     paragraphs = _html_paragraphs(body)
     lines: list[Line] = []
-    if title and not any(t == title for _, t in paragraphs):
-        lines.append(Line(soup.title.sourceline or 1, title) if soup.title else Line(1, title))
-        lines.append(Line(lines[0].number, ""))
+    first = next((t for _, t in paragraphs if t), "")
+    if title and first != title:  # the page title is the document's title (the parser's
+        number = (soup.title.sourceline if soup.title else None) or 1  # first preamble line)
+        lines += [Line(number, title), Line(number, "")]
     for number, para in paragraphs:
         if para or (lines and lines[-1].text):
             lines.append(Line(number or 1, para))
@@ -174,11 +177,27 @@ def read_pdf(path: Path) -> list[Line]:
             path, f"the PDF has no text layer ({len(pages)} page(s) of images only)",
             "this is probably a scan: run it through OCR, or export the original as a text PDF, "
             ".docx or .txt")
-    lines = []
-    for ln in split_lines(text):
-        # layout mode pads columns with runs of spaces; the words themselves are untouched
-        lines.append(Line(ln.number, re.sub(r" {2,}", " ", ln.text.strip())))
-    return lines
+    # layout mode pads columns with runs of spaces; the words themselves are untouched
+    lines = [Line(ln.number, re.sub(r" {2,}", " ", ln.text.strip())) for ln in split_lines(text)]
+    return unwrap(lines)
+
+
+_LABEL = re.compile(r"^\s*(?:(?:Coding\s+)?(?:Question|Answer)|Disclaimer)\s*:", re.IGNORECASE)
+
+
+def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
+    """Join lines the PDF wrapped to fit the page (a line nearly as wide as the widest one
+    continues on the next); short lines, such as a list of references, stay separate."""
+    widest = max((len(ln.text) for ln in lines), default=0)
+    out: list[Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.text and ln.text and not _LABEL.match(ln.text)
+                and len(prev.text) >= ratio * widest):
+            out[-1] = Line(prev.number, f"{prev.text} {ln.text}")
+        else:
+            out.append(ln)
+    return out
 
 
 # --- DOCX ------------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ it. Each block names its entry by `question_hash` (survives renumbering) and/or 
     question = "A previously treated patient has imaging…"   # for people reading the file
     phrasings = ["can we bill 77370 after treatment ended?"]
 
-A block whose hash no longer matches any question (the question was edited or deleted) is an
-error, never silently attached to whatever entry now has that number.
+A block whose hash no longer matches any question (the question was edited or deleted) is left
+out with a warning in the ingest report, never attached to whatever entry now has that number.
 """
 
 from __future__ import annotations
@@ -160,26 +160,31 @@ def read_alternates(document: Path) -> list[tuple[int | None, str | None, tuple[
     return out
 
 
-def apply_sidecars(doc: ParsedDocument, path: Path) -> ParsedDocument:
-    """The parsed document with its alternate phrasings attached to the entries they name."""
+def apply_sidecars(doc: ParsedDocument, path: Path) -> tuple[ParsedDocument, list[str]]:
+    """The parsed document with its alternate phrasings attached to the entries they name.
+
+    A block whose `question_hash` matches no question (edited or deleted since) is left out with
+    a warning: it is never attached to whatever entry now has its number.
+    """
     blocks = read_alternates(path)
     if not blocks:
-        return doc
+        return doc, []
     side = alternates_path(path)
     by_key = {question_key(e.question): e for e in doc.entries}
     by_number = {e.position: e for e in doc.entries}
     extra: dict[str, list[str]] = {e.id: list(e.alternates) for e in doc.entries}
+    warnings: list[str] = []
     for number, qhash, phrasings, line in blocks:
         entry: Entry | None
         if qhash:
             entry = by_key.get(qhash)
             if entry is None:
-                was = f" (it was entry {number})" if number else ""
-                raise CorpusFormatError(
-                    side, f"the question this block was written for is no longer in "
-                    f"{path.name}{was}", "its wording changed or it was removed: update "
-                    "question_hash (shown on the Admin page) or delete the block",
-                    line=line or None)
+                was = f" (entry {number} when it was written)" if number else ""
+                warnings.append(
+                    f"{side.name}:{line}: the question this block was written for is no longer "
+                    f"in {path.name}{was}; its {len(phrasings)} phrasing(s) are not used — "
+                    "re-attach them on the Admin page or delete the block")
+                continue
         else:
             entry = by_number.get(number or 0)
             if entry is None:
@@ -191,7 +196,7 @@ def apply_sidecars(doc: ParsedDocument, path: Path) -> ParsedDocument:
             if _norm_question(p) != own and p not in extra[entry.id]:
                 extra[entry.id].append(p)
     entries = tuple(replace(e, alternates=tuple(extra[e.id])) for e in doc.entries)
-    return ParsedDocument(doc.document, entries)
+    return ParsedDocument(doc.document, entries), warnings
 
 
 def _toml_str(s: str) -> str:

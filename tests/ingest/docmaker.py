@@ -1,0 +1,136 @@
+"""Build test documents in every corpus format from Daily Practice text (no extra libraries)."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+import zipfile
+import zlib
+from pathlib import Path
+
+from tests.conftest import SEED
+
+
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Lines of the Daily Practice text, blank lines kept (each line is its own paragraph)."""
+    return text.split("\n")
+
+
+def _pdf_escape(s: str) -> bytes:
+    out = bytearray()
+    for b in s.encode("cp1252", errors="replace"):
+        if b in (0x28, 0x29, 0x5C):
+            out += b"\\" + bytes([b])
+        elif b < 32 or b > 126:
+            out += f"\\{b:03o}".encode()
+        else:
+            out.append(b)
+    return bytes(out)
+
+
+def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 60) -> Path:
+    """A real text-layer PDF (Helvetica, WinAnsi) of the text, wrapped; None text = image only."""
+    lines: list[str] = []
+    if text is not None:
+        for para in text.split("\n"):
+            lines.extend(textwrap.wrap(para, width) or [""])
+    pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+               b"/Encoding /WinAnsiEncoding >>")
+    page_ids = []
+    pages_id = len(objects) + 1 + 2 * len(pages)  # allocated after the pages
+    for chunk in pages:
+        ops = [b"BT /F1 9 Tf 11 TL 40 800 Td"]
+        for ln in chunk:
+            ops.append(b"(" + _pdf_escape(ln) + b") Tj T*")
+        ops.append(b"ET")
+        if text is None:  # an "image only" page: a filled rectangle, no text operators
+            ops = [b"0.5 g 40 40 500 700 re f"]
+        stream = b"\n".join(ops)
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        page_ids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] "
+                            b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+                            % (pages_id, font, content)))
+    kids = b" ".join(b"%d 0 R" % i for i in page_ids)
+    assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(page_ids))) == pages_id
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, catalog, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def make_docx(path: Path, text: str) -> Path:
+    import docx
+
+    d = docx.Document()
+    for para in text.split("\n"):
+        if para.strip():
+            d.add_paragraph(para)
+    d.save(str(path))
+    return path
+
+
+def make_html(path: Path, text: str, *, title: str = "Daily Practice") -> Path:
+    """A saved web page: navigation, scripts, labels in <strong>, one <p> per paragraph."""
+    body = []
+    for para in text.split("\n"):
+        if not para.strip():
+            continue
+        esc = html.escape(para)
+        for label in ("Coding Question:", "Coding Answer:", "Disclaimer:"):
+            if para.startswith(label):
+                esc = f"<strong>{label}</strong>{html.escape(para[len(label):])}"
+        body.append(f"<p>\n  {esc}\n</p>")
+    page = (f"<!DOCTYPE html><html><head><title>{html.escape(title)}</title>"
+            "<script>var tracking = 'Coding Question: not a question';</script>"
+            "<style>p { color: red }</style></head><body>"
+            "<nav><ul><li><a href='/'>Home</a></li></ul></nav><main>"
+            + "\n".join(body) + "</main></body></html>")
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def make_markdown(path: Path, text: str) -> Path:
+    out = []
+    for para in text.split("\n"):
+        for label in ("Coding Question:", "Coding Answer:", "Disclaimer:"):
+            if para.startswith(label):
+                para = f"**{label}**{para[len(label):]}"
+        if para == "Daily Practice":
+            para = "# Daily Practice"
+        out.append(para)
+    path.write_text("\n".join(out), encoding="utf-8")
+    return path
+
+
+def make_zip_bomb(path: Path, inflated_mb: int = 150) -> Path:
+    """A .docx-named archive whose document.xml inflates ~1000:1."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(inflated_mb):
+                f.write(block)
+    assert zlib  # (deflate is what makes the ratio)
+    return path
