@@ -61,8 +61,13 @@ def style() -> None:
 
 
 def md(text: str) -> str:
-    """User or corpus text as Markdown that renders to exactly that text."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "  \n")
+    """User or corpus text as Markdown that renders to exactly that text.
+
+    Every Markdown character is backslash-escaped; line breaks are kept; indentation is dropped
+    (it would make a code block, and HTML collapses it anyway).
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "  \n".join(_MD_SPECIAL.sub(r"\\\1", line.lstrip(" \t")) for line in lines)
 
 
 @dataclass
