@@ -18,6 +18,8 @@ class Fusion:
     code_mismatch_penalty: float
     modality_conflict_penalty: float
     role_conflict_penalty: float = 0.0
+    aspect_missing_penalty: float = 0.0
+    unknown_term_weight: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ class KBIndex:
         vocab = {w for text in texts for w in lexicon.words(text)}
         self.speller = Speller(
             vocab,
-            known=set(lexicon.stopwords) | set(lexicon.synonyms) | set(lexicon.synonyms.values()),
+            known=set(lexicon.stopwords) | set(lexicon.synonyms) | set(lexicon.synonyms.values())
+            | set(lexicon.phrases.values()),
         )
 
     def __len__(self) -> int:
@@ -114,14 +115,19 @@ class KBIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
-    def coverage(self, terms: list[str], entry: int) -> float:
-        """IDF-weighted share of the query's terms found in the entry (unknown terms weigh most)."""
+    def coverage(self, terms: list[str], entry: int, unknown_weight: float = 1.0) -> float:
+        """IDF-weighted share of the query's terms found in the entry.
+
+        A term the knowledge base has never seen weighs `unknown_weight` × the highest IDF: it is
+        evidence the question is about something else, damped because coders pad questions
+        with story words ("our satellite clinic", "over VPN").
+        """
         if not terms:
             return 0.0
         have = self.entry_terms[entry]
         total = got = 0.0
         for t in set(terms):
-            w = self.idf.get(t, self.max_idf)
+            w = self.idf.get(t, unknown_weight * self.max_idf)
             total += w
             if t in have:
                 got += w

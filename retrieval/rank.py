@@ -44,11 +44,12 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
 
     qcodes = set(q.codes)
     qroles = index.lexicon.roles_in(q.terms)
+    qaspects = index.lexicon.aspects_in(q.terms)
     out = []
     for i in candidates:
         dq, da = index.similarities(vector, i)
         dense = max(dq, da * fusion.answer_passage_factor)
-        cov = index.coverage(q.terms, i)
+        cov = index.coverage(q.terms, i, fusion.unknown_term_weight)
         score = fusion.dense_weight * dense + fusion.coverage_weight * cov
         entry_codes = index.entries[i].code_set
         code_adj = 0.0
@@ -63,11 +64,14 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
         er = index.entry_roles[i]
         if qroles and er and not (qroles & er):
             role_adj = -fusion.role_conflict_penalty
-        score += code_adj + mod_adj + role_adj
+        aspect_adj = 0.0
+        if qaspects - index.entry_terms[i]:
+            aspect_adj = -fusion.aspect_missing_penalty
+        score += code_adj + mod_adj + role_adj + aspect_adj
         out.append(Scored(i, score, {
             "dense_question": round(dq, 4), "dense_answer": round(da, 4),
             "coverage": round(cov, 4), "code": code_adj, "modality": mod_adj,
-            "role": role_adj,
+            "role": role_adj, "aspect": aspect_adj,
         }))
     out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
     return out

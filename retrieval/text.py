@@ -55,6 +55,7 @@ class Lexicon:
     modalities: frozenset[str]
     stopwords: frozenset[str]
     roles: dict[str, str] = field(default_factory=dict)
+    aspects: frozenset[str] = frozenset()
     _stemmer: Stemmer.Stemmer = field(default_factory=lambda: Stemmer.Stemmer("english"))
 
     def __post_init__(self) -> None:
@@ -62,6 +63,7 @@ class Lexicon:
         stem = self._stemmer.stemWord
         self.modalities = frozenset(stem(m) for m in self.modalities)
         self.roles = {stem(k): v for k, v in self.roles.items()}
+        self.aspects = frozenset(stem(a) for a in self.aspects)
         alts = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
         self._phrase_re = re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
         # spelled-out forms of each short term, for the dense query
@@ -95,6 +97,9 @@ class Lexicon:
     def roles_in(self, terms: Iterable[str]) -> frozenset[str]:
         return frozenset(self.roles[t] for t in terms if t in self.roles)
 
+    def aspects_in(self, terms: Iterable[str]) -> frozenset[str]:
+        return frozenset(t for t in terms if t in self.aspects)
+
     def spell_out(self, text: str) -> str:
         """The query for the dense model: short forms followed by their spelled-out meaning."""
         extra = []
@@ -116,6 +121,7 @@ def default_lexicon() -> Lexicon:
         modalities=frozenset(raw["modalities"]["terms"]),
         stopwords=frozenset(raw["stopwords"]["words"]),
         roles=dict(raw.get("roles", {})),
+        aspects=frozenset(raw.get("aspects", {}).get("terms", ())),
     )
 
 
