@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from retrieval.appdb import AppDB, Feedback, QuestionLog
 from retrieval.embedding import Embedder
 
-DEFAULT_SIMILARITY = 0.72  # paraphrases of one question score above this with all-MiniLM-L6-v2
+DEFAULT_SIMILARITY = 0.6  # average cosine within a group of paraphrases (all-MiniLM-L6-v2)
 MAX_QUESTIONS = 3000  # most recent abstentions considered
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from evals.sets import read_jsonl
 from ingest.parse import _norm_question
-from ingest.sidecars import add_alternate
+from ingest.sidecars import add_alternate, question_key, read_alternates
 from retrieval.entry import content_hash
 from retrieval.errors import CorpusError, VersionNotFound
 from retrieval.store.base import KBStore
@@ -33,9 +33,13 @@ def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: 
     if not document.is_file():
         raise CorpusError(document, "the entry's document is no longer in the corpus",
                           "re-ingest first, then attach the phrasing to the current entry")
-    if _norm_question(question) == _norm_question(entry.question) or question in entry.alternates:
+    key = question_key(entry.question)
+    pending = [p for number, qhash, phrasings, _ in read_alternates(document)
+               if qhash == key or (not qhash and number == entry.position) for p in phrasings]
+    known = {_norm_question(q) for q in (entry.question, *entry.alternates, *pending)}
+    if _norm_question(question) in known:
         raise CorpusError(document, "that wording is already the entry's question or one of its "
-                          "alternates", "nothing to add")
+                          "alternate phrasings", "nothing to add")
     return add_alternate(document, entry, question)
 
 
