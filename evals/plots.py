@@ -78,18 +78,25 @@ def per_entry_figure(run: dict[str, Any]) -> go.Figure:
 
 
 def history_figure(runs: list[dict[str, Any]]) -> go.Figure:
-    """Accuracy of past runs, in run order, one line per set selection, labelled by KB version."""
+    """Accuracy per knowledge-base version (oldest first), one line per selection of sets.
+
+    Several runs of the same sets on one version: the latest counts.
+    """
     fig = go.Figure()
-    by_sets: dict[str, list[dict[str, Any]]] = {}
-    for r in runs:
-        by_sets.setdefault(r["sets"], []).append(r)
-    for sets, rs in by_sets.items():
-        rs = sorted(rs, key=lambda r: r["run_at"])
+    ordered = sorted(runs, key=lambda r: str(r["run_at"]))
+    versions = list(dict.fromkeys(r["kb_version"] for r in ordered))
+    by_sets: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in ordered:
+        by_sets.setdefault(r["sets"], {})[r["kb_version"]] = r
+    for sets, per_version in by_sets.items():
+        xs = [v for v in versions if v in per_version]
         fig.add_trace(go.Scatter(
-            x=[r["run_at"] for r in rs], y=[r["accuracy"] for r in rs], mode="lines+markers",
-            name=sets, text=[r["kb_version"] for r in rs],
-            hovertemplate="%{text}<br>accuracy %{y:.3f}<br>%{x}<extra></extra>"))
-    fig.update_layout(title="Accuracy over knowledge-base versions", xaxis_title="run",
+            x=xs, y=[per_version[v]["accuracy"] for v in xs], mode="lines+markers", name=sets,
+            text=[str(per_version[v]["run_at"])[:16] for v in xs],
+            hovertemplate="%{x}<br>accuracy %{y:.3f}<br>run at %{text}<extra></extra>"))
+    fig.update_layout(title="Accuracy over knowledge-base versions",
+                      xaxis={"title": "knowledge-base version", "type": "category"},
                       yaxis={"title": "accuracy", "range": [0, 1.02]}, height=340,
+                      showlegend=True, legend={"orientation": "h", "y": -0.35},
                       margin={"l": 60, "r": 20, "t": 50, "b": 50})
     return fig

@@ -71,10 +71,12 @@ def start_run(chosen: list[str], uploads: list[Any]) -> None:
             return
         names = [*chosen, *(u.name for u in uploads)]
         bar = st.progress(0.0, text=f"Asking {len(rows)} questions…")
-        result = run(res.retriever, rows, sets=names,
-                     progress=lambda n, total: bar.progress(n / total,
-                                                            text=f"Asked {n} of {total}"))
-        bar.empty()
+        try:
+            result = run(res.retriever, rows, sets=names,
+                         progress=lambda n, total: bar.progress(n / total,
+                                                                text=f"Asked {n} of {total}"))
+        finally:
+            bar.empty()
     except EvalSetError as e:
         st.error(f"**The eval set cannot be run.** {_ui.md(str(e))}", icon=":material/error:")
         return
@@ -96,7 +98,7 @@ def table(d: dict[str, Any]) -> pd.DataFrame:
         returned = ABSTAIN if r["abstained"] else ", ".join(x["id"] for x in r["results"])
         top = ranked[0]["id"] if ranked else ""
         out.append({
-            "right": "✅" if r["right"] else "❌",
+            "right": bool(r["right"]),
             "id": r["id"],
             "question": r["question"],
             "expected": ", ".join(r["expected"]) or "(abstain)",
@@ -128,9 +130,8 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
     c3.metric("MRR@5", f"{m['mrr@5']:.3f}" if m.get("mrr@5") is not None else "n/a")
     c4.metric("Coverage", _pct(m.get("coverage")), help="Share of questions answered")
 
-    left, right = st.columns(2)
-    left.plotly_chart(risk_coverage_figure(d), key="risk-coverage")
-    right.plotly_chart(per_entry_figure(d), key="per-entry")
+    st.plotly_chart(risk_coverage_figure(d), key="risk-coverage")
+    st.plotly_chart(per_entry_figure(d), key="per-entry")
 
     st.subheader("Per question")
     df = table(d)
@@ -157,7 +158,7 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
     st.caption(f"{len(shown)} of {len(df)} rows")
     st.dataframe(shown, hide_index=True, key="eval-table",
                  column_config={"score": st.column_config.NumberColumn(format="%.3f"),
-                                "right": st.column_config.TextColumn(width="small")})
+                                "right": st.column_config.CheckboxColumn(width="small")})
 
     if HTML not in st.session_state:
         st.session_state[HTML] = to_html(d)
