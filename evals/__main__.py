@@ -2,48 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress
-from rich.table import Table
 
-from evals.runner import RunResult, run
-from evals.sets import read_sets
-from retrieval.service import friendly_errors, open_retriever
-from retrieval.settings import load_settings
-
-
-def print_summary(result: RunResult, console: Console) -> None:
-    m = result.metrics
-    t = Table(title=f"Knowledge base {result.kb_version} — {m['rows']} rows "
-                    f"({m['in_scope_rows']} in scope, {m['out_of_scope_rows']} out of scope)")
-    t.add_column("metric")
-    t.add_column("value", justify="right")
-    for k in ("in_scope_accuracy", "out_of_scope_abstention", "false_abstention", "accuracy",
-              "hit@1", "hit@3", "mrr@5"):
-        t.add_row(k, f"{m[k]:.3f}")
-    t.add_row("latency median / p95 (ms)",
-              f"{m['latency_ms']['median']} / {m['latency_ms']['p95']}")
-    console.print(t)
-    wrong = [r for r in result.rows if not _right(r)]
-    if wrong:
-        console.print(f"[bold red]{len(wrong)} row(s) wrong:[/bold red]")
-        for r in wrong:
-            got = "abstained" if r.abstained else ", ".join(i for i, _ in r.results)
-            top = r.suggestions[0][1] if r.abstained and r.suggestions else (
-                r.results[0][1] if r.results else 0.0)
-            console.print(f"  {r.row.id}: {r.row.question!r} expected "
-                          f"{list(r.row.expected) or 'abstain'} got {got} ({top:.3f})",
-                          highlight=False, markup=False)
-
-
-def _right(r) -> bool:  # type: ignore[no-untyped-def]
-    from evals.metrics import correct
-
-    return correct(r.outcome)
+from evals.cli import calibrate_cmd, gate_cmd, run_cmd
+from retrieval.service import friendly_errors
 
 
 @click.group()
@@ -51,27 +15,32 @@ def main() -> None:
     """Eval sets, reports and benchmarks for the coding Q&A."""
 
 
-@main.command("run")
-@click.argument("sets", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Data directory [default: ./data, env RADONC_QA_DATA].")
+main.add_command(run_cmd)
+main.add_command(calibrate_cmd)
+main.add_command(gate_cmd)
+
+
+@main.command("bench")
+@click.option("--entries", "sizes", type=click.IntRange(10, 1_000_000), multiple=True,
+              default=(1000,), show_default=True, help="Corpus size to measure (repeatable).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              help="Write the run as JSON to this file.")
+              help="Write the figures as a JSON list (one object per size) to this file.")
+@click.option("--markdown", "markdown_out", type=click.Path(path_type=Path), default=None,
+              help="Write the Markdown table (with the machine) to this file.")
+@click.option("--work", type=click.Path(path_type=Path), default=None,
+              help="Keep corpora and stores here [default: a temporary folder, removed].")
+@click.option("--queries", "n_queries", type=click.IntRange(200, 100_000), default=240,
+              show_default=True, help="Warm queries per size.")
+@click.option("--seed", type=int, default=7, show_default=True, help="Synthetic corpus seed.")
+@click.option("--no-baseline", is_flag=True, help="Skip the LangChain baseline.")
 @friendly_errors
-def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None) -> None:
-    """Run eval SETS (JSONL) against the active knowledge base."""
-    rows = read_sets(sets)
-    retriever = open_retriever(load_settings(data_dir=data))
-    console = Console()
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("Asking", total=len(rows))
-        result = run(retriever, rows,
-                     progress=lambda done, total: bar.update(task, completed=done))
-    print_summary(result, console)
-    if json_out:
-        json_out.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2),
-                            encoding="utf-8")
+def bench_cmd(sizes: tuple[int, ...], json_out: Path | None, markdown_out: Path | None,
+              work: Path | None, n_queries: int, seed: int, no_baseline: bool) -> None:
+    """Measure ingest, query latency, cold start and memory on synthetic corpora vs a baseline."""
+    from evals import bench
+
+    bench.main(sizes, json_out=json_out, markdown_out=markdown_out, work=work,
+               n_queries=n_queries, seed=seed, baseline=not no_baseline)
 
 
 if __name__ == "__main__":
