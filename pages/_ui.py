@@ -164,7 +164,7 @@ def export_bar(
         on_click="ignore",
         key=f"dl-{key}",
     )
-    with row.popover("Copy citation", icon=":material/content_copy:", key=f"cp-{key}"):
+    with st.expander("Copy citation", icon=":material/content_copy:", key=f"cp-{key}"):
         st.caption("Citable text — copy it with the icon at the top right of the box.")
         st.code(text, language=None, wrap_lines=True)
 

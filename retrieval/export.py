@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from retrieval.entry import Entry
 
-RULE = "-" * 72
+RULE = "-" * 40
 
 
 def citable_text(

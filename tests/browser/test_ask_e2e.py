@@ -73,6 +73,22 @@ def test_ask_answer_abstain_and_thumbs_down(open_app, app_server, viewport) -> N
     assert "Strong match" in card_text or "Likely match" in card_text
     screenshot(page, f"ask-{name}-2-answer")
 
+    # the citation download is the citable text: verbatim answer, source, disclaimer, notice
+    with page.expect_download() as dl:
+        card.get_by_role("button", name="Download citation").click()
+    citation = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert f"Question asked: {ON_TOPIC}" in citation
+    for part in (e.answer, e.document.disclaimer, e.document.notice, e.id):
+        assert part in citation
+    if viewport == DESKTOP:  # the copy box folds out with Streamlit's copy button
+        card.get_by_text("Copy citation").click()
+        code = card.locator('[data-testid="stExpander"] [data-testid="stCode"]')
+        code.wait_for()
+        assert e.answer in code.inner_text()
+        screenshot(page, "ask-desktop-2b-copy-citation")
+        card.get_by_text("Copy citation").click()
+        wait_for_app(page)
+
     # an off-topic question: a plain abstention with the closest entries
     send(page, OFF_TOPIC)
     reply = last_reply(page)
