@@ -21,12 +21,14 @@ st.set_page_config(
     },
 )
 
-_shared.current_or_stop()  # model, knowledge base and app database: loaded before any question
-
 PAGES = [
     st.Page("pages/ask.py", title="Ask", icon=":material/chat:", default=True),
     st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
     st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
 ]
 
-st.navigation(PAGES).run()
+# navigation first: it also turns off Streamlit's legacy pages/ auto-discovery, so even an error
+# below shows the app's own page list, never the helper modules in pages/
+page = st.navigation(PAGES)
+_shared.current_or_stop()  # model, knowledge base and app database: loaded before any question
+page.run()

@@ -84,7 +84,9 @@ def current_or_stop() -> Resources:
     """`current()`, or a plain error message (never a traceback) and stop the page."""
     try:
         with st.spinner("Loading the knowledge base and the model…"):
-            return current()
+            res = current()
+            res.retriever.index()  # still readable? (cheap: a stat unless the version changed)
+            return res
     except RadoncQAError as e:
         st.error(f"**The knowledge base is not available.** {e}", icon=":material/error:")
     except Exception as e:  # anything else: a plain message here, the traceback in the log

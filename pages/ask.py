@@ -21,7 +21,7 @@ PENDING = "ask_pending"
 USER, ASSISTANT = ":material/person:", ":material/menu_book:"
 
 _ui.style()
-res = _shared.current()
+res = _shared.current_or_stop()  # app.py has loaded them; this also guards a KB gone since
 facts = _shared.kb_facts(res)
 
 

@@ -189,3 +189,19 @@ def test_chat_works_when_the_app_database_is_unavailable(run_app, tmp_path) -> N
     at = ask(at, OFF_TOPIC)
     body = markdown_text(at)
     assert WHERE_NEXT in body and LOGGED not in body, "no claim that the question was logged"
+
+
+@pytest.mark.parametrize("damage", ["removed", "corrupt"])
+def test_kb_gone_after_start_is_an_error_message_not_a_traceback(run_app, app_data, damage):
+    at = ask(run_app(), ON_TOPIC)
+    active = app_data / "kb" / "active.json"
+    if damage == "removed":
+        active.unlink()
+    else:
+        active.write_text("{not json")
+    at = at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "The knowledge base is not available" in message
+    assert "ingest" in message  # says what to do
