@@ -15,9 +15,10 @@ from typing import Any
 
 import streamlit as st
 
+from pages._ui import md
 from retrieval.appdb import AppDB
 from retrieval.embedding import Embedder, default_embedder
-from retrieval.errors import KnowledgeBaseMissing, RadoncQAError
+from retrieval.errors import CorpusError, RadoncQAError
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
@@ -58,7 +59,13 @@ def _load(settings: Settings) -> Resources:
         from ingest.build import ingest  # only needed on the very first run
 
         if not settings.corpus_dir.is_dir():
-            raise KnowledgeBaseMissing(store.location)
+            raise CorpusError(
+                settings.corpus_dir,
+                f"there is no knowledge base in {store.location} yet and no corpus folder to "
+                "build it from",
+                "point RADONC_QA_CORPUS at the folder of guidance documents (corpus/ by default) "
+                "and reload, or build the knowledge base with `python -m ingest --corpus DIR`",
+            )
         info = {"actor": "app start", "reason": "knowledge base was empty"}
         ingest(
             store, embedder, settings.corpus_dir, keep_versions=settings.keep_versions, info=info
@@ -88,12 +95,12 @@ def current_or_stop() -> Resources:
             res.retriever.index()  # still readable? (cheap: a stat unless the version changed)
             return res
     except RadoncQAError as e:
-        st.error(f"**The knowledge base is not available.** {e}", icon=":material/error:")
+        st.error(f"**The knowledge base is not available.** {md(str(e))}", icon=":material/error:")
     except Exception as e:  # anything else: a plain message here, the traceback in the log
         log.exception("the app could not load its knowledge base")
         st.error(
             "**The app could not load its knowledge base.** "
-            f"{type(e).__name__}: {e}. The details are in the server log; fix the cause "
+            f"{type(e).__name__}: {md(str(e))}. The details are in the server log; fix the cause "
             "(or rebuild the knowledge base with `python -m ingest`) and reload this page.",
             icon=":material/error:",
         )

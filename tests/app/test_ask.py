@@ -172,8 +172,9 @@ def test_missing_knowledge_base_is_an_error_message_not_a_traceback(run_app, tmp
     at = run_app(data_dir=tmp_path / "none", corpus_dir=tmp_path / "no-corpus-here")
     assert not at.exception
     assert len(at.error) == 1
-    assert "No active knowledge base" in at.error[0].value
-    assert "python \\-m ingest" in at.error[0].value or "python -m ingest" in at.error[0].value
+    message = at.error[0].value
+    assert md(str(tmp_path / "no-corpus-here")) in message  # names the folder
+    assert "RADONC\\_QA\\_CORPUS" in message and "ingest" in message  # and what to do
     assert not at.chat_input
 
 
