@@ -134,6 +134,10 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @click.option("--override-reason", metavar="TEXT", default=None,
               help="Activate even if the quality gate fails; the reason is kept in the history "
                    "(admin password required).")
+@click.option("--gate-set", "gate_sets", multiple=True, envvar="RADONC_QA_GATE_SETS",
+              type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Eval set the quality gate runs (repeatable) [default: every shipped set, "
+                   "env RADONC_QA_GATE_SETS joined by ':'].")
 @click.option("--keep", "keep", type=click.IntRange(min=2), default=None,
               help="Versions to keep when pruning [default: 5, env RADONC_QA_KEEP_VERSIONS].")
 @click.option("--actor", default=None, help="Who is activating, for the history "
@@ -143,7 +147,8 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @friendly_errors
 def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bool, force: bool,
          as_json: bool, list_versions: bool, rollback: str | None, override_reason: str | None,
-         keep: int | None, actor: str | None, note: str | None) -> None:
+         gate_sets: tuple[Path, ...], keep: int | None, actor: str | None,
+         note: str | None) -> None:
     """Parse the corpus, embed it and activate it as a new knowledge-base version.
 
     Also: --list-versions, --rollback VERSION, and `python -m ingest hash-password`.
@@ -190,7 +195,8 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                             progress=lambda done, total: bar.update(task, completed=done,
                                                                    total=total),
                             stage=lambda msg: bar.update(task, description=msg),
-                            gate=QualityGate(embedder, override_reason=override_reason),
+                            gate=QualityGate(embedder, sets=list(gate_sets) or None,
+                                             override_reason=override_reason),
                             db=_db(settings), actor=_actor(actor), note=note)
     if as_json:
         print_json(report.to_dict())

@@ -29,6 +29,7 @@ SIGNED_IN = "admin_signed_in_at"
 SESSION_HOURS = 4
 STAGED = "admin_staged"
 FLASH = "admin_flash"
+VERSIONS_FLASH = "admin_versions_flash"
 ACTOR = "admin (web)"
 
 res = _shared.current()
@@ -90,6 +91,13 @@ if not _signed_in():
 with st.sidebar:
     st.button("Sign out of Admin", on_click=sign_out, icon=":material/logout:",
               key="admin_sign_out")
+
+
+def _gate_sets() -> list[Path] | None:
+    """Eval sets the quality gate runs: RADONC_QA_GATE_SETS (paths joined by ':'), else all
+    shipped sets."""
+    raw = os.environ.get("RADONC_QA_GATE_SETS", "").strip()
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()] if raw else None
 
 
 # --- drawing helpers -------------------------------------------------------------------------
@@ -165,7 +173,8 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
     try:
         report = ingest(store, embedder, corpus, keep_versions=settings.keep_versions,
                         progress=on_progress, stage=on_stage,
-                        gate=QualityGate(embedder, override_reason=override or None),
+                        gate=QualityGate(embedder, sets=_gate_sets(),
+                                         override_reason=override or None),
                         db=res.db, actor=ACTOR, note=None)
     except QualityGateFailed as e:
         bar.empty()
@@ -273,6 +282,8 @@ with docs_tab:
                 activate(settings.corpus_dir, reason)
 
 with versions_tab:
+    if VERSIONS_FLASH in st.session_state:
+        st.success(st.session_state.pop(VERSIONS_FLASH), icon=":material/history:")
     versions = store.list_versions()
     if not versions:
         st.info("No versions yet.")
@@ -292,7 +303,9 @@ with versions_tab:
                 except RadoncQAError as e:
                     st.error(str(e))
                 else:
-                    st.success(f"Rolled back: {v.version} is active (was {before}).")
+                    st.session_state[VERSIONS_FLASH] = (
+                        f"Rolled back: {v.version} is active (was {before}). Coders' next "
+                        "questions are answered from it.")
                     st.rerun()
     st.subheader("Activation history")
     history = activation_history(res.db) if res.db is not None else []
