@@ -35,7 +35,7 @@ def citable_text(
         f"Question asked: {asked}",
     ]
     if read_as:
-        lines.append(f"Read as: {read_as}")
+        lines.append(f"Follow-up: {read_as}")
     lines += [f"Matched guidance question: {entry.question}", ""]
     lines += ["Answer (verbatim from the source):", entry.answer, ""]
     if entry.codes:

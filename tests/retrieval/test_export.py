@@ -69,10 +69,10 @@ def test_is_deterministic_and_normalises_the_date_to_utc() -> None:
     assert text() == text(when=local)
 
 
-def test_read_as_line_only_when_a_follow_up_was_rewritten() -> None:
-    assert "Read as:" not in text()
-    follow_up = "does 77370 need a signed order?"
-    assert f"Read as: {follow_up}" in text(read_as=follow_up)
+def test_follow_up_line_only_when_the_question_was_read_with_an_earlier_one() -> None:
+    assert "Follow-up:" not in text()
+    read_as = "Read with your earlier question about 77370"
+    assert f"Follow-up: {read_as}" in text(read_as=read_as)
 
 
 @pytest.mark.parametrize(
