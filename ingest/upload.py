@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,12 +120,14 @@ def discard(staged: StagedUpload) -> None:
     shutil.rmtree(staged.folder, ignore_errors=True)
 
 
-def clean_stale_staging(corpus_dir: Path) -> list[str]:
-    """Remove staging folders left by sessions that never finished."""
+def clean_stale_staging(corpus_dir: Path, older_than_s: float = 24 * 3600) -> list[str]:
+    """Remove staging folders left by sessions that never finished (older than a day)."""
     removed = []
+    now = time.time()
     if Path(corpus_dir).is_dir():
         for p in Path(corpus_dir).iterdir():
-            if p.is_dir() and p.name.startswith(STAGING_PREFIX):
+            if p.is_dir() and p.name.startswith(STAGING_PREFIX) \
+                    and now - p.stat().st_mtime >= older_than_s:
                 shutil.rmtree(p, ignore_errors=True)
                 removed.append(p.name)
     return removed

@@ -88,6 +88,9 @@ if not _signed_in():
         st.error(result.message, icon=":material/lock:")
     st.stop()
 
+if not st.session_state.get("admin_cleaned"):
+    upload.clean_stale_staging(settings.corpus_dir)  # uploads abandoned over a day ago
+    st.session_state["admin_cleaned"] = True
 with st.sidebar:
     st.button("Sign out of Admin", on_click=sign_out, icon=":material/logout:",
               key="admin_sign_out")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from ingest import upload
 from ingest.build import ingest
 from retrieval.errors import CorpusError
 from retrieval.store import LocalStore
-from tests.conftest import SEED_IDS
+from tests.conftest import CORPUS, SEED_IDS
 from tests.ingest import docmaker
 
 DOC = "astro-daily-practice-physics"
@@ -97,7 +98,10 @@ def test_replacing_a_document_in_another_format(store, corpus_dir, tmp_path, fak
     report = ingest(store, fake_embedder, staged.folder)
     assert report.activated and report.updated == [SEED_IDS[4]]
     upload.commit(staged, corpus_dir)
-    assert sorted(p.name for p in corpus_dir.iterdir()) == [f"{DOC}.docx"]
+    names = sorted(p.name for p in corpus_dir.iterdir())
+    assert [n for n in names if not n.endswith(".toml")] == [f"{DOC}.docx"]  # .txt replaced
+    assert (corpus_dir / f"{DOC}.alternates.toml").exists() == (CORPUS / f"{DOC}.alternates.toml"
+                                                                ).exists()  # sidecars stay
     assert not staged.folder.exists()
     again = ingest(store, fake_embedder, corpus_dir)  # the corpus now is what was activated
     assert not again.activated and again.unchanged == SEED_IDS
@@ -119,5 +123,8 @@ def test_new_document_keeps_the_others_and_their_sidecars(store, corpus_dir, tmp
 def test_stale_staging_folders_are_cleaned(store, corpus_dir) -> None:  # type: ignore[no-untyped-def]
     staged = upload.stage(store, corpus_dir, "x.txt", b"Coding Question: Q?\n\nCoding Answer: "
                           b"A.\n\nDisclaimer: D.\n")
+    assert upload.clean_stale_staging(corpus_dir) == []  # another admin may be using it
+    assert staged.folder.exists()
+    os.utime(staged.folder, (0, 0))
     assert upload.clean_stale_staging(corpus_dir) == [staged.folder.name]
     assert not staged.folder.exists()
