@@ -7,14 +7,38 @@ from pathlib import Path
 
 import click
 
+from retrieval.lookup import Lookup
 from retrieval.retriever import Answer
 from retrieval.service import friendly_errors, open_retriever, print_json
 from retrieval.settings import load_settings
 
 
+def render_lookup(lk: Lookup) -> list[str]:
+    """A code look-up as a labelled list: the KB's codes, descriptors and entries, nothing more."""
+    out = [f"Code look-up: {lk.summary()}", f"({lk.label})"]
+    for c in lk.codes:
+        if not c.covered:
+            out.append(f"  {c.code} — not covered by the knowledge base")
+            continue
+        descs = "; ".join(f"“{d}” ({doc})" for d, doc in c.descriptors) or "no descriptor given"
+        out.append(f"  {c.code} — {descs}")
+        out += [f"      mentioned in [{i}] {textwrap.shorten(q, 90)}" for i, q in c.entries]
+    return out
+
+
 def render(a: Answer) -> str:
     """Plain-text rendering; every answer shown carries its document's disclaimer and notice."""
     out: list[str] = []
+    if a.read_as:
+        out.append(f"({a.read_as})")
+    if a.lookup:
+        out += render_lookup(a.lookup) + [""]
+    if a.clarify:
+        out.append(a.clarify_prompt)
+        out += [f"  [{n}] [{m.entry.id}] {textwrap.shorten(m.entry.question, 90)}"
+                for n, m in enumerate(a.results, 1)]
+    if a.abstained and a.lookup and any(c.covered for c in a.lookup.codes):
+        return "\n".join(out + [f"Knowledge base {a.kb_version}"])  # the listing is the answer
     if a.abstained:
         out.append("No matching guidance in the knowledge base.")
         if a.reason:

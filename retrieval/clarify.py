@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from retrieval.retriever import Answer
 
 NONE_OF_THESE = "None of these"
-REPHRASE = ("Please rephrase your question: name the code or service and what you need to know "
-            "about it (for example who signs, what to document, who supervises).")
+REPHRASE = (
+    "Please rephrase your question: name the code or service and what you need to know "
+    "about it (for example who signs, what to document, who supervises)."
+)
 
 
 def needs_choice(answer: Answer) -> bool:
@@ -29,7 +31,10 @@ def prompt(answer: Answer) -> str:
     n = len(answer.results)
     q = answer.terms
     if q is not None and q.codes and not q.words_besides_codes:
-        return (f"{n} entries are about {', '.join(q.codes)}. Which one do you mean? "
-                f"(or “{NONE_OF_THESE}” to rephrase)")
-    return (f"{n} entries could answer this. Which one do you mean? "
-            f"(or “{NONE_OF_THESE}” to rephrase)")
+        return (
+            f"{n} entries are about {', '.join(q.codes)}. Which one do you mean? "
+            f"(or “{NONE_OF_THESE}” to rephrase)"
+        )
+    return (
+        f"{n} entries could answer this. Which one do you mean? (or “{NONE_OF_THESE}” to rephrase)"
+    )

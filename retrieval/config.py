@@ -37,6 +37,7 @@ class Conversation:
     min_support: float
     min_score: float
     min_context_score: float
+    min_thread: float
     no_cue_margin: float
     max_elliptical_terms: int
     max_turns: int

@@ -14,30 +14,45 @@ from typing import Any
 from retrieval.codes import find_codes
 from retrieval.index import KBIndex
 
-LABEL = ("Codes as the knowledge-base documents give them (descriptors verbatim), with the entries "
-         "that mention each — not a definition of the code.")
+LABEL = (
+    "Codes as the knowledge-base documents give them (descriptors verbatim), with the entries "
+    "that mention each — not a definition of the code."
+)
 
 _DEFINE = re.compile(
     r"^\s*(?:(?:what|whats|what's)\s+(?:is|are|does|do|s)\b|define\b|definition\b|meaning\b|"
     r"describe\b|descriptor\b|explain\b|look\s*up\b|lookup\b|tell me about\b|info(?:rmation)?\b)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # words that may sit around the code(s) in a "what is 77336?" question
 _DEFINE_WORDS = frozenset(
     "what whats what's is are does do s the a an cpt code codes hcpcs mean means meaning stand "
     "stands for define definition of describe descriptor explain look up lookup tell me about "
-    "info information please and or".split())
+    "info information please and or".split()
+)
 _TOPIC = re.compile(
     r"\b(?:cpt\s+|hcpcs\s+)?codes?\s+(?:is\s+|are\s+)?(?:do\s+(?:i|we)\s+use\s+|to\s+use\s+|"
     r"used\s+|should\s+(?:i|we)\s+use\s+|would\s+(?:i|we)\s+use\s+)?"
     r"(?:for|about|covering|that\s+covers?|on)\s+(?P<topic>.+)$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _ALL = re.compile(
     r"^\s*(?:(?:list|show)(?:\s+me)?\s+(?:all\s+|the\s+)?(?:cpt\s+)?codes\b|"
     r"(?:what|which)\s+(?:cpt\s+)?codes\s+(?:do\s+you|does\s+(?:it|the\s+\w+(?:\s+base)?))\s+"
     r"(?:know|cover|have|list))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-z0-9']+")
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 MIN_TOPIC_MATCH = 0.5  # share of the topic's terms a code's descriptor / entries must contain
+
+
+def gist(question: str) -> str:
+    """The first interrogative sentence of a curated question (its ask, without the case story)."""
+    for sentence in _SENTENCE.findall(question):
+        if sentence.rstrip().endswith("?"):
+            return sentence.strip()
+    return question
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,7 @@ class CodeInfo:
 
     code: str
     descriptors: tuple[tuple[str, str], ...]  # (descriptor, document title), verbatim
-    entries: tuple[tuple[str, str], ...]  # (entry id, entry question)
+    entries: tuple[tuple[str, str], ...]  # (entry id, the ask of its question, verbatim)
 
     @property
     def covered(self) -> bool:
@@ -86,9 +101,11 @@ class Lookup:
             return " ".join(parts)
         if not known:
             return f"The knowledge base lists no code for “{self.asked}”."
-        what = "all" if self.kind == "all" else f"for “{self.asked}”"
         n = len(known)
-        return f"{n} code{'s' if n != 1 else ''} the knowledge base mentions {what}."
+        codes = f"{n} code{'s' if n != 1 else ''}"
+        if self.kind == "all":
+            return f"The knowledge base mentions {codes}."
+        return f"The knowledge base mentions {codes} for “{self.asked}”."
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,7 +124,7 @@ def code_info(index: KBIndex, code: str) -> CodeInfo:
     entries = []
     for i in index.codes.get(code, []):
         e = index.entries[i]
-        entries.append((e.id, e.question))
+        entries.append((e.id, gist(e.question)))
         for c in e.codes:
             if c.code == code and c.descriptor:
                 descriptors.setdefault((c.descriptor, e.document.title), None)
@@ -155,8 +172,9 @@ def lookup(index: KBIndex, text: str) -> Lookup | None:
     if m and not codes:
         topic = m.group("topic").strip(" ?.!")
         want = {t for w in index.lexicon.words(topic) for t in index.lexicon.terms(w)}
-        scored = sorted(((_topic_match(index, want, c), c) for c in index.codes),
-                        key=lambda t: (-t[0], t[1]))
+        scored = sorted(
+            ((_topic_match(index, want, c), c) for c in index.codes), key=lambda t: (-t[0], t[1])
+        )
         found = tuple(code_info(index, c) for s, c in scored if s >= MIN_TOPIC_MATCH)
         return Lookup("topic", topic, found)
     return None
