@@ -110,7 +110,7 @@ def answer_card(
         st.caption("Matched guidance question")
         st.markdown(f"**{md(e.question)}**")
         if read_as:
-            st.caption(f"Read your question as: {md(read_as)}")
+            st.caption(f":material/forum: {md(read_as)}")
         st.markdown("\n".join(f"> {line}" for line in md(e.answer).split("\n")))
         if e.codes:
             st.markdown(

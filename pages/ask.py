@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import streamlit as st
 
-from pages import _shared, _ui
+from pages import _conversation, _shared, _ui
 from retrieval.errors import QueryError, RadoncQAError
 
 EXAMPLES = (
@@ -44,7 +44,7 @@ def new_conversation() -> None:
 def ask(question: str) -> _ui.Turn:
     """Answer one question, keep it in the conversation and log it (logging never fails)."""
     turn = _ui.Turn(id=uuid4().hex[:12], question=question, asked_at=_ui.now())
-    context = [t.question for t in turns() if t.answer is not None]
+    context = [_conversation.as_context(t) for t in turns() if t.answer is not None]
     started = time.perf_counter()
     try:
         turn.answer = res.retriever.ask(question, context=context)
@@ -105,6 +105,11 @@ def render_reply(turn: _ui.Turn) -> None:
 def render_answer(turn: _ui.Turn) -> None:
     a = turn.answer
     assert a is not None
+    if a.lookup is not None:  # "what is 77336?": the KB's own listing of the code(s)
+        _conversation.lookup_block(a.lookup, key=turn.id)
+        if a.abstained and any(c.covered for c in a.lookup.codes):
+            _ui.feedback(turn, res.db, entry_id=None)
+            return  # "codes for physics consults": the listing is the answer
     if a.abstained:
         _ui.abstention_card(
             a,
@@ -124,6 +129,9 @@ def render_answer(turn: _ui.Turn) -> None:
                     key=f"{turn.id}-{eid}",
                     label="Closest entry — not a match for your question",
                 )
+        return
+    if a.clarify:  # several entries answer: ask which one is meant, show the chosen card
+        render_choice(turn)
         return
     top, *others = a.results
     _ui.answer_card(
@@ -147,6 +155,27 @@ def render_answer(turn: _ui.Turn) -> None:
                     read_as=a.read_as,
                 )
     _ui.feedback(turn, res.db, entry_id=top.entry.id)
+
+
+def render_choice(turn: _ui.Turn) -> None:
+    a = turn.answer
+    assert a is not None
+    _conversation.clarify_block(
+        a, key=turn.id, chosen=turn.opened, on_choose=lambda eid: open_suggestion(turn, eid)
+    )
+    by_id = {m.entry.id: m for m in a.results}
+    for eid in turn.opened:
+        if eid in by_id:
+            _ui.answer_card(
+                by_id[eid],
+                asked=a.query,
+                kb_version=a.kb_version,
+                when=turn.asked_at,
+                key=f"{turn.id}-{eid}",
+                label="Your choice",
+                read_as=a.read_as,
+            )
+    _ui.feedback(turn, res.db, entry_id=turn.opened[-1] if turn.opened else None)
 
 
 # --- input ---------------------------------------------------------------------------------

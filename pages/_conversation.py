@@ -1,0 +1,94 @@
+"""Conversation pieces of the Ask page: clarifying choices and the code look-up listing.
+
+Clarifying choices follow a two-stage fallback: the candidates as buttons plus "None of these"
+(stage one); "None of these" asks the coder to rephrase (stage two). Choosing a candidate shows
+its answer card (with its disclaimer) through the page's own card function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from pages._ui import Turn, md
+from retrieval.clarify import NONE_OF_THESE, REPHRASE
+from retrieval.lookup import Lookup, gist
+from retrieval.retriever import Answer
+
+_CSS = """
+<style>
+div[class*="st-key-choose-"] button { justify-content: flex-start; text-align: left; }
+div[class*="st-key-choose-"] button > div { justify-content: flex-start; width: 100%; }
+div[class*="st-key-choose-"] button p { text-align: left; }
+</style>
+"""
+
+
+def as_context(turn: Turn) -> str:
+    """An earlier turn as conversation context (after a clarifying choice: the chosen entry)."""
+    a = turn.answer
+    if a is not None and a.clarify and turn.opened:
+        chosen = {m.entry.id: m.entry for m in a.results}.get(turn.opened[-1])
+        if chosen is not None:
+            return gist(chosen.question)
+    return turn.question
+
+
+def rephrase_key(turn_id: str) -> str:
+    return f"rephrase-{turn_id}"
+
+
+def clarify_block(
+    a: Answer,
+    *,
+    key: str,
+    chosen: list[str],
+    on_choose: Callable[[str], None],
+) -> None:
+    """Stage one: "which one do you mean?" with a button per candidate entry and "None of these"."""
+    st.html(_CSS)
+    with st.container(border=True, key=f"clarify-{key}"):
+        head = st.container(horizontal=True, vertical_alignment="center")
+        head.badge(a.confidence or "Several close matches", color="orange", icon=":material/help:")
+        st.markdown(f"**{md(a.clarify_prompt.split(' (or ')[0])}**")
+        for m in a.results:
+            picked = m.entry.id in chosen
+            st.button(
+                md(gist(m.entry.question)),
+                key=f"choose-{key}-{m.entry.id}",
+                icon=":material/check_circle:" if picked else ":material/article:",
+                type="primary" if picked else "secondary",
+                on_click=on_choose,
+                args=(m.entry.id,),
+                width="stretch",
+            )
+        st.button(
+            NONE_OF_THESE,
+            key=f"choose-{key}-none",
+            icon=":material/edit:",
+            on_click=_none_of_these,
+            args=(key,),
+        )
+        if st.session_state.get(rephrase_key(key)):
+            st.info(md(REPHRASE), icon=":material/edit_note:")
+
+
+def _none_of_these(key: str) -> None:
+    st.session_state[rephrase_key(key)] = True
+
+
+def lookup_block(lk: Lookup, *, key: str) -> None:
+    """A code look-up as a labelled listing: codes, the documents' descriptors, the entries."""
+    with st.container(border=True, key=f"lookup-{key}"):
+        head = st.container(horizontal=True, vertical_alignment="center")
+        head.badge("Code look-up", color="violet", icon=":material/list_alt:")
+        st.markdown(f"**{md(lk.summary())}**")
+        st.caption(md(lk.label))
+        for c in lk.codes:
+            if not c.covered:
+                st.markdown(f"**{md(c.code)}** — not covered by the knowledge base")
+                continue
+            descs = "; ".join(f"“{md(d)}” ({md(doc)})" for d, doc in c.descriptors)
+            st.markdown(f"**{md(c.code)}** — {descs or 'no descriptor given in the documents'}")
+            st.markdown("\n".join(f"- Mentioned in {md(i)}: {md(q)}" for i, q in c.entries))
