@@ -64,3 +64,43 @@ def seed_retriever(seed_data_dir: Path, real_embedder):  # type: ignore[no-untyp
     from retrieval.service import open_retriever
 
     return open_retriever(Settings(data_dir=seed_data_dir), real_embedder)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():  # type: ignore[no-untyped-def]
+    """A PostgreSQL URL: RADONC_QA_TEST_POSTGRES_URL (CI starts one), else a private cluster.
+
+    Unreachable PostgreSQL is an error under CI=true; only a local run without it skips.
+    """
+    import os
+
+    from tests.servers import PostgresCluster, pg_bin, postgres_problem
+
+    url = os.environ.get("RADONC_QA_TEST_POSTGRES_URL")
+    if url:
+        problem = postgres_problem(url)
+        if problem:
+            pytest.fail(f"RADONC_QA_TEST_POSTGRES_URL is set but unusable: {problem}")
+        yield url
+        return
+    if pg_bin() is None:
+        msg = ("PostgreSQL is not installed (apt-get install postgresql) and "
+               "RADONC_QA_TEST_POSTGRES_URL is not set")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    cluster = PostgresCluster().init().start().create_db()
+    yield cluster.url
+    cluster.destroy()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)])
+def app_db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An empty app database: SQLite in tmp, and a fresh database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'app.db'}"
+        return
+    from tests.servers import scratch_database
+
+    with scratch_database(request.getfixturevalue("postgres_server")) as url:
+        yield url
