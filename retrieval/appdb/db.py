@@ -18,6 +18,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def engine_url(url: str) -> str:
+    """`postgres://` / `postgresql://` as hosting providers write them → the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 class AppDB:
     """Thread-safe handle on the app database; one per process is enough."""
 
@@ -26,7 +34,9 @@ class AppDB:
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
-        self.engine: Engine = create_engine(url, **kwargs)
+        elif engine_url(url).startswith("postgresql"):
+            kwargs["connect_args"] = {"connect_timeout": 5}  # a down server must not hang a chat
+        self.engine: Engine = create_engine(engine_url(url), **kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._failing = False
         self._flag = threading.Lock()
