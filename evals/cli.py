@@ -171,7 +171,7 @@ def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title
 
 @click.command("calibrate")
 @click.argument("tuning", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--target-false-abstention", "target", type=click.FloatRange(0, 1), default=0.0,
+@click.option("--target-false-abstention", "target", type=click.FloatRange(0, 1), default=0.02,
               show_default=True, help="Highest acceptable false-abstention rate on the tuning set.")
 @click.option("--heldout", "heldout", type=click.Path(path_type=Path), multiple=True,
               help="Held-out set(s) to report on (never tuned on) "

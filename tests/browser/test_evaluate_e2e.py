@@ -77,8 +77,8 @@ def test_upload_run_history_and_a_refused_file(open_app, app_server, tmp_path: P
     # a file with a typo'd entry id: refused, named, nothing recorded
     page.get_by_role("button", name="Remove coder-questions.csv").click()
     bad = tmp_path / "typo.csv"
-    bad.write_text("question,expected\nwho signs the 77370 report?,astro-daily-practise-physics:3\n",
-                   encoding="utf-8")
+    bad.write_text("question,expected\n"
+                   "who signs the 77370 report?,astro-daily-practise-physics:3\n", encoding="utf-8")
     upload(page, bad)
     run_evaluation(page)
     alert = page.get_by_test_id("stAlertContentError")
