@@ -82,6 +82,7 @@ class Turn:
     error: str | None = None  # the knowledge base could not be read
     log_id: int | None = None  # QuestionLog row, for feedback
     opened: list[str] = field(default_factory=list)  # suggestions the coder opened
+    rating: int | None = None  # thumbs given (kept here: widget state is dropped off-page)
 
 
 def answer_card(
@@ -206,7 +207,11 @@ def feedback(turn: Turn, db: AppDB | None, *, entry_id: str | None) -> None:
     row.caption("Was this helpful?", width="content")
     with row:
         rating = st.feedback(
-            "thumbs", key=key, on_change=_record_rating, args=(db, turn.log_id, key, entry_id)
+            "thumbs",
+            key=key,
+            default=turn.rating,  # after a visit to another page the thumbs stay as given
+            on_change=_record_rating,
+            args=(db, turn, key, entry_id),
         )
     if rating is None:
         return
@@ -227,10 +232,11 @@ def feedback(turn: Turn, db: AppDB | None, *, entry_id: str | None) -> None:
             st.rerun()
 
 
-def _record_rating(db: AppDB, question_id: int, key: str, entry_id: str | None) -> None:
+def _record_rating(db: AppDB, turn: Turn, key: str, entry_id: str | None) -> None:
     rating = st.session_state.get(key)
-    if rating is not None:
-        db.record_feedback(question_id, int(rating), entry_id)
+    turn.rating = None if rating is None else int(rating)
+    if turn.rating is not None and turn.log_id is not None:
+        db.record_feedback(turn.log_id, turn.rating, entry_id)
 
 
 def _short(text: str, limit: int = 140) -> str:
