@@ -56,8 +56,8 @@ def gated(settings, corpus_dir, real_embedder, TUNING):  # type: ignore[no-untyp
     return store, db, first.kb_version
 
 
-def test_a_version_that_breaks_rows_is_not_activated(gated, corpus_dir, real_embedder,  # type: ignore[no-untyped-def]
-                                                     TUNING) -> None:  # noqa: N803
+def test_a_version_that_breaks_rows_is_refused_unless_overridden_with_a_reason(  # type: ignore[no-untyped-def]
+        gated, corpus_dir, real_embedder, TUNING) -> None:  # noqa: N803
     store, db, first = gated
     drop_first_two_entries(corpus_dir)
     with pytest.raises(QualityGateFailed) as err:
@@ -74,12 +74,6 @@ def test_a_version_that_breaks_rows_is_not_activated(gated, corpus_dir, real_emb
     assert [v.version for v in store.list_versions()] == [first]  # the failed build is gone
     assert [h.kb_version for h in activation_history(db)] == [first]
 
-
-def test_override_with_a_reason_activates_and_keeps_the_reason(gated, corpus_dir,  # type: ignore[no-untyped-def]
-                                                                 real_embedder,
-                                                                 TUNING) -> None:  # noqa: N803
-    store, db, first = gated
-    drop_first_two_entries(corpus_dir)
     report = ingest(store, real_embedder, corpus_dir, db=db, actor="bob",
                     gate=QualityGate(real_embedder, sets=TUNING, floors=FLOORS,
                                      override_reason="ASTRO withdrew entries 1-2 in 2024"))
