@@ -92,11 +92,21 @@ def test_upload_diff_activate_and_roll_back(app, browser, tmp_path: Path) -> Non
     page.get_by_text("Upload a guidance document").wait_for()
     screenshot(page, "admin-signed-in")
 
+    news = tmp_path / "news.html"
+    news.write_text("<html><body><p>Welcome to our newsletter.</p><p>Disclaimer: none.</p>"
+                    "</body></html>", encoding="utf-8")
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    uploader.set_input_files(str(news))
+    page.get_by_text("Not accepted — nothing was written.").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert "news.html: no Q&A pairs found" in page.inner_text('[data-testid="stMain"]')
+    screenshot(page, "admin-upload-refused")
+    assert not any(p.name.startswith((".staging-", "news")) for p in corpus.iterdir())
+
     edited = docmaker.seed_text().replace("to provide personal supervision.",
                                           "to provide direct supervision.")
     upload = docmaker.make_docx(tmp_path / "astro-daily-practice-physics.docx", edited)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-        str(upload))
+    uploader.set_input_files(str(upload))
     page.get_by_text("Changed astro-daily-practice-physics:5").wait_for(timeout=60_000)
     wait_for_app(page)
     card = page.locator(".st-key-admin-change-astro-daily-practice-physics-5")

@@ -52,6 +52,14 @@ BAD = {
                             "guidance.docx: this is not a Word document"),
     "broken-q-and-a": ("guidance.txt", lambda: b"Coding Question: orphan?\n\nDisclaimer: x\n",
                        "guidance.txt:1: the question on line 1 has no answer"),
+    "invalid-utf8": ("guidance.txt", lambda: b"Coding Question: caf\xe9?\n", "guidance.txt:1: "
+                     "invalid UTF-8 (byte 0xe9) — re-save the file with UTF-8 encoding"),
+    "no-disclaimer": ("guidance.md", lambda: b"**Coding Question:** Q?\n\n**Coding Answer:** A.\n",
+                      "guidance.md: no 'Disclaimer:' paragraph found"),
+    "repeated-question-in-one-document": (
+        "guidance.txt", lambda: b"Coding Question: Q?\n\nCoding Answer: A.\n\nCoding Question: "
+        b"q\n\nCoding Answer: B.\n\nDisclaimer: D.\n",
+        "guidance.txt:5: the question on line 5 repeats the one on line 1"),
     "duplicates-of-another-document": ("copy.txt", lambda: docmaker.seed_text().encode(),
                                        "copy.txt:4: the question on line 4 repeats "
                                        "astro-daily-practice-physics:1"),
