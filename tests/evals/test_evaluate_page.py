@@ -99,6 +99,14 @@ def test_run_the_held_out_set_cards_table_history(evaluate_page, app_data: Path)
     assert len(hist) == 2 and set(hist["knowledge base"]) == {saved[0].kb_version}
     assert any(m.label == "Overall accuracy" and "pts" in str(m.delta) for m in at.metric)
 
+    # reopen the first run from the history
+    first = runs_in_db(app_data)[0].id
+    at.selectbox(key="eval-past").set_value(first).run()
+    next(b for b in at.button if b.label == "Open").click().run()
+    assert not at.exception
+    assert at.session_state["eval_result"]["history_id"] == first
+    assert any(c.value.endswith("of 52 rows") for c in at.caption)  # the "SBRT" filter stays
+
 
 def test_bad_shipped_selection_records_nothing(evaluate_page, app_data: Path) -> None:  # type: ignore[no-untyped-def]
     at = evaluate_page()
