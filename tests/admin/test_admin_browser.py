@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from ingest.auth import ENV_HASH, hash_password
+from retrieval.appdb import AppDB
 from retrieval.store import LocalStore
 from tests.browser.harness import launch_chromium, screenshot, start_app_server, wait_for_app
 from tests.conftest import CORPUS, EVAL_SETS
@@ -37,6 +39,19 @@ def app(seed_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type:
     data, corpus = root / "data", root / "corpus"
     shutil.copytree(seed_data_dir, data)
     shutil.copytree(CORPUS, corpus)
+    db = AppDB(f"sqlite:///{(data / 'app.db').resolve()}")  # the question log the app uses
+    asked = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    for n, q in enumerate(["how do I code proton therapy delivery",
+                           "proton beam treatment delivery cpt code",
+                           "is hyperthermia billable with radiation"]):
+        db.log_question(session_id="s", question=q, abstained=True,
+                        asked_at=asked + timedelta(days=n))
+    qid = db.log_question(session_id="s", question="can we bill 77370 after rt?",
+                          abstained=False, top_entry="astro-daily-practice-physics:1",
+                          asked_at=asked)
+    assert qid is not None and db.record_feedback(qid, 0, "astro-daily-practice-physics:1",
+                                                  "does not cover retreatment")
+    db.engine.dispose()
     env = {ENV_HASH: hash_password(PASSWORD),
            "RADONC_QA_GATE_SETS": str(small_gate_set(root / "gate.jsonl"))}
     with start_app_server(data, corpus_dir=corpus, env=env) as server:
@@ -137,4 +152,14 @@ def test_upload_diff_activate_and_roll_back(app, browser, tmp_path: Path) -> Non
     page.get_by_role("tab", name="Versions").click()
     page.get_by_text(re.compile(r"^Rolled back: ")).wait_for()
     screenshot(page, "admin-rolled-back")
+
+    page.get_by_role("tab", name="Gaps & feedback").click()
+    page.get_by_text("Most frequent unanswered questions").wait_for()
+    wait_for_app(page)
+    page.locator(".js-plotly-plot").first.wait_for()
+    main = page.inner_text('[data-testid="stMain"]')
+    for csv_button in ("Questions per day (CSV)", "Unanswered questions (CSV)",
+                       "Thumbs-down answers (CSV)"):
+        assert csv_button in main
+    screenshot(page, "admin-gaps")
     page.close()
