@@ -19,9 +19,9 @@ PASSAGES = "passages"  # the Chroma collection of one version
 
 
 def new_version_id(now: datetime | None = None) -> str:
-    """Sortable, unique: `v20261127T213000Z-1a2b3c`."""
+    """Sortable by creation time (to the microsecond), unique: `v20261127T213000.123456Z-1a2b3c`."""
     now = now or datetime.now(UTC)
-    return f"v{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"v{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(3)}"
 
 
 def utcnow() -> str:
