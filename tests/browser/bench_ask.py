@@ -34,9 +34,11 @@ CARD_DRAWN = """(n) => {
     const msgs = document.querySelectorAll('[data-testid="stChatMessage"]');
     if (msgs.length < n) return false;
     const last = msgs[msgs.length - 1];
-    return !!(last.querySelector('blockquote')
+    return !!(last.querySelector('blockquote')                  // an answer card
               || last.innerText.includes('No matching guidance in the knowledge base')
-              || last.querySelector('[data-testid="stAlert"]'));
+              || last.querySelector('[class*="st-key-choose-"]')     // a clarifying choice
+              || last.querySelector('[class*="st-key-lookup-"]')     // a code look-up
+              || last.querySelector('[data-testid="stAlert"]'));     // a warning/error
 }"""
 
 
