@@ -20,8 +20,8 @@ LABEL = (
 )
 
 _DEFINE = re.compile(
-    r"^\s*(?:(?:what|whats|what's)\s+(?:is|are|does|do|s)\b|define\b|definition\b|meaning\b|"
-    r"describe\b|descriptor\b|explain\b|look\s*up\b|lookup\b|tell me about\b|info(?:rmation)?\b)",
+    r"^\s*(?:what(?:'s|s|\s+is|\s+are|\s+does|\s+do)?|define|definition|meaning|describe|"
+    r"descriptor|explain|look\s*up|lookup|tell\s+me\s+about|info(?:rmation)?)\b",
     re.IGNORECASE,
 )
 # words that may sit around the code(s) in a "what is 77336?" question
@@ -30,10 +30,10 @@ _DEFINE_WORDS = frozenset(
     "stands for define definition of describe descriptor explain look up lookup tell me about "
     "info information please and or".split()
 )
+# "codes for physics consults", "which code do we use for weekly chart checks", "codes are there
+# for hyperthermia" (a question that names a code is not a topic look-up)
 _TOPIC = re.compile(
-    r"\b(?:cpt\s+|hcpcs\s+)?codes?\s+(?:is\s+|are\s+)?(?:do\s+(?:i|we)\s+use\s+|to\s+use\s+|"
-    r"used\s+|should\s+(?:i|we)\s+use\s+|would\s+(?:i|we)\s+use\s+)?"
-    r"(?:for|about|covering|that\s+covers?|on)\s+(?P<topic>.+)$",
+    r"\b(?:cpt\s+|hcpcs\s+)?codes?\s+(?:[a-z']+\s+){0,3}?(?:for|about|covering)\s+(?P<topic>.+)$",
     re.IGNORECASE,
 )
 _ALL = re.compile(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from retrieval.__main__ import main as retrieval_cli
 from retrieval.lookup import LABEL, lookup
-from tests.conftest import REPO, SEED_IDS
+from tests.conftest import SEED_IDS
 
 pytestmark = pytest.mark.slow
 
@@ -90,11 +90,10 @@ def test_ask_keeps_the_verbatim_answer_beside_the_listing(seed_retriever) -> Non
 
 
 def test_cli_renders_the_labelled_listing(seed_data_dir: Path) -> None:
-    p = subprocess.run([sys.executable, "-m", "retrieval", "codes for physics consults",
-                        "--data", str(seed_data_dir)], cwd=REPO, capture_output=True, text=True,
-                       timeout=300)
-    assert p.returncode == 0, p.stderr
-    assert p.stdout.startswith("Code look-up: The knowledge base mentions 2 codes")
-    assert "not a definition of the code" in p.stdout
-    assert "77370 — “Special medical radiation physics consultation”" in p.stdout
-    assert f"mentioned in [{E[4]}]" in p.stdout
+    r = CliRunner().invoke(retrieval_cli, ["codes for physics consults",
+                                           "--data", str(seed_data_dir)])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("Code look-up: The knowledge base mentions 2 codes")
+    assert "not a definition of the code" in r.output
+    assert "77370 — “Special medical radiation physics consultation”" in r.output
+    assert f"mentioned in [{E[4]}]" in r.output
