@@ -258,8 +258,17 @@ def read_sets(paths: Iterable[Path]) -> list[EvalRow]:
 
 
 def read_uploads(files: Iterable[tuple[str, IO[bytes]]]) -> list[EvalRow]:
-    """Rows of uploaded sets given as (file name, binary stream), checked like files."""
-    return _unique_across(list(iter_rows(stream, name)) for name, stream in files)
+    """Rows of uploaded sets given as (file name, binary stream), checked like files.
+
+    Each stream is read from its start, so the same upload can be run again.
+    """
+
+    def rows(name: str, stream: IO[bytes]) -> list[EvalRow]:
+        if stream.seekable():
+            stream.seek(0)
+        return list(iter_rows(stream, name))
+
+    return _unique_across(rows(name, stream) for name, stream in files)
 
 
 def _unique_across(sets: Iterable[list[EvalRow]]) -> list[EvalRow]:

@@ -16,6 +16,7 @@ from evals.sets import (
     read_jsonl,
     read_set,
     read_sets,
+    read_uploads,
     write_csv,
 )
 from tests.conftest import EVAL_SETS, SEED_IDS
@@ -173,3 +174,11 @@ def test_a_100k_row_set_streams(tmp_path: Path) -> None:
                           line=i) for i in range(50_000)]
     with pytest.raises(EvalSetError, match="50000 expected entry ids not found"):
         check_ids(bad, SEED_IDS)
+
+
+def test_an_upload_can_be_read_again() -> None:
+    """The app keeps an uploaded file across reruns; running it twice reads it twice."""
+    up = io.BytesIO(b"question,expected\nwho signs?,d:3\n")
+    first = read_uploads([("mine.csv", up)])
+    assert read_uploads([("mine.csv", up)]) == first and first[0].expected == ("d:3",)
+    assert first[0].source == "mine.csv" and first[0].id == "mine-2"
