@@ -35,7 +35,7 @@ def send(page: Any, text: str) -> None:
     wait_for_app(page)
 
 
-def test_bare_code_choice_shows_the_chosen_card_then_a_follow_up(open_app, app_server) -> None:  # type: ignore[no-untyped-def]
+def test_choice_shows_the_chosen_card_then_a_follow_up_and_a_look_up(open_app, app_server) -> None:  # type: ignore[no-untyped-def]
     page = open_app(DESKTOP)
     send(page, "77370")
     reply = page.locator('[data-testid="stChatMessage"]').last
@@ -60,4 +60,11 @@ def test_bare_code_choice_shows_the_chosen_card_then_a_follow_up(open_app, app_s
     assert "Read with your earlier question about 77370" in reply.inner_text()
     assert reply.locator("blockquote").first.inner_text().strip() == report.answer.strip()
     screenshot(page, "conversation-3-follow-up")
+
+    send(page, "codes for physics consults")
+    reply = page.locator('[data-testid="stChatMessage"]').last
+    text = reply.inner_text()
+    assert "The knowledge base mentions 2 codes" in text
+    assert "“Continuing Physics Consultation”" in text and "not a definition" in text
+    screenshot(page, "conversation-4-look-up")
     assert page.dialogs == []
