@@ -47,11 +47,17 @@ class KBIndex:
         for i, ei in enumerate(self._passage_entry):
             self._entry_passages[int(ei)].append(i)
 
+        self._passage_pos = {p.id: i for i, p in enumerate(manifest.passages)}
+        self._passage_field = [p.field for p in manifest.passages]
+
         texts = [" ".join((e.question, e.answer, *e.alternates)) for e in self.entries]
         self.entry_terms: list[frozenset[str]] = []
         tokenized: list[list[str]] = []
+        vocab: set[str] = set()
         for text in texts:
-            toks = lexicon.terms(text)
+            words = lexicon.words(text)  # split once: terms and the speller's vocabulary
+            vocab.update(words)
+            toks = lexicon.terms_of_words(words)
             tokenized.append(toks or ["∅"])
             self.entry_terms.append(frozenset(toks))
         self.entry_modalities = [lexicon.modalities_in(t) for t in self.entry_terms]
@@ -70,7 +76,6 @@ class KBIndex:
         for i, e in enumerate(self.entries):
             for c in e.code_set:
                 self.codes[c].append(i)
-        vocab = {w for text in texts for w in lexicon.words(text)}
         self.speller = Speller(
             vocab,
             known=set(lexicon.stopwords) | set(lexicon.synonyms) | set(lexicon.synonyms.values())
@@ -84,16 +89,17 @@ class KBIndex:
         """Nearest passages by cosine similarity (Chroma's ANN index)."""
         n = max(1, min(n, len(self._passage_entry)))
         try:
+            # ids only: entry and field come from the manifest (fetching metadata doubles the time)
             res = self._collection.query(
-                query_embeddings=vector.reshape(1, -1), n_results=n,
-                include=["distances", "metadatas"])
+                query_embeddings=vector.reshape(1, -1), n_results=n, include=["distances"])
         except Exception as e:  # chromadb raises many types; this is the store boundary
             raise StoreUnavailable(f"The vector store did not answer: {e}") from e
         hits = []
-        for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
-            idx = self.position.get(str(meta["entry_id"]))
-            if idx is not None:
-                hits.append(DenseHit(idx, str(meta["field"]), 1.0 - float(dist)))
+        for pid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
+            i = self._passage_pos.get(pid)
+            if i is not None:
+                hits.append(DenseHit(int(self._passage_entry[i]), self._passage_field[i],
+                                     1.0 - float(dist)))
         return hits
 
     def similarities(self, vector: np.ndarray, entry: int) -> tuple[float, float]:

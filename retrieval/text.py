@@ -23,6 +23,7 @@ from retrieval.errors import QueryError
 
 MAX_QUERY_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_TERM_CACHE = 500_000  # distinct words remembered by Lexicon.term (a few tens of MB at most)
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 
@@ -64,6 +65,7 @@ class Lexicon:
         self.modalities = frozenset(stem(m) for m in self.modalities)
         self.roles = {stem(k): v for k, v in self.roles.items()}
         self.aspects = frozenset(stem(a) for a in self.aspects)
+        self._term_of: dict[str, str | None] = {}
         alts = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
         self._phrase_re = re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
         # spelled-out forms of each short term, for the dense query
@@ -81,15 +83,33 @@ class Lexicon:
     def canon(self, word: str) -> str:
         return self.synonyms.get(word, word)
 
+    def term(self, word: str) -> str | None:
+        """One word's content term (None for a stopword); memoised, as words repeat endlessly."""
+        try:
+            return self._term_of[word]
+        except KeyError:
+            pass
+        w = self.canon(word)
+        if w in self.stopwords or (len(w) == 1 and not w.isdigit()):
+            term = None
+        else:
+            term = w if any(c.isdigit() for c in w) else self._stemmer.stemWord(w)
+        if len(self._term_of) < _TERM_CACHE:
+            self._term_of[word] = term
+        return term
+
+    def terms_of_words(self, words: Iterable[str], fix: dict[str, str] | None = None) -> list[str]:
+        """`terms` for words already split by `words` (saves splitting the text twice)."""
+        out = []
+        for w in words:
+            t = self.term(fix.get(w, w) if fix else w)
+            if t is not None:
+                out.append(t)
+        return out
+
     def terms(self, text: str, fix: dict[str, str] | None = None) -> list[str]:
         """Content terms: canonical, stemmed, stopwords dropped (codes kept whole)."""
-        out = []
-        for w in self.words(text):
-            w = self.canon((fix or {}).get(w, w))
-            if w in self.stopwords or (len(w) == 1 and not w.isdigit()):
-                continue
-            out.append(w if any(c.isdigit() for c in w) else self._stemmer.stemWord(w))
-        return out
+        return self.terms_of_words(self.words(text), fix)
 
     def modalities_in(self, terms: Iterable[str]) -> frozenset[str]:
         return frozenset(t for t in terms if t in self.modalities)
