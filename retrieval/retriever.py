@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from retrieval.store.base import KBStore
 from retrieval.text import Lexicon, clean_query, default_lexicon
 
 _WORDS = re.compile(r"[A-Za-z]+")
+VECTOR_CACHE = 512  # query vectors kept (≈0.8 MB at 384 dimensions)
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ class Retriever:
         self._lock = threading.Lock()
         self._token: object = object()
         self._index: KBIndex | None = None
+        # query vectors of recent texts: a conversation re-reads its earlier turns on each question
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors_lock = threading.Lock()
 
     def index(self) -> KBIndex:
         """The active version's index, reloaded when the active pointer changes."""
@@ -149,7 +154,18 @@ class Retriever:
     def embed(self, index: KBIndex, text: str, q: QueryTerms) -> np.ndarray:
         """The query vector: typos fixed, shorthand spelled out."""
         fixed = _WORDS.sub(lambda m: q.fixes.get(m.group(0).lower(), m.group(0)), text)
-        return self.embedder.embed([self.lexicon.spell_out(fixed)])[0]
+        query = self.lexicon.spell_out(fixed)
+        with self._vectors_lock:
+            hit = self._vectors.get(query)
+            if hit is not None:
+                self._vectors.move_to_end(query)
+                return hit
+        vector = self.embedder.embed([query])[0]
+        with self._vectors_lock:
+            self._vectors[query] = vector
+            while len(self._vectors) > VECTOR_CACHE:
+                self._vectors.popitem(last=False)
+        return vector
 
     def answer(self, index: KBIndex, text: str, q: QueryTerms, scored: Sequence[Scored],
                v: Verdict, **extra: Any) -> Answer:
