@@ -1,0 +1,36 @@
+"""Alembic environment: the app database's models, on the connection or URL it is given."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
+
+from retrieval.appdb.db import engine_url
+from retrieval.appdb.models import Base
+
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    url = context.config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL")
+    if not url:
+        raise SystemExit("Set DATABASE_URL (or pass --url) to say which database to migrate")
+    with create_engine(engine_url(url)).begin() as conn:
+        _run(conn)
