@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from retrieval.appdb.models import Base, Feedback, QuestionLog
+from retrieval.appdb.models import Feedback, QuestionLog
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,8 +40,10 @@ class AppDB:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._failing = False
         self._flag = threading.Lock()
-        if create:
-            Base.metadata.create_all(self.engine)
+        if create:  # the schema by the migrations (so later model changes reach old databases)
+            from retrieval.appdb.migrations import upgrade
+
+            upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
