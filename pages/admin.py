@@ -7,6 +7,7 @@ Nothing below the password form is drawn until the admin has signed in. The logi
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,8 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
         st.info("Superseded (no longer served): " + ", ".join(
             f"{old} by {doc}" for old, doc in superseded.items()))
     for c in changes.changed:
-        with st.container(border=True, key=f"admin-change-{c.new.id}"):
+        with st.container(border=True,
+                          key=f"admin-change-{re.sub(r'[^A-Za-z0-9_-]', '-', c.new.id)}"):
             renamed = f" (was {c.old.id})" if c.old.id != c.new.id else ""
             st.markdown(f"**Changed {c.new.id}**{renamed} — {', '.join(c.fields)}")
             left, right = st.columns(2)
@@ -291,7 +293,8 @@ with versions_tab:
     if not versions:
         st.info("No versions yet.")
     for v in versions:
-        with st.container(border=True, key=f"admin-version-{v.version}"):
+        slug = re.sub(r"[^A-Za-z0-9_-]", "-", v.version)  # usable as a CSS class
+        with st.container(border=True, key=f"admin-version-{slug}"):
             left, right = st.columns([4, 1])
             info = v.info
             label = " · **active**" if v.active else ""
@@ -300,7 +303,7 @@ with versions_tab:
             counts = {k: info[k] for k in ("added", "updated", "removed", "moved") if k in info}
             if counts:
                 left.caption(" · ".join(f"{k} {n}" for k, n in counts.items()))
-            if not v.active and right.button("Roll back to this", key=f"admin_rb_{v.version}"):
+            if not v.active and right.button("Roll back to this", key=f"admin_rb_{slug}"):
                 try:
                     before = rollback(store, v.version, actor=ACTOR, db=res.db)
                 except RadoncQAError as e:

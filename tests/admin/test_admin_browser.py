@@ -145,7 +145,8 @@ def test_upload_diff_activate_and_roll_back(app, browser, tmp_path: Path) -> Non
     page.get_by_role("tab", name="Versions").click()
     wait_for_app(page)
     screenshot(page, "admin-versions")
-    page.locator(f".st-key-admin-version-{first}").get_by_role(
+    slug = re.sub(r"[^A-Za-z0-9_-]", "-", first)
+    page.locator(f".st-key-admin-version-{slug}").get_by_role(
         "button", name="Roll back to this").click()
     wait_for_app(page)
     assert store.active_version() == first
