@@ -34,5 +34,9 @@ unit:  ## fast tests only (no model, no browser, no servers)
 test: install lint  ## everything: lint, types, unit, real-model, browser and server tests
 	$(BIN)/pytest
 
+bench: install  ## speed and memory at 1k and 10k entries vs the LangChain baseline (see BENCHMARKS.md)
+	$(BIN)/python -m evals bench --entries 1000 --entries 10000 --json artifacts/bench.json \
+		--markdown artifacts/bench.md
+
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
