@@ -434,6 +434,9 @@ def main(
     table = markdown(results)
     head = f"Machine: {machine()}\n\n"
     Console().print(Markdown(head + table))
+    for out in (json_out, markdown_out):
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
     if json_out:
         json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if markdown_out:
