@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ingest.chunk import passages_for
+from ingest import chunk
+from ingest.chunk import Passage, passages_for
 from ingest.diff import EntryDiff, diff_entries
 from ingest.load import find_documents, read_document
 from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
 from ingest.sidecars import apply_sidecars, read_meta
 from retrieval.embedding import Embedder
-from retrieval.entry import Entry
+from retrieval.entry import Entry, content_hash
 from retrieval.errors import CorpusFormatError
 from retrieval.store.base import KBStore, Manifest, PassageRecord, new_version_id, utcnow
 
@@ -174,6 +175,36 @@ def _same_documents(old: Manifest, parsed: list[ParsedDocument]) -> bool:
         e.to_dict() for e in old.entries]
 
 
+def chunker_fingerprint(embedder: Embedder) -> str:
+    """Changes whenever passages could be cut differently: the chunker's code or the tokenizer."""
+    return content_hash(Path(chunk.__file__).read_text(encoding="utf-8"), embedder.name)
+
+
+def reuse_passages(entries: list[Entry], embedder: Embedder, old: Manifest | None,
+                   chunker: str) -> list[Passage]:
+    """passages_for(entries), reusing the previous version's passages of unchanged entries.
+
+    Cutting text into passages runs the model's tokenizer over every text, the slowest step of
+    a re-ingest that changes little; an unchanged entry (same question, answer and alternates,
+    same chunker) gets exactly the passages it had, under its possibly new id.
+    """
+    if old is None or old.info.get("chunker") != chunker:
+        return passages_for(entries, embedder.count_tokens)
+    by_entry: dict[str, list[PassageRecord]] = {}
+    for p in old.passages:
+        by_entry.setdefault(p.entry_id, []).append(p)
+    known = {(e.question, e.answer, e.alternates): e.id for e in old.entries}
+    out: list[Passage] = []
+    for e in entries:
+        was = known.get((e.question, e.answer, e.alternates))
+        if was is None or was not in by_entry:
+            out.extend(passages_for([e], embedder.count_tokens))
+            continue
+        out.extend(Passage(f"{e.id}#{p.id.split('#', 1)[1]}", e.id, p.field, p.text, p.hash)
+                   for p in by_entry[was])
+    return out
+
+
 def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages: list[Any],
              progress: Progress | None) -> tuple[np.ndarray, int]:
     """Vectors for the passages: stored ones reused by content hash, the rest embedded."""
@@ -233,7 +264,8 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
             return report  # nothing changed: the active version already is this corpus
 
         say("Embedding new and changed text")
-        passages = passages_for(entries, embedder.count_tokens)
+        chunker = chunker_fingerprint(embedder)
+        passages = reuse_passages(entries, embedder, old, chunker)
         vectors, embedded = _vectors(store, embedder, old, passages, progress)
 
         say("Writing the new version")
@@ -246,7 +278,7 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
             documents=documents,
             entries=entries,
             passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
-            info={"previous": active, **changes.counts(), "actor": actor,
+            info={"previous": active, **changes.counts(), "actor": actor, "chunker": chunker,
                   "superseded": loaded.superseded, **({"note": note} if note else {}),
                   **(info or {})},
         )

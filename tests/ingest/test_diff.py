@@ -105,3 +105,22 @@ def test_dry_run_and_report_carry_the_diff(settings, corpus_dir, fake_embedder) 
     assert len(plan.moved) == 4 and plan.updated == [] and plan.to_dict()["moved"] == 4
     report = ingest(store, fake_embedder, corpus_dir)
     assert report.activated and report.embedded == 0  # renumbered text reuses its vectors
+
+
+def test_reused_passages_equal_fresh_ones_after_an_edit_and_a_reorder(settings, corpus_dir,  # type: ignore[no-untyped-def]
+                                                                      fake_embedder) -> None:
+    from ingest.build import chunker_fingerprint, reuse_passages
+    from ingest.chunk import passages_for
+
+    store = LocalStore(settings.kb_dir)
+    first = ingest(store, fake_embedder, corpus_dir).kb_version
+    old = store.read_manifest(first)  # type: ignore[arg-type]
+    assert old.info["chunker"] == chunker_fingerprint(fake_embedder)
+    path = corpus_dir / DOC
+    head, blocks, tail = pairs(path)
+    blocks[1] = blocks[1].replace("is necessary", "is required")
+    write(path, head, list(reversed(blocks)), tail)
+    entries = load_corpus(corpus_dir).entries
+    reused = reuse_passages(entries, fake_embedder, old, chunker_fingerprint(fake_embedder))
+    assert reused == passages_for(entries, fake_embedder.count_tokens)
+    assert reuse_passages(entries, fake_embedder, old, "another chunker") == reused
