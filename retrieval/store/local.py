@@ -147,16 +147,28 @@ class LocalStore(KBStore):
 
     # --- writing -------------------------------------------------------------------------
     def write_version(self, manifest: Manifest, vectors: np.ndarray) -> None:
+        """Write a complete version; start from a copy of the previous one when there is one.
+
+        Re-ingesting after a small change then only deletes and adds the passages that changed,
+        instead of re-inserting every vector into a new Chroma collection.
+        """
         d = self._dir(manifest.version)
         if d.exists():
             raise StoreUnavailable(f"{d} already exists; versions are never overwritten")
         d.mkdir(parents=True)
-        client = self._client(manifest.version)
+        base = self._delta_base(manifest)
         try:
-            col = client.create_collection(
-                PASSAGES, metadata={"hnsw:space": "cosine"}, embedding_function=None
-            )
-            add_passages(col, manifest, vectors)
+            if base is not None:
+                shutil.copytree(self._dir(base.version) / "chroma", d / "chroma")
+                col = self._client(manifest.version).get_collection(PASSAGES)
+                self._apply_delta(col, base, manifest, vectors)
+            else:
+                col = self._client(manifest.version).create_collection(
+                    PASSAGES, metadata={"hnsw:space": "cosine"}, embedding_function=None
+                )
+                add_passages(col, manifest, vectors)
+        except StoreUnavailable:
+            raise
         except Exception as e:
             raise StoreUnavailable(f"Writing version {manifest.version} to {d} failed: {e}") from e
         np.save(d / "embeddings.npy", vectors)
@@ -168,6 +180,40 @@ class LocalStore(KBStore):
         }
         _atomic_write(d / "summary.json", json.dumps(summary, ensure_ascii=False))
         _atomic_write(d / "manifest.json", manifest.to_json())  # last: marks it complete
+
+    def _delta_base(self, manifest: Manifest) -> Manifest | None:
+        """The previous complete version built with the same model, to copy and patch."""
+        previous = manifest.info.get("previous")
+        if not previous:
+            return None
+        try:
+            base = self.read_manifest(str(previous))
+        except VersionNotFound:
+            return None
+        return base if base.model == manifest.model else None
+
+    @staticmethod
+    def _apply_delta(col: Any, base: Manifest, manifest: Manifest, vectors: np.ndarray) -> None:
+        """Make a copied collection hold exactly `manifest`'s passages (ids, text, vectors)."""
+        before = {p.id: p for p in base.passages}
+        wanted = {p.id: i for i, p in enumerate(manifest.passages)}
+        stale = [pid for pid, p in before.items()
+                 if pid not in wanted or manifest.passages[wanted[pid]].hash != p.hash
+                 or manifest.passages[wanted[pid]].entry_id != p.entry_id]
+        for start in range(0, len(stale), _ADD_BATCH):
+            col.delete(ids=stale[start : start + _ADD_BATCH])
+        stale_set = set(stale)
+        fresh = [i for pid, i in wanted.items() if pid not in before or pid in stale_set]
+        for start in range(0, len(fresh), _ADD_BATCH):
+            rows = fresh[start : start + _ADD_BATCH]
+            ps = [manifest.passages[i] for i in rows]
+            col.add(ids=[p.id for p in ps], embeddings=vectors[rows],
+                    metadatas=[{"entry_id": p.entry_id, "field": p.field} for p in ps],
+                    documents=[p.text for p in ps])
+        if col.count() != len(manifest.passages):
+            raise StoreUnavailable(
+                f"patched collection holds {col.count()} passages, expected "
+                f"{len(manifest.passages)}; re-run with `python -m ingest --force`")
 
     def activate(self, version: str) -> None:
         self._complete(version)

@@ -123,3 +123,32 @@ def test_active_pointer_is_valid_json_naming_a_complete_version(store, corpus_di
     pointer = json.loads((store.root / "active.json").read_text(encoding="utf-8"))
     assert pointer["version"] == report.kb_version
     assert (store.root / "versions" / report.kb_version / "manifest.json").is_file()
+
+
+def test_a_new_version_patched_from_the_previous_holds_exactly_its_passages(  # type: ignore[no-untyped-def]
+        store, corpus_dir, fake_embedder) -> None:
+    import numpy as np
+
+    first = ingest(store, fake_embedder, corpus_dir).kb_version
+    doc = corpus_dir / "astro-daily-practice-physics.txt"
+    text = doc.read_text(encoding="utf-8")
+    # edit one answer and drop the last entry: passages change, go away and stay
+    text = text.replace("personal supervision.", "personal supervision, always.")
+    doc.write_text(text.replace("Weekly physics chart checks can be performed remotely. ", ""),
+                   encoding="utf-8")
+    second = ingest(store, fake_embedder, corpus_dir).kb_version
+    manifest = store.read_manifest(second)
+    got = store.collection(second).get(include=["documents", "embeddings", "metadatas"])
+    by_id = {i: (d, e, m) for i, d, e, m in zip(got["ids"], got["documents"], got["embeddings"],
+                                                got["metadatas"], strict=True)}
+    assert set(by_id) == {p.id for p in manifest.passages}
+    _, vectors = store.embeddings(second)
+    for p, v in zip(manifest.passages, vectors, strict=True):
+        text_, emb, meta = by_id[p.id]
+        assert text_ == p.text and meta["entry_id"] == p.entry_id
+        assert np.allclose(emb, v, atol=1e-6)
+    # the previous version is untouched by the patch
+    old = store.read_manifest(first)
+    assert store.collection(first).count() == len(old.passages)
+    assert any("always" in d for d in store.collection(second).get()["documents"])
+    assert not any("always" in d for d in store.collection(first).get()["documents"])
