@@ -104,3 +104,22 @@ def app_db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[
 
     with scratch_database(request.getfixturevalue("postgres_server")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """Headless Debian chromium via Playwright, one per test session.
+
+    Playwright's sync API allows one instance per thread, so every browser test in any folder
+    shares this one (a second `sync_playwright()` in the same run fails).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.harness import launch_chromium
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            yield browser
+        finally:
+            browser.close()

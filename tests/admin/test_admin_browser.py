@@ -14,7 +14,7 @@ import pytest
 from ingest.auth import ENV_HASH, hash_password
 from retrieval.appdb import AppDB
 from retrieval.store import LocalStore
-from tests.browser.harness import launch_chromium, screenshot, start_app_server, wait_for_app
+from tests.browser.harness import screenshot, start_app_server, wait_for_app
 from tests.conftest import CORPUS, EVAL_SETS
 from tests.ingest import docmaker
 
@@ -59,13 +59,9 @@ def app(seed_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type:
 
 
 @pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
+def browser(chromium):  # type: ignore[no-untyped-def]
+    """The session's shared Chromium (one Playwright instance per test run)."""
+    return chromium
 
 
 def open_admin(browser, url: str):  # type: ignore[no-untyped-def]

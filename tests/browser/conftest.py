@@ -54,18 +54,6 @@ def app_server(browser_data_dir: Path) -> Iterator[AppServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture
 def open_app(app_server: AppServer, chromium: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []

@@ -12,7 +12,7 @@ from evals.compare import compare
 from evals.report import to_html, to_markdown
 from evals.runner import run
 from evals.sets import read_jsonl
-from tests.browser.harness import SCREENSHOTS, launch_chromium
+from tests.browser.harness import SCREENSHOTS
 from tests.conftest import EVAL_SETS
 
 DISCLAIMER = "These answers are opinions, not legal advice."
@@ -86,36 +86,31 @@ def test_markdown_lists_failed_rows_and_comparison() -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_report_opens_offline_in_chromium_with_failed_rows(seed_retriever, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
+def test_report_opens_offline_in_chromium_with_failed_rows(seed_retriever, chromium,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
     result = run(seed_retriever, read_jsonl(EVAL_SETS / "seed-heldout.jsonl"),
                  sets=["seed-heldout.jsonl"]).to_dict()
     failed = [r["id"] for r in result["rows"] if not r["right"]]
     assert failed
     path = tmp_path / "report.html"
     path.write_text(to_html(result), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            outside: list[str] = []
-            page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:"))
-                    else outside.append(r.url))
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri())
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-            assert page.locator(".js-plotly-plot").count() == 2  # risk–coverage, per entry
-            assert page.locator("#metrics tr").count() >= 11
-            shown = page.locator(".failed").evaluate_all("els => els.map(e => e.dataset.row)")
-            assert shown == failed
-            text = page.locator("#failed").evaluate("h => h.textContent")
-            assert f"Failed rows ({len(failed)})" in text
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "eval-report.png"), full_page=True)
-            page.locator(".failed").first.scroll_into_view_if_needed()
-            page.screenshot(path=str(SCREENSHOTS / "eval-report-failed-rows.png"))
-            assert outside == [] and errors == []  # works offline, no script errors
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:"))
+            else outside.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() == 2  # risk–coverage, per entry
+    assert page.locator("#metrics tr").count() >= 11
+    shown = page.locator(".failed").evaluate_all("els => els.map(e => e.dataset.row)")
+    assert shown == failed
+    text = page.locator("#failed").evaluate("h => h.textContent")
+    assert f"Failed rows ({len(failed)})" in text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "eval-report.png"), full_page=True)
+    page.locator(".failed").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "eval-report-failed-rows.png"))
+    assert outside == [] and errors == []  # works offline, no script errors
+    page.close()
