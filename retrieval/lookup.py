@@ -8,6 +8,8 @@ entry mentions is listed as not covered.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,18 +146,37 @@ def _word_terms(index: KBIndex, text: str) -> set[str]:
     return {t for w in lex.words(text) for t in lex.terms(w)} | set(lex.terms(text))
 
 
+_CODE_TERMS: weakref.WeakKeyDictionary[KBIndex, dict[str, tuple[set[str], set[str]]]] = (
+    weakref.WeakKeyDictionary())
+_CODE_TERMS_LOCK = threading.Lock()
+
+
+def _code_terms(index: KBIndex) -> dict[str, tuple[set[str], set[str]]]:
+    """Per code: (terms of its descriptors, terms of the entries mentioning it); once per index."""
+    with _CODE_TERMS_LOCK:
+        cached = _CODE_TERMS.get(index)
+        if cached is not None:
+            return cached
+        per_entry = [_word_terms(index, f"{e.question} {e.answer}") for e in index.entries]
+        out: dict[str, tuple[set[str], set[str]]] = {}
+        for code, rows in index.codes.items():
+            desc_terms: set[str] = {code}
+            entry_terms: set[str] = set()
+            for i in rows:
+                entry_terms |= per_entry[i]
+                for c in index.entries[i].codes:
+                    if c.code == code and c.descriptor:
+                        desc_terms |= _word_terms(index, c.descriptor)
+            out[code] = (desc_terms, entry_terms)
+        _CODE_TERMS[index] = out
+        return out
+
+
 def _topic_match(index: KBIndex, want: set[str], code: str) -> float:
     """Share of the topic's terms in the code's descriptors, else in the entries mentioning it."""
     if not want:
         return 0.0
-    desc_terms: set[str] = {code}
-    entry_terms: set[str] = set()
-    for i in index.codes.get(code, []):
-        e = index.entries[i]
-        entry_terms |= _word_terms(index, f"{e.question} {e.answer}")
-        for c in e.codes:
-            if c.code == code and c.descriptor:
-                desc_terms |= _word_terms(index, c.descriptor)
+    desc_terms, entry_terms = _code_terms(index)[code]
     by_desc = len(want & desc_terms) / len(want)
     by_entries = len(want & entry_terms) / len(want)
     return max(by_desc, by_entries)
