@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages import _conversation, _shared, _ui
 from retrieval.errors import QueryError, RadoncQAError
+from retrieval.retriever import Match
 
 EXAMPLES = (
     "Can we bill 77370 after the patient finished radiation?",
@@ -118,17 +119,7 @@ def render_answer(turn: _ui.Turn) -> None:
             logged=turn.log_id is not None,
         )
         _ui.feedback(turn, res.db, entry_id=None)
-        by_id = {m.entry.id: m for m in a.suggestions}
-        for eid in turn.opened:
-            if eid in by_id:
-                _ui.answer_card(
-                    by_id[eid],
-                    asked=a.query,
-                    kb_version=a.kb_version,
-                    when=turn.asked_at,
-                    key=f"{turn.id}-{eid}",
-                    label="Closest entry — not a match for your question",
-                )
+        opened_cards(turn, a.suggestions, "Closest entry — not a match for your question")
         return
     if a.clarify:  # several entries answer: ask which one is meant, show the chosen card
         render_choice(turn)
@@ -157,13 +148,12 @@ def render_answer(turn: _ui.Turn) -> None:
     _ui.feedback(turn, res.db, entry_id=top.entry.id)
 
 
-def render_choice(turn: _ui.Turn) -> None:
+def opened_cards(turn: _ui.Turn, matches: tuple[Match, ...], label: str,
+                 read_as: str | None = None) -> None:
+    """The cards of the entries the coder opened from a list (suggestions or choices)."""
     a = turn.answer
     assert a is not None
-    _conversation.clarify_block(
-        a, key=turn.id, chosen=turn.opened, on_choose=lambda eid: open_suggestion(turn, eid)
-    )
-    by_id = {m.entry.id: m for m in a.results}
+    by_id = {m.entry.id: m for m in matches}
     for eid in turn.opened:
         if eid in by_id:
             _ui.answer_card(
@@ -172,9 +162,18 @@ def render_choice(turn: _ui.Turn) -> None:
                 kb_version=a.kb_version,
                 when=turn.asked_at,
                 key=f"{turn.id}-{eid}",
-                label="Your choice",
-                read_as=a.read_as,
+                label=label,
+                read_as=read_as,
             )
+
+
+def render_choice(turn: _ui.Turn) -> None:
+    a = turn.answer
+    assert a is not None
+    _conversation.clarify_block(
+        a, key=turn.id, chosen=turn.opened, on_choose=lambda eid: open_suggestion(turn, eid)
+    )
+    opened_cards(turn, a.results, "Your choice", read_as=a.read_as)
     _ui.feedback(turn, res.db, entry_id=turn.opened[-1] if turn.opened else None)
 
 
