@@ -157,8 +157,21 @@ def launch_chromium(playwright: Any) -> Any:
 
 
 def wait_for_app(page: Any, timeout_ms: float = 60_000) -> None:
-    """Wait until the app has drawn and its script run is over (no 'Running…' status)."""
+    """Wait until the app has drawn and its script run is over (no 'Running…' status).
+
+    A click or Enter starts a rerun only after a round trip to the server, so first give the
+    run up to half a second to start; otherwise the previous, finished state would pass the
+    check below before the rerun has begun.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    try:
+        page.wait_for_function(
+            """() => document.querySelector('[data-testid="stApp"]')
+                       ?.getAttribute('data-test-script-state') === 'running'""",
+            timeout=500,
+        )
+    except Exception:  # noqa: BLE001 - the run may already be over (or never needed to start)
+        pass
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
@@ -171,6 +184,18 @@ def wait_for_app(page: Any, timeout_ms: float = 60_000) -> None:
     )
     page.evaluate("() => document.fonts.ready.then(() => true)")
     page.wait_for_timeout(150)  # let the last delta paint (element transitions)
+
+
+def send(page: Any, text: str) -> None:
+    """Type a question, press Enter, wait for the reply to be drawn."""
+    before = page.locator('[data-testid="stChatMessage"]').count()
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-testid=stChatMessage]').length >= {before + 2}"
+    )
+    wait_for_app(page)
 
 
 def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from retrieval.appdb import Feedback, QuestionLog
 from retrieval.store import LocalStore
-from tests.browser.harness import DESKTOP, PHONE, screenshot, wait_for_app
+from tests.browser.harness import DESKTOP, PHONE, screenshot, send, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -37,18 +37,6 @@ def db_rows(data: Path, model: Any) -> list[Any]:
             return list(s.scalars(select(model).order_by(model.id)))
     finally:
         engine.dispose()
-
-
-def send(page: Any, text: str) -> None:
-    """Type a question, press Enter, wait for the reply to be drawn."""
-    before = page.locator('[data-testid="stChatMessage"]').count()
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill(text)
-    box.press("Enter")
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-testid=stChatMessage]').length >= {before + 2}"
-    )
-    wait_for_app(page)
 
 
 def last_reply(page: Any) -> Any:

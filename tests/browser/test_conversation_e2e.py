@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from retrieval.store import LocalStore
-from tests.browser.harness import DESKTOP, screenshot, wait_for_app
+from tests.browser.harness import DESKTOP, screenshot, send, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -22,17 +22,6 @@ def seed_entry(data: Path, entry_id: str) -> Any:
     store = LocalStore(data / "kb")
     manifest = store.read_manifest(store.active_version() or "")
     return next(e for e in manifest.entries if e.id == entry_id)
-
-
-def send(page: Any, text: str) -> None:
-    before = page.locator('[data-testid="stChatMessage"]').count()
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill(text)
-    box.press("Enter")
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-testid=stChatMessage]').length >= {before + 2}"
-    )
-    wait_for_app(page)
 
 
 def test_choice_shows_the_chosen_card_then_a_follow_up_and_a_look_up(open_app, app_server) -> None:  # type: ignore[no-untyped-def]

@@ -63,6 +63,8 @@ def test_upload_run_history_and_a_refused_file(open_app, app_server, tmp_path: P
     assert "Overall accuracy" in labels and "False abstention" in labels
     page.locator(".js-plotly-plot .main-svg").first.wait_for()
     assert page.locator(".js-plotly-plot").count() >= 3  # risk–coverage, per entry, history
+    page.get_by_role("button", name="Download HTML report").wait_for()  # drawn after the plots
+    wait_for_app(page)
     assert page.get_by_text("55 of 55 rows").count() == 1  # 52 shipped + 3 uploaded
     assert page.get_by_role("button", name="Download HTML report").count() == 1
     screenshot(page, "evaluate-run")
