@@ -211,7 +211,7 @@ def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages:
     vectors = np.zeros((len(passages), embedder.dim), dtype=np.float32)
     reusable: dict[str, np.ndarray] = {}
     if old is not None and old.model == embedder.name:
-        ids, old_vectors = store.embeddings(old.version)
+        ids, old_vectors = store.embeddings(old.version, old)
         by_id = dict(zip(ids, old_vectors, strict=True))
         for p in old.passages:
             reusable.setdefault(p.hash, by_id[p.id])

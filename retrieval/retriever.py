@@ -143,7 +143,7 @@ class Retriever:
     def load(self, version: str) -> KBIndex:
         """Build the index of one version (the active one, or any kept one for evals)."""
         manifest = self.store.read_manifest(version)
-        _, vectors = self.store.embeddings(version)
+        _, vectors = self.store.embeddings(version, manifest)
         return KBIndex(manifest, self.store.collection(version), vectors, self.lexicon)
 
     def terms(self, index: KBIndex, text: str) -> QueryTerms:

@@ -108,8 +108,9 @@ class KBStore(ABC):
         """The Chroma collection of a complete version, for reading."""
 
     @abstractmethod
-    def embeddings(self, version: str) -> tuple[list[str], np.ndarray]:
-        """Passage ids and their vectors (for reuse by the next ingest)."""
+    def embeddings(self, version: str, manifest: Manifest | None = None
+                   ) -> tuple[list[str], np.ndarray]:
+        """Passage ids and their vectors; pass the version's manifest if already read."""
 
     @abstractmethod
     def write_version(self, manifest: Manifest, vectors: np.ndarray) -> None:

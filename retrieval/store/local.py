@@ -140,9 +140,10 @@ class LocalStore(KBStore):
         except Exception as e:
             raise StoreUnavailable(f"Version {version} has no readable passages: {e}") from e
 
-    def embeddings(self, version: str) -> tuple[list[str], np.ndarray]:
+    def embeddings(self, version: str, manifest: Manifest | None = None
+                   ) -> tuple[list[str], np.ndarray]:
         d = self._complete(version)
-        manifest = self.read_manifest(version)
+        manifest = manifest or self.read_manifest(version)
         return [p.id for p in manifest.passages], np.load(d / "embeddings.npy")
 
     # --- writing -------------------------------------------------------------------------

@@ -231,8 +231,9 @@ class ServerStore(KBStore):
             f"opening version {version}", lambda c: c.get_collection(name, embedding_function=None)
         )
 
-    def embeddings(self, version: str) -> tuple[list[str], np.ndarray]:
-        ids = [p.id for p in self.read_manifest(version).passages]
+    def embeddings(self, version: str, manifest: Manifest | None = None
+                   ) -> tuple[list[str], np.ndarray]:
+        ids = [p.id for p in (manifest or self.read_manifest(version)).passages]
         col = self.collection(version)
         vectors: list[np.ndarray] = []
         for start in range(0, len(ids), GET_BATCH):
