@@ -58,6 +58,14 @@ def seed_data_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Pa
     return data
 
 
+@pytest.fixture
+def app_data(tmp_path: Path, seed_data_dir: Path) -> Path:
+    """A private copy of the seed data dir (knowledge base only; the app adds its database)."""
+    data = tmp_path / "data"
+    shutil.copytree(seed_data_dir / "kb", data / "kb")
+    return data
+
+
 @pytest.fixture(scope="session")
 def seed_retriever(seed_data_dir: Path, real_embedder):  # type: ignore[no-untyped-def]
     """A Retriever over the shipped corpus with the real model (session-wide)."""

@@ -7,7 +7,6 @@ the session's `seed_data_dir`, so the question log written by a test is its own)
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,14 +19,6 @@ if str(REPO) not in sys.path:  # `pages` (the app's helpers) is imported by the 
     sys.path.insert(0, str(REPO))
 
 APP_TIMEOUT_S = 120  # the first run in a process loads the model
-
-
-@pytest.fixture
-def app_data(tmp_path: Path, seed_data_dir: Path) -> Path:
-    """A private copy of the seed data dir (knowledge base only; the app adds its database)."""
-    data = tmp_path / "data"
-    shutil.copytree(seed_data_dir / "kb", data / "kb")
-    return data
 
 
 @pytest.fixture

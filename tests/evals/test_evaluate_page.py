@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,13 +19,6 @@ pytestmark = pytest.mark.slow
 
 if str(REPO) not in sys.path:  # the app script imports `pages`
     sys.path.insert(0, str(REPO))
-
-
-@pytest.fixture
-def app_data(tmp_path: Path, seed_data_dir: Path) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(seed_data_dir / "kb", data / "kb")
-    return data
 
 
 @pytest.fixture
