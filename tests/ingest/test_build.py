@@ -138,17 +138,19 @@ def test_a_new_version_patched_from_the_previous_holds_exactly_its_passages(  # 
                    encoding="utf-8")
     second = ingest(store, fake_embedder, corpus_dir).kb_version
     manifest = store.read_manifest(second)
-    got = store.collection(second).get(include=["documents", "embeddings", "metadatas"])
-    by_id = {i: (d, e, m) for i, d, e, m in zip(got["ids"], got["documents"], got["embeddings"],
-                                                got["metadatas"], strict=True)}
+    got = store.collection(second).get(include=["embeddings", "metadatas"])
+    by_id = {i: (e, m) for i, e, m in zip(got["ids"], got["embeddings"], got["metadatas"],
+                                          strict=True)}
     assert set(by_id) == {p.id for p in manifest.passages}
     _, vectors = store.embeddings(second)
     for p, v in zip(manifest.passages, vectors, strict=True):
-        text_, emb, meta = by_id[p.id]
-        assert text_ == p.text and meta["entry_id"] == p.entry_id
+        emb, meta = by_id[p.id]
+        assert meta == {"entry_id": p.entry_id, "field": p.field}
         assert np.allclose(emb, v, atol=1e-6)
+        assert np.allclose(emb, fake_embedder.embed([p.text])[0], atol=1e-6)
     # the previous version is untouched by the patch
     old = store.read_manifest(first)
     assert store.collection(first).count() == len(old.passages)
-    assert any("always" in d for d in store.collection(second).get()["documents"])
-    assert not any("always" in d for d in store.collection(first).get()["documents"])
+    edited = next(p for p in manifest.passages if "always" in p.text)
+    before = store.collection(first).get(ids=[edited.id], include=["embeddings"])["embeddings"]
+    assert not np.allclose(before[0], fake_embedder.embed([edited.text])[0], atol=1e-6)
