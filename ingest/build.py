@@ -198,8 +198,8 @@ def reuse_passages(entries: list[Entry], embedder: Embedder, old: Manifest | Non
     fresh = [e for e in entries if known.get((e.question, e.answer, e.alternates)) not in by_entry]
     cut = passages_for(fresh, embedder.count_tokens, token_counts)
     new_passages: dict[str, list[Passage]] = {}
-    for p in cut:
-        new_passages.setdefault(p.entry_id, []).append(p)
+    for piece in cut:
+        new_passages.setdefault(piece.entry_id, []).append(piece)
     out: list[Passage] = []
     for e in entries:
         was = known.get((e.question, e.answer, e.alternates))

@@ -51,10 +51,10 @@ def passages_for(entries: Iterable[Entry], count_tokens: Callable[[str], int],
     splitter = make_splitter(count_tokens)
     fits: set[str] = set()
     if token_counts is not None:
-        texts = {t for e in entries for t in (e.question, e.answer, *e.alternates)}
+        distinct = {t for e in entries for t in (e.question, e.answer, *e.alternates)}
         # Every word piece covers at least one character: a text this short needs no count.
-        fits = {t for t in texts if len(t) <= CHUNK_TOKENS}
-        counted = sorted(texts - fits)
+        fits = {t for t in distinct if len(t) <= CHUNK_TOKENS}
+        counted = sorted(distinct - fits)
         counts = token_counts(counted)
         fits |= {t for t, n in zip(counted, counts, strict=True) if n <= CHUNK_TOKENS}
 
