@@ -140,10 +140,22 @@ def _is_definition(text: str, codes: list[str]) -> bool:
     return all(w in _DEFINE_WORDS for w in rest)
 
 
-def _word_terms(index: KBIndex, text: str) -> set[str]:
-    """Terms word by word (no phrase collapsing), so "physics consultation" keeps both words."""
+def _word_terms(index: KBIndex, text: str, memo: dict[str, list[str]] | None = None) -> set[str]:
+    """Terms word by word (no phrase collapsing), so "physics consultation" keeps both words.
+
+    `memo` keeps each distinct word's terms across many texts (a corpus repeats its words).
+    """
     lex = index.lexicon
-    return {t for w in lex.words(text) for t in lex.terms(w)} | set(lex.terms(text))
+    words = lex.words(text)
+    out = set(lex.terms_of_words(words))
+    for w in words:
+        found = memo.get(w) if memo is not None else None
+        if found is None:
+            found = lex.terms(w)
+            if memo is not None:
+                memo[w] = found
+        out.update(found)
+    return out
 
 
 _CODE_TERMS: weakref.WeakKeyDictionary[KBIndex, dict[str, tuple[set[str], set[str]]]] = (
@@ -157,7 +169,8 @@ def _code_terms(index: KBIndex) -> dict[str, tuple[set[str], set[str]]]:
         cached = _CODE_TERMS.get(index)
         if cached is not None:
             return cached
-        per_entry = [_word_terms(index, f"{e.question} {e.answer}") for e in index.entries]
+        memo: dict[str, list[str]] = {}
+        per_entry = [_word_terms(index, f"{e.question} {e.answer}", memo) for e in index.entries]
         out: dict[str, tuple[set[str], set[str]]] = {}
         for code, rows in index.codes.items():
             desc_terms: set[str] = {code}
@@ -166,7 +179,7 @@ def _code_terms(index: KBIndex) -> dict[str, tuple[set[str], set[str]]]:
                 entry_terms |= per_entry[i]
                 for c in index.entries[i].codes:
                     if c.code == code and c.descriptor:
-                        desc_terms |= _word_terms(index, c.descriptor)
+                        desc_terms |= _word_terms(index, c.descriptor, memo)
             out[code] = (desc_terms, entry_terms)
         _CODE_TERMS[index] = out
         return out

@@ -1,0 +1,56 @@
+"""KBIndex on the real seed knowledge base: exact search against Chroma's, batched similarities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrieval.index as index_module
+from retrieval.index import KBIndex
+
+QUESTIONS = [
+    "can we bill 77370 after treatment ended?",
+    "who has to supervise the physicist",
+    "weekly physics check 77336 remote",
+    "left knee sprain ICD-10",
+]
+
+
+@pytest.fixture(scope="module")
+def index(seed_retriever) -> KBIndex:  # type: ignore[no-untyped-def]
+    return seed_retriever.index()
+
+
+def test_exact_search_finds_what_chromas_index_finds(index: KBIndex, real_embedder,  # type: ignore[no-untyped-def]
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    total = len(index.manifest.passages)
+    for q in QUESTIONS:
+        v = real_embedder.embed([q])[0]
+        exact = index.dense(v, 10)
+        monkeypatch.setattr(index_module, "EXACT_SEARCH_MAX", 0)
+        ann = index.dense(v, 10)
+        monkeypatch.undo()
+        assert len(exact) == min(10, total)
+        # same passages in the same order (the seed KB is small enough for Chroma to be exact)
+        assert [(h.entry, h.field) for h in exact] == [(h.entry, h.field) for h in ann]
+        assert np.allclose([h.similarity for h in exact], [h.similarity for h in ann], atol=1e-4)
+        sims = [h.similarity for h in exact]
+        assert sims == sorted(sims, reverse=True)
+
+
+def test_batched_similarities_equal_entry_by_entry(index: KBIndex, real_embedder) -> None:  # type: ignore[no-untyped-def]
+    v = real_embedder.embed([QUESTIONS[0]])[0]
+    entries = list(range(len(index.entries)))
+    best_q, best_a = index.similarities(v, entries)
+    passages = index.manifest.passages
+    vectors = np.asarray(index._vectors)
+    for i, e in enumerate(index.entries):
+        rows = [n for n, p in enumerate(passages) if p.entry_id == e.id]
+        q_rows = [n for n in rows if passages[n].field in ("question", "alternate")]
+        a_rows = [n for n in rows if passages[n].field == "answer"]
+        assert best_q[i] == pytest.approx(float((vectors[q_rows] @ v).max()), abs=1e-6)
+        assert best_a[i] == pytest.approx(float((vectors[a_rows] @ v).max()), abs=1e-6)
+    # any subset, in any order, gives each entry the same figures
+    some = [3, 0, 2]
+    q2, a2 = index.similarities(v, some)
+    assert np.allclose(q2, best_q[some]) and np.allclose(a2, best_a[some])
