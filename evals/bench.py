@@ -11,9 +11,11 @@ of the same documents, with the same embedding model wrapped as LangChain `Embed
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
+import runpy
 import shutil
 import subprocess
 import sys
@@ -151,22 +153,57 @@ class ChildRun:
     peak_rss_mb: float
 
 
+PEAK_FILE_ENV = "RADONC_QA_BENCH_PEAK_FILE"
+
+
+def _write_peak_rss_at_exit() -> None:
+    """In a measured child: write this process's own peak RSS (kB) where the parent asked.
+
+    VmHWM belongs to the process's own memory after exec. The rusage the parent gets from
+    wait4 does not: Linux folds the memory the child had between fork and exec, a copy of the
+    parent's, into its ru_maxrss, so a child of a parent holding 3 GB reports at least 3 GB.
+    """
+    path = os.environ.get(PEAK_FILE_ENV)
+    if not path:
+        return
+
+    def write() -> None:
+        try:
+            status = Path("/proc/self/status").read_text()
+            kb = next(int(line.split()[1]) for line in status.splitlines()
+                      if line.startswith("VmHWM:"))
+            Path(path).write_text(str(kb))
+        except (OSError, StopIteration, ValueError):
+            pass  # the parent falls back to rusage
+
+    atexit.register(write)
+
+
 def run_child(cmd: list[str], env: dict[str, str] | None = None) -> ChildRun:
-    """Wall time and peak RSS of a child process (from its own rusage)."""
-    with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
+    """Wall time and peak RSS of a child process started through `measured_command`."""
+    with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f, \
+            tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak-kb"
+        child_env = {**(env or os.environ), PEAK_FILE_ENV: str(peak_file)}
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env)
+        proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=child_env)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out_f.seek(0)
         err_f.seek(0)
         out, err = out_f.read(), err_f.read()
+        peak_kb = int(peak_file.read_text()) if peak_file.exists() else usage.ru_maxrss
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.decode()[-2000:]}")
     if not out.strip():
         raise RuntimeError(f"{' '.join(cmd)} printed no answer")
-    return ChildRun(seconds, usage.ru_maxrss / 1024)  # Linux reports KiB
+    return ChildRun(seconds, peak_kb / 1024)
+
+
+def measured_command(module: str, *args: str) -> list[str]:
+    """`python -m MODULE ARGS…`, run so that it reports its own peak RSS (see run_child)."""
+    return [sys.executable, "-m", "evals.bench", "run-module", module, *args]
 
 
 def cold_start(cmd: list[str]) -> ChildRun:
@@ -251,8 +288,8 @@ def bench_size(
         ms, _ = timed(partial(embedder.embed, [q]))
         embed_ms.append(ms)
 
-    py = sys.executable
-    ours_cold = cold_start([py, "-m", "retrieval", questions[0], "--data", str(data), "--json"])
+    ours_cold = cold_start(measured_command("retrieval", questions[0], "--data", str(data),
+                                            "--json"))
     result: dict[str, Any] = {
         "entries": entries,
         "documents": report.documents,
@@ -295,9 +332,9 @@ def bench_baseline(
         hits += expected is not None and any(question_of[expected] in d.page_content for d in docs)
         if progress:
             progress("baseline: queries", n, len(qs))
+    # this module's own child mode, which reports its peak RSS like measured_command's
     cold = cold_start(
-        [sys.executable, "-m", "evals.bench", "baseline-child", str(persist), qs[0][0]]
-    )
+        [sys.executable, "-m", "evals.bench", "baseline-child", str(persist), qs[0][0]])
     return {
         "baseline_query_ms": percentiles(ms_list),
         "baseline_ingest_entries_per_s": round(len(made) / build_s, 1),
@@ -445,7 +482,12 @@ def main(
 
 
 if __name__ == "__main__":  # child modes used by the benchmark itself
+    _write_peak_rss_at_exit()
     if len(sys.argv) == 4 and sys.argv[1] == "baseline-child":
         baseline_child(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "run-module":
+        sys.argv = sys.argv[2:]
+        runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
     else:
-        sys.exit("usage: python -m evals.bench baseline-child PERSIST_DIR QUESTION")
+        sys.exit("usage: python -m evals.bench baseline-child PERSIST_DIR QUESTION\n"
+                 "       python -m evals.bench run-module MODULE [ARGS…]")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import orjson
 
 from retrieval.entry import Document, Entry
 
@@ -61,7 +61,9 @@ class Manifest:
     info: dict[str, Any] = field(default_factory=dict)  # who/why/counts, for history
 
     def to_json(self) -> str:
-        return json.dumps(
+        # orjson: a 10,000-entry manifest is read at every start and written at every ingest,
+        # 3-4x faster than the json module both ways.
+        return orjson.dumps(
             {
                 "version": self.version,
                 "created_at": self.created_at,
@@ -71,12 +73,11 @@ class Manifest:
                 "passages": [p.__dict__ for p in self.passages],
                 "info": self.info,
             },
-            ensure_ascii=False,
-        )
+        ).decode("utf-8")
 
     @classmethod
-    def from_json(cls, text: str) -> Manifest:
-        d = json.loads(text)
+    def from_json(cls, text: str | bytes) -> Manifest:
+        d = orjson.loads(text)
         docs = {x["name"]: Document.from_dict(x) for x in d["documents"]}
         return cls(
             version=d["version"],

@@ -119,7 +119,7 @@ class LocalStore(KBStore):
 
     def read_manifest(self, version: str) -> Manifest:
         d = self._complete(version)
-        return Manifest.from_json((d / "manifest.json").read_text(encoding="utf-8"))
+        return Manifest.from_json((d / "manifest.json").read_bytes())
 
     def _client(self, version: str) -> Any:
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from evals import bench
@@ -36,7 +37,8 @@ def test_one_size_end_to_end_with_a_fake_model(tmp_path: Path,
         assert set(r[k]) == {"median", "p95", "p99"}
         assert 0 < r[k]["median"] <= r[k]["p95"] <= r[k]["p99"]
     assert 0 <= r["right_at_3"] <= 1 and 0 <= r["baseline_right_at_3"] <= 1
-    assert runs[0][1:3] == ["-m", "retrieval"] and "--json" in runs[0]
+    assert runs[0][1:5] == ["-m", "evals.bench", "run-module", "retrieval"]
+    assert "--json" in runs[0]
     assert runs[1][1:4] == ["-m", "evals.bench", "baseline-child"]
     json.dumps(r)  # the --json output
 
@@ -55,3 +57,14 @@ def test_markdown_table_has_ratios_to_baseline_and_floor() -> None:
     assert "| warm query median (ms) | 10.00 | 20.00 | 0.50× | 1.25× |" in table
     assert "| warm query p95 (ms) | 20.00 | 40.00 | 0.50× | 2.00× |" in table
     assert "| re-ingest after one change (s) | 2.00 | 400.00 | 0.01× | — |" in table
+
+
+def test_a_childs_peak_memory_is_its_own_not_its_parents(tmp_path: Path) -> None:
+    """wait4's ru_maxrss counts the parent's memory copied at fork; the child's VmHWM does not."""
+    ballast = np.ones(400 * 2**20 // 8)  # 400 MB held (and touched) by this process
+    data = tmp_path / "x.json"
+    data.write_text('{"a": 1}', encoding="utf-8")
+    run = bench.run_child(bench.measured_command("json.tool", str(data)))
+    assert ballast.sum() > 0
+    assert 5 < run.peak_rss_mb < 200
+    assert run.seconds > 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import retrieval.index as index_module
 from ingest.build import ingest
 from retrieval.embedding import HashingEmbedder
 from retrieval.errors import StoreUnavailable
@@ -53,7 +54,10 @@ def test_server_down_then_back(own_server: ChromaServer, tmp_path: Path,
 
 
 def test_server_down_mid_query_after_the_index_is_loaded(
-        own_server: ChromaServer, tmp_path: Path, corpus_dir: Path) -> None:
+        own_server: ChromaServer, tmp_path: Path, corpus_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large KB queries Chroma's ANN index per question: that lookup fails, and says so."""
+    monkeypatch.setattr(index_module, "EXACT_SEARCH_MAX", 0)  # as past 40,000 passages
     emb = HashingEmbedder()
     store = ServerStore(own_server.url, tmp_path / "kb", check_interval=3600)  # pointer cached
     ingest(store, emb, corpus_dir)
@@ -64,6 +68,20 @@ def test_server_down_mid_query_after_the_index_is_loaded(
         app.ask(QUESTION)  # the dense lookup itself fails, and says so
     own_server.start()
     assert not app.ask(QUESTION).abstained
+
+
+def test_a_loaded_small_kb_searches_in_memory_while_the_pointer_is_cached(
+        own_server: ChromaServer, tmp_path: Path, corpus_dir: Path) -> None:
+    """Up to EXACT_SEARCH_MAX passages the loaded (immutable) version is searched in memory."""
+    emb = HashingEmbedder()
+    store = ServerStore(own_server.url, tmp_path / "kb", check_interval=3600)
+    ingest(store, emb, corpus_dir)
+    app = Retriever(store, emb)
+    before = app.ask(QUESTION)
+    own_server.stop()
+    during = app.ask(QUESTION)
+    assert [m.entry.id for m in during.results] == [m.entry.id for m in before.results]
+    assert during.kb_version == before.kb_version
 
 
 def test_ingest_against_a_stopped_server_changes_nothing(
