@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -78,8 +79,9 @@ class Entry:
         if not self.hash:
             object.__setattr__(self, "hash", content_hash(self.question, self.answer))
 
-    @property
+    @cached_property
     def code_set(self) -> frozenset[str]:
+        """The codes as a set; computed once (ranking asks for it per candidate, per question)."""
         return frozenset(c.code for c in self.codes)
 
     def to_dict(self) -> dict[str, Any]:
