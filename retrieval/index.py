@@ -169,14 +169,17 @@ class KBIndex:
 
         A term the knowledge base has never seen weighs `unknown_weight` × the highest IDF: it is
         evidence the question is about something else, damped because coders pad questions
-        with story words ("our satellite clinic", "over VPN").
+        with story words ("our satellite clinic", "over VPN"). An aspect the question asks about
+        (payment, frequency, diagnosis, modifier…) that no entry discusses is not padding: it
+        weighs the full highest IDF.
         """
         if not terms:
             return 0.0
         have = self.entry_terms[entry]
+        aspects = self.lexicon.aspects
         total = got = 0.0
         for t in set(terms):
-            w = self.idf.get(t, unknown_weight * self.max_idf)
+            w = self.idf.get(t, (1.0 if t in aspects else unknown_weight) * self.max_idf)
             total += w
             if t in have:
                 got += w
