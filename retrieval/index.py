@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +16,9 @@ import bm25s
 import numpy as np
 import torch
 
-from retrieval.entry import Entry
+from retrieval.entry import Entry, content_hash
 from retrieval.errors import StoreUnavailable
+from retrieval.lexcache import EntryTerms
 from retrieval.store.base import Manifest
 from retrieval.text import Lexicon, Speller
 
@@ -36,7 +37,8 @@ class KBIndex:
     """Entries of one version plus dense (Chroma), lexical (BM25) and code indexes."""
 
     def __init__(self, manifest: Manifest, collection: Any, vectors: np.ndarray,
-                 lexicon: Lexicon) -> None:
+                 lexicon: Lexicon, known: Mapping[str, EntryTerms] | None = None) -> None:
+        """`known`: earlier results of the per-entry lexical work, by text hash (lexcache)."""
         self.version = manifest.version
         self.manifest = manifest
         self.entries: list[Entry] = list(manifest.entries)
@@ -60,14 +62,25 @@ class KBIndex:
         self._passage_pos = {p.id: i for i, p in enumerate(manifest.passages)}
         self._passage_field = [p.field for p in manifest.passages]
 
-        texts = [" ".join((e.question, e.answer, *e.alternates)) for e in self.entries]
         self.entry_terms: list[frozenset[str]] = []
         tokenized: list[list[str]] = []
         vocab: set[str] = set()
-        for text in texts:
-            words = lexicon.words(text)  # split once: terms and the speller's vocabulary
-            vocab.update(words)
-            toks = lexicon.terms_of_words(words)
+        # per entry: (terms, distinct words), by text hash; kept for lexcache, then dropped
+        self.lexical_table: dict[str, EntryTerms] | None = {}
+        self.reused_lexical = 0
+        for e in self.entries:
+            text = " ".join((e.question, e.answer, *e.alternates))
+            key = content_hash(text)
+            hit = known.get(key) if known else None
+            if hit is None:
+                words = lexicon.words(text)  # split once: terms and the speller's vocabulary
+                hit = (lexicon.terms_of_words(words),
+                       sorted({w for w in words if Speller.wants(w)}))
+            else:
+                self.reused_lexical += 1
+            toks, distinct = hit
+            self.lexical_table[key] = hit
+            vocab.update(distinct)
             tokenized.append(toks or ["∅"])
             self.entry_terms.append(frozenset(toks))
         self.entry_modalities = [lexicon.modalities_in(t) for t in self.entry_terms]

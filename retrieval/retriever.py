@@ -20,6 +20,7 @@ from retrieval.embedding import Embedder
 from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing
 from retrieval.index import KBIndex
+from retrieval.lexcache import LexicalCache
 from retrieval.lookup import Lookup, lookup
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.store.base import KBStore
@@ -141,10 +142,24 @@ class Retriever:
             return self._index
 
     def load(self, version: str) -> KBIndex:
-        """Build the index of one version (the active one, or any kept one for evals)."""
+        """Build the index of one version (the active one, or any kept one for evals).
+
+        The per-entry lexical work comes from this version's cache file when there is one, else
+        from the previous version's for every unchanged entry (see retrieval/lexcache.py).
+        """
         manifest = self.store.read_manifest(version)
         _, vectors = self.store.embeddings(version, manifest)
-        return KBIndex(manifest, self.store.collection(version), vectors, self.lexicon)
+        cache = LexicalCache(self.store.cache_dir, self.lexicon.fingerprint)
+        known = cache.read(version)
+        cached = known is not None
+        if known is None:
+            previous = manifest.info.get("previous")
+            known = cache.read(str(previous)) if previous else None
+        index = KBIndex(manifest, self.store.collection(version), vectors, self.lexicon, known)
+        if not cached and index.lexical_table is not None:
+            cache.write(version, index.lexical_table)
+        index.lexical_table = None  # only needed for the file
+        return index
 
     def terms(self, index: KBIndex, text: str) -> QueryTerms:
         fixes = index.speller.corrections(self.lexicon.words(text))

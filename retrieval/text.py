@@ -6,6 +6,7 @@ like with like. The dense signal gets the query with its acronyms spelled out.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
 import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -66,6 +68,12 @@ class Lexicon:
         self.roles = {stem(k): v for k, v in self.roles.items()}
         self.aspects = frozenset(stem(a) for a in self.aspects)
         self._term_of: dict[str, str | None] = {}
+        # names everything a text's terms depend on: the tables and this module's code
+        tables = orjson.dumps([sorted(self.phrases.items()), sorted(self.synonyms.items()),
+                               sorted(self.modalities), sorted(self.stopwords),
+                               sorted(self.roles.items()), sorted(self.aspects)])
+        code = Path(__file__).read_bytes()
+        self.fingerprint = hashlib.sha256(tables + b"\0" + code).hexdigest()[:16]
         alts = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
         self._phrase_re = re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
         # spelled-out forms of each short term, for the dense query
@@ -149,8 +157,13 @@ class Speller:
     """Corrects words the knowledge base does not know to a close word it does (OSA distance)."""
 
     def __init__(self, vocabulary: Iterable[str], known: Iterable[str] = ()) -> None:
-        self.vocab = sorted({w for w in vocabulary if len(w) >= 4 and w.isalpha()})
+        self.vocab = sorted({w for w in vocabulary if self.wants(w)})
         self.known = set(self.vocab) | set(known)
+
+    @staticmethod
+    def wants(word: str) -> bool:
+        """Whether a knowledge-base word is a spelling target (long enough, letters only)."""
+        return len(word) >= 4 and word.isalpha()
 
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         fixes: dict[str, str] = {}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -104,6 +105,7 @@ class KBStore(ABC):
     """Versions are written whole, then activated by one atomic switch; readers see one only."""
 
     location: str
+    cache_dir: Path | None = None  # this machine's folder for caches derived from versions
 
     @abstractmethod
     def active_version(self) -> str | None: ...

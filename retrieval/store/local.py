@@ -67,6 +67,7 @@ class LocalStore(KBStore):
         self.location = str(self.root)
         self._versions = self.root / "versions"
         self._active = self.root / "active.json"
+        self.cache_dir = self.root / "cache"
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 

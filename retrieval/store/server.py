@@ -88,6 +88,7 @@ class ServerStore(KBStore):
         self.url = url
         self.host, self.port, self.ssl, self.namespace = parse_url(url)
         self.kb_dir = Path(kb_dir)
+        self.cache_dir = self.kb_dir / "cache"
         self.location = f"the Chroma server {url}"
         self.check_interval = check_interval
         self._client: Any = None
