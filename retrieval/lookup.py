@@ -13,6 +13,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from retrieval.bulk import no_gc
 from retrieval.codes import find_codes
 from retrieval.index import KBIndex
 
@@ -170,7 +171,9 @@ def _code_terms(index: KBIndex) -> dict[str, tuple[set[str], set[str]]]:
         if cached is not None:
             return cached
         memo: dict[str, list[str]] = {}
-        per_entry = [_word_terms(index, f"{e.question} {e.answer}", memo) for e in index.entries]
+        with no_gc():
+            per_entry = [_word_terms(index, f"{e.question} {e.answer}", memo)
+                         for e in index.entries]
         out: dict[str, tuple[set[str], set[str]]] = {}
         for code, rows in index.codes.items():
             desc_terms: set[str] = {code}

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.bulk import no_gc
 from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
@@ -147,15 +148,17 @@ class Retriever:
         The per-entry lexical work comes from this version's cache file when there is one, else
         from the previous version's for every unchanged entry (see retrieval/lexcache.py).
         """
-        manifest = self.store.read_manifest(version)
-        _, vectors = self.store.embeddings(version, manifest)
-        cache = LexicalCache(self.store.cache_dir, self.lexicon.fingerprint)
-        known = cache.read(version)
-        cached = known is not None
-        if known is None:
-            previous = manifest.info.get("previous")
-            known = cache.read(str(previous)) if previous else None
-        index = KBIndex(manifest, self.store.collection(version), vectors, self.lexicon, known)
+        with no_gc():
+            manifest = self.store.read_manifest(version)
+            _, vectors = self.store.embeddings(version, manifest)
+            cache = LexicalCache(self.store.cache_dir, self.lexicon.fingerprint)
+            known = cache.read(version)
+            cached = known is not None
+            if known is None:
+                previous = manifest.info.get("previous")
+                known = cache.read(str(previous)) if previous else None
+            index = KBIndex(manifest, self.store.collection(version), vectors, self.lexicon,
+                            known)
         if not cached and index.lexical_table is not None:
             cache.write(version, index.lexical_table)
         index.lexical_table = None  # only needed for the file

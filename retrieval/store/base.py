@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import orjson
 
+from retrieval.bulk import no_gc
 from retrieval.entry import Document, Entry
 
 PASSAGES = "passages"  # the Chroma collection of one version
@@ -78,7 +79,11 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Manifest:
-        d = orjson.loads(text)
+        with no_gc():
+            return cls._from_dict(orjson.loads(text))
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Manifest:
         docs = {x["name"]: Document.from_dict(x) for x in d["documents"]}
         return cls(
             version=d["version"],

@@ -1,0 +1,25 @@
+"""Building many small objects at once (a manifest, an index) without the cyclic GC.
+
+Python's collector runs every few hundred allocations and walks the young objects each time;
+building a 10,000-entry index makes millions of them, none cyclic garbage, and with the model
+loaded those collections doubled the index load (1.2 → 0.6 s measured). Reference counting
+still frees everything as usual; only the cycle search pauses, and resumes after.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block (if it was on; nesting is fine)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
