@@ -21,7 +21,6 @@ from ingest.diff import EntryDiff, diff_entries
 from ingest.load import find_documents, read_document
 from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
 from ingest.sidecars import apply_sidecars, read_meta
-from retrieval.bulk import no_gc
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
 from retrieval.errors import CorpusFormatError
@@ -254,8 +253,7 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
     """
     say = stage or (lambda _msg: None)
     say("Reading and checking the corpus")
-    with no_gc():
-        loaded = load_corpus(corpus)
+    loaded = load_corpus(corpus)
     parsed, entries = loaded.documents, loaded.entries
     with store.ingest_lock():
         store.cleanup_incomplete()

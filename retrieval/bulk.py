@@ -3,7 +3,12 @@
 Python's collector runs every few hundred allocations and walks the young objects each time;
 building a 10,000-entry index makes millions of them, none cyclic garbage, and with the model
 loaded those collections doubled the index load (1.2 → 0.6 s measured). Reference counting
-still frees everything as usual; only the cycle search pauses, and resumes after.
+still frees everything as usual; only the cycle search pauses.
+
+When the outermost block ends, one full collection runs there and then. Otherwise the millions
+of objects the block made would still count as young, and the collector would walk them all in
+the middle of a later question: one 290 ms pause in 240 questions at 10k (p99 45 ms instead of
+15 ms), measured.
 """
 
 from __future__ import annotations
@@ -23,3 +28,4 @@ def no_gc() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+            gc.collect()

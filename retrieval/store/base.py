@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import orjson
 
-from retrieval.bulk import no_gc
 from retrieval.entry import Document, Entry
 
 PASSAGES = "passages"  # the Chroma collection of one version
@@ -79,11 +78,7 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Manifest:
-        with no_gc():
-            return cls._from_dict(orjson.loads(text))
-
-    @classmethod
-    def _from_dict(cls, d: dict[str, Any]) -> Manifest:
+        d = orjson.loads(text)
         docs = {x["name"]: Document.from_dict(x) for x in d["documents"]}
         return cls(
             version=d["version"],
