@@ -195,19 +195,19 @@ def reuse_passages(entries: list[Entry], embedder: Embedder, old: Manifest | Non
     for p in old.passages:
         by_entry.setdefault(p.entry_id, []).append(p)
     known = {(e.question, e.answer, e.alternates): e.id for e in old.entries}
-    fresh = [e for e in entries if known.get((e.question, e.answer, e.alternates)) not in by_entry]
-    cut = passages_for(fresh, embedder.count_tokens, token_counts)
+    was = {e.id: known.get((e.question, e.answer, e.alternates)) for e in entries}
+    fresh = [e for e in entries if was[e.id] not in by_entry]
     new_passages: dict[str, list[Passage]] = {}
-    for piece in cut:
+    for piece in passages_for(fresh, embedder.count_tokens, token_counts):
         new_passages.setdefault(piece.entry_id, []).append(piece)
     out: list[Passage] = []
     for e in entries:
-        was = known.get((e.question, e.answer, e.alternates))
-        if was is None or was not in by_entry:
+        old_id = was[e.id]
+        if old_id not in by_entry:
             out.extend(new_passages.get(e.id, []))
             continue
         out.extend(Passage(f"{e.id}#{p.id.split('#', 1)[1]}", e.id, p.field, p.text, p.hash)
-                   for p in by_entry[was])
+                   for p in by_entry[old_id])
     return out
 
 

@@ -59,7 +59,9 @@ class KBIndex:
         self._count = np.bincount(self._passage_entry, minlength=len(self.entries))
         self._first = np.cumsum(self._count) - self._count
 
-        self._passage_pos = {p.id: i for i, p in enumerate(manifest.passages)}
+        # passage id -> row, for Chroma's answers (only asked when the search is not in memory)
+        self._passage_pos = ({p.id: i for i, p in enumerate(manifest.passages)}
+                             if self._search_t is None else {})
         self._passage_field = [p.field for p in manifest.passages]
 
         self.entry_terms: list[frozenset[str]] = []

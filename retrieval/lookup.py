@@ -147,15 +147,13 @@ def _word_terms(index: KBIndex, text: str, memo: dict[str, list[str]] | None = N
     `memo` keeps each distinct word's terms across many texts (a corpus repeats its words).
     """
     lex = index.lexicon
+    memo = {} if memo is None else memo
     words = lex.words(text)
     out = set(lex.terms_of_words(words))
     for w in words:
-        found = memo.get(w) if memo is not None else None
-        if found is None:
-            found = lex.terms(w)
-            if memo is not None:
-                memo[w] = found
-        out.update(found)
+        if w not in memo:
+            memo[w] = lex.terms(w)
+        out.update(memo[w])
     return out
 
 

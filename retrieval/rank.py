@@ -48,8 +48,7 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
     out = []
     ordered = sorted(candidates)
     best_q, best_a = index.similarities(vector, ordered)
-    for i, dq_, da_ in zip(ordered, best_q.tolist(), best_a.tolist(), strict=True):
-        dq, da = float(dq_), float(da_)
+    for i, dq, da in zip(ordered, best_q.tolist(), best_a.tolist(), strict=True):
         dense = max(dq, da * fusion.answer_passage_factor)
         cov = index.coverage(q.terms, i, fusion.unknown_term_weight)
         score = fusion.dense_weight * dense + fusion.coverage_weight * cov

@@ -155,8 +155,7 @@ class Retriever:
             known = cache.read(version)
             cached = known is not None
             if known is None:
-                previous = manifest.info.get("previous")
-                known = cache.read(str(previous)) if previous else None
+                known = cache.read(manifest.info.get("previous"))
             index = KBIndex(manifest, self.store.collection(version), vectors, self.lexicon,
                             known)
         if not cached and index.lexical_table is not None:

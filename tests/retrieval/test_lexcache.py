@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.build import ingest
+from retrieval.embedding import Embedder
 from retrieval.index import KBIndex
 from retrieval.retriever import Retriever
 from retrieval.store import LocalStore
@@ -27,12 +28,18 @@ def _same(a: KBIndex, b: KBIndex) -> None:
             b.lexicon.words(q))
 
 
+def _kb(tmp_path: Path, corpus_dir: Path, embedder: Embedder
+        ) -> tuple[LocalStore, str, Retriever]:
+    """A store with the corpus ingested, its version, and a retriever over it."""
+    store = LocalStore(tmp_path / "kb")
+    version = ingest(store, embedder, corpus_dir).kb_version
+    assert version is not None
+    return store, version, Retriever(store, embedder)
+
+
 def test_a_cached_index_is_the_same_index(tmp_path: Path, corpus_dir: Path,
                                           fake_embedder) -> None:  # type: ignore[no-untyped-def]
-    store = LocalStore(tmp_path / "kb")
-    version = ingest(store, fake_embedder, corpus_dir).kb_version
-    assert version is not None
-    r = Retriever(store, fake_embedder)
+    store, version, r = _kb(tmp_path, corpus_dir, fake_embedder)
     built = r.load(version)
     files = list(store.cache_dir.glob(f"{version}.*.json"))
     assert len(files) == 1 and r.lexicon.fingerprint in files[0].name
@@ -44,16 +51,13 @@ def test_a_cached_index_is_the_same_index(tmp_path: Path, corpus_dir: Path,
 
 def test_a_new_version_reuses_the_previous_versions_work(tmp_path: Path, corpus_dir: Path,
                                                          fake_embedder) -> None:  # type: ignore[no-untyped-def]
-    store = LocalStore(tmp_path / "kb")
-    first = ingest(store, fake_embedder, corpus_dir).kb_version
-    assert first is not None
-    Retriever(store, fake_embedder).load(first)  # writes the first version's file
+    store, first, r = _kb(tmp_path, corpus_dir, fake_embedder)
+    r.load(first)  # writes the first version's file
     doc = corpus_dir / "astro-daily-practice-physics.txt"
     doc.write_text(doc.read_text(encoding="utf-8").replace(
         "personal supervision.", "personal supervision, always."), encoding="utf-8")
     second = ingest(store, fake_embedder, corpus_dir).kb_version
     assert second is not None and second != first
-    r = Retriever(store, fake_embedder)
     index = r.load(second)
     assert index.reused_lexical == len(index.entries) - 1  # only the edited entry is redone
     assert any("alway" in terms for terms in index.entry_terms)
@@ -64,10 +68,7 @@ def test_a_new_version_reuses_the_previous_versions_work(tmp_path: Path, corpus_
 
 def test_a_broken_or_foreign_cache_file_is_ignored(tmp_path: Path, corpus_dir: Path,
                                                     fake_embedder) -> None:  # type: ignore[no-untyped-def]
-    store = LocalStore(tmp_path / "kb")
-    version = ingest(store, fake_embedder, corpus_dir).kb_version
-    assert version is not None
-    r = Retriever(store, fake_embedder)
+    store, version, r = _kb(tmp_path, corpus_dir, fake_embedder)
     reference = r.load(version)
     path = next(store.cache_dir.glob(f"{version}.*.json"))
     for junk in (b"{not json", b'{"fingerprint": "someone-else", "entries": {}}',
