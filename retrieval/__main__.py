@@ -11,6 +11,7 @@ from retrieval.lookup import Lookup
 from retrieval.retriever import Answer
 from retrieval.service import friendly_errors, open_retriever, print_json
 from retrieval.settings import load_settings
+from retrieval.text import clean_query
 
 
 def render_lookup(lk: Lookup) -> list[str]:
@@ -78,6 +79,7 @@ def render(a: Answer) -> str:
 def main(question: str, data: Path | None, top_k: int | None, context: tuple[str, ...],
          as_json: bool) -> None:
     """Answer QUESTION from the active knowledge base, or say that nothing answers it."""
+    clean_query(question)  # refuse an empty or garbled question before the model loads
     settings = load_settings(data_dir=data)
     answer = open_retriever(settings).ask(question, context=context, top_k=top_k)
     if as_json:

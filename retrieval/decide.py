@@ -31,12 +31,14 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
     if q.codes and not q.words_besides_codes:
         # a bare code: every entry about it is an answer; the chat asks which one is meant
         qc = set(q.codes)
-        about = [s for s in scored if qc & index.entries[s.entry].code_set][:max(top_k, 5)]
+        every = [s for s in scored if qc & index.entries[s.entry].code_set]
+        about = every[:top_k]  # top_k is an upper bound here too; the reason says how many more
         if about:
             label = "Entries about this code" if len(about) > 1 else "Entry about this code"
+            shown = f" (showing the first {len(about)})" if len(every) > len(about) else ""
             return Verdict(False, about, [s for s in scored if s not in about][:SUGGESTIONS],
-                           f"{len(about)} entr{'ies' if len(about) > 1 else 'y'} about "
-                           f"{', '.join(q.codes)}.", label)
+                           f"{len(every)} entr{'ies' if len(every) > 1 else 'y'} about "
+                           f"{', '.join(q.codes)}{shown}.", label)
 
     if not scored or scored[0].score < d.min_score:
         return Verdict(True, [], scored[:SUGGESTIONS],

@@ -35,6 +35,10 @@ class QueryError(RadoncQAError):
     exit_code = 2
 
 
+class EmptyQuery(QueryError):
+    """A question with nothing searchable in it (blank, or control characters only)."""
+
+
 class KnowledgeBaseMissing(RadoncQAError):
     """No active knowledge-base version exists yet."""
 

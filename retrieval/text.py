@@ -21,10 +21,11 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from retrieval.codes import CODE_RE
-from retrieval.errors import QueryError
+from retrieval.errors import EmptyQuery, QueryError
 
 MAX_QUERY_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TERM_CACHE = 500_000  # distinct words remembered by Lexicon.term (a few tens of MB at most)
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
@@ -38,10 +39,16 @@ def clean_query(text: str) -> str:
             f"The question is {len(text):,} characters long; ask it in under "
             f"{MAX_QUERY_CHARS:,} (the question itself, not the whole chart note)."
         )
+    bad = _SURROGATE.search(text)
+    if bad:  # undecodable bytes from a terminal or file (Python maps them to lone surrogates)
+        raise QueryError(
+            f"The question has a character that is not valid text at position {bad.start() + 1}"
+            " (an unpaired surrogate, usually a byte in the wrong encoding); retype it, or save "
+            "the file it came from as UTF-8.")
     text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text))
     text = " ".join(text.split())
     if not text:
-        raise QueryError("The question is empty; type a coding question, e.g. "
+        raise EmptyQuery("The question is empty; type a coding question, e.g. "
                          "“Can we bill 77370 after treatment ended?”")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
