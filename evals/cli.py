@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +39,27 @@ def _console() -> Console:
 
 def _fmt(x: Any) -> str:
     return "n/a" if x is None or (isinstance(x, float) and x != x) else f"{x:.3f}"
+
+
+def check_outputs(**paths: Path | None) -> None:
+    """Refuse output files that cannot be written, before any question is asked.
+
+    Keyed by option name, so the message names the option; EvalSetError (bad input, exit 2).
+    """
+    for option, path in paths.items():
+        if path is None:
+            continue
+        flag = "--" + option.replace("_", "-")
+        parent = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            raise EvalSetError(f"{flag} {path}: is a folder — give a file name, e.g. "
+                               f"{path / ('run.json' if option == 'json' else 'report.html')}")
+        if not parent.is_dir():
+            raise EvalSetError(f"{flag} {path}: the folder {parent} does not exist — create it "
+                               "first or write somewhere else")
+        if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise EvalSetError(f"{flag} {path}: cannot write there (permission denied) — "
+                               "choose a folder you can write to")
 
 
 def run_with_progress(retriever: Retriever, rows: Sequence[EvalRow], console: Console,
@@ -101,6 +123,7 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
             html_out: Path | None, md_out: Path | None, old_json: Path | None,
             **floors: float | None) -> None:
     """Run eval SETS (JSONL or CSV) against the active knowledge base."""
+    check_outputs(json=json_out, report=html_out, markdown=md_out)
     rows = read_sets(sets)
     old = None
     if old_json:
@@ -189,6 +212,7 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
                   json_out: Path | None) -> None:
     """Choose the abstention threshold (min_score) from TUNING set(s) for a target false-abstention
     rate, show the trade-off, write it to calibration.toml and report it on the held-out set."""
+    check_outputs(json=json_out)
     cal_path = cal_path or calibration_path()
     if not heldout:
         default = Path(__file__).with_name("sets") / "seed-heldout.jsonl"

@@ -18,7 +18,8 @@ from typing import IO
 
 from rapidfuzz import fuzz, process
 
-from retrieval.errors import RadoncQAError
+from retrieval.errors import QueryError, RadoncQAError
+from retrieval.text import clean_query
 
 CSV_ID_SEP = ";"
 CSV_CONTEXT_SEP = " || "
@@ -108,6 +109,26 @@ def detect_format(name: str, head: bytes) -> str:
                        "id,question,expected")
 
 
+def _json_kind(x: object) -> str:
+    """How JSON calls a value's type, for messages."""
+    if isinstance(x, bool):
+        return f"a boolean ({str(x).lower()})"
+    if isinstance(x, dict):
+        return "a JSON object"
+    if isinstance(x, list):
+        return "a list"
+    return f"a number ({x})" if isinstance(x, float) else type(x).__name__
+
+
+def _question_problem(q: str) -> str | None:
+    """Why a question cannot be asked (the chat's own check), or None."""
+    try:
+        clean_query(q)
+    except QueryError as e:
+        return str(e)
+    return None
+
+
 def _rows_jsonl(lines: Iterable[str], name: str, stem: str,
                 bad: _Collector) -> Iterator[EvalRow]:
     for n, line in enumerate(lines, 1):
@@ -123,12 +144,21 @@ def _rows_jsonl(lines: Iterable[str], name: str, stem: str,
         if not isinstance(obj, dict):
             bad.add(n, "expected a JSON object with question and expected")
             continue
-        rid = str(obj["id"]).strip() if obj.get("id") not in (None, "") else f"{stem}-{n}"
+        raw_id = obj.get("id")
+        if raw_id is not None and (isinstance(raw_id, bool)
+                                   or not isinstance(raw_id, str | int)):
+            bad.add(n, f"field \"id\" is {_json_kind(raw_id)} — give each row a text id "
+                       'such as "q1" (or leave it out to number the rows)')
+            continue
+        rid = str(raw_id).strip() if raw_id not in (None, "") else f"{stem}-{n}"
         q = obj.get("question")
         exp = obj.get("expected")
         ctx = obj.get("context", [])
         if not isinstance(q, str) or not q.strip():
             bad.add(n, f"row {rid} has no question — give it a non-empty \"question\"")
+            continue
+        if (problem := _question_problem(q)) is not None:
+            bad.add(n, f"row {rid}, field \"question\": {problem}")
             continue
         if not isinstance(exp, list) or not all(isinstance(x, str) for x in exp):
             bad.add(n, f"row {rid}: \"expected\" must be a list of entry ids ([] for out of "
@@ -158,7 +188,8 @@ def _rows_csv(lines: Iterable[str], name: str, stem: str,
         yield first
         yield from it
 
-    reader = csv.reader(chained(), delimiter=delimiter)
+    # strict: an unterminated quote is an error, not a field that swallows the rows below it
+    reader = csv.reader(chained(), delimiter=delimiter, strict=True)
     header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in ("question", "expected") if c not in header]
     if missing:
@@ -167,8 +198,18 @@ def _rows_csv(lines: Iterable[str], name: str, stem: str,
                            f"(found: {', '.join(header) or 'nothing'}) — the header must be "
                            "id,question,expected (id optional)")
     col = {h: i for i, h in enumerate(header)}
-    for rec in reader:
-        n = reader.line_num + skipped
+    while True:
+        start = reader.line_num + skipped + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            raise EvalSetError(
+                f"{name}:{start}: the CSV quoting is broken from this line on ({e}) — a quote "
+                "that opens a field must close it; double a quote inside a quoted field "
+                '("")') from None
+        n = start
         if not any(c.strip() for c in rec):
             continue
         if len(rec) < len(header):
@@ -182,6 +223,9 @@ def _rows_csv(lines: Iterable[str], name: str, stem: str,
         q = rec[col["question"]]
         if not q.strip():
             bad.add(n, f"row {rid} has no question — fill in the question column")
+            continue
+        if (problem := _question_problem(q)) is not None:
+            bad.add(n, f"row {rid}, column question: {problem}")
             continue
         exp = tuple(x.strip() for x in rec[col["expected"]].split(CSV_ID_SEP) if x.strip())
         ctx: tuple[str, ...] = ()
