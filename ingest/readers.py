@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from retrieval.errors import CorpusError, CorpusFormatError
 
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a DOCX whose parts inflate past this is refused
 MAX_ZIP_RATIO = 200  # ... and so is one that inflates more than this (a zip bomb)
+_ZIP_CHUNK = 1 << 16  # bytes inflated per read while checking an archive
 FORMATS = "UTF-8 text (.txt), Markdown (.md), HTML (.html), PDF (.pdf) or Word (.docx)"
 
 
@@ -202,24 +204,34 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
 
 # --- DOCX ------------------------------------------------------------------------------------
 def check_zip(path: Path, required: str) -> None:
-    """Refuse renamed binaries, zip bombs and archives that are not the expected format."""
+    """Refuse renamed binaries, zip bombs and archives that are not the expected format.
+
+    Every member is inflated in chunks and the bytes actually produced are counted against a
+    hard cap: the sizes a zip's headers declare are whatever its maker wrote.
+    """
     if not zipfile.is_zipfile(path):
         raise CorpusError(path, "this is not a Word document (not a .docx zip archive)",
                           "it may be an old .doc or another file renamed; open it in Word and "
                           "save as .docx")
+    packed = max(1, path.stat().st_size)
+    cap = min(MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO * packed)
+    inflated = 0
     try:
         with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError) as e:
+            names = set(z.namelist())
+            for info in z.infolist():
+                with z.open(info) as member:
+                    while chunk := member.read(_ZIP_CHUNK):
+                        inflated += len(chunk)
+                        if inflated > cap:
+                            raise CorpusError(
+                                path, f"the archive inflates to more than {cap / 2**20:.0f} MiB "
+                                f"from {packed / 2**20:.2f} MiB (a zip bomb?)",
+                                "refused for safety; upload the document as saved by Word")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError) as e:
         raise CorpusError(path, f"the .docx archive is damaged ({e})",
                           "save the document again from Word") from None
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
-        raise CorpusError(
-            path, f"the archive inflates to {total / 1e6:.0f} MB from {packed / 1e6:.2f} MB "
-            "(a zip bomb?)", "refused for safety; upload the document as saved by Word")
     if required not in names:
         raise CorpusError(path, f"the archive has no {required}; it is not a Word document",
                           "open it in Word and save as .docx")

@@ -100,8 +100,8 @@ def test_html_with_no_q_and_a_is_refused(tmp_path: Path) -> None:
 def test_docx_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
     path = docmaker.make_zip_bomb(tmp_path / "guidance.docx")
     assert path.stat().st_size < 2 * 1024 * 1024
-    with pytest.raises(CorpusError, match=r"guidance\.docx: the archive inflates to 15\d MB.*"
-                                          r"zip bomb"):
+    with pytest.raises(CorpusError, match=r"guidance\.docx: the archive inflates to more than "
+                                          r"\d+ MiB.*zip bomb"):
         read_document(path)
 
 
