@@ -7,6 +7,9 @@ sidecars, not documents.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,7 +44,9 @@ def find_documents(corpus: Path) -> list[Path]:
                           "pass --corpus DIR pointing at the folder of guidance documents")
     docs = []
     for path in sorted(corpus.iterdir()):
-        if path.name in IGNORED_NAMES or path.name.startswith(".") or path.is_dir():
+        if path.name in IGNORED_NAMES or path.name.startswith("."):
+            continue
+        if not _regular_file(path):
             continue
         if is_sidecar(path):
             continue
@@ -56,11 +61,48 @@ def find_documents(corpus: Path) -> list[Path]:
     return docs
 
 
+def _unusable(path: Path, e: OSError) -> CorpusError:
+    """Why a corpus path cannot be opened, in words, naming it."""
+    hint = "fix it or move it out of the corpus folder"
+    if e.errno == errno.ELOOP:
+        return CorpusError(path, "is a symbolic link that leads back to itself (a loop)", hint)
+    if path.is_symlink() and e.errno == errno.ENOENT:
+        return CorpusError(path, f"is a symbolic link to {os.readlink(path)}, which does not "
+                                 "exist", hint)
+    if isinstance(e, PermissionError):
+        return CorpusError(path, "cannot be read (permission denied)",
+                           "give the app read access to it (chmod a+r) or move it out")
+    return CorpusError(path, f"cannot be read ({e.strerror or e})", hint)
+
+
+def _regular_file(path: Path) -> bool:
+    """True for a file to read, False for a folder to skip; CorpusError for anything else.
+
+    Checked with stat before anything is opened: opening a named pipe waits forever.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        raise _unusable(path, e) from None
+    if stat.S_ISDIR(mode):
+        return False
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special")
+        raise CorpusError(path, f"is {kind}, not a regular file",
+                          "only document files belong in the corpus folder; move it out")
+    return True
+
+
 def read_document(path: Path) -> list[Line]:
     """The document's text as numbered lines, by the reader for its file type."""
+    _regular_file(path)
     size = path.stat().st_size
     if size > MAX_DOCUMENT_BYTES:
-        raise CorpusError(path, f"the file is {size / 1e6:.0f} MB",
-                          f"documents over {MAX_DOCUMENT_BYTES // 2**20} MB are refused; "
+        raise CorpusError(path, f"the file is {size / 2**20:.0f} MiB",
+                          f"documents over {MAX_DOCUMENT_BYTES // 2**20} MiB are refused; "
                           "split it or remove images")
-    return READERS[path.suffix.lower()](path)
+    try:
+        return READERS[path.suffix.lower()](path)
+    except OSError as e:  # CorpusError is not an OSError: readers' own messages pass through
+        raise _unusable(path, e) from None

@@ -75,6 +75,9 @@ def _load_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise CorpusFormatError(path, "not UTF-8 text", "re-save the file as UTF-8") from None
+    except OSError as e:
+        raise CorpusFormatError(path, f"cannot be read ({e.strerror or e})",
+                                "fix its permissions or move it out of the corpus") from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         raise CorpusFormatError(path, f"not valid TOML ({e})",
@@ -134,6 +137,10 @@ def read_alternates(document: Path) -> list[tuple[int | None, str | None, tuple[
     if extra or not isinstance(blocks, list):
         raise CorpusFormatError(path, f"unexpected key(s) {', '.join(extra) or 'entry'}",
                                 "the file holds only [[entry]] blocks")
+    if not all(isinstance(b, dict) for b in blocks):
+        raise CorpusFormatError(path, "'entry' is a list of values, not [[entry]] blocks",
+                                "write each entry as a block: [[entry]] then number = N and "
+                                'phrasings = ["…"] on their own lines')
     lines = _block_lines(path.read_text(encoding="utf-8"))
     out = []
     for i, block in enumerate(blocks):
