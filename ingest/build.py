@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from retrieval.appdb import AppDB
 
 EMBED_BATCH = 256
+# Published coding Q&A answers run to a few thousand characters (the seed's longest is about
+# 1,100); 20,000 is several printed pages. Past that a parse has almost surely run entries or a
+# whole document together, and one entry would cost minutes and gigabytes to embed.
+MAX_ANSWER_CHARS = 20_000
 Progress = Callable[[int, int], None]
 Stage = Callable[[str], None]
 
@@ -93,6 +97,17 @@ class Corpus:
         return [e for d in self.documents for e in d.entries]
 
 
+def check_answer_sizes(doc: ParsedDocument, path: Path) -> None:
+    """CorpusFormatError naming the first entry whose answer is over MAX_ANSWER_CHARS."""
+    for e in doc.entries:
+        if len(e.answer) > MAX_ANSWER_CHARS:
+            raise CorpusFormatError(
+                path, f"the answer of {e.id} (question on line {e.line}) is "
+                f"{len(e.answer):,} characters; answers are limited to {MAX_ANSWER_CHARS:,}",
+                "check that its next 'Coding Question:' label is not missing (two entries "
+                "run together), or split the answer", line=e.line)
+
+
 def load_corpus(corpus: Path) -> Corpus:
     """Every document parsed with its sidecars; the first problem found raises CorpusError."""
     corpus = Path(corpus)
@@ -103,6 +118,7 @@ def load_corpus(corpus: Path) -> Corpus:
         doc = parse_daily_practice(read_document(path), path, title=meta.title,
                                    publisher=meta.publisher, published=meta.date_label)
         doc, side_warnings = apply_sidecars(doc, path)
+        check_answer_sizes(doc, path)
         warnings += side_warnings
         loaded.append((path, doc, meta.supersedes))
     stems: dict[str, str] = {}
