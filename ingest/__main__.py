@@ -131,6 +131,9 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @click.option("--list-versions", is_flag=True, help="List kept versions (newest first) and exit.")
 @click.option("--rollback", metavar="VERSION", default=None,
               help="Make a kept version active again (admin password required).")
+@click.option("--repair", is_flag=True,
+              help="Point a damaged active.json back at the last activated version that still "
+                   "reads (no password: it restores what was served).")
 @click.option("--override-reason", metavar="TEXT", default=None,
               help="Activate even if the quality gate fails; the reason is kept in the history "
                    "(admin password required).")
@@ -146,7 +149,8 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @click.pass_context
 @friendly_errors
 def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bool, force: bool,
-         as_json: bool, list_versions: bool, rollback: str | None, override_reason: str | None,
+         as_json: bool, list_versions: bool, rollback: str | None, repair: bool,
+         override_reason: str | None,
          gate_sets: tuple[Path, ...], keep: int | None, actor: str | None,
          note: str | None) -> None:
     """Parse the corpus, embed it and activate it as a new knowledge-base version.
@@ -158,6 +162,18 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     settings = load_settings(data_dir=data, corpus_dir=corpus, keep_versions=keep)
     if list_versions:
         _list_versions(settings, as_json)
+        return
+    if repair:
+        from ingest.history import repair as do_repair
+
+        was, now = do_repair(open_store(settings), actor=_actor(actor), db=_db(settings))
+        if as_json:
+            print_json({"kb_version": now, "previous": was, "action": "repair",
+                        "changed": was != now})
+        elif was == now:
+            Console().print(f"Nothing to repair: {now} is active and reads.")
+        else:
+            Console().print(f"[bold]Repaired[/bold]: active version is now [cyan]{now}[/cyan].")
         return
     if rollback:
         _require_admin(settings, "rollback")

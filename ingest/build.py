@@ -9,6 +9,7 @@ against the new version before it is activated; a version that fails it is delet
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
 from ingest.sidecars import apply_sidecars, read_meta
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
-from retrieval.errors import CorpusFormatError
+from retrieval.errors import CorpusFormatError, RadoncQAError, StoreUnavailable
 from retrieval.store.base import KBStore, Manifest, PassageRecord, new_version_id, utcnow
 
 if TYPE_CHECKING:
@@ -271,10 +272,13 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
     say("Reading and checking the corpus")
     loaded = load_corpus(corpus)
     parsed, entries = loaded.documents, loaded.entries
-    with store.ingest_lock():
-        store.cleanup_incomplete()
+    # a dry run writes nothing, so it takes no lock (and works on a read-only data dir)
+    with nullcontext() if dry_run else store.ingest_lock():
+        if not dry_run:
+            store.cleanup_incomplete()
         active = store.active_version()
-        old = store.read_manifest(active) if active else None
+        old = _previous(store, active, loaded.warnings)
+        force = force or (active is not None and (old is None or old.version != active))
         changes = diff_entries(old.entries if old else [], entries)
         ids = changes.ids()
         report = IngestReport(active, len(entries), len(parsed), added=ids["added"],
@@ -309,23 +313,16 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
         store.write_version(manifest, vectors)
         report.embedded = embedded
         report.reused = len(passages) - embedded
-
-        if gate is not None:
-            say("Running the eval sets against the new version")
-            try:
-                renamed = {c.old.id: c.new.id for c in (*changes.moved, *changes.changed)}
-                renamed.update({e.id: f"{e.id} (removed)" for e in changes.removed})
-                report.gate = gate.check(store, version, active, renamed)
-            except BaseException:
-                store.delete_version(version)
-                raise
-            if not report.gate.passed and not gate.override_reason:
-                store.delete_version(version)
-                from ingest.gate import QualityGateFailed
-
-                raise QualityGateFailed(report.gate)
-        say("Activating")
-        store.activate(version)
+        try:
+            _gate_and_activate(store, version, active, changes, gate, report, say)
+        except BaseException as e:
+            _discard(store, version)  # never leave a complete, never-activated version behind
+            if isinstance(e, OSError):
+                raise StoreUnavailable(
+                    f"Activating {version} failed ({e.strerror or e}); it was removed and "
+                    f"{active or 'no version'} stays active. Free space or fix permissions on "
+                    "the data directory, then run the ingest again") from e
+            raise
         report.kb_version = version
         report.activated = True
         if db is not None:
@@ -339,8 +336,62 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
                                       "embedded": embedded},
                               note=_join_notes(note, gate_note and
                                                f"quality gate overridden: {gate_note}"))
-        report.pruned = store.prune(keep_versions)
+        try:
+            report.pruned = store.prune(keep_versions)
+        except (OSError, RadoncQAError) as e:  # activated already: a failed prune is a warning
+            report.warnings.append(f"old versions were not pruned ({e})")
         return report
+
+
+def _previous(store: KBStore, active: str | None, warnings: list[str]) -> Manifest | None:
+    """The active version's manifest, or, when it is damaged, the newest intact served one.
+
+    Ingest then rebuilds around a damaged active version instead of failing with it.
+    """
+    if active is None:
+        return None
+    def intact(version: str) -> Manifest:
+        m = store.read_manifest(version)
+        store.embeddings(version, m)  # the vectors a re-ingest reuses must be there too
+        return m
+
+    try:
+        return intact(active)
+    except RadoncQAError as e:
+        warnings.append(f"the active version is unusable ({e}); building from the newest "
+                        "intact version instead")
+    for v in store.list_versions():
+        if v.version == active:
+            continue
+        try:
+            return intact(v.version)
+        except RadoncQAError:
+            continue
+    return None
+
+
+def _gate_and_activate(store: KBStore, version: str, active: str | None, changes: EntryDiff,
+                       gate: QualityGate | None, report: IngestReport, say: Stage) -> None:
+    """Run the quality gate on the new version (when given), then activate it."""
+    if gate is not None:
+        say("Running the eval sets against the new version")
+        renamed = {c.old.id: c.new.id for c in (*changes.moved, *changes.changed)}
+        renamed.update({e.id: f"{e.id} (removed)" for e in changes.removed})
+        report.gate = gate.check(store, version, active, renamed)
+        if not report.gate.passed and not gate.override_reason:
+            from ingest.gate import QualityGateFailed
+
+            raise QualityGateFailed(report.gate)
+    say("Activating")
+    store.activate(version)
+
+
+def _discard(store: KBStore, version: str) -> None:
+    """Delete an unactivated version, best effort (the next ingest's cleanup retries)."""
+    try:
+        store.delete_version(version)
+    except Exception:  # noqa: BLE001 — the original error is the one to report
+        pass
 
 
 def _join_notes(*notes: str | None) -> str | None:

@@ -63,6 +63,10 @@ class StoreUnavailable(RadoncQAError):
     exit_code = 4
 
 
+class ActivePointerDamaged(StoreUnavailable):
+    """`active.json` holds something other than a version name; `--repair` fixes it."""
+
+
 class IngestBusy(RadoncQAError):
     """Another ingest holds the lock; only one may build a version at a time."""
 

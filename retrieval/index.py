@@ -6,6 +6,7 @@ query, so per-query work stays an index lookup plus work on a few candidates.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -30,6 +31,7 @@ class DenseHit:
     similarity: float
 
 
+log = logging.getLogger(__name__)
 EXACT_SEARCH_MAX = 40_000  # passages; about where brute force stops beating Chroma (see dense)
 
 
@@ -44,6 +46,9 @@ class KBIndex:
         self.entries: list[Entry] = list(manifest.entries)
         self.position = {e.id: i for i, e in enumerate(self.entries)}
         self.lexicon = lexicon
+        # a Chroma collection, or a callable opening it: it is only needed past
+        # EXACT_SEARCH_MAX, and opening Chroma writes to its folder (a read-only or full disk
+        # must not stop the answers this index can give from memory)
         self._collection = collection
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         # bf16 copy for the exact candidate search: half the memory traffic of each query (the
@@ -63,6 +68,7 @@ class KBIndex:
         self._passage_pos = ({p.id: i for i, p in enumerate(manifest.passages)}
                              if self._search_t is None else {})
         self._passage_field = [p.field for p in manifest.passages]
+        self._warned = False
 
         self.entry_terms: list[frozenset[str]] = []
         tokenized: list[list[str]] = []
@@ -133,11 +139,13 @@ class KBIndex:
             return [DenseHit(int(self._passage_entry[rows[k]]), self._passage_field[rows[k]],
                              float(sims[k])) for k in order]
         try:
+            if callable(self._collection) and not hasattr(self._collection, "query"):
+                self._collection = self._collection()
             # ids only: entry and field come from the manifest (fetching metadata doubles the time)
             res = self._collection.query(
                 query_embeddings=vector.reshape(1, -1), n_results=n, include=["distances"])
         except Exception as e:  # chromadb raises many types; this is the store boundary
-            raise StoreUnavailable(f"The vector store did not answer: {e}") from e
+            return self._exact_fallback(vector, n, e)
         hits = []
         for pid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
             i = self._passage_pos.get(pid)
@@ -145,6 +153,23 @@ class KBIndex:
                 hits.append(DenseHit(int(self._passage_entry[i]), self._passage_field[i],
                                      1.0 - float(dist)))
         return hits
+
+    def _exact_fallback(self, vector: np.ndarray, n: int, error: Exception) -> list[DenseHit]:
+        """Chroma cannot be opened or did not answer: search the vectors in memory instead.
+
+        Slower than the ANN index at this size, but the same (exact) answers; a store that
+        fails here still serves questions rather than taking the knowledge base down.
+        """
+        if not self._warned:
+            self._warned = True
+            log.warning("vector store unavailable (%s); searching in memory", error)
+        if len(self._vectors) == 0:
+            raise StoreUnavailable(f"The vector store did not answer: {error}") from error
+        sims = self._vectors @ np.asarray(vector, dtype=np.float32)
+        top = np.argpartition(-sims, n - 1)[:n]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [DenseHit(int(self._passage_entry[i]), self._passage_field[i], float(sims[i]))
+                for i in top]
 
     def similarities(self, vector: np.ndarray, entries: Sequence[int]
                      ) -> tuple[np.ndarray, np.ndarray]:

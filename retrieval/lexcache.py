@@ -51,14 +51,17 @@ class LexicalCache:
         path = self.path(version)
         if path is None:
             return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             tmp.write_bytes(orjson.dumps({"fingerprint": self.fingerprint, "entries": table}))
             os.replace(tmp, path)
             self._prune()
         except OSError:
-            pass
+            try:
+                tmp.unlink(missing_ok=True)  # a full disk: drop the partial copy
+            except OSError:
+                pass
 
     def _prune(self) -> None:
         assert self.folder is not None

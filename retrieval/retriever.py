@@ -156,8 +156,8 @@ class Retriever:
             cached = known is not None
             if known is None:
                 known = cache.read(manifest.info.get("previous"))
-            index = KBIndex(manifest, self.store.collection(version), vectors, self.lexicon,
-                            known)
+            index = KBIndex(manifest, lambda: self.store.collection(version), vectors,
+                            self.lexicon, known)
         if not cached and index.lexical_table is not None:
             cache.write(version, index.lexical_table)
         index.lexical_table = None  # only needed for the file

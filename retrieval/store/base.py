@@ -145,6 +145,15 @@ class KBStore(ABC):
     def cleanup_incomplete(self) -> list[str]:
         """Remove leftovers of builds that never finished (e.g. killed); call under the lock."""
 
+    def was_served(self, version: str) -> bool:
+        """Whether `version` was ever activated (stores that cannot tell say yes)."""
+        return True
+
+    def last_served(self) -> str | None:
+        """The version activated most recently, as far as the store knows."""
+        versions = self.list_versions()
+        return versions[0].version if versions else None
+
     def changes_token(self) -> object:
         """Cheap value that changes when the active version may have changed."""
         return self.active_version()

@@ -12,6 +12,9 @@ switch when `active.json` — replaced atomically with `os.replace` — names a 
         chroma/              Chroma PersistentClient directory (collection "passages")
         embeddings.npy       the same vectors, for reuse by the next ingest
         manifest.json        written last: its presence marks the version complete
+        activated            written when first activated: a version without it that is not
+                             active was built and never served (an ingest stopped during its
+                             gate); it is never listed, offered for rollback or kept by pruning
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
 
-from retrieval.errors import IngestBusy, StoreUnavailable, VersionNotFound
+from retrieval.errors import ActivePointerDamaged, IngestBusy, StoreUnavailable, VersionNotFound
 from retrieval.store.base import (
     PASSAGES,
     KBStore,
@@ -42,15 +45,27 @@ from retrieval.store.base import (
 
 _CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False)
 _ADD_BATCH = 4096
+SERVED = "activated"  # in a version's folder once it has been active (its time inside)
 
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk must not keep a half-written copy
+        raise
+
+
+def _damaged(version: str, what: str, e: BaseException) -> StoreUnavailable:
+    return StoreUnavailable(
+        f"Knowledge-base version {version} is damaged ({what}: {e}). Roll back with "
+        "`python -m ingest --rollback VERSION` (see --list-versions), or rebuild with "
+        "`python -m ingest --force`")
 
 
 def add_passages(collection: Any, manifest: Manifest, vectors: np.ndarray) -> None:
@@ -74,14 +89,58 @@ class LocalStore(KBStore):
     # --- reading -------------------------------------------------------------------------
     def active_version(self) -> str | None:
         try:
-            return str(json.loads(self._active.read_text(encoding="utf-8"))["version"])
+            version = json.loads(self._active.read_text(encoding="utf-8"))["version"]
+            if not isinstance(version, str) or not version:
+                raise ValueError(f"'version' is {version!r}")
+            return version
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError) as e:
-            raise StoreUnavailable(
-                f"{self._active} is unreadable ({e}); restore it or run "
-                "`python -m ingest --rollback VERSION`"
-            ) from e
+        except (ValueError, KeyError, TypeError, OSError) as e:
+            what = "a folder" if self._active.is_dir() else f"unreadable: {e}"
+            raise ActivePointerDamaged(
+                f"{self._active} is {what}. Repair it with `python -m ingest --repair` (makes "
+                "the last activated version active again) or `python -m ingest --rollback "
+                "VERSION`") from e
+
+    def was_served(self, version: str) -> bool:
+        """Whether `version` was ever activated (a version built but never activated is not)."""
+        d = self._dir(version)
+        if (d / SERVED).is_file():
+            return True
+        try:
+            if version == self.active_version():
+                return True
+        except ActivePointerDamaged:
+            pass
+        return self._legacy()
+
+    def _legacy(self) -> bool:
+        """A data dir that served versions before activations were recorded in them."""
+        return self._active.exists() and not any((v / SERVED).is_file()
+                                                 for v in self._version_dirs())
+
+    def _version_dirs(self) -> list[Path]:
+        if not self._versions.is_dir():
+            return []
+        return [d for d in self._versions.iterdir() if d.is_dir() and not d.name.startswith(".")]
+
+    def last_served(self) -> str | None:
+        """The complete version activated most recently (what `--repair` re-activates)."""
+        best: tuple[str, str] | None = None
+        for d in self._version_dirs():
+            if not (d / "manifest.json").is_file():
+                continue
+            try:
+                when = (d / SERVED).read_text(encoding="utf-8").strip()
+            except OSError:
+                continue
+            if best is None or (when, d.name) > best:
+                best = (when, d.name)
+        if best is None:  # nothing recorded (older data dirs): the newest complete version
+            complete = sorted(d.name for d in self._version_dirs()
+                              if (d / "manifest.json").is_file())
+            return complete[-1] if complete else None
+        return best[1]
 
     def changes_token(self) -> object:
         try:
@@ -107,20 +166,34 @@ class LocalStore(KBStore):
     def list_versions(self) -> list[VersionInfo]:
         if not self._versions.is_dir():
             return []
-        active = self.active_version()
+        try:
+            active = self.active_version()
+        except ActivePointerDamaged:
+            active = None  # still list the versions: they are what a repair chooses from
         out = []
-        for d in sorted(self._versions.iterdir(), reverse=True):
-            summary = d / "summary.json"
-            if not (d / "manifest.json").is_file() or not summary.is_file():
-                continue
-            s = json.loads(summary.read_text(encoding="utf-8"))
-            out.append(VersionInfo(d.name, s["created_at"], s["entries"],
-                                   tuple(s["documents"]), d.name == active, s.get("info", {})))
+        for d in sorted(self._version_dirs(), reverse=True):
+            if not (d / "manifest.json").is_file() or not self.was_served(d.name):
+                continue  # unfinished, or built and never activated (a stopped gate)
+            out.append(self._info(d, d.name == active))
         return out
+
+    @staticmethod
+    def _info(d: Path, active: bool) -> VersionInfo:
+        """A version's summary; a damaged summary.json is listed as such, never a crash."""
+        try:
+            s = json.loads((d / "summary.json").read_text(encoding="utf-8"))
+            return VersionInfo(d.name, str(s["created_at"]), int(s["entries"]),
+                               tuple(map(str, s["documents"])), active, dict(s.get("info", {})))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            return VersionInfo(d.name, "", 0, (), active,
+                               {"damaged": f"summary.json unreadable ({type(e).__name__})"})
 
     def read_manifest(self, version: str) -> Manifest:
         d = self._complete(version)
-        return Manifest.from_json((d / "manifest.json").read_bytes())
+        try:
+            return Manifest.from_json((d / "manifest.json").read_bytes())
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+            raise _damaged(version, "manifest.json", e) from e
 
     def _client(self, version: str) -> Any:
         with self._lock:
@@ -147,7 +220,14 @@ class LocalStore(KBStore):
                    ) -> tuple[list[str], np.ndarray]:
         d = self._complete(version)
         manifest = manifest or self.read_manifest(version)
-        return [p.id for p in manifest.passages], np.load(d / "embeddings.npy")
+        try:
+            vectors = np.load(d / "embeddings.npy")
+        except (OSError, ValueError, EOFError) as e:
+            raise _damaged(version, "embeddings.npy", e) from e
+        if vectors.ndim != 2 or len(vectors) != len(manifest.passages):
+            raise _damaged(version, "embeddings.npy",
+                           ValueError(f"{vectors.shape} for {len(manifest.passages)} passages"))
+        return [p.id for p in manifest.passages], vectors
 
     # --- writing -------------------------------------------------------------------------
     def write_version(self, manifest: Manifest, vectors: np.ndarray) -> None:
@@ -159,7 +239,22 @@ class LocalStore(KBStore):
         d = self._dir(manifest.version)
         if d.exists():
             raise StoreUnavailable(f"{d} already exists; versions are never overwritten")
-        d.mkdir(parents=True)
+        try:
+            d.mkdir(parents=True)
+            self._write(d, manifest, vectors)
+        except BaseException as e:
+            with self._lock:
+                self._clients.pop(manifest.version, None)
+            shutil.rmtree(d, ignore_errors=True)  # never leave half a version behind
+            if isinstance(e, OSError):
+                raise StoreUnavailable(
+                    f"Writing version {manifest.version} to {self.root} failed "
+                    f"({e.strerror or e}); nothing was activated and the partial version was "
+                    "removed. Free space or fix permissions on the data directory, then run "
+                    "the ingest again") from e
+            raise
+
+    def _write(self, d: Path, manifest: Manifest, vectors: np.ndarray) -> None:
         base = self._delta_base(manifest)
         try:
             if base is not None:
@@ -192,7 +287,9 @@ class LocalStore(KBStore):
             return None
         try:
             base = self.read_manifest(str(previous))
-        except VersionNotFound:
+            if not (self._dir(base.version) / "chroma").is_dir():
+                return None
+        except (VersionNotFound, StoreUnavailable):
             return None
         return base if base.model == manifest.model else None
 
@@ -218,12 +315,24 @@ class LocalStore(KBStore):
                 f"{len(manifest.passages)}; re-run with `python -m ingest --force`")
 
     def activate(self, version: str) -> None:
-        self._complete(version)
-        payload = {"version": version, "activated_at": utcnow()}
-        _atomic_write(self._active, json.dumps(payload))
+        d = self._complete(version)
+        now = utcnow()
+        if self._legacy():
+            # first activation recorded in this data dir: the versions already here were served
+            for v in self._version_dirs():
+                if (v / "manifest.json").is_file() and v != d:
+                    _atomic_write(v / SERVED, "")
+        _atomic_write(d / SERVED, now)
+        if self._active.is_dir() and not self._active.is_symlink():
+            shutil.rmtree(self._active)  # a folder where the pointer belongs (repair)
+        _atomic_write(self._active, json.dumps({"version": version, "activated_at": now}))
 
     def delete_version(self, version: str) -> None:
-        if version == self.active_version():
+        try:
+            active = self.active_version()
+        except ActivePointerDamaged:
+            active = self.last_served()  # the version a repair would restore: keep it
+        if version == active:
             raise VersionNotFound(f"{version} is active; activate another version first")
         with self._lock:
             self._clients.pop(version, None)
@@ -231,14 +340,19 @@ class LocalStore(KBStore):
 
     @contextmanager
     def ingest_lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.root / "ingest.lock"), timeout=0)
         try:
+            self.root.mkdir(parents=True, exist_ok=True)
             lock.acquire()
         except Timeout:
             raise IngestBusy(
                 f"Another ingest is running on {self.root}; wait for it to finish and try again"
             ) from None
+        except OSError as e:
+            raise StoreUnavailable(
+                f"Cannot write to the knowledge-base folder {self.root} ({e.strerror or e}): "
+                "ingest and rollback need write access (questions and eval runs do not). "
+                "Fix its permissions or free space, or use --dry-run to preview") from None
         try:
             yield
         finally:
@@ -248,8 +362,8 @@ class LocalStore(KBStore):
         if not self._versions.is_dir():
             return []
         removed = []
-        for d in self._versions.iterdir():
-            if not (d / "manifest.json").is_file():
+        for d in self._version_dirs():
+            if not (d / "manifest.json").is_file() or not self.was_served(d.name):
                 with self._lock:
                     self._clients.pop(d.name, None)
                 shutil.rmtree(d, ignore_errors=True)

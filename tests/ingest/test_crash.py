@@ -104,13 +104,13 @@ def test_killed_before_the_switch_leaves_the_old_version_serving(point, settings
     elif point == "chroma-written":
         assert len(leftovers) == 1 and not (leftovers[0] / "manifest.json").exists()
         assert [v.version for v in fresh.list_versions()] == [first]  # never listed
-    else:  # complete but never switched to: a kept version, not served
-        assert [v.version for v in fresh.list_versions() if not v.active] == [leftovers[0].name]
+    else:  # complete but never switched to: never listed, so never a rollback target
+        assert [v.version for v in fresh.list_versions()] == [first]
 
     report = ingest(fresh, emb, corpus_dir)  # the lock died with the process
     assert report.activated and fresh.active_version() == report.kb_version
-    if point == "chroma-written":
-        assert not leftovers[0].exists()  # half-built: cleaned
+    if point != "embedding":
+        assert not leftovers[0].exists()  # half-built or never activated: cleaned
     assert all((d / "manifest.json").exists() for d in (settings.kb_dir / "versions").iterdir())
     assert not list(settings.kb_dir.glob(".*.tmp"))
     latest = Retriever(fresh, emb).ask(QUESTION)
