@@ -12,6 +12,7 @@ import getpass
 import os
 import socket
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from rich.table import Table
 
 from ingest.auth import ENV_PASSWORD, AdminAuth, AdminAuthError, configured_hash, hash_password
 from ingest.build import IngestReport, ingest
+from retrieval.errors import StoreUnavailable
 from retrieval.service import friendly_errors, print_json
 from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
@@ -86,11 +88,24 @@ def _require_admin(settings: Settings, what: str) -> None:
 
 
 def _db(settings: Settings) -> Any:
+    """The app database, for the activation history; StoreUnavailable if it cannot be written."""
     from retrieval.appdb import AppDB
 
     if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return AppDB(settings.db_url)
+        try:  # probe first: SQLite's own error ("unable to open database file") says less
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=settings.data_dir).close()
+        except OSError as e:
+            raise StoreUnavailable(
+                f"Cannot write to the data directory {settings.data_dir} ({e.strerror or e}): "
+                "ingest, repair and rollback need write access (questions and eval runs do "
+                "not). Fix its permissions or free space, or use --dry-run to preview") from None
+    try:
+        return AppDB(settings.db_url)
+    except Exception as e:  # SQLAlchemy/driver errors: this is the database boundary
+        raise StoreUnavailable(f"The app database is unavailable ({type(e).__name__}: "
+                               f"{str(e).splitlines()[0]}); check DATABASE_URL or the data "
+                               "directory") from None
 
 
 def _list_versions(settings: Settings, as_json: bool) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -59,6 +60,14 @@ def _atomic_write(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)  # a full disk must not keep a half-written copy
         raise
+
+
+def _reason(e: OSError) -> str:
+    """The OS's reason for a failed write, once (shutil.copytree lists one per file)."""
+    if isinstance(e, shutil.Error) and e.args and isinstance(e.args[0], list) and e.args[0]:
+        m = re.search(r"\[Errno \d+\] ([^:']+)", str(e.args[0][0][-1]))
+        return f"{m.group(1) if m else e.args[0][0][-1]}, copying {len(e.args[0])} file(s)"
+    return e.strerror or str(e)
 
 
 def _damaged(version: str, what: str, e: BaseException) -> StoreUnavailable:
@@ -249,7 +258,7 @@ class LocalStore(KBStore):
             if isinstance(e, OSError):
                 raise StoreUnavailable(
                     f"Writing version {manifest.version} to {self.root} failed "
-                    f"({e.strerror or e}); nothing was activated and the partial version was "
+                    f"({_reason(e)}); nothing was activated and the partial version was "
                     "removed. Free space or fix permissions on the data directory, then run "
                     "the ingest again") from e
             raise
@@ -266,8 +275,8 @@ class LocalStore(KBStore):
                     PASSAGES, metadata={"hnsw:space": "cosine"}, embedding_function=None
                 )
                 add_passages(col, manifest, vectors)
-        except StoreUnavailable:
-            raise
+        except (StoreUnavailable, OSError):
+            raise  # an OSError (full disk, permissions) gets its message in write_version
         except Exception as e:
             raise StoreUnavailable(f"Writing version {manifest.version} to {d} failed: {e}") from e
         np.save(d / "embeddings.npy", vectors)
