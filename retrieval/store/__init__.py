@@ -18,5 +18,6 @@ def open_store(settings: Settings) -> KBStore:
     if settings.chroma_url:
         from retrieval.store.server import ServerStore
 
-        return ServerStore(settings.chroma_url, settings.kb_dir)
+        return ServerStore(settings.chroma_url, settings.kb_dir,
+                           database_url=settings.database_url)
     return LocalStore(settings.kb_dir)

@@ -6,8 +6,8 @@ Everything the replicas must agree on lives on the server, in Chroma collections
         active                    {"version", "activated_at"}: the atomic switch (one upsert)
         version:<v>               summary of a complete version; written last, so it marks one
         manifest:<v>:<n>          the version's manifest JSON, in chunks of MANIFEST_CHUNK chars
-        lock                      {"owner", "expires"}: the ingest lock across machines
     <ns>-<v>                      the version's passages (cosine HNSW), as in the embedded store
+    <ns>-ingest-lock              exists while an ingest runs (see retrieval/store/lease.py)
 
 `<ns>` is the URL's path (`http://host:8000/staging` → `staging`), else `radonc-qa`, so several
 deployments can share one server. A version is written whole (passages, then manifest chunks,
@@ -32,8 +32,16 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from filelock import FileLock, Timeout
+from tenacity import (
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+)
 
 from retrieval.errors import IngestBusy, RadoncQAError, StoreUnavailable, VersionNotFound
+from retrieval.retry import RETRIES, RETRY_BUDGET_S, transient
 from retrieval.store.base import (
     KBStore,
     Manifest,
@@ -42,6 +50,7 @@ from retrieval.store.base import (
     chroma_rows,
     utcnow,
 )
+from retrieval.store.lease import AdvisoryLock, CollectionLease, is_postgres
 
 T = TypeVar("T")
 DEFAULT_NAMESPACE = "radonc-qa"
@@ -84,8 +93,10 @@ def _add_passages(col: Any, batch: list[PassageRecord], vectors: np.ndarray, _cl
 class ServerStore(KBStore):
     """KBStore over `chromadb.HttpClient`; `kb_dir` only holds this machine's ingest lock file."""
 
-    def __init__(self, url: str, kb_dir: Path, *, check_interval: float = CHECK_INTERVAL_S) -> None:
+    def __init__(self, url: str, kb_dir: Path, *, check_interval: float = CHECK_INTERVAL_S,
+                 database_url: str | None = None) -> None:
         self.url = url
+        self.database_url = database_url  # PostgreSQL: the ingest lock is an advisory lock
         self.host, self.port, self.ssl, self.namespace = parse_url(url)
         self.kb_dir = Path(kb_dir)
         self.cache_dir = self.kb_dir / "cache"
@@ -111,16 +122,29 @@ class ServerStore(KBStore):
                 )
             return self._client
 
+    def _forget_client(self, *_: Any) -> None:
+        with self._lock:
+            self._client = None  # reconnect on the next call; never keep a broken client
+            self._token = None
+
     def _call(self, doing: str, fn: Callable[[Any], T]) -> T:
-        """Run `fn(client)`; any failure of the server becomes StoreUnavailable."""
+        """Run `fn(client)`, retrying transient failures; then StoreUnavailable.
+
+        A server restarting or a dropped connection is retried RETRIES times with exponential
+        backoff (under RETRY_BUDGET_S in all), so a blip costs a question a moment, not an
+        error; a server that stays down gets the clear message.
+        """
         try:
-            return fn(self._connect())
+            retrying = Retrying(
+                stop=stop_after_attempt(RETRIES) | stop_after_delay(RETRY_BUDGET_S),
+                wait=wait_exponential(multiplier=0.2, max=1.0),
+                retry=retry_if_exception(transient), before_sleep=self._forget_client,
+                reraise=True)
+            return retrying(lambda: fn(self._connect()))
         except RadoncQAError:
             raise
         except Exception as e:  # chromadb/httpx raise many types; this is the store boundary
-            with self._lock:
-                self._client = None  # reconnect on the next call; never keep a broken client
-                self._token = None
+            self._forget_client()
             raise StoreUnavailable(
                 f"The knowledge base is unavailable: the Chroma server at {self.url} failed "
                 f"while {doing} ({type(e).__name__}: {str(e)[:200]}). Check that it is running; "
@@ -357,63 +381,35 @@ class ServerStore(KBStore):
             ) from None
         owner = secrets.token_hex(8)
         stop = threading.Event()
+        lease = self._lease()
         try:
-            self._take_lease(owner)
-            renew = threading.Thread(target=self._renew_lease, args=(owner, stop), daemon=True)
+            lease.take(owner)
+            renew = threading.Thread(target=self._renew_lease, args=(lease, owner, stop),
+                                     daemon=True)
             renew.start()
             try:
                 yield
             finally:
                 stop.set()
                 renew.join(timeout=5)
-                self._release_lease(owner)
+                lease.release(owner)
         finally:
             local.release()
 
-    def _lease(self) -> dict[str, Any] | None:
-        _, docs, _ = self._records("reading the ingest lock", ids=["lock"])
-        return json.loads(docs[0]) if docs else None
+    def _lease(self) -> CollectionLease | AdvisoryLock:
+        if is_postgres(self.database_url):
+            return AdvisoryLock(str(self.database_url), self.namespace, self.location)
+        return CollectionLease(self._call, f"{self.namespace}-ingest-lock", LOCK_TTL_S,
+                               self.location)
 
-    def _write_lease(self, owner: str) -> None:
-        self._upsert(
-            "taking the ingest lock",
-            ["lock"],
-            [json.dumps({"owner": owner, "expires": time.time() + LOCK_TTL_S})],
-            [{"kind": "lock"}],
-        )
-
-    def _take_lease(self, owner: str) -> None:
-        held = self._lease()
-        if held and held["owner"] != owner and held["expires"] > time.time():
-            raise IngestBusy(
-                f"Another ingest is running against {self.location}; wait for it "
-                "to finish (or for its lock to expire) and try again"
-            )
-        self._write_lease(owner)
-        time.sleep(0.2)  # two takers at once: the later write wins, the other backs off
-        held = self._lease()
-        if not held or held["owner"] != owner:
-            raise IngestBusy(
-                f"Another ingest started against {self.location} at the same "
-                "moment; wait for it to finish and try again"
-            )
-
-    def _renew_lease(self, owner: str, stop: threading.Event) -> None:
+    @staticmethod
+    def _renew_lease(lease: CollectionLease | AdvisoryLock, owner: str,
+                     stop: threading.Event) -> None:
         while not stop.wait(LOCK_TTL_S / 4):
             try:
-                self._write_lease(owner)
-            except StoreUnavailable:
+                lease.renew(owner)
+            except RadoncQAError:
                 pass  # the ingest itself will fail on the same server; nothing to do here
-
-    def _release_lease(self, owner: str) -> None:
-        try:
-            held = self._lease()
-            if held and held["owner"] == owner:
-                self._call(
-                    "releasing the ingest lock", lambda c: self._registry(c).delete(ids=["lock"])
-                )
-        except StoreUnavailable:
-            pass  # the lease expires by itself
 
     def cleanup_incomplete(self) -> list[str]:
         complete = {v.version for v in self.list_versions()}
