@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from retrieval.service import friendly_errors, open_retriever
 from retrieval.settings import load_settings
 
 FLOOR_EXIT = 1  # a floor was missed (bad input is 2, no knowledge base 3, …)
+PROGRESS_EVERY_S = 10.0  # between progress lines when stderr is not a terminal
 SHOWN_POINTS = 24  # rows of the trade-off table
 SUMMARY = ("accuracy", "in_scope_accuracy", "out_of_scope_abstention", "false_abstention",
            "hit@1", "hit@3", "hit@5", "mrr@5")
@@ -62,8 +64,38 @@ def check_outputs(**paths: Path | None) -> None:
                                "choose a folder you can write to")
 
 
+class LogProgress:
+    """Progress as plain lines on stderr, for logs: every PROGRESS_EVERY_S seconds and at the end.
+
+    A bar redrawn in place is unreadable in a CI log or `nohup` file; a long run (a 50k-row set
+    takes hours) must still say how far it is and how long it has left.
+    """
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total = label, total
+        self.start = self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_EVERY_S and done < total:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        left = (total - done) / rate if rate else 0.0
+        click.echo(f"{self.label}: {done:,}/{total:,} rows ({done / max(total, 1):.0%}), "
+                   f"{rate:.1f} rows/s, about {_duration(left)} left", err=True)
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}h{m:02d}m" if h else f"{m}m{s:02d}s" if m else f"{s}s"
+
+
 def run_with_progress(retriever: Retriever, rows: Sequence[EvalRow], console: Console,
                       sets: Sequence[str], label: str = "Asking") -> RunResult:
+    if not sys.stderr.isatty():
+        return run(retriever, rows, sets=sets, progress=LogProgress(label, len(rows)))
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=console,
                   transient=True) as bar:

@@ -82,11 +82,17 @@ class SentenceTransformerEmbedder:
         self.dim = int(get_dim() or 384)
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self.bf16_batches and len(texts) >= BF16_MIN_BATCH)
+
+    def embed_fp32(self, texts: list[str]) -> np.ndarray:
+        """A batch in fp32: the same vectors single questions get (eval runs batch questions)."""
+        return self._encode(texts, False)
+
+    def _encode(self, texts: list[str], bf16: bool) -> np.ndarray:
         import torch
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        bf16 = self.bf16_batches and len(texts) >= BF16_MIN_BATCH
         with self._lock, torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, bf16):
             model = self._bf16_twin() if bf16 else self._model
             vecs = model.encode(
