@@ -139,11 +139,10 @@ def load_corpus(corpus: Path) -> Corpus:
                 raise CorpusFormatError(path.with_name(f"{path.stem}.meta.toml"),
                                         "a document cannot supersede itself",
                                         "name the older document it replaces")
-            if ":" in target:
-                hits = [target] if target in all_ids else []
-            else:
-                hits = [e.id for _, d, _ in loaded if d.document.name == target
-                        for e in d.entries]
+            # a document's name first: file names may hold a ':' too
+            hits = [e.id for _, d, _ in loaded if d.document.name == target for e in d.entries]
+            if not hits and target in all_ids:
+                hits = [target]
             if not hits:
                 warnings.append(f"{path.stem}.meta.toml supersedes '{target}', which is not in "
                                 "the corpus (nothing to hide)")
@@ -167,11 +166,12 @@ def load_corpus(corpus: Path) -> Corpus:
                 other = seen[key]
                 raise CorpusFormatError(
                     corpus / doc.document.filename,
-                    f"the question on line {e.line} repeats {other.id} "
-                    f"({other.document.filename} line {other.line})",
-                    "keep the question in one document only, or, if this document replaces "
-                    f"the other, add supersedes = [\"{other.document.name}\"] to "
-                    f"{doc.document.name}.meta.toml", line=e.line)
+                    f"the same question is in {other.document.filename} (line {other.line}, "
+                    f"{other.id}) and in {doc.document.filename} (line {e.line})",
+                    "keep it in one document only; or, if one replaces the other, say so in "
+                    f"the newer one: supersedes = [\"{other.document.name}\"] in "
+                    f"{doc.document.name}.meta.toml, or supersedes = [\"{doc.document.name}\"] "
+                    f"in {other.document.name}.meta.toml", line=e.line)
             seen[key] = e
     return Corpus(parsed, superseded, warnings)
 

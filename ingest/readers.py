@@ -8,10 +8,12 @@ of the HTML element, the paragraph number in a DOCX, the extracted text line of 
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -157,23 +159,17 @@ def read_html(path: Path) -> list[Line]:
 # --- PDF -------------------------------------------------------------------------------------
 def read_pdf(path: Path) -> list[Line]:
     """Text layer of every page, in reading order; scanned (image-only) PDFs are refused."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise CorpusError(path, "the PDF is password-protected",
-                              "save an unprotected copy (Print → Save as PDF) and upload that")
-        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
-    except CorpusError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise CorpusError(path, f"not a readable PDF ({type(e).__name__}: {e})",
-                          "re-export the document as PDF, or save it as .docx or .txt") from None
+    with _pypdf_messages() as messages:  # kept for our message, never printed before it
+        pages = _pdf_pages(path)
     if not pages:
         raise CorpusError(path, "the PDF has no pages", "export the guidance document again")
     text = "\n\n".join(pages)
+    if not text.strip() and messages:
+        why = next((m for m in messages if re.search(r"decod|stream|flate|zlib", m, re.I)),
+                   messages[0])
+        raise CorpusError(path, f"the PDF's content cannot be decoded ({why})",
+                          "the file is damaged: re-export the document as PDF, or save it as "
+                          ".docx or .txt")
     if not text.strip():
         raise CorpusError(
             path, f"the PDF has no text layer ({len(pages)} page(s) of images only)",
@@ -182,6 +178,44 @@ def read_pdf(path: Path) -> list[Line]:
     # layout mode pads columns with runs of spaces; the words themselves are untouched
     lines = [Line(ln.number, re.sub(r" {2,}", " ", ln.text.strip())) for ln in split_lines(text)]
     return unwrap(lines)
+
+
+@contextmanager
+def _pypdf_messages() -> Iterator[list[str]]:
+    """pypdf's warnings during a read, collected instead of logged to the console."""
+    got: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            got.append(record.getMessage()[:200])
+
+    log = logging.getLogger("pypdf")
+    handler, propagate = Collect(logging.WARNING), log.propagate
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        yield got
+    finally:
+        log.removeHandler(handler)
+        log.propagate = propagate
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    """Each page's text (layout mode); CorpusError for a locked or unreadable file."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise CorpusError(path, "the PDF is password-protected",
+                              "save an unprotected copy (Print → Save as PDF) and upload that")
+        return [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+    except CorpusError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise CorpusError(path, f"not a readable PDF ({type(e).__name__}: {e})",
+                          "re-export the document as PDF, or save it as .docx or .txt") from None
 
 
 _LABEL = re.compile(r"^\s*(?:(?:Coding\s+)?(?:Question|Answer)|Disclaimer)\s*:", re.IGNORECASE)

@@ -81,7 +81,9 @@ def test_bad_corpus_leaves_the_active_version_untouched(store, corpus_dir, fake_
 def test_duplicate_question_across_documents_is_refused(store, corpus_dir, fake_embedder) -> None:  # type: ignore[no-untyped-def]
     seed = (corpus_dir / "astro-daily-practice-physics.txt").read_text(encoding="utf-8")
     (corpus_dir / "copy-of-daily-practice.txt").write_text(seed, encoding="utf-8")
-    with pytest.raises(CorpusError, match="repeats astro-daily-practice-physics:1"):
+    with pytest.raises(CorpusError, match=r"the same question is in astro-daily-practice-"
+                       r"physics\.txt \(line \d+, astro-daily-practice-physics:1\) and in "
+                       r"copy-of-daily-practice\.txt"):
         ingest(store, fake_embedder, corpus_dir)
     assert store.active_version() is None
 

@@ -121,7 +121,7 @@ def _second_edition(corpus_dir: Path, meta: str | None) -> None:
 
 def test_duplicate_across_documents_suggests_supersedes(corpus_dir: Path) -> None:
     _second_edition(corpus_dir, None)
-    with pytest.raises(CorpusFormatError, match=r"repeats astro-daily-practice-physics:1.*"
+    with pytest.raises(CorpusFormatError, match=r"astro-daily-practice-physics:1\).*"
                                                 r"supersedes = \[\"astro-daily-practice"):
         load_corpus(corpus_dir)
 

@@ -61,8 +61,9 @@ BAD = {
         b"q\n\nCoding Answer: B.\n\nDisclaimer: D.\n",
         "guidance.txt:5: the question on line 5 repeats the one on line 1"),
     "duplicates-of-another-document": ("copy.txt", lambda: docmaker.seed_text().encode(),
-                                       "copy.txt:4: the question on line 4 repeats "
-                                       "astro-daily-practice-physics:1"),
+                                       "copy.txt:4: the same question is in "
+                                       "astro-daily-practice-physics.txt (line 4, "
+                                       "astro-daily-practice-physics:1) and in copy.txt"),
 }
 
 

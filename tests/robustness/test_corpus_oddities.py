@@ -77,3 +77,35 @@ def test_cli_dry_run_with_a_pipe_exits_2_and_names_it(corpus: Path, tmp_path: Pa
                        text=True, timeout=100)
     assert p.returncode == 2, p.stderr
     assert "pipe.txt: is a named pipe" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_corrupt_pdf_stream_is_damage_not_a_scan(tmp_path: Path,
+                                                 capfd: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    from ingest.load import read_document
+    from tests.ingest import docmaker
+
+    good = docmaker.make_pdf(tmp_path / "good.pdf", docmaker.seed_text()).read_bytes()
+    bad = tmp_path / "guidance.pdf"
+    bad.write_bytes(re.sub(rb"<< /Length (\d+) >>\nstream",
+                           rb"<< /Length \1 /Filter /FlateDecode >>\nstream", good))
+    with pytest.raises(CorpusError) as err:
+        read_document(bad)
+    msg = str(err.value)
+    assert msg.startswith(f"{bad}: the PDF's content cannot be decoded (") and "scan" not in msg
+    out, errs = capfd.readouterr()
+    assert "pypdf" not in errs + out and not errs.strip()  # no log lines before the message
+    scan = docmaker.make_pdf(tmp_path / "scan.pdf", None)
+    with pytest.raises(CorpusError, match="no text layer"):
+        read_document(scan)
+
+
+def test_supersedes_a_document_whose_name_has_a_colon(corpus: Path) -> None:
+    (corpus / SEED.name).rename(corpus / "astro:2023.txt")
+    shutil.copy(SEED, corpus / "astro-2024.txt")
+    (corpus / "astro-2024.meta.toml").write_text('supersedes = ["astro:2023"]\n',
+                                                 encoding="utf-8")
+    c = load_corpus(corpus)
+    assert [d.document.name for d in c.documents] == ["astro-2024"]
+    assert set(c.superseded.values()) == {"astro-2024"} and len(c.superseded) == 5
