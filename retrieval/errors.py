@@ -39,6 +39,12 @@ class EmptyQuery(QueryError):
     """A question with nothing searchable in it (blank, or control characters only)."""
 
 
+class DataDirInvalid(RadoncQAError):
+    """`--data` (or RADONC_QA_DATA) names something that is not a folder."""
+
+    exit_code = 2
+
+
 class KnowledgeBaseMissing(RadoncQAError):
     """No active knowledge-base version exists yet."""
 

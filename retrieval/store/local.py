@@ -34,7 +34,13 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
 
-from retrieval.errors import ActivePointerDamaged, IngestBusy, StoreUnavailable, VersionNotFound
+from retrieval.errors import (
+    ActivePointerDamaged,
+    DataDirInvalid,
+    IngestBusy,
+    StoreUnavailable,
+    VersionNotFound,
+)
 from retrieval.store.base import (
     PASSAGES,
     KBStore,
@@ -88,6 +94,11 @@ def add_passages(collection: Any, manifest: Manifest, vectors: np.ndarray) -> No
 class LocalStore(KBStore):
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        for p in (self.root.parent, self.root):
+            if p.exists() and not p.is_dir():
+                raise DataDirInvalid(
+                    f"{p} is a file, not a folder: --data (or RADONC_QA_DATA) must name the "
+                    "data directory (it holds kb/ and app.db), e.g. --data ./data")
         self.location = str(self.root)
         self._versions = self.root / "versions"
         self._active = self.root / "active.json"
