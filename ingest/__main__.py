@@ -21,7 +21,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from ingest.auth import ENV_PASSWORD, AdminAuth, AdminAuthError, configured_hash, hash_password
+from ingest.auth import (
+    ENV_PASSWORD,
+    AdminAuth,
+    AdminAuthError,
+    configured_hash,
+    default_state_dir,
+    hash_password,
+    lockout_file,
+)
 from ingest.build import IngestReport, ingest
 from retrieval.errors import StoreUnavailable
 from retrieval.service import friendly_errors, print_json
@@ -74,8 +82,9 @@ def _actor(given: str | None) -> str:
 
 def _require_admin(settings: Settings, what: str) -> None:
     """The admin password, from RADONC_QA_ADMIN_PASSWORD or a prompt; AdminAuthError if wrong."""
-    auth = AdminAuth(configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml"),
-                     settings.data_dir / "admin-auth.json")
+    password_hash = configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml")
+    auth = AdminAuth(password_hash,
+                     lockout_file(default_state_dir(os.environ), password_hash))
     if not auth.configured:
         auth.require(None)  # raises with how to set one
     password = os.environ.get(ENV_PASSWORD)
@@ -84,7 +93,7 @@ def _require_admin(settings: Settings, what: str) -> None:
             raise AdminAuthError(f"{what} needs the admin password: set {ENV_PASSWORD} or run "
                                  "it in a terminal to be asked")
         password = click.prompt(f"Admin password ({what})", hide_input=True, err=True)
-    auth.require(password)
+    auth.require(password, source=_actor(None))
 
 
 def _db(settings: Settings) -> Any:

@@ -1,13 +1,16 @@
 """Admin password: an argon2 hash from the environment or `.streamlit/secrets.toml`.
 
 The hash is read at the edges (`configured_hash`) and passed in. Checks are argon2's verify
-(constant-time comparison of the derived key); after `max_failures` wrong passwords in a row,
-every attempt is refused without checking until the lockout ends. The failure count lives in a
-small JSON file under the data dir so a lockout holds across sessions, restarts and the CLI.
+(constant-time comparison of the derived key). Wrong passwords are counted per source (the OS
+user and host on the CLI, the client address in the app): after `max_failures` in a row from one
+source, its attempts are refused without checking until the lockout ends, while other admins can
+still sign in. The counts live in one file per password hash in a machine-wide state folder
+(`lockout_file`), not in the data dir, so `--data OTHER` starts no fresh count.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -31,6 +34,18 @@ HOW_TO_SET = (
     f"either set the environment variable {ENV_HASH} to it, or add the line "
     f"{SECRETS_KEY} = \"<hash>\" to .streamlit/secrets.toml, and restart the app."
 )
+
+
+def default_state_dir(env: Mapping[str, str]) -> Path:
+    """This machine's state folder for the lockout counts: $XDG_STATE_HOME or ~/.local/state."""
+    base = env.get("XDG_STATE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".local" / "state") / "radonc-qa"
+
+
+def lockout_file(state_dir: Path, password_hash: str | None) -> Path:
+    """The failure counts for one admin password, wherever the data dir is."""
+    key = hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+    return Path(state_dir) / f"admin-lockout-{key}.json"
 
 
 class AdminAuthError(RadoncQAError):
@@ -79,37 +94,48 @@ class AdminAuth:
         self.max_failures = max_failures
         self.lockout_s = lockout_s
         self.clock = clock
-        self._memory: dict[str, float] = {"failures": 0, "locked_until": 0.0}
+        self._memory: dict[str, dict[str, float]] = {}
         self._hasher = PasswordHasher()
         if password_hash is not None:
             try:
                 self._hasher.check_needs_rehash(password_hash)
             except (InvalidHashError, ValueError):
                 raise AdminAuthError(
-                    f"the configured admin password hash is not an argon2 hash; {HOW_TO_SET}"
-                ) from None
+                    f"The admin password hash set in {ENV_HASH} or .streamlit/secrets.toml is "
+                    "not an argon2 hash (one starts with $argon2id$). Make one with `python -m "
+                    "ingest hash-password`, put it in place of the old value, and restart the "
+                    "app.") from None
 
     @property
     def configured(self) -> bool:
         return self.password_hash is not None
 
-    def _read(self) -> dict[str, float]:
+    def _read_all(self) -> dict[str, dict[str, float]]:
         if self.state_file is None:
-            return dict(self._memory)
+            return {k: dict(v) for k, v in self._memory.items()}
         try:
             data = json.loads(self.state_file.read_text(encoding="utf-8"))
-            return {"failures": float(data["failures"]),
-                    "locked_until": float(data["locked_until"])}
-        except (FileNotFoundError, ValueError, KeyError, TypeError):
-            return {"failures": 0, "locked_until": 0.0}
+            return {str(k): {"failures": float(v["failures"]),
+                             "locked_until": float(v["locked_until"])}
+                    for k, v in data["sources"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
 
-    def _write(self, state: dict[str, float]) -> None:
+    def _read(self, source: str) -> dict[str, float]:
+        return self._read_all().get(source, {"failures": 0, "locked_until": 0.0})
+
+    def _write(self, source: str, state: dict[str, float]) -> None:
+        every = self._read_all()
+        now = self.clock()
+        # keep only sources still counting or locked: the file stays small
+        every = {k: v for k, v in every.items() if v["failures"] or v["locked_until"] > now}
+        every[source] = state
         if self.state_file is None:
-            self._memory = dict(state)
+            self._memory = every
             return
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.state_file.with_name(f".{self.state_file.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
+        tmp.write_text(json.dumps({"sources": every}), encoding="utf-8")
         os.replace(tmp, self.state_file)
 
     def _lock(self) -> FileLock | _NoLock:
@@ -118,15 +144,15 @@ class AdminAuth:
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
         return FileLock(str(self.state_file) + ".lock", timeout=10)
 
-    def locked_for(self) -> float:
-        return max(0.0, self._read()["locked_until"] - self.clock())
+    def locked_for(self, source: str = "unknown") -> float:
+        return max(0.0, self._read(source)["locked_until"] - self.clock())
 
-    def check(self, password: str) -> AuthResult:
-        """Verify a password; counts failures and locks out after too many."""
+    def check(self, password: str, source: str = "unknown") -> AuthResult:
+        """Verify a password; counts `source`'s failures and locks it out after too many."""
         if self.password_hash is None:
             return AuthResult(False, HOW_TO_SET)
         with self._lock():
-            state = self._read()
+            state = self._read(source)
             now = self.clock()
             if state["locked_until"] > now:
                 wait = state["locked_until"] - now
@@ -138,23 +164,23 @@ class AdminAuth:
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 ok = False
             if ok:
-                self._write({"failures": 0, "locked_until": 0.0})
+                self._write(source, {"failures": 0, "locked_until": 0.0})
                 return AuthResult(True, "Signed in.")
             failures = state["failures"] + 1
             if failures >= self.max_failures:
-                self._write({"failures": 0, "locked_until": now + self.lockout_s})
+                self._write(source, {"failures": 0, "locked_until": now + self.lockout_s})
                 return AuthResult(False, f"Wrong password. Too many attempts: locked for "
                                          f"{_minutes(self.lockout_s)}.", self.lockout_s)
-            self._write({"failures": failures, "locked_until": 0.0})
+            self._write(source, {"failures": failures, "locked_until": 0.0})
             left = self.max_failures - int(failures)
             return AuthResult(False, f"Wrong password ({left} attempt(s) left before a "
                                      "lockout).")
 
-    def require(self, password: str | None) -> None:
+    def require(self, password: str | None, source: str = "unknown") -> None:
         """For the CLI: raise AdminAuthError unless the password is right."""
         if self.password_hash is None:
             raise AdminAuthError(HOW_TO_SET)
-        result = self.check(password or "")
+        result = self.check(password or "", source)
         if not result.ok:
             raise AdminAuthError(result.message)
 

@@ -16,7 +16,15 @@ import streamlit as st
 
 from ingest import gaps as gap_report
 from ingest import upload
-from ingest.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, configured_hash
+from ingest.auth import (
+    HOW_TO_SET,
+    SECRETS_KEY,
+    AdminAuth,
+    AdminAuthError,
+    configured_hash,
+    default_state_dir,
+    lockout_file,
+)
 from ingest.build import IngestReport, ingest
 from ingest.diff import EntryDiff
 from ingest.gate import GateResult, QualityGate, QualityGateFailed
@@ -55,6 +63,16 @@ def _auth(password_hash: str | None, state_file: str) -> AdminAuth:
     return AdminAuth(password_hash, Path(state_file))
 
 
+def _client() -> str:
+    """Who is signing in, for the per-source lockout: the browser's address.
+
+    Not the session: a reload makes a new one, which would reset the count. Streamlit gives no
+    address for connections from this machine; those share one count.
+    """
+    ip = getattr(st.context, "ip_address", None)
+    return f"app {ip}" if isinstance(ip, str) and ip else "app (this machine)"
+
+
 def _signed_in() -> bool:
     at = st.session_state.get(SIGNED_IN)
     return isinstance(at, float) and time.time() - at < SESSION_HOURS * 3600
@@ -70,7 +88,8 @@ def sign_out() -> None:
 
 st.title("Admin")
 try:
-    auth = _auth(_password_hash(), str(settings.data_dir / "admin-auth.json"))
+    _hash = _password_hash()
+    auth = _auth(_hash, str(lockout_file(default_state_dir(os.environ), _hash)))
 except AdminAuthError as e:
     st.error(str(e), icon=":material/lock:")
     st.stop()
@@ -82,7 +101,7 @@ if not _signed_in():
         password = st.text_input("Admin password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        result = auth.check(password)
+        result = auth.check(password, source=_client())
         if result.ok:
             st.session_state[SIGNED_IN] = time.time()
             st.rerun()

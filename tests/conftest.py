@@ -17,6 +17,13 @@ SEED_IDS = [f"astro-daily-practice-physics:{n}" for n in range(1, 6)]
 EVAL_SETS = REPO / "evals" / "sets"
 
 
+@pytest.fixture(autouse=True)
+def _private_state_dir(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Machine-wide state (the admin lockout counts) goes to a folder of this test's own."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture
 def fake_embedder() -> HashingEmbedder:
     """Deterministic, model-free vectors for fast unit tests."""
