@@ -20,9 +20,10 @@ from evals.metrics import choose_threshold, sweep
 from evals.report import to_html, to_markdown
 from evals.runner import RunResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
+from retrieval.cli import friendly_errors
 from retrieval.config import calibration_path
 from retrieval.retriever import Retriever
-from retrieval.service import friendly_errors, open_retriever
+from retrieval.service import open_retriever
 from retrieval.settings import load_settings
 
 FLOOR_EXIT = 1  # a floor was missed (bad input is 2, no knowledge base 3, …)

@@ -8,16 +8,18 @@ against the new version before it is activated; a version that fails it is delet
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ingest import chunk
 from ingest.chunk import Passage, passages_for
 from ingest.diff import EntryDiff, diff_entries
+from ingest.hooks import ActivationLog, GateVerdict, QualityGate, QualityGateFailed
 from ingest.load import find_documents, read_document
 from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
 from ingest.sidecars import apply_sidecars, read_meta
@@ -25,10 +27,6 @@ from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
 from retrieval.errors import CorpusFormatError
 from retrieval.store.base import KBStore, Manifest, PassageRecord, new_version_id, utcnow
-
-if TYPE_CHECKING:
-    from ingest.gate import GateResult, QualityGate
-    from retrieval.appdb import AppDB
 
 EMBED_BATCH = 256
 Progress = Callable[[int, int], None]
@@ -54,7 +52,9 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     previous: str | None = None
     changes: EntryDiff | None = None
-    gate: GateResult | None = None
+    gate: GateVerdict | None = None
+    # wall time of this call, and of the quality gate within it (scripts and the benchmark)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -77,6 +77,8 @@ class IngestReport:
             d["changes"] = self.changes.to_dict()
         if self.gate is not None:
             d["quality_gate"] = self.gate.to_dict()
+        if self.seconds:
+            d["seconds"] = self.seconds
         return d
 
 
@@ -244,13 +246,14 @@ def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages:
 def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = False,
            force: bool = False, keep_versions: int = 5, progress: Progress | None = None,
            info: dict[str, Any] | None = None, gate: QualityGate | None = None,
-           db: AppDB | None = None, actor: str = "unknown", note: str | None = None,
+           record: ActivationLog | None = None, actor: str = "unknown", note: str | None = None,
            stage: Stage | None = None) -> IngestReport:
     """Build and activate a new version from the corpus (or, with dry_run, only report).
 
     With `gate`, the new version must pass it before activation (QualityGateFailed otherwise,
-    and the version is deleted). With `db`, the activation is recorded in its history.
+    and the version is deleted). With `record`, the activation is written to the history.
     """
+    started = time.perf_counter()
     say = stage or (lambda _msg: None)
     say("Reading and checking the corpus")
     loaded = load_corpus(corpus)
@@ -294,6 +297,7 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
         report.embedded = embedded
         report.reused = len(passages) - embedded
 
+        gate_started = time.perf_counter()
         if gate is not None:
             say("Running the eval sets against the new version")
             try:
@@ -305,25 +309,22 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
                 raise
             if not report.gate.passed and not gate.override_reason:
                 store.delete_version(version)
-                from ingest.gate import QualityGateFailed
-
                 raise QualityGateFailed(report.gate)
+        gate_s = time.perf_counter() - gate_started
         say("Activating")
         store.activate(version)
         report.kb_version = version
         report.activated = True
-        if db is not None:
-            from ingest.history import record_activation
-
+        if record is not None:
             gate_note = gate.override_reason if gate is not None and report.gate is not None \
                 and not report.gate.passed else None
-            record_activation(db, version=version, previous=active, actor=actor,
-                              action="ingest", documents=sorted(documents),
-                              counts={**changes.counts(), "entries": len(entries),
-                                      "embedded": embedded},
-                              note=_join_notes(note, gate_note and
-                                               f"quality gate overridden: {gate_note}"))
+            record(version=version, previous=active, actor=actor, action="ingest",
+                   documents=sorted(documents),
+                   counts={**changes.counts(), "entries": len(entries), "embedded": embedded},
+                   note=_join_notes(note, gate_note and f"quality gate overridden: {gate_note}"))
         report.pruned = store.prune(keep_versions)
+        report.seconds = {"total": round(time.perf_counter() - started, 3),
+                          "quality_gate": round(gate_s, 3)}
         return report
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
+from appdb import AppDB
 from pages._ui import md
-from retrieval.appdb import AppDB
 from retrieval.embedding import Embedder, default_embedder
 from retrieval.errors import CorpusError, RadoncQAError
 from retrieval.retriever import Retriever

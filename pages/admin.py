@@ -9,19 +9,20 @@ from __future__ import annotations
 import os
 import re
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from ingest import gaps as gap_report
-from ingest import upload
-from ingest.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, configured_hash
+from admin import gaps as gap_report
+from admin import upload
+from admin.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, configured_hash
+from admin.gate import GateResult, QualityGate, QualityGateFailed
+from admin.history import activation_history, record_activation, rollback
+from admin.loop import attach_alternate, mark_out_of_scope
 from ingest.build import IngestReport, ingest
 from ingest.diff import EntryDiff
-from ingest.gate import GateResult, QualityGate, QualityGateFailed
-from ingest.history import activation_history, rollback
-from ingest.loop import attach_alternate, mark_out_of_scope
 from pages import _shared, _ui
 from retrieval.embedding import HashingEmbedder
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
@@ -180,7 +181,8 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
                         progress=on_progress, stage=on_stage,
                         gate=QualityGate(embedder, sets=_gate_sets(),
                                          override_reason=override or None),
-                        db=res.db, actor=ACTOR, note=None)
+                        record=partial(record_activation, res.db) if res.db else None,
+                        actor=ACTOR, note=None)
     except QualityGateFailed as e:
         bar.empty()
         show_gate(e.result)

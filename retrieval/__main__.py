@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from retrieval.cli import friendly_errors, print_json
 from retrieval.lookup import Lookup
 from retrieval.retriever import Answer
-from retrieval.service import friendly_errors, open_retriever, print_json
+from retrieval.service import open_retriever
 from retrieval.settings import load_settings
 
 

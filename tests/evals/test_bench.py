@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from evals import bench
+from ingest.build import ingest
 from retrieval.embedding import HashingEmbedder
+from retrieval.store import LocalStore
 
 KEYS = {"entries", "ingest_entries_per_s", "reingest_one_s", "query_ms", "baseline_query_ms",
         "embed_ms", "cold_start_s", "peak_rss_mb"}
@@ -28,7 +30,13 @@ def test_one_size_end_to_end_with_a_fake_model(tmp_path: Path,
         runs.append(cmd)  # the real one starts the CLI with the real model: too slow here
         return bench.ChildRun(1.5, 300.0)
 
+    def in_process_ingest(corpus: Path, data: Path, gate_set: Path) -> dict[str, object]:
+        # the real one runs `python -m ingest --json` with the real model: too slow here
+        assert json.loads(gate_set.read_text(encoding="utf-8"))["expected"] == []
+        return ingest(LocalStore(data / "kb"), HashingEmbedder(), corpus).to_dict()
+
     monkeypatch.setattr(bench, "cold_start", fake_cold_start)
+    monkeypatch.setattr(bench, "ingest_cli", in_process_ingest)
     r = bench.bench_size(60, tmp_path, HashingEmbedder(), n_queries=200, seed=3)
     assert KEYS <= set(r)
     assert r["entries"] == 60 and r["passages"] >= 120 and r["queries"] == 200
@@ -68,3 +76,15 @@ def test_a_childs_peak_memory_is_its_own_not_its_parents(tmp_path: Path) -> None
     assert ballast.sum() > 0
     assert 5 < run.peak_rss_mb < 200
     assert run.seconds > 0
+
+
+@pytest.mark.slow
+def test_ingest_runs_as_the_documented_command_and_reports_its_own_time(tmp_path: Path) -> None:
+    from evals import synth
+
+    corpus = tmp_path / "corpus"
+    synth.write_corpus(corpus, 30, seed=5)
+    report = bench.ingest_cli(corpus, tmp_path / "data", bench._smoke_gate_set(tmp_path))
+    assert report["activated"] and report["entries"] == 30
+    assert report["quality_gate"]["passed"] and report["quality_gate"]["rows"] == 1
+    assert 0 < report["seconds"]["quality_gate"] < report["seconds"]["total"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from admin.history import rollback
 from ingest.build import ingest
-from ingest.history import rollback
 from retrieval.embedding import HashingEmbedder
 from retrieval.errors import IngestBusy, StoreUnavailable, VersionNotFound
 from retrieval.retriever import Retriever

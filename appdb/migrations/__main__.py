@@ -1,4 +1,4 @@
-"""`python -m retrieval.appdb.migrations [upgrade|current|revision -m MSG]` on DATABASE_URL."""
+"""`python -m appdb.migrations [upgrade|current|revision -m MSG]` on DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import click
 from alembic import command
 from sqlalchemy import create_engine
 
-from retrieval.appdb.db import engine_url
-from retrieval.appdb.migrations import config, current, upgrade
+from appdb.db import engine_url
+from appdb.migrations import config, current, upgrade
 
 
 def _url(url: str | None) -> str:

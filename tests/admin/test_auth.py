@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from admin.auth import ENV_HASH, AdminAuth, AdminAuthError, configured_hash, hash_password
 from ingest.__main__ import main
-from ingest.auth import ENV_HASH, AdminAuth, AdminAuthError, configured_hash, hash_password
 
 PASSWORD = "correct horse battery"
 

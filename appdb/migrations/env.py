@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
-from retrieval.appdb.db import engine_url
-from retrieval.appdb.models import Base
+from appdb.db import engine_url
+from appdb.models import Base
 
 target_metadata = Base.metadata
 

@@ -18,26 +18,13 @@ from evals.floors import FLOORS_FILE, breaches, parse_floor
 from evals.metrics import correct
 from evals.runner import RowResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
+from ingest.hooks import QualityGateFailed
 from retrieval.embedding import Embedder
-from retrieval.errors import RadoncQAError
 from retrieval.retriever import Retriever
 from retrieval.store.base import KBStore
 
 EVALS_DIR = FLOORS_FILE.parent
-
-
-class QualityGateFailed(RadoncQAError):
-    """The new version scored below a floor; it was not activated."""
-
-    exit_code = 6
-
-    def __init__(self, result: GateResult) -> None:
-        self.result = result
-        broken = ", ".join(r["id"] for r in result.broken_rows[:10]) or "none newly broken"
-        super().__init__(
-            "Quality gate failed, the new version was NOT activated: "
-            + "; ".join(result.failures) + f". Rows that broke: {broken}. Fix the corpus, or "
-            "activate anyway with a written reason (--override-reason \"…\" or the Admin page).")
+__all__ = ["GateResult", "QualityGate", "QualityGateFailed", "read_floors"]
 
 
 @dataclass
