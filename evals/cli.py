@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -17,14 +17,14 @@ from evals.calibrate import current_min_score, write_min_score
 from evals.compare import compare, format_comparison
 from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
 from evals.metrics import choose_threshold, sweep
-from evals.report import to_html, to_markdown
-from evals.runner import RunResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
 from retrieval.cli import friendly_errors
 from retrieval.config import calibration_path
-from retrieval.retriever import Retriever
-from retrieval.service import open_retriever
 from retrieval.settings import load_settings
+
+if TYPE_CHECKING:
+    from evals.runner import RunResult
+    from retrieval.retriever import Retriever
 
 FLOOR_EXIT = 1  # a floor was missed (bad input is 2, no knowledge base 3, …)
 SHOWN_POINTS = 24  # rows of the trade-off table
@@ -41,8 +41,17 @@ def _fmt(x: Any) -> str:
     return "n/a" if x is None or (isinstance(x, float) and x != x) else f"{x:.3f}"
 
 
+def open_retriever(data: Path | None) -> Retriever:
+    """The model and the store, loaded only by a command that asks questions (not --help)."""
+    from retrieval.service import open_retriever as open_it
+
+    return open_it(load_settings(data_dir=data))
+
+
 def run_with_progress(retriever: Retriever, rows: Sequence[EvalRow], console: Console,
                       sets: Sequence[str], label: str = "Asking") -> RunResult:
+    from evals.runner import run  # the query path (torch, the index): not for --help
+
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=console,
                   transient=True) as bar:
@@ -111,7 +120,7 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
         except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
             raise EvalSetError(f"{old_json}: not a run JSON written by `python -m evals run "
                                "--json`") from None
-    retriever = open_retriever(load_settings(data_dir=data))
+    retriever = open_retriever(data)
     console = _console()
     result = run_with_progress(retriever, rows, console, [str(s) for s in sets])
     d = result.to_dict()
@@ -122,6 +131,8 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
             console.print(line, highlight=False, markup=False)
     if json_out:
         json_out.write_text(json.dumps(d, ensure_ascii=False, indent=2), encoding="utf-8")
+    if html_out or md_out:
+        from evals.report import to_html, to_markdown  # plotly: only when a report is asked for
     if html_out:
         html_out.write_text(to_html(d, comparison), encoding="utf-8")
     if md_out:
@@ -142,7 +153,7 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
 @friendly_errors
 def gate_cmd(floors_file: Path, data: Path | None) -> None:
     """Run every gate of the floors file; exit 1 if any metric is below its floor."""
-    retriever = open_retriever(load_settings(data_dir=data))
+    retriever = open_retriever(data)
     console = _console()
     failed = False
     for g in load_gates(floors_file):
@@ -206,7 +217,7 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
     if overlap:
         console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
                       "and the held-out set; the held-out figures flatter[/yellow]")
-    retriever = open_retriever(load_settings(data_dir=data))
+    retriever = open_retriever(data)
     old = current_min_score(cal_path)
     if abs(old - retriever.calibration.decision.min_score) > 1e-9:
         console.print(f"[yellow]note: {cal_path} has min_score {old}, retrieval runs with "

@@ -12,18 +12,21 @@ import getpass
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from ingest.build import IngestReport, ingest
 from ingest.hooks import AdminServices, load_admin_services
 from retrieval.cli import friendly_errors, print_json
 from retrieval.errors import RadoncQAError
 from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
+
+if TYPE_CHECKING:
+    from ingest.build import IngestReport
 
 
 def _summary(r: IngestReport, console: Console) -> None:
@@ -162,6 +165,8 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
         _require_admin(load_admin_services(), settings, "quality-gate override")
+    from ingest.build import ingest  # the pipeline's libraries: not for --help or listing
+
     store = open_store(settings)
     console = Console(stderr=True)
     if dry_run:
