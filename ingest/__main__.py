@@ -165,14 +165,12 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
         _require_admin(load_admin_services(), settings, "quality-gate override")
-    from ingest.build import ingest  # the pipeline's libraries: not for --help or listing
+    from ingest.build import ingest, plan  # the pipeline's libraries: not for --help or listing
 
     store = open_store(settings)
     console = Console(stderr=True)
     if dry_run:
-        from retrieval.embedding import HashingEmbedder  # a dry run embeds nothing
-
-        report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
+        report = plan(store, settings.corpus_dir)  # compared by content: no model needed
     else:
         from retrieval.embedding import default_embedder
 

@@ -243,12 +243,79 @@ def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages:
     return vectors, len(todo)
 
 
+def _compare(store: KBStore, loaded: Corpus, dry_run: bool) -> tuple[IngestReport, Manifest | None]:
+    """The report of what the corpus changes against the active version (under the lock)."""
+    store.cleanup_incomplete()
+    active = store.active_version()
+    old = store.read_manifest(active) if active else None
+    changes = diff_entries(old.entries if old else [], loaded.entries)
+    ids = changes.ids()
+    report = IngestReport(active, len(loaded.entries), len(loaded.documents), added=ids["added"],
+                          updated=ids["updated"], removed=ids["removed"],
+                          unchanged=ids["unchanged"], moved=ids["moved"], dry_run=dry_run,
+                          superseded=loaded.superseded, warnings=loaded.warnings,
+                          previous=active, changes=changes)
+    return report, old
+
+
+def plan(store: KBStore, corpus: Path) -> IngestReport:
+    """What ingesting the corpus would change (a dry run): entries are compared by content, so
+    no model is needed and nothing is written."""
+    loaded = load_corpus(corpus)
+    with store.ingest_lock():
+        return _compare(store, loaded, dry_run=True)[0]
+
+
+def _write(store: KBStore, embedder: Embedder, loaded: Corpus, old: Manifest | None,
+           report: IngestReport, progress: Progress | None, say: Stage,
+           info: dict[str, Any]) -> Manifest:
+    """Embed what is new, write the version (not active yet); fills embedded/reused."""
+    say("Embedding new and changed text")
+    chunker = chunker_fingerprint(embedder)
+    passages = reuse_passages(loaded.entries, embedder, old, chunker)
+    vectors, embedded = _vectors(store, embedder, old, passages, progress)
+
+    say("Writing the new version")
+    assert report.changes is not None
+    manifest = Manifest(
+        version=new_version_id(),
+        created_at=utcnow(),
+        model=embedder.name,
+        documents={d.document.name: d.document for d in loaded.documents},
+        entries=loaded.entries,
+        passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
+        info={"previous": report.previous, **report.changes.counts(), "chunker": chunker,
+              "superseded": loaded.superseded, **info},
+    )
+    store.write_version(manifest, vectors)
+    report.embedded = embedded
+    report.reused = len(passages) - embedded
+    return manifest
+
+
+def _check(store: KBStore, gate: QualityGate, version: str, report: IngestReport) -> None:
+    """Run the gate on the written version; delete it unless it passes or is overridden."""
+    changes = report.changes
+    assert changes is not None
+    try:
+        # eval rows name entries by their id in the active version: follow renumbered ones
+        renamed = {c.old.id: c.new.id for c in (*changes.moved, *changes.changed)}
+        renamed.update({e.id: f"{e.id} (removed)" for e in changes.removed})
+        report.gate = gate.check(store, version, report.previous, renamed)
+    except BaseException:
+        store.delete_version(version)
+        raise
+    if not report.gate.passed and not gate.override_reason:
+        store.delete_version(version)
+        raise QualityGateFailed(report.gate)
+
+
 def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = False,
            force: bool = False, keep_versions: int = 5, progress: Progress | None = None,
            info: dict[str, Any] | None = None, gate: QualityGate | None = None,
            record: ActivationLog | None = None, actor: str = "unknown", note: str | None = None,
            stage: Stage | None = None) -> IngestReport:
-    """Build and activate a new version from the corpus (or, with dry_run, only report).
+    """Build and activate a new version from the corpus (with dry_run, only report: see plan).
 
     With `gate`, the new version must pass it before activation (QualityGateFailed otherwise,
     and the version is deleted). With `record`, the activation is written to the history.
@@ -257,75 +324,41 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
     say = stage or (lambda _msg: None)
     say("Reading and checking the corpus")
     loaded = load_corpus(corpus)
-    parsed, entries = loaded.documents, loaded.entries
     with store.ingest_lock():
-        store.cleanup_incomplete()
-        active = store.active_version()
-        old = store.read_manifest(active) if active else None
-        changes = diff_entries(old.entries if old else [], entries)
-        ids = changes.ids()
-        report = IngestReport(active, len(entries), len(parsed), added=ids["added"],
-                              updated=ids["updated"], removed=ids["removed"],
-                              unchanged=ids["unchanged"], moved=ids["moved"], dry_run=dry_run,
-                              superseded=loaded.superseded, warnings=loaded.warnings,
-                              previous=active, changes=changes)
+        report, old = _compare(store, loaded, dry_run)
         if dry_run:
             return report
-        if old is not None and not force and _same_documents(old, parsed):
+        if old is not None and not force and _same_documents(old, loaded.documents):
             return report  # nothing changed: the active version already is this corpus
-
-        say("Embedding new and changed text")
-        chunker = chunker_fingerprint(embedder)
-        passages = reuse_passages(entries, embedder, old, chunker)
-        vectors, embedded = _vectors(store, embedder, old, passages, progress)
-
-        say("Writing the new version")
-        version = new_version_id()
-        documents = {d.document.name: d.document for d in parsed}
-        manifest = Manifest(
-            version=version,
-            created_at=utcnow(),
-            model=embedder.name,
-            documents=documents,
-            entries=entries,
-            passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
-            info={"previous": active, **changes.counts(), "actor": actor, "chunker": chunker,
-                  "superseded": loaded.superseded, **({"note": note} if note else {}),
-                  **(info or {})},
-        )
-        store.write_version(manifest, vectors)
-        report.embedded = embedded
-        report.reused = len(passages) - embedded
-
+        manifest = _write(store, embedder, loaded, old, report, progress, say,
+                          {"actor": actor, **({"note": note} if note else {}), **(info or {})})
         gate_started = time.perf_counter()
         if gate is not None:
             say("Running the eval sets against the new version")
-            try:
-                renamed = {c.old.id: c.new.id for c in (*changes.moved, *changes.changed)}
-                renamed.update({e.id: f"{e.id} (removed)" for e in changes.removed})
-                report.gate = gate.check(store, version, active, renamed)
-            except BaseException:
-                store.delete_version(version)
-                raise
-            if not report.gate.passed and not gate.override_reason:
-                store.delete_version(version)
-                raise QualityGateFailed(report.gate)
+            _check(store, gate, manifest.version, report)
         gate_s = time.perf_counter() - gate_started
         say("Activating")
-        store.activate(version)
-        report.kb_version = version
+        store.activate(manifest.version)
+        report.kb_version = manifest.version
         report.activated = True
         if record is not None:
-            gate_note = gate.override_reason if gate is not None and report.gate is not None \
+            override = report.gate.override_reason if report.gate is not None \
                 and not report.gate.passed else None
-            record(version=version, previous=active, actor=actor, action="ingest",
-                   documents=sorted(documents),
-                   counts={**changes.counts(), "entries": len(entries), "embedded": embedded},
-                   note=_join_notes(note, gate_note and f"quality gate overridden: {gate_note}"))
+            _record(record, manifest, report, actor,
+                    _join_notes(note, override and f"quality gate overridden: {override}"))
         report.pruned = store.prune(keep_versions)
         report.seconds = {"total": round(time.perf_counter() - started, 3),
                           "quality_gate": round(gate_s, 3)}
         return report
+
+
+def _record(record: ActivationLog, manifest: Manifest, report: IngestReport, actor: str,
+            note: str | None) -> None:
+    counts = report.changes.counts() if report.changes else {}
+    record(version=manifest.version, previous=report.previous, actor=actor, action="ingest",
+           documents=sorted(manifest.documents),
+           counts={**counts, "entries": len(manifest.entries), "embedded": report.embedded},
+           note=note)
 
 
 def _join_notes(*notes: str | None) -> str | None:

@@ -22,9 +22,9 @@ from admin.gate import GateResult, QualityGate, QualityGateFailed
 from admin.history import activation_history, record_activation, rollback
 from admin.loop import attach_alternate, mark_out_of_scope
 from ingest.build import IngestReport, ingest
+from ingest.build import plan as build_plan
 from ingest.diff import EntryDiff
 from pages import _shared, _ui
-from retrieval.embedding import HashingEmbedder
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
 
 SIGNED_IN = "admin_signed_in_at"
@@ -271,7 +271,7 @@ with docs_tab:
     st.subheader("Re-ingest the corpus folder")
     st.caption("After editing files in the corpus folder, or attaching alternate phrasings.")
     try:
-        plan = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
+        plan = build_plan(store, settings.corpus_dir)
     except IngestBusy as e:
         st.warning(str(e), icon=":material/hourglass:")
     except RadoncQAError as e:

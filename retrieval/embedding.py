@@ -1,13 +1,8 @@
-"""The embedding model: bundled all-MiniLM-L6-v2, loaded once per process, never downloaded.
-
-`HashingEmbedder` is a deterministic stand-in for fast unit tests only.
-"""
+"""The embedding model: bundled all-MiniLM-L6-v2, loaded once per process, never downloaded."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import threading
 from functools import lru_cache
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -122,30 +117,6 @@ class SentenceTransformerEmbedder:
         ids = self._tokenizer(list(texts), add_special_tokens=False, truncation=False,
                               verbose=False)["input_ids"]
         return [len(i) for i in ids]
-
-
-class HashingEmbedder:
-    """Deterministic bag-of-words hashing vectors: similar wording → similar vectors. Tests only."""
-
-    name = "hashing-test-embedder"
-
-    def __init__(self, dim: int = 256) -> None:
-        self.dim = dim
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for tok in re.findall(r"\w+", text.lower()):
-                h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "big")
-                out[i, h % self.dim] += 1.0
-            norm = np.linalg.norm(out[i])
-            out[i] = out[i] / norm if norm else out[i]
-            if not norm:
-                out[i, 0] = 1.0
-        return out
-
-    def count_tokens(self, text: str) -> int:
-        return len(re.findall(r"\w+|[^\w\s]", text))
 
 
 @lru_cache(maxsize=1)

@@ -10,8 +10,8 @@ import pytest
 
 from evals import bench
 from ingest.build import ingest
-from retrieval.embedding import HashingEmbedder
 from retrieval.store import LocalStore
+from tests.fakes import HashingEmbedder
 
 KEYS = {"entries", "ingest_entries_per_s", "reingest_one_s", "query_ms", "baseline_query_ms",
         "embed_ms", "cold_start_s", "peak_rss_mb"}

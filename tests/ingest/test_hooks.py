@@ -24,7 +24,7 @@ def declared() -> list[EntryPoint]:
 
 def test_the_declared_entry_point_loads_the_admin_services() -> None:
     from admin.gate import QualityGate
-    from retrieval.embedding import HashingEmbedder
+    from tests.fakes import HashingEmbedder
 
     services = hooks.load_admin_services(declared())
     gate = services.quality_gate(HashingEmbedder(), None, "  reason  ")
