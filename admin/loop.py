@@ -7,6 +7,9 @@ import os
 import tomllib
 from pathlib import Path
 
+import tomlkit
+from tomlkit.items import AoT
+
 from evals.sets import read_jsonl
 from ingest.parse import _norm_question
 from ingest.sidecars import alternates_path, question_key, read_alternates
@@ -67,8 +70,19 @@ def mark_out_of_scope(question: str, path: Path = GAPS_SET) -> str:
     return rid
 
 
-def _toml_str(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+def _alternates_document(path: Path, document: Path) -> tomlkit.TOMLDocument:
+    if not path.exists():
+        doc = tomlkit.document()
+        doc.add(tomlkit.comment(f"Alternate phrasings of questions in {document.name}; used by "
+                                "retrieval."))
+        doc.add(tomlkit.comment("Blocks name their entry by question_hash (survives "
+                                "renumbering)."))
+        return doc
+    try:
+        return tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as e:
+        raise CorpusError(path, f"not valid TOML ({e})", "fix the file, then add the phrasing "
+                          "again") from None
 
 
 def add_alternate(document: Path, entry: Entry, phrasing: str) -> Path:
@@ -77,16 +91,21 @@ def add_alternate(document: Path, entry: Entry, phrasing: str) -> Path:
     if not phrasing:
         raise ValueError("the phrasing is empty")
     path = alternates_path(document)
-    old = path.read_text(encoding="utf-8") if path.exists() else (
-        f"# Alternate phrasings of questions in {document.name}; used by retrieval.\n"
-        "# Blocks name their entry by question_hash (survives renumbering).\n")
+    doc = _alternates_document(path, document)
+    blocks = doc.get("entry")
+    if blocks is None:
+        blocks = tomlkit.aot()
+        doc.append("entry", blocks)
+    if not isinstance(blocks, AoT):
+        raise CorpusError(path, "`entry` must be [[entry]] blocks",
+                          "fix the file, then add the phrasing again")
     question = entry.question if len(entry.question) <= 100 else entry.question[:97] + "…"
-    block = (f"\n[[entry]]\nnumber = {entry.position}\n"
-             f"question_hash = {_toml_str(question_key(entry.question))}\n"
-             f"question = {_toml_str(question)}\n"
-             f"phrasings = [{_toml_str(phrasing)}]\n")
-    text = old if old.endswith("\n") else old + "\n"
-    text += block
+    block = tomlkit.table()
+    block.update({"number": entry.position, "question_hash": question_key(entry.question),
+                  "question": question, "phrasings": [phrasing]})
+    block.trivia.indent = "\n"  # a blank line before the block, as people write them
+    blocks.append(block)
+    text = tomlkit.dumps(doc)
     tomllib.loads(text)  # never write a file the next ingest cannot read
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")

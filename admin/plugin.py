@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
-from admin.auth import ENV_PASSWORD, AdminAuth, AdminAuthError, configured_hash, hash_password
+from admin.auth import ENV_PASSWORD, AdminAuth, AdminAuthError, hash_password
 from admin.gate import QualityGate
 from admin.history import record_activation
 from appdb import AppDB
@@ -26,9 +24,9 @@ def open_db(settings: Settings) -> AppDB:
 class AdminServices:
     """ingest.hooks.AdminServices, backed by the admin package."""
 
-    def quality_gate(self, embedder: Embedder, sets: list[Path] | None,
+    def quality_gate(self, embedder: Embedder, settings: Settings,
                      override_reason: str | None) -> QualityGate:
-        return QualityGate(embedder, sets=sets, override_reason=override_reason)
+        return QualityGate.from_settings(embedder, settings, override_reason=override_reason)
 
     def activation_log(self, settings: Settings) -> ActivationLog:
         return partial(record_activation, open_db(settings))
@@ -39,11 +37,13 @@ class AdminServices:
 
         `prompt` is None when nobody can be asked (no terminal).
         """
-        auth = AdminAuth(configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml"),
+        hashed = settings.admin_password_hash
+        auth = AdminAuth(hashed.get_secret_value() if hashed else None,
                          settings.data_dir / "admin-auth.json")
         if not auth.configured:
             auth.require(None)  # raises with how to set one
-        password = os.environ.get(ENV_PASSWORD)
+        given = settings.admin_password
+        password = given.get_secret_value() if given is not None else None
         if password is None:
             if prompt is None:
                 raise AdminAuthError(f"{what} needs the admin password: set {ENV_PASSWORD} or "

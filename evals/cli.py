@@ -19,7 +19,6 @@ from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
 from evals.metrics import choose_threshold, sweep
 from evals.sets import EvalRow, EvalSetError, read_sets
 from retrieval.cli import friendly_errors
-from retrieval.config import calibration_path
 from retrieval.settings import load_settings
 
 if TYPE_CHECKING:
@@ -189,7 +188,8 @@ def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title
               help="Held-out set(s) to report on (never tuned on) "
                    "[default: evals/sets/seed-heldout.jsonl].")
 @click.option("--calibration", "cal_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=None, help="calibration.toml to rewrite [default: retrieval's].")
+              default=None, help="Calibration file to write [default: DATA/calibration.toml, "
+                                 "which overrides the shipped one].")
 @click.option("--dry-run", is_flag=True, help="Show the trade-off and the choice; write nothing.")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
@@ -201,7 +201,6 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
                   json_out: Path | None) -> None:
     """Choose the abstention threshold (min_score) from TUNING set(s) for a target false-abstention
     rate, show the trade-off, write it to calibration.toml and report it on the held-out set."""
-    cal_path = cal_path or calibration_path()
     if not heldout:
         default = Path(__file__).with_name("sets") / "seed-heldout.jsonl"
         heldout = (default,) if default.exists() else ()
@@ -218,10 +217,13 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
         console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
                       "and the held-out set; the held-out figures flatter[/yellow]")
     retriever = open_retriever(data)
-    old = current_min_score(cal_path)
-    if abs(old - retriever.calibration.decision.min_score) > 1e-9:
+    cal_path = cal_path or load_settings(data_dir=data).calibration_file
+    in_force = retriever.calibration.decision.min_score
+    written = current_min_score(cal_path)
+    old = in_force if written is None else written
+    if abs(old - in_force) > 1e-9:
         console.print(f"[yellow]note: {cal_path} has min_score {old}, retrieval runs with "
-                      f"{retriever.calibration.decision.min_score}[/yellow]")
+                      f"{in_force}[/yellow]")
     tuned = run_with_progress(retriever, tune_rows, console, [str(p) for p in tuning], "Tuning")
     fixed = sum(1 for r in tuned.rows if r.row.context)
     if fixed:
@@ -258,7 +260,8 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
     elif dry_run:
         console.print(f"Would set min_score {old:.3f} → {chosen:.3f} (dry run: nothing written).")
     else:
-        write_min_score(cal_path, chosen, tuning_sets=[str(p) for p in tuning], target=target)
+        write_min_score(cal_path, chosen, previous=old, tuning_sets=[str(p) for p in tuning],
+                        target=target)
         console.print(f"Set min_score {old:.3f} → {chosen:.3f} in {cal_path} (previous value "
                       "kept under [previous]). Restart the app to use it.", markup=False,
                       highlight=False)

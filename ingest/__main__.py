@@ -122,7 +122,7 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @click.option("--override-reason", metavar="TEXT", default=None,
               help="Activate even if the quality gate fails; the reason is kept in the history "
                    "(admin password required).")
-@click.option("--gate-set", "gate_sets", multiple=True, envvar="RADONC_QA_GATE_SETS",
+@click.option("--gate-set", "gate_sets", multiple=True,
               type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Eval set the quality gate runs (repeatable) [default: every shipped set, "
                    "env RADONC_QA_GATE_SETS joined by ':'].")
@@ -143,7 +143,8 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     """
     if ctx.invoked_subcommand is not None:
         return
-    settings = load_settings(data_dir=data, corpus_dir=corpus, keep_versions=keep)
+    settings = load_settings(data_dir=data, corpus_dir=corpus, keep_versions=keep,
+                             gate_sets=gate_sets or None)
     if list_versions:
         _list_versions(settings, as_json)
         return
@@ -186,8 +187,7 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                             progress=lambda done, total: bar.update(task, completed=done,
                                                                    total=total),
                             stage=lambda msg: bar.update(task, description=msg),
-                            gate=admin.quality_gate(embedder, list(gate_sets) or None,
-                                                    override_reason),
+                            gate=admin.quality_gate(embedder, settings, override_reason),
                             record=admin.activation_log(settings), actor=_actor(actor),
                             note=note)
     if as_json:

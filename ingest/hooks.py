@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from importlib.metadata import EntryPoint, entry_points
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from retrieval.errors import RadoncQAError
@@ -58,7 +57,7 @@ class ActivationLog(Protocol):
 class AdminServices(Protocol):
     """What the `python -m ingest` CLI needs from the admin package."""
 
-    def quality_gate(self, embedder: Embedder, sets: list[Path] | None,
+    def quality_gate(self, embedder: Embedder, settings: Settings,
                      override_reason: str | None) -> QualityGate: ...
 
     def activation_log(self, settings: Settings) -> ActivationLog: ...

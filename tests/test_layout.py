@@ -11,13 +11,13 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("retrieval", "ingest", "evals", "appdb", "admin", "pages")
 OURS = (*PACKAGES, "app")
 
-# package → the packages of ours it may import (itself always allowed). appdb stands alone: the
-# app's database needs nothing of retrieval. pages and app.py are the edge: anything.
+# package → the packages of ours it may import (itself always allowed). appdb takes only the one
+# Settings from retrieval (DATABASE_URL). pages and app.py are the edge: anything.
 ALLOWED: dict[str, set[str]] = {
     "retrieval": set(),
     "ingest": {"retrieval"},
     "evals": {"retrieval"},
-    "appdb": set(),
+    "appdb": {"retrieval"},
     "admin": {"ingest", "evals", "retrieval", "appdb"},
     "pages": set(OURS),
     "app": set(OURS),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -12,10 +11,11 @@ from sqlalchemy import create_engine
 
 from appdb.db import engine_url
 from appdb.migrations import config, current, upgrade
+from retrieval.settings import load_settings
 
 
 def _url(url: str | None) -> str:
-    url = url or os.environ.get("DATABASE_URL")
+    url = url or load_settings().database_url
     if not url:
         raise click.UsageError("set DATABASE_URL or pass --url (e.g. sqlite:///data/app.db)")
     return engine_url(url)

@@ -22,12 +22,12 @@ def declared() -> list[EntryPoint]:
     return [EntryPoint(name, value, hooks.ENTRY_POINT_GROUP) for name, value in table.items()]
 
 
-def test_the_declared_entry_point_loads_the_admin_services() -> None:
+def test_the_declared_entry_point_loads_the_admin_services(settings) -> None:  # type: ignore[no-untyped-def]
     from admin.gate import QualityGate
     from tests.fakes import HashingEmbedder
 
     services = hooks.load_admin_services(declared())
-    gate = services.quality_gate(HashingEmbedder(), None, "  reason  ")
+    gate = services.quality_gate(HashingEmbedder(), settings, "  reason  ")
     assert isinstance(gate, QualityGate) and gate.override_reason == "reason"
     assert services.hash_password("a long enough password").startswith("$argon2")
 
