@@ -13,7 +13,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from retrieval.bulk import no_gc
+from retrieval.gc_pause import no_gc
 from retrieval.codes import find_codes
 from retrieval.index import KBIndex
 
