@@ -201,21 +201,8 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
                   json_out: Path | None) -> None:
     """Choose the abstention threshold (min_score) from TUNING set(s) for a target false-abstention
     rate, show the trade-off, write it to calibration.toml and report it on the held-out set."""
-    if not heldout:
-        default = Path(__file__).with_name("sets") / "seed-heldout.jsonl"
-        heldout = (default,) if default.exists() else ()
-    same = {p.resolve() for p in tuning} & {p.resolve() for p in heldout}
-    if same:
-        raise EvalSetError(f"{', '.join(map(str, same))} is both the tuning and the held-out "
-                           "set — a held-out set must never be tuned on")
-    tune_rows = read_sets(tuning)
-    held_rows = read_sets(heldout) if heldout else []
-    overlap = {r.question.strip().lower() for r in tune_rows} & {
-        r.question.strip().lower() for r in held_rows}
     console = _console()
-    if overlap:
-        console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
-                      "and the held-out set; the held-out figures flatter[/yellow]")
+    tune_rows, held_rows, heldout = _calibration_sets(tuning, heldout, console)
     retriever = open_retriever(data)
     cal_path = cal_path or load_settings(data_dir=data).calibration_file
     in_force = retriever.calibration.decision.min_score
@@ -233,15 +220,9 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
         chosen = choose_threshold(tuned.profiles, target)
     except ValueError as e:
         raise EvalSetError(f"{', '.join(map(str, tuning))}: cannot calibrate — {e}") from None
-    points = sweep(tuned.profiles)
-    marks = {old: "← now", chosen: "← chosen" if chosen != old else "← now = chosen"}
-    ts = [p["threshold"] for p in points]
-    if len(ts) > SHOWN_POINTS:  # evenly spread, always with the current and chosen values
-        step = (len(ts) - 1) / (SHOWN_POINTS - 1)
-        ts = [ts[round(i * step)] for i in range(SHOWN_POINTS)]
-    shown = sweep(tuned.profiles, sorted(set(ts) | {old, chosen}))
-    console.print(_tradeoff_table(shown, marks, f"Tuning set trade-off ({len(tune_rows)} rows, "
-                                                f"target false abstention ≤ {target})"))
+    console.print(_tuning_table(tuned.profiles, old, chosen,
+                                f"Tuning set trade-off ({len(tune_rows)} rows, "
+                                f"target false abstention ≤ {target})"))
     figures: dict[str, Any] = {"previous": old, "chosen": chosen, "target": target,
                                "tuning": {str(t): p for t, p in zip(
                                    ("previous", "chosen"), sweep(tuned.profiles, [old, chosen]),
@@ -265,3 +246,33 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
         console.print(f"Set min_score {old:.3f} → {chosen:.3f} in {cal_path} (previous value "
                       "kept under [previous]). Restart the app to use it.", markup=False,
                       highlight=False)
+
+
+def _calibration_sets(tuning: tuple[Path, ...], heldout: tuple[Path, ...], console: Console
+                      ) -> tuple[list[EvalRow], list[EvalRow], tuple[Path, ...]]:
+    """The tuning and held-out rows; a set used as both is refused, shared questions warned of."""
+    if not heldout:
+        default = Path(__file__).with_name("sets") / "seed-heldout.jsonl"
+        heldout = (default,) if default.exists() else ()
+    same = {p.resolve() for p in tuning} & {p.resolve() for p in heldout}
+    if same:
+        raise EvalSetError(f"{', '.join(map(str, same))} is both the tuning and the held-out "
+                           "set — a held-out set must never be tuned on")
+    tune_rows = read_sets(tuning)
+    held_rows = read_sets(heldout) if heldout else []
+    overlap = {r.question.strip().lower() for r in tune_rows} & {
+        r.question.strip().lower() for r in held_rows}
+    if overlap:
+        console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
+                      "and the held-out set; the held-out figures flatter[/yellow]")
+    return tune_rows, held_rows, heldout
+
+
+def _tuning_table(profiles: Any, old: float, chosen: float, title: str) -> Table:
+    """The trade-off over at most SHOWN_POINTS thresholds, always with the current and chosen."""
+    marks = {old: "← now", chosen: "← chosen" if chosen != old else "← now = chosen"}
+    ts = [p["threshold"] for p in sweep(profiles)]
+    if len(ts) > SHOWN_POINTS:  # evenly spread
+        step = (len(ts) - 1) / (SHOWN_POINTS - 1)
+        ts = [ts[round(i * step)] for i in range(SHOWN_POINTS)]
+    return _tradeoff_table(sweep(profiles, sorted(set(ts) | {old, chosen})), marks, title)

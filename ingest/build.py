@@ -18,14 +18,12 @@ import numpy as np
 
 from ingest import chunk
 from ingest.chunk import Passage, passages_for
+from ingest.corpus import Corpus, load_corpus
 from ingest.diff import EntryDiff, diff_entries
 from ingest.hooks import ActivationLog, GateVerdict, QualityGate, QualityGateFailed
-from ingest.load import find_documents, read_document
-from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
-from ingest.sidecars import apply_sidecars, read_meta
+from ingest.parse import ParsedDocument
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
-from retrieval.errors import CorpusFormatError
 from retrieval.store.base import KBStore, Manifest, PassageRecord, new_version_id, utcnow
 
 EMBED_BATCH = 256
@@ -80,90 +78,6 @@ class IngestReport:
         if self.seconds:
             d["seconds"] = self.seconds
         return d
-
-
-@dataclass
-class Corpus:
-    """The parsed corpus as it will be served: superseded entries already taken out."""
-
-    documents: list[ParsedDocument]
-    superseded: dict[str, str]
-    warnings: list[str]
-
-    @property
-    def entries(self) -> list[Entry]:
-        return [e for d in self.documents for e in d.entries]
-
-
-def load_corpus(corpus: Path) -> Corpus:
-    """Every document parsed with its sidecars; the first problem found raises CorpusError."""
-    corpus = Path(corpus)
-    loaded: list[tuple[Path, ParsedDocument, tuple[str, ...]]] = []
-    warnings: list[str] = []
-    for path in find_documents(corpus):
-        meta = read_meta(path)
-        doc = parse_daily_practice(read_document(path), path, title=meta.title,
-                                   publisher=meta.publisher, published=meta.date_label)
-        doc, side_warnings = apply_sidecars(doc, path)
-        warnings += side_warnings
-        loaded.append((path, doc, meta.supersedes))
-    stems: dict[str, str] = {}
-    for _, doc, _ in loaded:
-        if doc.document.name in stems:
-            raise CorpusFormatError(
-                corpus / doc.document.filename,
-                f"has the same name as {stems[doc.document.name]}",
-                "entry ids come from the file name; rename one of the two")
-        stems[doc.document.name] = doc.document.filename
-
-    superseded: dict[str, str] = {}
-    all_ids = {e.id for _, d, _ in loaded for e in d.entries}
-    for path, doc, sup in loaded:
-        for target in sup:
-            if target == doc.document.name:
-                raise CorpusFormatError(path.with_name(f"{path.stem}.meta.toml"),
-                                        "a document cannot supersede itself",
-                                        "name the older document it replaces")
-            if ":" in target:
-                hits = [target] if target in all_ids else []
-            else:
-                hits = [e.id for _, d, _ in loaded if d.document.name == target
-                        for e in d.entries]
-            if not hits:
-                warnings.append(f"{path.stem}.meta.toml supersedes '{target}', which is not in "
-                                "the corpus (nothing to hide)")
-            for i in hits:
-                superseded.setdefault(i, doc.document.name)
-
-    parsed: list[ParsedDocument] = []
-    for _, doc, _ in loaded:
-        keep = tuple(e for e in doc.entries if e.id not in superseded)
-        if keep:
-            parsed.append(ParsedDocument(doc.document, keep))
-        elif doc.entries:
-            warnings.append(f"every entry of {doc.document.filename} is superseded; "
-                            "it is no longer served")
-
-    seen: dict[str, Entry] = {}
-    for doc in parsed:
-        for e in doc.entries:
-            key = _norm_question(e.question)
-            if key in seen:
-                other = seen[key]
-                raise CorpusFormatError(
-                    corpus / doc.document.filename,
-                    f"the question on line {e.line} repeats {other.id} "
-                    f"({other.document.filename} line {other.line})",
-                    "keep the question in one document only, or, if this document replaces "
-                    f"the other, add supersedes = [\"{other.document.name}\"] to "
-                    f"{doc.document.name}.meta.toml", line=e.line)
-            seen[key] = e
-    return Corpus(parsed, superseded, warnings)
-
-
-def parse_corpus(corpus: Path) -> list[ParsedDocument]:
-    """Every document in the corpus, parsed (superseded entries left out)."""
-    return load_corpus(corpus).documents
 
 
 def diff(old: list[Entry], new: list[Entry]) -> dict[str, list[str]]:
