@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.gc_pause import no_gc
 from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
@@ -20,6 +19,7 @@ from retrieval.decide import Verdict, decide
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing
+from retrieval.gc_pause import no_gc
 from retrieval.index import KBIndex
 from retrieval.lexcache import LexicalCache
 from retrieval.lookup import Lookup, lookup
