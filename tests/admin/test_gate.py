@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from admin.gate import QualityGate, QualityGateFailed, read_floors
+from admin.history import activation_history, record_activation
+from appdb import AppDB
 from ingest.build import ingest
-from ingest.gate import QualityGate, QualityGateFailed, read_floors
-from ingest.history import activation_history
-from retrieval.appdb import AppDB
 from retrieval.store import LocalStore
 from tests.conftest import EVAL_SETS
 
@@ -49,7 +50,8 @@ def gated(settings, corpus_dir, real_embedder, TUNING):  # type: ignore[no-untyp
     store = LocalStore(settings.kb_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = AppDB(settings.db_url)
-    first = ingest(store, real_embedder, corpus_dir, db=db, actor="alice",
+    log = partial(record_activation, db)
+    first = ingest(store, real_embedder, corpus_dir, record=log, actor="alice",
                    gate=QualityGate(real_embedder, sets=TUNING, floors=FLOORS))
     assert first.activated and first.gate is not None and first.gate.passed
     assert first.gate.rows > 0 and first.gate.skipped == 0
@@ -59,9 +61,10 @@ def gated(settings, corpus_dir, real_embedder, TUNING):  # type: ignore[no-untyp
 def test_a_version_that_breaks_rows_is_refused_unless_overridden_with_a_reason(  # type: ignore[no-untyped-def]
         gated, corpus_dir, real_embedder, TUNING) -> None:  # noqa: N803
     store, db, first = gated
+    log = partial(record_activation, db)
     drop_first_two_entries(corpus_dir)
     with pytest.raises(QualityGateFailed) as err:
-        ingest(store, real_embedder, corpus_dir, db=db, actor="bob",
+        ingest(store, real_embedder, corpus_dir, record=log, actor="bob",
                gate=QualityGate(real_embedder, sets=TUNING, floors=FLOORS))
     result = err.value.result
     assert not result.passed and any("in_scope_accuracy" in f for f in result.failures)
@@ -74,7 +77,7 @@ def test_a_version_that_breaks_rows_is_refused_unless_overridden_with_a_reason( 
     assert [v.version for v in store.list_versions()] == [first]  # the failed build is gone
     assert [h.kb_version for h in activation_history(db)] == [first]
 
-    report = ingest(store, real_embedder, corpus_dir, db=db, actor="bob",
+    report = ingest(store, real_embedder, corpus_dir, record=log, actor="bob",
                     gate=QualityGate(real_embedder, sets=TUNING, floors=FLOORS,
                                      override_reason="ASTRO withdrew entries 1-2 in 2024"))
     assert report.activated and report.gate is not None and not report.gate.passed

@@ -18,26 +18,15 @@ from evals.floors import FLOORS_FILE, breaches, parse_floor
 from evals.metrics import correct
 from evals.runner import RowResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
+from ingest.hooks import QualityGateFailed
+from retrieval.config import Calibration, load_calibration
 from retrieval.embedding import Embedder
-from retrieval.errors import RadoncQAError
 from retrieval.retriever import Retriever
+from retrieval.settings import Settings
 from retrieval.store.base import KBStore
 
 EVALS_DIR = FLOORS_FILE.parent
-
-
-class QualityGateFailed(RadoncQAError):
-    """The new version scored below a floor; it was not activated."""
-
-    exit_code = 6
-
-    def __init__(self, result: GateResult) -> None:
-        self.result = result
-        broken = ", ".join(r["id"] for r in result.broken_rows[:10]) or "none newly broken"
-        super().__init__(
-            "Quality gate failed, the new version was NOT activated: "
-            + "; ".join(result.failures) + f". Rows that broke: {broken}. Fix the corpus, or "
-            "activate anyway with a written reason (--override-reason \"…\" or the Admin page).")
+__all__ = ["GateResult", "QualityGate", "QualityGateFailed", "read_floors"]
 
 
 @dataclass
@@ -99,11 +88,22 @@ class QualityGate:
     """Runs the eval sets against a written (not yet active) version."""
 
     def __init__(self, embedder: Embedder, *, sets: list[Path] | None = None,
-                 floors: dict[str, float] | None = None, override_reason: str | None = None):
+                 floors: dict[str, float] | None = None, override_reason: str | None = None,
+                 calibration: Calibration | None = None):
         self.embedder = embedder
         self.sets = sets if sets is not None else sorted((EVALS_DIR / "sets").glob("*.jsonl"))
         self.floors = floors if floors is not None else read_floors()
         self.override_reason = (override_reason or "").strip() or None
+        self.calibration = calibration
+
+    @classmethod
+    def from_settings(cls, embedder: Embedder, settings: Settings,
+                      override_reason: str | None = None) -> QualityGate:
+        """The gate as the app serves: the settings' gate sets (else every shipped set) and
+        the installation's calibration."""
+        return cls(embedder, sets=list(settings.gate_sets) or None,
+                   override_reason=override_reason,
+                   calibration=load_calibration(overlay=settings.calibration_file))
 
     def relevant(self, rows: list[EvalRow], documents: set[str]) -> list[EvalRow]:
         return [r for r in rows if not r.expected
@@ -118,7 +118,7 @@ class QualityGate:
         if renamed:
             all_rows = [replace(r, expected=tuple(renamed.get(e, e) for e in r.expected))
                         for r in all_rows]
-        retriever = Retriever(store, self.embedder)
+        retriever = Retriever(store, self.embedder, calibration=self.calibration)
         index = retriever.load(version)
         rows = self.relevant(all_rows, set(index.manifest.documents))
         # check=False: a row expecting an entry the new version lacks is a broken row, not an error

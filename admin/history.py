@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 
-from retrieval.appdb import Activation, AppDB
+from appdb import Activation, AppDB
+from ingest import versions
 from retrieval.store.base import KBStore
 
 
@@ -53,17 +55,6 @@ def activation_history(db: AppDB, limit: int = 200) -> list[ActivationRecord]:
 
 def rollback(store: KBStore, version: str, *, actor: str, db: AppDB | None = None,
              note: str | None = None) -> str | None:
-    """Make a kept version active again (under the ingest lock); returns the one it replaced.
-
-    Raises VersionNotFound for a version that does not exist or was pruned, IngestBusy while an
-    ingest runs. Rolling back is not gated: the version was served before, and speed matters.
-    """
-    with store.ingest_lock():
-        manifest = store.read_manifest(version)  # VersionNotFound if missing or incomplete
-        previous = store.active_version()
-        store.activate(version)
-    if db is not None:
-        record_activation(db, version=version, previous=previous, actor=actor, action="rollback",
-                          documents=sorted(manifest.documents),
-                          counts={"entries": len(manifest.entries)}, note=note)
-    return previous
+    """ingest.versions.rollback, recorded in the app database's history when `db` is given."""
+    return versions.rollback(store, version, actor=actor, note=note,
+                             record=partial(record_activation, db) if db is not None else None)
