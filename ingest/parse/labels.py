@@ -99,4 +99,18 @@ def tokenize(lines: list[Line]) -> list[Token]:
             continue
         else:
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text))
+    return _merge_markers(out)
+
+
+def _merge_markers(tokens: list[Token]) -> list[Token]:
+    """An answer container whose text starts with its own 'Answer:' label is one answer."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "answer" and tok.label:
+            i = len(out) - 1
+            while i >= 0 and out[i].kind == "blank":
+                i -= 1
+            if i >= 0 and out[i].kind == "answer" and not out[i].label:
+                del out[i]
+        out.append(tok)
     return out
