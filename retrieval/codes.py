@@ -146,17 +146,21 @@ _CODE_DASH_DESC = re.compile(
     re.IGNORECASE | re.MULTILINE)
 _NOT_A_DESCRIPTOR = ("cpt", "see ", "e.g", "eg ", "i.e", "also ", "or ", "and ", "not ", "which ",
                      "per ", "for ", "modifier")
+# a descriptor is a noun phrase; these words make it a sentence about the code
+_VERB = re.compile(r"\b(?:is|are|was|were|be|may|must|should|can|cannot|will|would|does|do)\b",
+                   re.IGNORECASE)
 _CODE_HEADER = re.compile(r"^(?:cpt®?\s*|hcpcs\s*)?codes?$", re.IGNORECASE)
 _DESC_HEADER = re.compile(r"^(?:(?:long|short|full)\s+)?(?:descriptor|description)s?$",
                           re.IGNORECASE)
 
 
 def _descriptor(text: str) -> str | None:
-    """The text if it reads as a descriptor: capitalised, two words or more, no code in it."""
+    """The text if it reads as a descriptor: a capitalised phrase of two words or more, with no
+    code and no verb in it."""
     s = text.strip()
     words = [w for w in re.findall(r"[^\W\d_]{2,}", s)]
     if (not s or not s[0].isupper() or len(words) < 2 or len(s) > 250 or CODE_RE.search(s)
-            or s.lower().startswith(_NOT_A_DESCRIPTOR)):
+            or s.lower().startswith(_NOT_A_DESCRIPTOR) or _VERB.search(s)):
         return None
     return s
 
@@ -189,10 +193,10 @@ def find_descriptors(text: str) -> dict[str, str]:
         if len(desc.split()) >= 2:
             found.setdefault(m.group(2).upper(), desc)
     for m in _CODE_THEN_DESC.finditer(text):
-        if (desc := _descriptor(m.group(2))) is not None:
-            found[m.group(1).upper()] = desc
+        if (given := _descriptor(m.group(2))) is not None:
+            found[m.group(1).upper()] = given
     for m in _CODE_DASH_DESC.finditer(text):
-        if (desc := _descriptor(m.group(2))) is not None and " | " not in desc:
-            found[m.group(1).upper()] = desc
+        if (given := _descriptor(m.group(2))) is not None and " | " not in given:
+            found[m.group(1).upper()] = given
     found.update(_table_descriptors(text))
     return found

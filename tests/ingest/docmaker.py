@@ -90,6 +90,32 @@ def make_docx(path: Path, text: str) -> Path:
     return path
 
 
+Block = tuple[str, object]  # ("heading", text) | ("p", text) | ("table", rows) | ("merged", rows)
+
+
+def make_docx_blocks(path: Path, blocks: list[Block]) -> Path:
+    """A Word document of headings (style "Heading 3"), paragraphs and tables; a "merged" table
+    has its first column's first two cells merged across rows (a vertical merge)."""
+    import docx
+
+    d = docx.Document()
+    for kind, content in blocks:
+        if kind == "heading":
+            d.add_heading(str(content), level=3)
+        elif kind == "p":
+            d.add_paragraph(str(content))
+        else:
+            rows = list(content)  # type: ignore[call-overload]
+            table = d.add_table(rows=len(rows), cols=len(rows[0]))
+            for r, row in enumerate(rows):
+                for c, text in enumerate(row):
+                    table.cell(r, c).text = text
+            if kind == "merged":
+                table.cell(0, 0).merge(table.cell(1, 0))
+    d.save(str(path))
+    return path
+
+
 def make_html(path: Path, text: str, *, title: str = "Daily Practice") -> Path:
     """A saved web page: navigation, scripts, labels in <strong>, one <p> per paragraph."""
     body = []
