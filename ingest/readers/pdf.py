@@ -35,8 +35,39 @@ def read_pdf(path: Path) -> list[Line]:
             "this is probably a scan: run it through OCR, or export the original as a text PDF, "
             ".docx or .txt")
     # layout mode pads columns with runs of spaces; the words themselves are untouched
-    lines = [Line(ln.number, re.sub(r" {2,}", " ", ln.text.strip())) for ln in split_lines(text)]
-    return unwrap(lines)
+    pages = [[re.sub(r" {2,}", " ", t.strip()) for t in page.split("\n")] for page in pages]
+    drop_running_lines(pages)
+    text = "\n\n".join("\n".join(page) for page in pages)
+    return unwrap(split_lines(text))
+
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,3})?$",
+                          re.IGNORECASE)
+EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
+
+
+def drop_running_lines(pages: list[list[str]]) -> None:
+    """Blank the page furniture a PDF repeats: page numbers, and header or footer lines found
+    (digits aside) at the top or bottom of more than one page. They would otherwise land in the
+    middle of an answer that runs over a page break."""
+    def edges(page: list[str]) -> list[int]:
+        filled = [i for i, t in enumerate(page) if t]
+        return sorted(set(filled[:EDGE] + filled[-EDGE:]))
+
+    def key(t: str) -> str:
+        return re.sub(r"\d+", "#", t.casefold())
+
+    seen: dict[str, int] = {}
+    for page in pages:
+        for k in {key(page[i]) for i in edges(page)}:
+            seen[k] = seen.get(k, 0) + 1
+    least = max(2, (len(pages) + 1) // 2)  # on at least half the pages (and two)
+    for page in pages:
+        for i in edges(page):
+            if match_label(page[i]) is not None:
+                continue  # a label that happens to open two pages is content
+            if _PAGE_NUMBER.match(page[i]) or seen[key(page[i])] >= least:
+                page[i] = ""
 
 
 def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:

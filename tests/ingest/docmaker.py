@@ -32,8 +32,10 @@ def _pdf_escape(s: str) -> bytes:
     return bytes(out)
 
 
-def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 60) -> Path:
-    """A real text-layer PDF (Helvetica, WinAnsi) of the text, wrapped; None text = image only."""
+def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 60,
+             header: str | None = None) -> Path:
+    """A real text-layer PDF (Helvetica, WinAnsi) of the text, wrapped; None text = image only.
+    With `header`, every page starts with it and ends with "Page n of N" (page furniture)."""
     lines: list[str] = []
     if text is not None:
         for para in text.split("\n"):
@@ -49,7 +51,9 @@ def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 6
                b"/Encoding /WinAnsiEncoding >>")
     page_ids = []
     pages_id = len(objects) + 1 + 2 * len(pages)  # allocated after the pages
-    for chunk in pages:
+    for n, chunk in enumerate(pages, 1):
+        if header is not None:
+            chunk = [header, "", *chunk, "", f"Page {n} of {len(pages)}"]
         ops = [b"BT /F1 9 Tf 11 TL 40 800 Td"]
         for ln in chunk:
             ops.append(b"(" + _pdf_escape(ln) + b") Tj T*")

@@ -360,3 +360,14 @@ def test_markdown_heading_disclaimer_without_text_is_refused(tmp_path: Path) -> 
     with pytest.raises(CorpusFormatError, match=r"notes\.md:5: the disclaimer is only a "
                                                 r"heading"):
         parse_daily_practice(read_document(path), path)
+
+
+def test_pdf_page_headers_and_numbers_do_not_split_into_answers(tmp_path: Path) -> None:
+    text = (FIXTURES / "simulation-faq.txt").read_text(encoding="utf-8").replace("–", "-")
+    path = docmaker.make_pdf(tmp_path / "simulation-faq.pdf", text, per_page=9,
+                             header="Example Radiation Society - Coding FAQ 2026")
+    doc = parse_daily_practice(read_document(path), path)
+    assert len(doc.entries) == 3
+    shown = shown_text(doc)
+    assert "Coding FAQ 2026" not in shown and "Page " not in shown
+    assert doc.entries[0].answer.split()[-1] == "reportable."
