@@ -35,9 +35,9 @@ def read_pdf(path: Path) -> list[Line]:
             "this is probably a scan: run it through OCR, or export the original as a text PDF, "
             ".docx or .txt")
     # layout mode pads columns with runs of spaces; the words themselves are untouched
-    pages = [[re.sub(r" {2,}", " ", t.strip()) for t in page.split("\n")] for page in pages]
-    drop_running_lines(pages)
-    text = "\n\n".join("\n".join(page) for page in pages)
+    page_lines = [[re.sub(r" {2,}", " ", t.strip()) for t in p.split("\n")] for p in pages]
+    drop_running_lines(page_lines)
+    text = "\n\n".join("\n".join(page) for page in page_lines)
     return unwrap(split_lines(text))
 
 
