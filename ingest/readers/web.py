@@ -2,8 +2,9 @@
 
 Site chrome is removed structurally before any text is read: navigation, page-level header and
 footer, asides, scripts, styles, forms that hold no content, hidden elements and cookie/consent
-banners. `<details>`/`<summary>` accordions and `<dl>` lists whose terms are not labels give the
-question (summary / term) and the answer (the rest) by their structure.
+banners. `<details>`/`<summary>` accordions, `<dl>` lists whose terms are not labels and schema.org
+FAQPage markup (`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`) give the
+question and the answer by their structure.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from retrieval.errors import CorpusFormatError
 _DROP = ("script, style, noscript, template, svg, iframe, object, embed, button, select, input, "
          "textarea, nav, aside, dialog, [role=navigation], [role=banner], [role=contentinfo], "
          "[role=search], [role=complementary], [role=dialog], [hidden], [aria-hidden=true]")
-_BANNER = re.compile(r"cookie|consent|gdpr|onetrust|newsletter|signup|sign-up|breadcrumb|"
-                     r"share|social|skip-link|sidebar|site-header|site-footer", re.IGNORECASE)
+# id/class words (split on - and _) of page furniture: banners anywhere, and a site's header,
+# footer and menus when they sit outside the article / main content
+_BANNER_WORDS = {"cookie", "cookies", "consent", "gdpr", "onetrust", "newsletter", "signup",
+                 "subscribe", "breadcrumb", "breadcrumbs", "share", "sharing", "social", "sidebar",
+                 "skip", "skiplink", "print", "advert", "ad", "ads", "promo"}
+_SITE_WORDS = {"header", "footer", "nav", "navbar", "navigation", "menu", "masthead", "topbar"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "blockquote", "pre",
            "address", "figure", "figcaption", "form", "fieldset", "center", "body", "html",
@@ -31,14 +36,20 @@ _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "blockq
 _SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
 
 
+def _words(el: Any) -> set[str]:
+    marks = " ".join([str(el.get("id") or ""), *(el.get("class") or [])]).lower()
+    return set(re.split(r"[\s_-]+", marks)) - {""}
+
+
 def _strip_chrome(soup: Any) -> None:
     for el in soup.select(_DROP):
         el.decompose()
     for el in soup.find_all(True):
-        if el.decomposed or el.attrs is None:
+        if el.decomposed or el.attrs is None or el.name in ("body", "html", "main", "article"):
             continue
-        marks = " ".join([el.get("id") or "", *(el.get("class") or [])])
-        if marks.strip() and _BANNER.search(marks) and el.name not in ("body", "html", "main"):
+        words = _words(el)
+        outside = not el.find_parent(["article", "main"])
+        if words & _BANNER_WORDS or (outside and words & _SITE_WORDS):
             el.decompose()
     for el in soup.find_all(["header", "footer"]):
         if not el.decomposed and not el.find_parent(["article", "main"]):
@@ -94,6 +105,8 @@ class _Emitter:
     def element(self, el: Any) -> None:
         name = el.name.lower()
         line = el.sourceline or self.number
+        if str(el.get("itemtype") or "").rstrip("/").endswith("/Question") and self.microdata(el):
+            return
         if name == "br":
             self.buf.append("\n")
         elif name in _HEADINGS:
@@ -162,6 +175,15 @@ class _Emitter:
         answer()
         self.flush()
         self.emit("", END, self.number)
+
+    def microdata(self, el: Any) -> bool:
+        """A schema.org Question (FAQPage markup): its name and its accepted answer."""
+        question = el.find(attrs={"itemprop": "name"})
+        answer = el.find(attrs={"itemprop": ["acceptedAnswer", "suggestedAnswer"]})
+        if question is None or answer is None:
+            return False
+        self._qa(question, partial(self.walk, answer))
+        return True
 
     def details(self, el: Any) -> None:
         summary = el.find("summary", recursive=False)

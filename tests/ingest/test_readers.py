@@ -371,3 +371,29 @@ def test_pdf_page_headers_and_numbers_do_not_split_into_answers(tmp_path: Path) 
     shown = shown_text(doc)
     assert "Coding FAQ 2026" not in shown and "Page " not in shown
     assert doc.entries[0].answer.split()[-1] == "reportable."
+
+
+def test_html_schema_org_faq_markup(tmp_path: Path) -> None:
+    html = page(
+        "<h1>Physics FAQ</h1><div itemscope itemtype='https://schema.org/FAQPage'>"
+        "<div itemscope itemprop='mainEntity' itemtype='https://schema.org/Question'>"
+        "<h3 itemprop='name'>Is 77336 reported weekly?</h3>"
+        "<div itemscope itemprop='acceptedAnswer' itemtype='https://schema.org/Answer'>"
+        "<div itemprop='text'><p>Yes, once per five fractions.</p><p>Document the review.</p>"
+        "</div></div></div></div>" + DISCLAIMER)
+    doc = parse_html(tmp_path, html)
+    assert [(e.question, e.answer) for e in doc.entries] == [
+        ("Is 77336 reported weekly?", "Yes, once per five fractions.\n\nDocument the review.")]
+    assert doc.document.title == "T"
+
+
+def test_html_without_semantic_tags_drops_div_headers_footers_and_banners(tmp_path: Path) -> None:
+    html = ("<html><head><title>Physics FAQ</title></head><body>"
+            "<div id='header'><div class='top-menu'>Members Login</div></div>"
+            "<div class='content shared-styles'>" + QA + "<p>Answer text.</p>" + DISCLAIMER
+            + "</div><div id='footer'><p>1 Example Way, Springfield</p><p>Follow us</p></div>"
+            "<div class='share-buttons'>Share this page</div></body></html>")
+    doc = parse_html(tmp_path, html)
+    assert doc.entries[0].answer == "Answer text."
+    assert doc.document.notice == ""
+    assert "Members" not in shown_text(doc) and "Share" not in shown_text(doc)
