@@ -54,10 +54,20 @@ def paragraph_kind(para: Para) -> str:
     return "unclear"
 
 
-def split_last_answer(paras: list[Para], path: Path, question_line: int
+def split_last_answer(paras: list[Para], path: Path, question_line: int, *, bounded: bool = True
                       ) -> tuple[list[Para], list[str]]:
-    """The last answer's own paragraphs and the references printed after it (maybe none)."""
+    """The last answer's own paragraphs and the references printed after it (maybe none).
+
+    `bounded`: the disclaimer follows the last answer. When it does not (the disclaimer opens
+    the document) nothing marks where the answer ends, so a second paragraph is refused.
+    """
     kinds = [paragraph_kind(p) for p in paras]
+    if not bounded and len(paras) > 1 and kinds[1] != "reference":
+        raise CorpusFormatError(
+            path, f"the last answer (question on line {question_line}) runs to the end of the "
+            f"document: cannot tell whether line {paras[1][0].number} is still part of it",
+            "add a 'References:' line (or heading) after the last answer, or move the "
+            "disclaimer after it", line=paras[1][0].number)
     for para, kind in zip(paras[1:], kinds[1:], strict=True):
         if kind == "unclear":
             raise CorpusFormatError(

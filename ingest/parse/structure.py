@@ -147,11 +147,19 @@ def segment(tokens: list[Token], path: Path) -> Sections:
     """Split a document's tokens into its sections; CorpusFormatError where it is ambiguous."""
     walker = _Walker(path)
     tail: list[Token] = []
-    for i, tok in enumerate(tokens):
+    head: list[Token] = []  # a disclaimer printed before the entries
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "disclaimer" and not walker.blocks and not head:
+            head = _paragraph_from(tokens, i)
+            i += len(head)
+            continue
         if tok.kind == "disclaimer":
             tail = tokens[i:]
             break
         walker.feed(tok)
+        i += 1
     if not walker.blocks:
         raise CorpusFormatError(
             path, "no Q&A pairs found", "each entry needs a question label ('Coding Question:', "
@@ -169,7 +177,23 @@ def segment(tokens: list[Token], path: Path) -> Sections:
     if trailing:
         references += trailing_references(trailing, path)
     elif not last_a.closed and not walker.in_refs:
-        keep, refs = split_last_answer(last_a.nonempty(), path, last_q.line)
+        keep, refs = split_last_answer(last_a.nonempty(), path, last_q.line,
+                                       bounded=bool(tail))
         last_a.paras = keep
         references = refs + references
-    return Sections(walker.preamble, pairs, references, tail)
+    if head and tail:
+        raise CorpusFormatError(
+            path, f"two disclaimers, on lines {head[0].number} and {tail[0].number}",
+            "keep the publisher's disclaimer once, after the last answer", line=tail[0].number)
+    return Sections(walker.preamble, pairs, references, tail or head)
+
+
+def _paragraph_from(tokens: list[Token], i: int) -> list[Token]:
+    """The disclaimer label at `i` and its paragraph (the next one when the label stands alone)."""
+    j = i + 1
+    if not tokens[i].text.strip():
+        while j < len(tokens) and tokens[j].kind == "blank":
+            j += 1
+    while j < len(tokens) and tokens[j].kind in ("text", "row"):
+        j += 1
+    return tokens[i:j]

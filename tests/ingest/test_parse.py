@@ -273,3 +273,24 @@ def test_refused_documents_name_the_line_and_the_fix(text: str, message: str, li
     assert message in err.value.problem
     assert fix in err.value.hint
     assert str(err.value).startswith(f"guide.txt{f':{line}' if line else ''}: ")
+
+
+def test_a_disclaimer_before_the_entries() -> None:
+    parsed = parse_text("Physics FAQ\n\nDisclaimer: Opinions only.\n\nQuestion: One?\nAnswer: "
+                        "One a.\n\nOne b.\n\nQuestion: Two?\nAnswer: Two.\n")
+    assert parsed.document.disclaimer == "Opinions only."
+    assert [e.answer for e in parsed.entries] == ["One a.\n\nOne b.", "Two."]
+    assert parsed.document.title == "Physics FAQ"
+
+
+def test_a_disclaimer_first_leaves_the_last_answer_unbounded() -> None:
+    with pytest.raises(CorpusFormatError) as err:
+        parse_text("Disclaimer: Opinions only.\n\nQuestion: One?\nAnswer: One a.\n\n"
+                   "One b, or is it?\n", "faq.txt")
+    assert err.value.line == 6 and "runs to the end of the document" in err.value.problem
+    assert "References:" in err.value.hint
+
+
+def test_two_disclaimers_are_refused() -> None:
+    with pytest.raises(CorpusFormatError, match=r"guide\.txt:5: two disclaimers"):
+        parse_text("Disclaimer: d\n\nQuestion: Q?\nAnswer: A.\nDisclaimer: e\n", "guide.txt")
