@@ -5,9 +5,10 @@
   spans at most 100 codes); ends of different families are two codes, not a range. A range
   written backwards ("77290-77280") is read low to high here; the corpus parser refuses a
   document that has one, since it may hide a typo (see `find_ranges(...).backwards`).
-- An entry is *about* the codes its question names and the codes its answer names on their own;
-  codes its answer only lists (a range, an enumeration of three or more, two or more in a
-  sentence that says what may not be done, or codes in several rows of a table) are *mentions*.
+- An entry is *about* the codes its question names and the codes its answer names on their own
+  (at least once); codes its answer only lists (a range, an enumeration of three or more, two or
+  more in a sentence that says what may not be done, codes in several rows of a table) are
+  *mentions*.
 - A descriptor is taken only where the text gives one: "77370 (Special medical radiation physics
   consultation)", "Continuing Physics Consultation (CPT code 77336)", "77336 – Continuing medical
   physics consultation" at the start of a line, or a table with Code and Descriptor columns.
@@ -84,41 +85,46 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 LIST_SIZE = 3  # an enumeration this long lists codes rather than naming the entry's subject
 
 
+def _listed_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text lists codes: ranges, enumerations, negated pairs, rows of a table."""
+    spans = [(r.start, r.end) for r in find_ranges(text)]
+    for sentence in _SENTENCE.finditer(text):
+        s, base = sentence.group(0), sentence.start()
+        groups: list[list[re.Match[str]]] = []
+        for m in CODE_RE.finditer(s):
+            if groups and _LIST_GAP.fullmatch(s[groups[-1][-1].end():m.start()]):
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+        negated = bool(_NEGATION.search(s))
+        spans += [(base + g[0].start(), base + g[-1].end()) for g in groups
+                  if len(g) >= LIST_SIZE or (negated and len(g) >= 2)]
+    offset, rows = 0, []
+    for line in text.split("\n"):
+        if " | " in line and CODE_RE.search(line):
+            rows.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans + (rows if len(rows) >= 2 else [])
+
+
 def listed_codes(text: str) -> set[str]:
-    """Codes the text only lists: ranges, enumerations, negated pairs, rows of a table."""
+    """Codes the text names only in lists (never on their own)."""
+    spans = _listed_spans(text)
     listed: set[str] = set()
+    named: set[str] = set()
+    for m in CODE_RE.finditer(text):
+        inside = any(a <= m.start() < b for a, b in spans)
+        (listed if inside else named).add(m.group(1).upper())
     for r in find_ranges(text):
         listed.update(r.codes())
-    for sentence in _SENTENCE.finditer(text):
-        s = sentence.group(0)
-        groups: list[list[str]] = []
-        prev_end = None
-        for m in CODE_RE.finditer(s):
-            if prev_end is not None and _LIST_GAP.fullmatch(s[prev_end:m.start()]):
-                groups[-1].append(m.group(1).upper())
-            else:
-                groups.append([m.group(1).upper()])
-            prev_end = m.end()
-        negated = bool(_NEGATION.search(s))
-        for g in groups:
-            if len(g) >= LIST_SIZE or (negated and len(g) >= 2):
-                listed.update(g)
-    rows: dict[str, int] = {}
-    for line in text.split("\n"):
-        if " | " in line:
-            for code in set(find_codes(line)):
-                rows[code] = rows.get(code, 0) + 1
-    if sum(1 for line in text.split("\n") if " | " in line and CODE_RE.search(line)) >= 2:
-        listed.update(rows)
-    return listed
+    return listed - named
 
 
 def code_roles(question: str, answer: str) -> dict[str, str]:
     """Each code of an entry, in order, with whether the entry is about it or only mentions it."""
     asked = set(document_codes(question))
     listed = listed_codes(answer)
-    named = {c for c in find_codes(answer) if c not in listed}
-    return {c: ABOUT if c in asked or c in named else MENTION
+    return {c: ABOUT if c in asked or c not in listed else MENTION
             for c in document_codes(f"{question}\n{answer}")}
 
 

@@ -27,8 +27,19 @@ ADD_REFERENCES = ("add a 'References:' line (or heading) before the references, 
                   "ends above it")
 
 
+_BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s+")
+
+
+def reference_text(text: str) -> str:
+    """A reference line without the list marker (bullet or number) a format put before it."""
+    return _BULLET.sub("", text.strip(), count=1)
+
+
 def reference_like(text: str) -> bool:
-    """A line read as a citation title: short, title-like, no sentence punctuation, no code."""
+    """A line read as a citation title: short, title-like, no sentence punctuation, no code.
+
+    A bulleted line is not: a bullet list after an answer may as well be the answer's own.
+    """
     s = text.strip()
     if _URL.match(s):
         return True
@@ -86,7 +97,7 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
             path, f"the lines from line {paras[k][0].number} may be a list that ends the last "
             f"answer (the line before ends with ':') or the document's references",
             ADD_REFERENCES, line=paras[k][0].number)
-    return paras[:k], [t.text.strip() for p in paras[k:] for t in p]
+    return paras[:k], [reference_text(t.text) for p in paras[k:] for t in p]
 
 
 def trailing_references(paras: list[Para], path: Path) -> list[str]:
@@ -97,7 +108,7 @@ def trailing_references(paras: list[Para], path: Path) -> list[str]:
                 path, f"text after the last answer on line {para[0].number} is neither a "
                 "question, an answer nor a reference",
                 f"{ADD_REFERENCES}, or remove the text", line=para[0].number)
-    return [t.text.strip() for p in paras for t in p]
+    return [reference_text(t.text) for p in paras for t in p]
 
 
 def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:

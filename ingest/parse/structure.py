@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.parse.ending import Para, split_last_answer, trailing_references
+from ingest.parse.ending import Para, reference_text, split_last_answer, trailing_references
 from ingest.parse.labels import Token
 from retrieval.errors import CorpusFormatError
 
@@ -79,7 +79,7 @@ class _Walker:
         elif tok.kind == "references":
             self.current, self.in_refs = None, True
             if tok.text.strip():
-                self.refs.append(tok.text.strip())
+                self.refs.append(reference_text(tok.text))
         elif tok.kind == "end":
             if self.current is not None:
                 self.current.closed = True
@@ -96,7 +96,7 @@ class _Walker:
 
     def _text(self, tok: Token) -> None:
         if self.in_refs:
-            self.refs.append(tok.text.strip())
+            self.refs.append(reference_text(tok.text))
         elif self.current is not None:
             self.current.add(tok)
         elif not self.blocks:

@@ -294,3 +294,13 @@ def test_a_disclaimer_first_leaves_the_last_answer_unbounded() -> None:
 def test_two_disclaimers_are_refused() -> None:
     with pytest.raises(CorpusFormatError, match=r"guide\.txt:5: two disclaimers"):
         parse_text("Disclaimer: d\n\nQuestion: Q?\nAnswer: A.\nDisclaimer: e\n", "guide.txt")
+
+
+def test_a_bullet_list_after_the_last_answer_needs_a_references_label() -> None:
+    text = ("Question: Q?\nAnswer: The following apply.\n\n- Physics Consult Report\n- Weekly "
+            "Chart Check\n\nDisclaimer: d\n")
+    with pytest.raises(CorpusFormatError) as err:
+        parse_text(text)
+    assert err.value.line == 4
+    labelled = parse_text(text.replace("\n\n- Physics", "\n\nReferences\n- Physics"))
+    assert labelled.document.references == ("Physics Consult Report", "Weekly Chart Check")

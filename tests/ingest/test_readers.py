@@ -133,7 +133,7 @@ def test_renamed_binary_as_text_is_refused(tmp_path: Path) -> None:
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROME = ("cookie", "Accept all", "Home", "Join", "Practice Support", "Privacy", "Terms of Use",
           "Contact Us", "Example Radiation Society. All rights", "©", "Related", "tracked",
-          "navy", "Accessibility", "analytics")
+          "navy", "Accessibility", "analytics", "Skip to content", "Sitemap", "FAQPage")
 
 
 def parsed_fixture(name: str):  # type: ignore[no-untyped-def]
@@ -397,3 +397,38 @@ def test_html_without_semantic_tags_drops_div_headers_footers_and_banners(tmp_pa
     assert doc.entries[0].answer == "Answer text."
     assert doc.document.notice == ""
     assert "Members" not in shown_text(doc) and "Share" not in shown_text(doc)
+
+
+# --- the fixture corpus: every entry, every paragraph, no chrome --------------------------------
+# paragraphs per answer (a table counts as one paragraph), as the documents give them
+PARAGRAPHS = {
+    "treatment-devices.html": [2, 3, 2],
+    "planning-accordion.html": [2, 1, 2, 1],
+    "simulation-faq.txt": [3, 1, 2],
+    "brachytherapy-notes.md": [3, 2],
+    "image-guidance.html": [3, 1],
+    "special-procedures.md": [2, 2],
+    "management-faq.txt": [2, 2],
+    "hyperthermia-faq.html": [2, 1],
+}
+
+
+def test_fixture_corpus_parses_whole(tmp_path: Path) -> None:
+    from ingest.build import load_corpus
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in PARAGRAPHS:
+        (corpus / name).write_bytes((FIXTURES / name).read_bytes())
+    docmaker.make_docx_blocks(corpus / "physics-faq.docx", DOCX_BLOCKS)
+    loaded = load_corpus(corpus)
+    assert len(loaded.documents) == 9
+    for doc in loaded.documents:
+        if doc.document.filename in PARAGRAPHS:
+            got = [e.answer.count("\n\n") + 1 for e in doc.entries]
+            assert got == PARAGRAPHS[doc.document.filename], doc.document.filename
+        text = shown_text(doc)
+        for chrome in CHROME:
+            assert chrome not in text, (doc.document.filename, chrome)
+        assert doc.document.disclaimer and all(e.answer and e.question for e in doc.entries)
+    assert sum(len(d.entries) for d in loaded.documents) == 21

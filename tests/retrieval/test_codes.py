@@ -79,3 +79,11 @@ def test_a_single_code_the_answer_says_not_to_bill_is_still_its_subject() -> Non
         "a sentence after a dash", "a count"])
 def test_descriptors_only_from_descriptor_phrasing(text: str, expected: dict[str, str]) -> None:
     assert find_descriptors(text) == expected
+
+
+def test_a_code_named_on_its_own_once_is_about_even_if_also_listed() -> None:
+    answer = ("Report 77387 for the imaging.\nSetting | Code\nHospital | 77387\nOffice | G6002\n"
+              "It is not reported with 77014 or 77387.")
+    assert listed_codes(answer) == {"G6002", "77014"}
+    assert code_roles("How is IGRT reported?", answer) == {
+        "77387": "about", "G6002": "mention", "77014": "mention"}
