@@ -140,15 +140,19 @@ class _Emitter:
             self.walk(el)
 
     def table(self, table: Any) -> None:
+        if _is_layout(table):
+            for cell in _own(table, ["td", "th"]):  # a page laid out in a table: cells are blocks
+                self.flush()
+                self.walk(cell)
+                self.flush()
+            return
         caption = table.find("caption")
         if caption is not None:
             self.emit(self.inline_text(caption), TEXT, caption.sourceline)
-        for tr in table.find_all("tr"):
-            if tr.find_parent("table") is not table:
-                continue  # a nested table's rows are read as its cell's text
+        for tr in _own(table, ["tr"]):
             cells = tr.find_all(["td", "th"], recursive=False)
             for cell in cells:
-                if int(str(cell.get("rowspan", "1")).strip() or 1) > 1:
+                if _span(cell.get("rowspan")) > 1:
                     raise CorpusFormatError(
                         self.path, "a table cell spans several rows (rowspan)",
                         "unmerge the cells (give each row its own cell, repeating the text if "
@@ -214,6 +218,26 @@ class _Emitter:
             self.number = el.sourceline or self.number
             self.walk(el)
             self.flush()
+
+
+def _own(table: Any, names: list[str]) -> list[Any]:
+    """The table's own elements of these names (not those of a table nested in a cell)."""
+    return [el for el in table.find_all(names) if el.find_parent("table") is table]
+
+
+def _span(value: Any) -> int:
+    try:
+        return int(str(value or "1").strip())
+    except ValueError:
+        return 1  # a malformed span is a browser's single cell too
+
+
+def _is_layout(table: Any) -> bool:
+    """A table used to lay out a page rather than to hold data: it holds headings, nested
+    tables or Q&A labels."""
+    if table.find(["table", "details", "dl", *_HEADINGS]):
+        return True
+    return any(match_label(str(t)) for t in table.find_all(string=True) if str(t).strip())
 
 
 def read_html(path: Path) -> list[Line]:

@@ -432,3 +432,20 @@ def test_fixture_corpus_parses_whole(tmp_path: Path) -> None:
             assert chrome not in text, (doc.document.filename, chrome)
         assert doc.document.disclaimer and all(e.answer and e.question for e in doc.entries)
     assert sum(len(d.entries) for d in loaded.documents) == 21
+
+
+def test_html_page_laid_out_in_a_table_is_read_as_blocks(tmp_path: Path) -> None:
+    html = ("<html><body><table><tr><td rowspan='2'><a href='/'>Home</a></td><td>"
+            "<p><b>Coding Question:</b> Q one?</p><p><b>Coding Answer:</b> A one.</p>"
+            "<table><tr><td>77332</td><td>Yes</td></tr><tr><td>77333</td><td>No</td></tr>"
+            "</table><p><b>Disclaimer:</b> Opinions.</p></td></tr><tr><td>x</td></tr></table>"
+            "</body></html>")
+    doc = parse_html(tmp_path, html)
+    assert doc.entries[0].answer == "A one.\n\n77332 | Yes\n77333 | No"
+    assert doc.document.disclaimer == "Opinions."
+
+
+def test_html_malformed_span_is_one_cell(tmp_path: Path) -> None:
+    html = page(QA + "<table><tr><td rowspan='x'>77332</td><td>Yes</td></tr></table>"
+                + DISCLAIMER)
+    assert parse_html(tmp_path, html).entries[0].answer == "77332 | Yes"
