@@ -73,8 +73,9 @@ def is_chrome(text: str) -> bool:
     if _COPYRIGHT.match(s) and not _CPT_NOTICE.search(s):
         return True
     parts = _SEPARATORS.split(s)
+    links = [p for p in parts if _LINK_ROW_WORDS.search(p)]
     return (len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts)
-            and bool(_LINK_ROW_WORDS.search(s)) and not re.search(r"[.?!]$", s))
+            and 2 * len(links) >= len(parts) and not re.search(r"[.?!]$", s))
 
 
 def tokenize(lines: list[Line]) -> list[Token]:

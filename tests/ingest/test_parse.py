@@ -304,3 +304,19 @@ def test_a_bullet_list_after_the_last_answer_needs_a_references_label() -> None:
     assert err.value.line == 4
     labelled = parse_text(text.replace("\n\n- Physics", "\n\nReferences\n- Physics"))
     assert labelled.document.references == ("Physics Consult Report", "Weekly Chart Check")
+
+
+@pytest.mark.parametrize("line,chrome", [
+    ("Privacy Policy | Terms of Use | Contact Us", True),
+    ("Sitemap · Privacy · Terms", True),
+    ("Copyright © 2026 Example Society. All rights reserved.", True),
+    ("© 2026 Example Society", True),
+    ("CPT copyright 2025 American Medical Association. All rights reserved.", False),
+    ("77338 | Yes | No", False),
+    ("Contact the payer | Check the LCD | Keep the record | Bill", False),
+], ids=["link row", "dotted link row", "copyright", "©", "AMA notice", "table row",
+        "answer line with one link word"])
+def test_site_chrome_lines(line: str, chrome: bool) -> None:
+    from ingest.parse.labels import is_chrome
+
+    assert is_chrome(line) is chrome
