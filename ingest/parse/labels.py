@@ -19,14 +19,15 @@ from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
 
 _LABEL = re.compile(
     r"^\s*(?:(?P<prefix>coding|cuac)\s+)?"
-    r"(?P<word>question|answer|response|q|a|disclaimer|references?|sources?)"
+    r"(?P<word>question|answer|response|q|a|disclaimers?|references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
     r"\s*(?P<colon>:)?\s*",
     re.IGNORECASE,
 )
 _KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANSWER,
-          "a": ANSWER, "disclaimer": "disclaimer", "reference": "references",
-          "references": "references", "source": "references", "sources": "references"}
+          "a": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
+          "reference": "references", "references": "references", "source": "references",
+          "sources": "references"}
 
 # Site chrome that survives in saved pages and pasted text: a copyright line of the site (not
 # the AMA's CPT notice) and a row of policy links.
