@@ -17,6 +17,7 @@ from typing import Any
 
 from retrieval.errors import IngestBusy, RadoncQAError
 
+LOCK_TTL_S = 120.0  # a crashed ingest's lock expires after this; a live one renews it
 Call = Callable[[str, Callable[[Any], Any]], Any]  # ServerStore._call: (doing, fn(client))
 
 

@@ -50,14 +50,13 @@ from retrieval.store.base import (
     chroma_rows,
     utcnow,
 )
-from retrieval.store.lease import AdvisoryLock, CollectionLease, is_postgres
+from retrieval.store.lease import LOCK_TTL_S, AdvisoryLock, CollectionLease, is_postgres
 
 T = TypeVar("T")
 DEFAULT_NAMESPACE = "radonc-qa"
 MANIFEST_CHUNK = 1_000_000  # characters per registry record
 ADD_BATCH = 2048  # passages per request (well under the server's max batch size)
 GET_BATCH = 5000
-LOCK_TTL_S = 120.0  # a crashed ingest's lock expires after this; a live one renews it
 CHECK_INTERVAL_S = 0.5  # how stale `changes_token` may be (other replicas' activations)
 _NO_VECTOR = [0.0]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,40}[A-Za-z0-9]$")

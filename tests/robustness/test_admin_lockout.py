@@ -8,16 +8,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ingest.__main__ import main
-from ingest.auth import (
+from admin.auth import (
     ENV_HASH,
     ENV_PASSWORD,
     AdminAuth,
     AdminAuthError,
-    default_state_dir,
     hash_password,
     lockout_file,
 )
+from ingest.__main__ import main
 
 PASSWORD = "correct horse battery"
 
@@ -46,7 +45,7 @@ def test_cli_lockout_holds_across_data_dirs(hashed: str, tmp_path: Path) -> None
     right = CliRunner().invoke(main, ["--data", str(tmp_path / "fresh"), "--rollback", "v1"],
                                env={**env, ENV_PASSWORD: PASSWORD})
     assert right.exit_code == 7 and "Too many wrong passwords" in right.output
-    f = lockout_file(default_state_dir(os.environ), hashed)
+    f = lockout_file(Path(os.environ["XDG_STATE_HOME"]) / "radonc-qa", hashed)
     assert f.is_file() and not (tmp_path / "d0" / "admin-auth.json").exists()
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import MAX_ANSWER_CHARS, ingest, load_corpus
+from ingest.build import ingest
+from ingest.corpus import MAX_ANSWER_CHARS, load_corpus
 from retrieval.errors import CorpusFormatError
 from retrieval.store import LocalStore
 from tests.conftest import SEED

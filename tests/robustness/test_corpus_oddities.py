@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import load_corpus
+from ingest.corpus import load_corpus
 from retrieval.errors import CorpusError, CorpusFormatError
 from tests.conftest import REPO, SEED
 

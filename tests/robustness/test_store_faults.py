@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ingest.__main__ import main as ingest_main
 from ingest.build import ingest
-from ingest.history import rollback
+from ingest.versions import rollback
 from retrieval.errors import ActivePointerDamaged, StoreUnavailable, VersionNotFound
 from retrieval.retriever import Retriever
 from retrieval.store import LocalStore

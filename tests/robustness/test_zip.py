@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.load import read_document
-from ingest.readers import MAX_ZIP_RATIO
+from ingest.readers.word import MAX_ZIP_RATIO
 from retrieval.errors import CorpusError
 from tests.ingest import docmaker
 from tests.robustness.zipbomb import lying_docx
@@ -45,7 +45,7 @@ def test_honest_bomb_stops_at_the_cap_not_at_its_size(tmp_path: Path) -> None:
 
 
 def test_upload_uses_the_same_check(tmp_path: Path) -> None:
-    from ingest.upload import stage
+    from admin.upload import stage
     from retrieval.store import LocalStore
 
     corpus = tmp_path / "corpus"
