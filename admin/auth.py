@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from filelock import FileLock
 
-from retrieval.errors import RadoncQAError
+from retrieval.errors import ExitCode, RadoncQAError
 
 ENV_HASH = "RADONC_QA_ADMIN_PASSWORD_HASH"
 ENV_PASSWORD = "RADONC_QA_ADMIN_PASSWORD"  # for scripted CLI use only
@@ -44,7 +44,7 @@ def lockout_file(state_dir: Path, password_hash: str | None) -> Path:
 class AdminAuthError(RadoncQAError):
     """Admin access refused: no password configured, wrong password, or locked out."""
 
-    exit_code = 7
+    exit_code = ExitCode.ADMIN_PASSWORD
 
 
 def hash_password(password: str) -> str:

@@ -8,9 +8,10 @@ import click
 
 from evals.cli import calibrate_cmd, gate_cmd, run_cmd
 from retrieval.cli import friendly_errors
+from retrieval.errors import EXIT_CODES_HELP
 
 
-@click.group()
+@click.group(epilog=EXIT_CODES_HELP)
 def main() -> None:
     """Eval sets, reports and benchmarks for the coding Q&A."""
 
@@ -20,7 +21,7 @@ main.add_command(calibrate_cmd)
 main.add_command(gate_cmd)
 
 
-@main.command("bench")
+@main.command("bench", epilog=EXIT_CODES_HELP)
 @click.option("--entries", "sizes", type=click.IntRange(10, 1_000_000), multiple=True,
               default=(1000,), show_default=True, help="Corpus size to measure (repeatable).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,

@@ -21,13 +21,14 @@ from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
 from evals.metrics import choose_threshold, sweep
 from evals.sets import EvalRow, EvalSetError, read_sets
 from retrieval.cli import friendly_errors
+from retrieval.errors import EXIT_CODES_HELP, ExitCode
 from retrieval.settings import load_settings
 
 if TYPE_CHECKING:
     from evals.runner import RunResult
     from retrieval.retriever import Retriever
 
-FLOOR_EXIT = 1  # a floor was missed (bad input is 2, no knowledge base 3, …)
+FLOOR_EXIT = ExitCode.FLOORS_MISSED  # a floor was missed (1 is only ever a crash)
 PROGRESS_EVERY_S = 10.0  # between progress lines when stderr is not a terminal
 SHOWN_POINTS = 24  # rows of the trade-off table
 SUMMARY = ("accuracy", "in_scope_accuracy", "out_of_scope_abstention", "false_abstention",
@@ -138,14 +139,14 @@ def print_summary(result: RunResult, console: Console) -> None:
 def _floor_options(fn: Any) -> Any:
     for opt, floor in reversed(CLI_FLOORS.items()):
         metric = floor.removeprefix("max_")
-        word = "Exit 1 when " + metric + (" is above this." if opt.startswith("max_")
-                                          else " is below this.")
+        side = " is above this." if opt.startswith("max_") else " is below this."
+        word = f"Exit {int(FLOOR_EXIT)} when {metric}{side}"
         fn = click.option(f"--{opt.replace('_', '-')}", opt, type=click.FloatRange(0, 1),
                           default=None, help=word)(fn)
     return fn
 
 
-@click.command("run")
+@click.command("run", epilog=EXIT_CODES_HELP)
 @click.argument("sets", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
@@ -196,17 +197,17 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
     if missed:
         for line in missed:
             click.echo(f"FAIL: {line}", err=True)
-        sys.exit(FLOOR_EXIT)
+        sys.exit(int(FLOOR_EXIT))
 
 
-@click.command("gate")
+@click.command("gate", epilog=EXIT_CODES_HELP)
 @click.option("--floors", "floors_file", type=click.Path(path_type=Path, dir_okay=False),
               default=FLOORS_FILE, show_default=True, help="The floors file.")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
 @friendly_errors
 def gate_cmd(floors_file: Path, data: Path | None) -> None:
-    """Run every gate of the floors file; exit 1 if any metric is below its floor."""
+    """Run every gate of the floors file; exit 9 if any metric is below its floor."""
     retriever = open_retriever(data)
     console = _console()
     failed = False
@@ -219,7 +220,7 @@ def gate_cmd(floors_file: Path, data: Path | None) -> None:
             console.print(f"  {line}", highlight=False)
         failed = failed or bool(missed)
     if failed:
-        sys.exit(FLOOR_EXIT)
+        sys.exit(int(FLOOR_EXIT))
 
 
 def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title: str) -> Table:
@@ -235,7 +236,7 @@ def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title
     return t
 
 
-@click.command("calibrate")
+@click.command("calibrate", epilog=EXIT_CODES_HELP)
 @click.argument("tuning", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--target-false-abstention", "target", type=click.FloatRange(0, 1), default=0.02,
               show_default=True, help="Highest acceptable false-abstention rate on the tuning set.")

@@ -14,11 +14,11 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from rapidfuzz import fuzz, process
 
-from retrieval.errors import QueryError, RadoncQAError
+from retrieval.errors import ExitCode, QueryError, RadoncQAError
 from retrieval.text import clean_query
 
 CSV_ID_SEP = ";"
@@ -31,11 +31,14 @@ FORMATS = ("jsonl", "csv")
 class EvalSetError(RadoncQAError):
     """An eval set that cannot be used as given; the message lists every problem found."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
     def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
         self.problems = list(problems)
         super().__init__(message)
+
+    def details(self) -> dict[str, Any]:
+        return {"problems": self.problems}
 
 
 @dataclass(frozen=True)

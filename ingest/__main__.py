@@ -21,7 +21,7 @@ from rich.table import Table
 
 from ingest.hooks import AdminServices, load_admin_services
 from retrieval.cli import friendly_errors, print_json
-from retrieval.errors import RadoncQAError
+from retrieval.errors import EXIT_CODES_HELP, RadoncQAError
 from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
 
@@ -123,7 +123,7 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
         Console().print(f"[bold]Repaired[/bold]: active version is now [cyan]{now}[/cyan].")
 
 
-@click.group(invoke_without_command=True)
+@click.group(invoke_without_command=True, epilog=EXIT_CODES_HELP)
 @click.option("--corpus", type=click.Path(path_type=Path), default=None,
               help="Folder of guidance documents [default: ./corpus, env RADONC_QA_CORPUS].")
 @click.option("--data", type=click.Path(path_type=Path), default=None,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any, Protocol
 
-from retrieval.errors import RadoncQAError
+from retrieval.errors import ExitCode, RadoncQAError
 
 if TYPE_CHECKING:
     from retrieval.embedding import Embedder
@@ -71,7 +71,7 @@ class AdminServices(Protocol):
 class QualityGateFailed(RadoncQAError):
     """The new version scored below a floor; it was not activated."""
 
-    exit_code = 6
+    exit_code = ExitCode.GATE_FAILED
 
     def __init__(self, result: GateVerdict) -> None:
         self.result = result
@@ -81,11 +81,14 @@ class QualityGateFailed(RadoncQAError):
             + "; ".join(result.failures) + f". Rows that broke: {broken}. Fix the corpus, or "
             "activate anyway with a written reason (--override-reason \"…\" or the Admin page).")
 
+    def details(self) -> dict[str, Any]:
+        return {"quality_gate": self.result.to_dict()}
+
 
 class AdminServicesMissing(RadoncQAError):
     """No package provides the quality gate and admin checks the CLI must run."""
 
-    exit_code = 2
+    exit_code = ExitCode.UNAVAILABLE
 
 
 def load_admin_services(found: Iterable[EntryPoint] | None = None) -> AdminServices:

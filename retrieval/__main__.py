@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from retrieval.cli import friendly_errors, print_json
+from retrieval.errors import EXIT_CODES_HELP
 from retrieval.settings import load_settings
 from retrieval.text import clean_query
 
@@ -70,7 +71,7 @@ def render(a: Answer) -> str:
     return "\n".join(out)
 
 
-@click.command()
+@click.command(epilog=EXIT_CODES_HELP)
 @click.argument("question")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")

@@ -20,7 +20,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def friendly_errors(fn: F) -> F:
-    """Turn the project's errors into a one-line message on stderr and their exit code."""
+    """Turn the project's errors into a one-line message on stderr and their exit code.
+
+    A command run with `--json` (its `as_json` flag) also prints the refusal on stdout as one
+    object, `{"error", "kind", "exit_code", …details}`, so a script never reads an empty string.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -28,9 +32,17 @@ def friendly_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except RadoncQAError as e:
             click.echo(f"error: {e}", err=True)
-            sys.exit(e.exit_code)
+            if kwargs.get("as_json"):
+                print_json(refusal(e))
+            sys.exit(int(e.exit_code))
 
     return wrapper  # type: ignore[return-value]
+
+
+def refusal(e: RadoncQAError) -> dict[str, Any]:
+    """The `--json` form of a refused command."""
+    return {"error": str(e), "kind": type(e).__name__, "exit_code": int(e.exit_code),
+            **e.details()}
 
 
 def print_json(obj: Any) -> None:

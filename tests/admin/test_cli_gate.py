@@ -33,6 +33,11 @@ def test_gate_failure_exit_code_then_override(settings, corpus_dir, tmp_path, mo
     assert "Quality gate failed" in r.output and "NOT activated" in r.output
     assert "in_scope_accuracy 0.000 is below the floor" in r.output
     assert LocalStore(settings.kb_dir).active_version() is None
+    r = CliRunner().invoke(main, [*args, "--json"])  # scripts get the refusal as JSON
+    refused = json.loads(r.stdout)
+    assert r.exit_code == 6 and refused["kind"] == "QualityGateFailed"
+    assert refused["exit_code"] == 6 and "NOT activated" in refused["error"]
+    assert refused["quality_gate"]["passed"] is False and refused["quality_gate"]["rows"] == 2
 
     monkeypatch.setenv(ENV_HASH, hash_password(PASSWORD))
     monkeypatch.setenv(ENV_PASSWORD, PASSWORD)
@@ -44,4 +49,6 @@ def test_gate_failure_exit_code_then_override(settings, corpus_dir, tmp_path, mo
     assert LocalStore(settings.kb_dir).active_version() == out["kb_version"]
     (h,) = activation_history(AppDB(settings.db_url))
     assert h.actor == "erin" and h.note == "quality gate overridden: new edition, sets follow"
-    assert Path(settings.data_dir / "admin-auth.json").exists()
+    # the password check's state is the machine's, not the data dir's (--data cannot reset it)
+    assert not (settings.data_dir / "admin-auth.json").exists()
+    assert list((settings.state_dir).glob("admin-lockout-*.json"))

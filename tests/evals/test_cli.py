@@ -45,7 +45,7 @@ def test_run_writes_json_html_and_markdown(heldout_outputs) -> None:  # type: ig
     assert html.count("class='answer'") == html.count("class='disclaimer'><b>Disclaimer")
 
 
-def test_floors_fail_the_run_with_exit_1(seed_data_dir: Path, heldout_outputs) -> None:  # type: ignore[no-untyped-def]
+def test_floors_fail_the_run_with_exit_9(seed_data_dir: Path, heldout_outputs) -> None:  # type: ignore[no-untyped-def]
     _, out = heldout_outputs
     d = json.loads((out / "run.json").read_text())
     acc = d["metrics"]["accuracy"]
@@ -54,7 +54,7 @@ def test_floors_fail_the_run_with_exit_1(seed_data_dir: Path, heldout_outputs) -
     assert ok.exit_code == 0, ok.output
     bad = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir),
                                     "--min-accuracy", "0.999", "--max-false-abstention", "0"])
-    assert bad.exit_code == 1
+    assert bad.exit_code == 9
     assert "FAIL: accuracy" in bad.output and "below the floor 0.999" in bad.output
 
 
@@ -78,18 +78,18 @@ def test_compare_lists_regressions_and_improvements(seed_data_dir: Path, heldout
     assert "Regressions</h3>" in (tmp_path / "r.html").read_text()
 
 
-def test_bad_set_and_bad_compare_file_exit_2(seed_data_dir: Path, tmp_path: Path) -> None:
+def test_bad_set_and_bad_compare_file_exit_8(seed_data_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"question": "q", "expected": ["astro-daily-practice-physics:99"]}\n')
     res = CliRunner().invoke(main, ["run", str(bad), "--data", str(seed_data_dir)])
-    assert res.exit_code == 2
+    assert res.exit_code == 8
     assert "bad.jsonl:1: row bad-1 expects unknown entry astro-daily-practice-physics:99" in (
         res.output)
     junk = tmp_path / "old.json"
     junk.write_text("not json")
     res = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir), "--compare",
                                     str(junk)])
-    assert res.exit_code == 2 and "not a run JSON" in res.output
+    assert res.exit_code == 8 and "not a run JSON" in res.output
 
 
 def test_no_knowledge_base_exit_3(tmp_path: Path) -> None:
@@ -135,5 +135,5 @@ def test_calibrate_dry_run_and_refusing_to_tune_on_the_held_out_set(seed_data_di
     assert cal.read_text() == text
     res = CliRunner().invoke(main, ["calibrate", HELDOUT, "--heldout", HELDOUT,
                                     "--calibration", str(cal), "--data", str(seed_data_dir)])
-    assert res.exit_code == 2 and "must never be tuned on" in res.output
+    assert res.exit_code == 8 and "must never be tuned on" in res.output
     assert cal.read_text() == text

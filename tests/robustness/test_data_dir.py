@@ -19,5 +19,5 @@ def test_data_is_a_file(tmp_path: Path, args: tuple[str, ...]) -> None:
     f.write_text("not a folder")
     p = cli(*args, "--data", str(f))
     clean(p)
-    assert p.returncode == 2, p.stderr
+    assert p.returncode == 8, p.stderr
     assert f"{f} is a file, not a folder: --data" in p.stderr

@@ -70,10 +70,10 @@ def test_run_checks_output_paths_before_asking(tmp_path: Path, option: str) -> N
     heldout = str(EVAL_SETS / "seed-heldout.jsonl")
     missing = CliRunner().invoke(main, ["run", heldout, "--data", data,
                                         option, str(tmp_path / "no" / "out")])
-    assert missing.exit_code == 2, missing.output
+    assert missing.exit_code == 8, missing.output
     assert f"{option} {tmp_path / 'no' / 'out'}: the folder" in missing.output
     assert "does not exist" in missing.output
     folder = CliRunner().invoke(main, ["run", heldout, "--data", data, option, str(tmp_path)])
-    assert folder.exit_code == 2 and "is a folder" in folder.output
+    assert folder.exit_code == 8 and "is a folder" in folder.output
     assert not isinstance(folder.exception, Exception) or isinstance(folder.exception,
                                                                      SystemExit)

@@ -37,10 +37,10 @@ def test_cli_refuses_undecodable_bytes_and_empty_before_loading(tmp_path: Path) 
     # no knowledge base at all: were the model or store opened first, this would be exit 3
     nowhere = str(tmp_path / "no-data")
     p = cli("retrieval", b"caf\xe9 77370", "--data", nowhere)
-    assert p.returncode == 2, p.stderr
+    assert p.returncode == 8, p.stderr
     assert "not valid text at position 4" in p.stderr and "Traceback" not in p.stderr
     p = cli("retrieval", "  ", "--data", nowhere)
-    assert p.returncode == 2 and "The question is empty" in p.stderr
+    assert p.returncode == 8 and "The question is empty" in p.stderr
     assert "Traceback" not in p.stderr
 
 
