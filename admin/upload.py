@@ -67,8 +67,8 @@ def stage(store: KBStore, corpus_dir: Path, name: str, data: bytes) -> StagedUpl
     """Write, parse and diff an upload in staging; CorpusError (and nothing kept) if it is bad."""
     check_filename(name)
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise CorpusError(name, f"the upload is {len(data) / 1e6:.0f} MB",
-                          f"documents over {MAX_DOCUMENT_BYTES // 2**20} MB are refused; "
+        raise CorpusError(name, f"the upload is {len(data) / 2**20:.0f} MiB",
+                          f"documents over {MAX_DOCUMENT_BYTES // 2**20} MiB are refused; "
                           "split it or remove images")
     if not data:
         raise CorpusError(name, "the upload is empty", "choose the document file again")
