@@ -11,8 +11,16 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from tenacity import (
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+)
 
 from appdb.models import Feedback, QuestionLog
+from retrieval.retry import RETRIES, RETRY_BUDGET_S, transient
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,9 +59,18 @@ class AppDB:
             yield s
 
     def safe(self, fn: Callable[[], T], default: T) -> T:
-        """Run a write/read; on failure log it once (not per call) and return `default`."""
+        """Run a write/read; on failure log it once (not per call) and return `default`.
+
+        A transient failure (a dropped connection, a restarting server) is retried with backoff
+        within RETRY_BUDGET_S; once the database is known to be down, one try per call, so the
+        chat never waits on it question after question.
+        """
+        tries = 1 if self._failing else RETRIES
+        retrying = Retrying(stop=stop_after_attempt(tries) | stop_after_delay(RETRY_BUDGET_S),
+                            wait=wait_exponential(multiplier=0.2, max=1.0),
+                            retry=retry_if_exception(transient), reraise=True)
         try:
-            out = fn()
+            out = retrying(fn)
         except Exception:  # any database failure: the chat must go on
             with self._flag:
                 if not self._failing:
