@@ -45,7 +45,7 @@ BAD = {
     "sidecar": (f"{DOC}.meta.toml", lambda: b"title='x'", "not a document type"),
     "empty": ("guidance.txt", lambda: b"", "the upload is empty"),
     "200-mb": ("guidance.pdf", lambda: b"%PDF-1.4\n" + b"0" * (200 * 1024 * 1024),
-               "the upload is 210 MB — documents over 50 MB are refused"),
+               "the upload is 200 MiB — documents over 50 MiB are refused"),
     "html-without-q-and-a": ("news.html", lambda: b"<html><body><p>Welcome.</p><p>Disclaimer: "
                              b"none</p></body></html>", "news.html: no Q&A pairs found"),
     "renamed-binary-docx": ("guidance.docx", lambda: bytes(range(256)) * 8,
