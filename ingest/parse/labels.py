@@ -5,7 +5,7 @@ Accepted (any case, optional number such as `1`, `#2`, `No. 3`):
   answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`,
               `A` (A only with a colon, so an answer may begin with the article "A")
   references: `References`, `Reference`, `Sources`, `Source`
-  disclaimer: `Disclaimer`
+  disclaimer: `Disclaimer`, `Important notice`, `Legal notice` (publishers' names for it)
 A label followed by a colon may carry its text on the same line; without a colon the label must
 stand alone (its own line or a heading) and its text follows in the next paragraph(s).
 """
@@ -19,13 +19,15 @@ from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
 
 _LABEL = re.compile(
     r"^\s*(?:(?P<prefix>coding|cuac)\s+)?"
-    r"(?P<word>question|answer|response|q|a|disclaimers?|references?|sources?)"
+    r"(?P<word>question|answer|response|q|a|disclaimers?|(?:important|legal)\s+notice|"
+    r"references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
     r"\s*(?P<colon>:)?\s*",
     re.IGNORECASE,
 )
 _KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANSWER,
           "a": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
+          "important notice": "disclaimer", "legal notice": "disclaimer",
           "reference": "references", "references": "references", "source": "references",
           "sources": "references"}
 
@@ -54,7 +56,7 @@ def match_label(text: str) -> tuple[str, str, str] | None:
     m = _LABEL.match(text)
     if not m:
         return None
-    word = m.group("word").lower()
+    word = re.sub(r"\s+", " ", m.group("word").lower())
     rest = text[m.end():]
     if m.group("prefix") and word not in ("question", "answer", "response"):
         return None

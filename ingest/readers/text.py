@@ -30,7 +30,7 @@ def read_text(path: Path) -> list[Line]:
 
 _MD_LABEL = re.compile(
     r"^(?P<lead>\s*(?:#{1,6}\s+|>\s*)*)(?P<em>\*\*|__|\*|_)?\s*"
-    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response)(?:\s*#?\s*\d{1,3})?"
+    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Q|A)(?:\s*#?\s*\d{1,3})?"
     r"|Disclaimer|References?|Sources?)"
     r"\s*(?P<colon1>:?)\s*(?P=em)?\s*(?P<colon2>:?)",
     re.IGNORECASE,
@@ -46,6 +46,8 @@ def _markdown_line(text: str) -> str:
     if m and (m.group("em") or m.group("lead").strip()):
         rest = text[m.end():].strip()
         label = m.group("label")
+        if len(label) == 1 and not (m.group("colon1") or m.group("colon2")):
+            return text  # a bare "A"/"Q" is prose (the article), never a label
         if m.group("colon1") or m.group("colon2"):
             return f"{label}: {rest}".rstrip() if rest else f"{label}:"
         if not rest:
