@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -92,10 +93,15 @@ def current() -> Resources:
     return _load(load_settings())
 
 
+PRELOADED = "Model and knowledge base loaded at server start"
+
+
 def _preload() -> None:
+    started = time.perf_counter()
     try:
         current()
-        log.info("model and knowledge base loaded at server start")
+        # on the server's console beside Streamlit's own start lines (an operator reads them)
+        print(f"  {PRELOADED} in {time.perf_counter() - started:.1f} s.", flush=True)
     except Exception:  # not cached: the first page view retries and shows the error plainly
         log.exception("loading at server start failed; the first page view will retry")
 
