@@ -11,6 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
+WIDE = {"Evaluate"}  # pages whose tables need the width (set here: a page's own call is lost
+# when the coder switches to it from another page)
 FAVICON = Path(__file__).resolve().parent / ".streamlit" / "favicon.png"  # local: works offline
 
 if __name__ != "__main__":  # imported by `streamlit run` at server start (not a page view)
@@ -18,19 +20,6 @@ if __name__ != "__main__":  # imported by `streamlit run` at server start (not a
 
     app = st.App(__file__, lifespan=_shared.preload_on_start)
 else:
-    st.set_page_config(
-        page_title="Radiation Oncology Coding Q&A",
-        page_icon=str(FAVICON),
-        layout="centered",
-        initial_sidebar_state="auto",
-        menu_items={
-            "Get help": None,
-            "Report a bug": None,
-            "About": "Verbatim curated radiation-oncology CPT® coding guidance, with its "
-            "source's disclaimer attached. Never generated.",
-        },
-    )
-
     PAGES = [
         st.Page("pages/ask.py", title="Ask", icon=":material/chat:", default=True),
         st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
@@ -40,6 +29,18 @@ else:
     # navigation first, before the heavy imports below: the visitor sees the app's own frame and
     # page list at once (never the helper modules in pages/), then a loading state
     page = st.navigation(PAGES)
+    st.set_page_config(
+        page_title="Radiation Oncology Coding Q&A",
+        page_icon=str(FAVICON),
+        layout="wide" if page.title in WIDE else "centered",
+        initial_sidebar_state="auto",
+        menu_items={
+            "Get help": None,
+            "Report a bug": None,
+            "About": "Verbatim curated radiation-oncology CPT® coding guidance, with its "
+            "source's disclaimer attached. Never generated.",
+        },
+    )
 
     from pages import _shared
 
