@@ -6,6 +6,7 @@ Nothing below the password form is drawn until the admin has signed in. The logi
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import time
@@ -32,6 +33,9 @@ STAGED = "admin_staged"
 FLASH = "admin_flash"
 VERSIONS_FLASH = "admin_versions_flash"
 ACTOR = "admin (web)"
+LOOP_FLASH = "admin_loop_flash"
+GATE_FAILED = "admin_gate_failed"  # + "-upload" / "-corpus": the last refusal, until activated
+UPLOADS = "admin_uploads_done"  # a new uploader key after each activation: the chip is cleared
 
 res = _shared.current()
 settings = res.settings
@@ -105,7 +109,26 @@ def _gate_sets() -> list[Path] | None:
 
 
 # --- drawing helpers -------------------------------------------------------------------------
-def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str]) -> None:
+def _marked(old: str, new: str) -> tuple[str, str]:
+    """Both texts as Markdown with the words that differ highlighted (the rest escaped)."""
+    a, b = old.split(), new.split()
+    left: list[str] = []
+    right: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        olds, news = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        if op == "equal":
+            left.append(_ui.md(olds))
+            right.append(_ui.md(news))
+            continue
+        if olds:
+            left.append(f":red-background[{_ui.md(olds)}]")
+        if news:
+            right.append(f":green-background[{_ui.md(news)}]")
+    return " ".join(left), " ".join(right)
+
+
+def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str], *,
+              after: str, documents: dict[str, Any] | None = None) -> None:
     counts = changes.counts()
     cols = st.columns(5)
     for col, (label, key) in zip(cols, (("Added", "added"), ("Changed", "updated"),
@@ -124,17 +147,22 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
             st.markdown(f"**Changed {c.new.id}**{renamed} — {', '.join(c.fields)}")
             left, right = st.columns(2)
             left.caption("Before (active)")
-            right.caption("After (this upload)")
+            right.caption(f"After ({after})")
             for name in ("question", "answer"):
-                left.markdown(f"*{name.title()}:* " + _ui.md(getattr(c.old, name)))
-                right.markdown(f"*{name.title()}:* " + _ui.md(getattr(c.new, name)))
+                was, now = _marked(getattr(c.old, name), getattr(c.new, name))
+                left.markdown(f"*{name.title()}:* " + was)
+                right.markdown(f"*{name.title()}:* " + now)
             if "alternates" in c.fields:
                 left.markdown("*Alternates:* " + _ui.md("; ".join(c.old.alternates) or "—"))
                 right.markdown("*Alternates:* " + _ui.md("; ".join(c.new.alternates) or "—"))
     if changes.added:
         with st.expander(f"Added entries ({len(changes.added)})", expanded=len(changes.added) < 6):
-            for e in changes.added:
-                st.markdown(f"**{e.id}** — " + _ui.md(e.question))
+            for e in changes.added:  # what coders will read, with the disclaimer they will see
+                with st.container(border=True):
+                    st.markdown(f"**{e.id}** — " + _ui.md(e.question))
+                    st.markdown("\n".join(f"> {line}" for line in _ui.md(e.answer).split("\n")))
+                    doc = (documents or {}).get(e.document.name, e.document)
+                    _ui.document_notes(doc, key=f"admin-added-{e.id}")
     if changes.removed:
         with st.expander(f"Removed entries ({len(changes.removed)})", expanded=True):
             for e in changes.removed:
@@ -161,7 +189,20 @@ def show_gate(g: GateResult) -> None:
                   for r in rows], hide_index=True, width="stretch")
 
 
-def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestReport | None:
+def override_box(which: str) -> str:
+    """After a gate failure only: what failed and the box for a reason to activate anyway."""
+    failed: GateResult | None = st.session_state.get(f"{GATE_FAILED}-{which}")
+    if failed is None:
+        return ""
+    show_gate(failed)
+    return st.text_area("Reason to activate anyway (kept in the activation history)",
+                        key=f"admin_override_{which}",
+                        placeholder="e.g. the expected ids of these rows changed with this "
+                                    "edition; the eval sets are updated next")
+
+
+def activate(corpus: Path, override: str, which: str, *, on_success: Any = None
+             ) -> IngestReport | None:
     """Build, gate and activate a version from `corpus`, with progress; None if refused."""
     bar = st.progress(0.0, text="Starting…")
     embedder = res.retriever.embedder
@@ -181,12 +222,9 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
                         gate=QualityGate(embedder, sets=_gate_sets(),
                                          override_reason=override or None),
                         db=res.db, actor=ACTOR, note=None)
-    except QualityGateFailed as e:
-        bar.empty()
-        show_gate(e.result)
-        st.info("To activate anyway, write the reason in the box above (it is kept in the "
-                "activation history) and activate again.")
-        return None
+    except QualityGateFailed as e:  # drawn again above the button, with the reason box
+        st.session_state[f"{GATE_FAILED}-{which}"] = e.result
+        st.rerun()
     except IngestBusy as e:
         bar.empty()
         st.warning(str(e), icon=":material/hourglass:")
@@ -196,6 +234,7 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
         st.error(str(e), icon=":material/error:")
         return None
     bar.progress(1.0, text="Done")
+    st.session_state.pop(f"{GATE_FAILED}-{which}", None)
     if on_success is not None:
         on_success()
     if report.activated:
@@ -209,6 +248,13 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
         st.session_state[FLASH] = "Nothing changed: the active version already is this corpus."
     st.rerun()
     return report
+
+
+def forget_upload() -> None:
+    """The staged upload is gone (activated or discarded): clear it and the uploader's chip."""
+    st.session_state.pop(STAGED, None)
+    st.session_state.pop(f"{GATE_FAILED}-upload", None)
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
 
 
 # --- page ------------------------------------------------------------------------------------
@@ -225,7 +271,8 @@ with docs_tab:
                "50 MB. A file with the name of a corpus document replaces it. Nothing is "
                "written to the corpus until the new version is activated.")
     file = st.file_uploader("Document", type=["txt", "md", "html", "htm", "pdf", "docx"],
-                            key="admin_upload", label_visibility="collapsed")
+                            key=f"admin_upload_{st.session_state.get(UPLOADS, 0)}",
+                            label_visibility="collapsed")
     staged: upload.StagedUpload | None = st.session_state.get(STAGED)
     if file is not None and st.session_state.get("admin_upload_id") != file.file_id:
         if staged is not None:
@@ -247,22 +294,23 @@ with docs_tab:
         verb = "replaces" if staged.replaces else "adds"
         st.markdown(f"**{staged.name}** {verb} a document: {len(staged.corpus.entries)} entries "
                     "in the knowledge base after activation.")
-        show_diff(staged.changes, staged.corpus.superseded, staged.corpus.warnings)
-        override = st.text_area("Reason to activate even if the quality gate fails (optional)",
-                                key="admin_override_upload")
+        show_diff(staged.changes, staged.corpus.superseded, staged.corpus.warnings,
+                  after=f"with {staged.name}")
+        override = override_box("upload")
         left, right = st.columns(2)
-        if left.button("Activate this version", type="primary", key="admin_activate_upload",
+        if left.button("Activate anyway" if override.strip() else "Activate this version",
+                       type="primary", key="admin_activate_upload",
                        disabled=staged.changes.empty and staged.replaces):
             current = staged
 
             def moved_in() -> None:
                 upload.commit(current, settings.corpus_dir)
-                st.session_state.pop(STAGED, None)
+                forget_upload()
 
-            activate(staged.folder, override, on_success=moved_in)
+            activate(staged.folder, override, "upload", on_success=moved_in)
         if right.button("Discard upload", key="admin_discard"):
             upload.discard(staged)
-            st.session_state.pop(STAGED, None)
+            forget_upload()
             st.rerun()
 
     st.divider()
@@ -279,12 +327,11 @@ with docs_tab:
             st.success("The active version matches the corpus folder.",
                        icon=":material/check_circle:")
         else:
-            show_diff(plan.changes, plan.superseded, plan.warnings)
-            reason = st.text_area("Reason to activate even if the quality gate fails "
-                                  "(optional)", key="admin_override_corpus")
-            if st.button("Activate the corpus folder", type="primary",
-                         key="admin_activate_corpus"):
-                activate(settings.corpus_dir, reason)
+            show_diff(plan.changes, plan.superseded, plan.warnings, after="corpus folder")
+            reason = override_box("corpus")
+            if st.button("Activate anyway" if reason.strip() else "Activate the corpus folder",
+                         type="primary", key="admin_activate_corpus"):
+                activate(settings.corpus_dir, reason, "corpus")
 
 with versions_tab:
     if VERSIONS_FLASH in st.session_state:
@@ -342,6 +389,8 @@ def close_the_loop(question: str, key: str) -> None:
         ranked = []
     ids = ranked + [e.id for e in manifest.entries if e.id not in ranked]
     by_id = {e.id: e for e in manifest.entries}
+    if LOOP_FLASH in st.session_state:
+        st.success(st.session_state.pop(LOOP_FLASH), icon=":material/check_circle:")
     choice = st.selectbox("Entry that answers it", ids, key=f"{key}-entry",
                           format_func=lambda i: f"{i} — {by_id[i].question[:90]}")
     a, b = st.columns(2)
@@ -350,9 +399,10 @@ def close_the_loop(question: str, key: str) -> None:
             path = attach_alternate(store, settings.corpus_dir, choice, question)
         except RadoncQAError as e:
             st.error(str(e))
-        else:
-            st.success(f"Written to `{path.name}` beside the document. Re-ingest the corpus "
-                       "folder (Documents tab) to use it.")
+        else:  # rerun, so the Documents tab (drawn before this one) shows the pending change
+            st.session_state[LOOP_FLASH] = (f"Written to `{path.name}`. The Documents tab "
+                                            "shows it as a change: activate it there to use it.")
+            st.rerun()
     if b.button("Mark out of scope", key=f"{key}-oos"):
         try:
             rid = mark_out_of_scope(question)
@@ -381,8 +431,11 @@ with gaps_tab:
             ])
             fig.update_layout(barmode="stack", height=260, margin={"l": 0, "r": 0, "t": 10,
                                                                    "b": 0},
-                              legend={"orientation": "h"})
-            st.plotly_chart(fig, width="stretch")
+                              legend={"orientation": "h", "y": -0.25},
+                              # days, not midnights: no "00:00:00" under each bar
+                              xaxis={"type": "date", "tickformat": "%d %b", "dtick": 86400000})
+            fig.update_yaxes(automargin=True)
+            st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
             st.download_button("Questions per day (CSV)", gap_report.per_day_csv(per_day),
                                "questions-per-day.csv", "text/csv", key="admin_csv_days")
         else:
