@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from admin.signin import COOKIE, LIFETIME_S, SignIns
 from ingest import gaps as gap_report
 from ingest import upload
 from ingest.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, configured_hash
@@ -27,8 +27,8 @@ from pages import _shared, _ui
 from retrieval.embedding import HashingEmbedder
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
 
-SIGNED_IN = "admin_signed_in_at"
-SESSION_HOURS = 4
+SIGNED_IN = "admin_signin_token"
+COOKIE_SET = "cookie_set"  # not "admin…": sign-out clears those, and this must outlive it
 STAGED = "admin_staged"
 FLASH = "admin_flash"
 VERSIONS_FLASH = "admin_versions_flash"
@@ -59,17 +59,33 @@ def _auth(password_hash: str | None, state_file: str) -> AdminAuth:
     return AdminAuth(password_hash, Path(state_file))
 
 
-def _signed_in() -> bool:
-    at = st.session_state.get(SIGNED_IN)
-    return isinstance(at, float) and time.time() - at < SESSION_HOURS * 3600
+def _signed_in(signins: SignIns) -> bool:
+    """This session's sign-in, else the browser's cookie from an earlier page load (refresh)."""
+    token = st.session_state.get(SIGNED_IN) or st.context.cookies.get(COOKIE)
+    if signins.check(token):
+        st.session_state[SIGNED_IN] = token
+        return True
+    st.session_state.pop(SIGNED_IN, None)
+    return False
+
+
+def _cookie(token: str | None) -> None:
+    """Keep (or, with None, delete) the sign-in token in this browser for its lifetime."""
+    value, age = (token, LIFETIME_S) if token else ("", 0)
+    secure = "; Secure" if st.context.url and st.context.url.startswith("https") else ""
+    st.html(f"""<span class="radonc-scroll"></span><script>
+document.cookie = "{COOKIE}={value}; Path=/; Max-Age={age}; SameSite=Strict{secure}";
+</script>""", unsafe_allow_javascript=True)
 
 
 def sign_out() -> None:
+    signins.revoke(st.session_state.get(SIGNED_IN) or st.context.cookies.get(COOKIE))
     for key in list(st.session_state):
         if str(key).startswith("admin"):
             if key == STAGED:
                 upload.discard(st.session_state[key])
             del st.session_state[key]
+    st.session_state[COOKIE_SET] = None  # delete it from the browser on the next run
 
 
 st.title("Admin")
@@ -81,14 +97,20 @@ except AdminAuthError as e:
 if not auth.configured:
     st.warning(HOW_TO_SET, icon=":material/lock:")
     st.stop()
-if not _signed_in():
+signins = SignIns(settings.data_dir, auth.password_hash or "")
+if COOKIE_SET in st.session_state:  # after sign-in or sign-out: the browser's copy follows
+    _cookie(st.session_state.pop(COOKIE_SET))
+if not _signed_in(signins):
     with st.form("admin_login", clear_on_submit=True):
         password = st.text_input("Admin password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
+    st.caption(f"A sign-in lasts {LIFETIME_S // 3600} hours in this browser, across refreshes, "
+               "until you sign out.")
     if submitted:
         result = auth.check(password)
         if result.ok:
-            st.session_state[SIGNED_IN] = time.time()
+            token = signins.issue()
+            st.session_state[SIGNED_IN] = st.session_state[COOKIE_SET] = token
             st.rerun()
         st.error(result.message, icon=":material/lock:")
     st.stop()
