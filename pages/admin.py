@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from admin.signin import COOKIE, LIFETIME_S, SignIns
+from evals.sets import read_jsonl
 from ingest import gaps as gap_report
 from ingest import upload
 from ingest.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, configured_hash
@@ -39,6 +40,8 @@ UPLOADS = "admin_uploads_done"  # a new uploader key after each activation: the 
 
 res = _shared.current()
 settings = res.settings
+# what the admin creates lives under the data dir, never in the code checkout (issue 14 #11)
+OUT_OF_SCOPE = settings.data_dir / "evals" / "gaps-out-of-scope.jsonl"
 store = res.retriever.store
 
 
@@ -404,21 +407,30 @@ def _clusters(db_url: str, n_questions: int, similarity: float) -> list[gap_repo
 def close_the_loop(question: str, key: str) -> None:
     """Attach a coder's wording to an entry as an alternate, or mark it out of scope."""
     manifest = res.retriever.index().manifest
+    strong = None
     try:
         guess = res.retriever.ask(question)
         ranked = [m.entry.id for m in (guess.results or guess.suggestions)]
+        if not guess.abstained and guess.top is not None and guess.confidence == "Strong match":
+            strong = guess.top.entry.id  # only then is one click safe
     except RadoncQAError:
         ranked = []
     ids = ranked + [e.id for e in manifest.entries if e.id not in ranked]
     by_id = {e.id: e for e in manifest.entries}
     if LOOP_FLASH in st.session_state:
         st.success(st.session_state.pop(LOOP_FLASH), icon=":material/check_circle:")
-    choice = st.selectbox("Entry that answers it", ids, key=f"{key}-entry",
+    if strong is None:
+        st.caption("No entry is a strong match for this question: choose the one that answers "
+                   "it (closest first), or mark it out of scope.")
+    choice = st.selectbox("Entry that answers it", ids,
+                          index=ids.index(strong) if strong else None,
+                          placeholder="Choose the entry that answers it",
+                          key=f"{key}-entry-{abs(hash(question))}",  # per question, no carry-over
                           format_func=lambda i: f"{i} — {by_id[i].question[:90]}")
     a, b = st.columns(2)
-    if a.button("Attach as alternate phrasing", key=f"{key}-attach"):
+    if a.button("Attach as alternate phrasing", key=f"{key}-attach", disabled=choice is None):
         try:
-            path = attach_alternate(store, settings.corpus_dir, choice, question)
+            path = attach_alternate(store, settings.corpus_dir, str(choice), question)
         except RadoncQAError as e:
             st.error(str(e))
         else:  # rerun, so the Documents tab (drawn before this one) shows the pending change
@@ -427,12 +439,41 @@ def close_the_loop(question: str, key: str) -> None:
             st.rerun()
     if b.button("Mark out of scope", key=f"{key}-oos"):
         try:
-            rid = mark_out_of_scope(question)
+            OUT_OF_SCOPE.parent.mkdir(parents=True, exist_ok=True)
+            rid = mark_out_of_scope(question, OUT_OF_SCOPE)
         except (RadoncQAError, ValueError) as e:
             st.error(str(e))
         else:
-            st.success(f"Added to the eval set gaps-out-of-scope.jsonl as {rid} (expected: "
-                       "abstain).")
+            st.session_state[LOOP_FLASH] = (f"Added to the eval set {OUT_OF_SCOPE.name} under "
+                                            f"the data folder as {rid} (expected: abstain).")
+            st.rerun()
+
+
+@st.cache_data(show_spinner=False, ttl=300)
+def _answered_now(kb_version: str, questions: tuple[str, ...]) -> frozenset[str]:
+    """The questions the active knowledge base now answers (gaps closed by a new version)."""
+    out = set()
+    for q in questions:
+        try:
+            if not res.retriever.ask(q).abstained:
+                out.add(q)
+        except RadoncQAError:
+            pass
+    return frozenset(out)
+
+
+def closed(questions: list[str]) -> set[str]:
+    """Gap questions already dealt with: answered now, attached (pending) or out of scope."""
+    def norm(q: str) -> str:
+        return " ".join(q.lower().split())
+
+    done = {norm(q) for q in _answered_now(str(store.active_version()), tuple(questions))}
+    if OUT_OF_SCOPE.is_file():
+        try:
+            done |= {norm(r.question) for r in read_jsonl(OUT_OF_SCOPE)}
+        except RadoncQAError:
+            pass
+    return {q for q in questions if norm(q) in done}
 
 
 with gaps_tab:
@@ -467,6 +508,8 @@ with gaps_tab:
         similarity = st.slider("Group wordings at similarity", 0.5, 0.95,
                                gap_report.DEFAULT_SIMILARITY, 0.01, key="admin_similarity")
         clusters = _clusters(db.url, gap_report.question_count(db), similarity)
+        done = closed([c.question for c in clusters[:100]])
+        clusters = [c for c in clusters if c.question not in done]  # resolved: off the list
         if clusters:
             st.dataframe([{"times asked": c.count, "question": c.question,
                            "other wordings": " | ".join(w for w, _ in c.wordings[1:]),

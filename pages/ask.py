@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages import _conversation, _shared, _ui
 from retrieval.errors import QueryError, RadoncQAError
-from retrieval.retriever import Match
+from retrieval.retriever import Answer, Match
 
 EXAMPLES = (
     "Can we bill 77370 after the patient finished radiation?",
@@ -72,7 +72,7 @@ def ask(question: str, turn_id: str) -> _ui.Turn:
                 kb_version=a.kb_version,
                 top_entry=a.top.entry.id if a.top else None,
                 top_score=a.top.score if a.top else None,
-                abstained=a.abstained,
+                abstained=is_gap(a),
                 read_as=a.read_as,
                 latency_ms=round(latency_ms, 1),
             )
@@ -80,6 +80,12 @@ def ask(question: str, turn_id: str) -> _ui.Turn:
             turn.log_id = None
     turns().append(turn)
     return turn
+
+
+def is_gap(a: Answer) -> bool:
+    """Logged as a knowledge-base gap: an abstention, not a look-up that listed its codes."""
+    answered_by_lookup = a.lookup is not None and any(c.covered for c in a.lookup.codes)
+    return a.abstained and not answered_by_lookup and not getattr(a, "small_talk", None)
 
 
 def open_suggestion(turn: _ui.Turn, entry_id: str) -> None:

@@ -65,7 +65,8 @@ def _previous(sets: str, kb_runs: list[dict[str, Any]], skip_id: int | None
 
 def _no_paths(message: str) -> str:
     """An error as trainers read it: shipped sets by file name, not the server's folders."""
-    return message.replace(f"{SETS_DIR}{os.sep}", "")
+    data_sets = res.settings.data_dir / "evals"
+    return message.replace(f"{SETS_DIR}{os.sep}", "").replace(f"{data_sets}{os.sep}", "data/")
 
 
 def run_label(r: dict[str, Any]) -> str:
@@ -77,7 +78,7 @@ def run_label(r: dict[str, Any]) -> str:
 def start_run(chosen: list[str], uploads: list[Any]) -> None:
     """Read, check and run the chosen sets; keep the result and record it in the history."""
     try:
-        rows = read_sets([SETS_DIR / n for n in chosen]) + read_uploads(
+        rows = read_sets([set_paths[n] for n in chosen]) + read_uploads(
             (u.name, u) for u in uploads)
         if not rows:
             st.warning("Pick a shipped set or upload one first.")
@@ -263,7 +264,13 @@ def show_history(kb_runs: list[dict[str, Any]]) -> None:
             st.rerun()
 
 
-shipped = sorted(p.name for p in SETS_DIR.iterdir() if p.suffix in (".jsonl", ".csv"))
+# shipped sets, then the sets admins made under the data dir (e.g. questions marked out of scope)
+set_paths = {p.name: p for p in sorted(SETS_DIR.iterdir()) if p.suffix in (".jsonl", ".csv")}
+data_sets = res.settings.data_dir / "evals"
+if data_sets.is_dir():
+    set_paths |= {f"data/{p.name}": p for p in sorted(data_sets.iterdir())
+                  if p.suffix in (".jsonl", ".csv")}
+shipped = list(set_paths)
 source = st.segmented_control("Run", (SHIPPED, OWN), default=SHIPPED, key="eval-source",
                               help="One or the other: figures are never blended")
 with st.form("eval-run", border=True):
