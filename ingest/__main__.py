@@ -180,7 +180,8 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     if dry_run:
         from retrieval.embedding import HashingEmbedder  # a dry run embeds nothing
 
-        report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
+        report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True,
+                        alternates_dir=settings.alternates_dir)
     else:
         from ingest.gate import QualityGate
         from retrieval.embedding import default_embedder
@@ -197,7 +198,8 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                             stage=lambda msg: bar.update(task, description=msg),
                             gate=QualityGate(embedder, sets=list(gate_sets) or None,
                                              override_reason=override_reason),
-                            db=_db(settings), actor=_actor(actor), note=note)
+                            db=_db(settings), actor=_actor(actor), note=note,
+                            alternates_dir=settings.alternates_dir)
     if as_json:
         print_json(report.to_dict())
     else:

@@ -93,8 +93,9 @@ class Corpus:
         return [e for d in self.documents for e in d.entries]
 
 
-def load_corpus(corpus: Path) -> Corpus:
-    """Every document parsed with its sidecars; the first problem found raises CorpusError."""
+def load_corpus(corpus: Path, alternates_dir: Path | None = None) -> Corpus:
+    """Every document parsed with its sidecars (and the admins' alternates in `alternates_dir`);
+    the first problem found raises CorpusError."""
     corpus = Path(corpus)
     loaded: list[tuple[Path, ParsedDocument, tuple[str, ...]]] = []
     warnings: list[str] = []
@@ -102,7 +103,7 @@ def load_corpus(corpus: Path) -> Corpus:
         meta = read_meta(path)
         doc = parse_daily_practice(read_document(path), path, title=meta.title,
                                    publisher=meta.publisher, published=meta.date_label)
-        doc, side_warnings = apply_sidecars(doc, path)
+        doc, side_warnings = apply_sidecars(doc, path, alternates_dir)
         warnings += side_warnings
         loaded.append((path, doc, meta.supersedes))
     stems: dict[str, str] = {}
@@ -245,15 +246,18 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
            force: bool = False, keep_versions: int = 5, progress: Progress | None = None,
            info: dict[str, Any] | None = None, gate: QualityGate | None = None,
            db: AppDB | None = None, actor: str = "unknown", note: str | None = None,
-           stage: Stage | None = None) -> IngestReport:
+           stage: Stage | None = None, alternates_dir: Path | None = None) -> IngestReport:
     """Build and activate a new version from the corpus (or, with dry_run, only report).
+
+    `alternates_dir`: the admins' alternate phrasings (under the data dir), read with the
+    corpus's own sidecars.
 
     With `gate`, the new version must pass it before activation (QualityGateFailed otherwise,
     and the version is deleted). With `db`, the activation is recorded in its history.
     """
     say = stage or (lambda _msg: None)
     say("Reading and checking the corpus")
-    loaded = load_corpus(corpus)
+    loaded = load_corpus(corpus, alternates_dir)
     parsed, entries = loaded.documents, loaded.entries
     with store.ingest_lock():
         store.cleanup_incomplete()

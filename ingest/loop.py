@@ -16,7 +16,8 @@ from retrieval.store.base import KBStore
 GAPS_SET = Path(__file__).resolve().parents[1] / "evals" / "sets" / "gaps-out-of-scope.jsonl"
 
 
-def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: str) -> Path:
+def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: str,
+                     alternates_dir: Path | None = None) -> Path:
     """Write `question` as an alternate phrasing of the entry beside its corpus document.
 
     It takes effect with the next ingest (the sidecar is part of the corpus, so it is versioned
@@ -34,13 +35,15 @@ def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: 
         raise CorpusError(document, "the entry's document is no longer in the corpus",
                           "re-ingest first, then attach the phrasing to the current entry")
     key = question_key(entry.question)
-    pending = [p for number, qhash, phrasings, _ in read_alternates(document)
+    folders = (None, alternates_dir) if alternates_dir is not None else (None,)
+    pending = [p for folder in folders
+               for number, qhash, phrasings, _ in read_alternates(document, folder)
                if qhash == key or (not qhash and number == entry.position) for p in phrasings]
     known = {_norm_question(q) for q in (entry.question, *entry.alternates, *pending)}
     if _norm_question(question) in known:
         raise CorpusError(document, "that wording is already the entry's question or one of its "
                           "alternate phrasings", "nothing to add")
-    return add_alternate(document, entry, question)
+    return add_alternate(document, entry, question, alternates_dir)
 
 
 def mark_out_of_scope(question: str, path: Path = GAPS_SET) -> str:

@@ -74,7 +74,12 @@ def _load(settings: Settings) -> Resources:
             )
         info = {"actor": "app start", "reason": "knowledge base was empty"}
         ingest(
-            store, embedder, settings.corpus_dir, keep_versions=settings.keep_versions, info=info
+            store,
+            embedder,
+            settings.corpus_dir,
+            keep_versions=settings.keep_versions,
+            info=info,
+            alternates_dir=settings.alternates_dir,
         )
         ingested = True
     retriever = Retriever(store, embedder, top_k=settings.top_k)

@@ -246,7 +246,8 @@ def activate(corpus: Path, override: str, which: str, *, on_success: Any = None
                         progress=on_progress, stage=on_stage,
                         gate=QualityGate(embedder, sets=_gate_sets(),
                                          override_reason=override or None),
-                        db=res.db, actor=ACTOR, note=None)
+                        db=res.db, actor=ACTOR, note=None,
+                        alternates_dir=settings.alternates_dir)
     except QualityGateFailed as e:  # drawn again above the button, with the reason box
         st.session_state[f"{GATE_FAILED}-{which}"] = e.result
         st.rerun()
@@ -305,7 +306,8 @@ with docs_tab:
             st.session_state.pop(STAGED, None)
             staged = None
         try:
-            staged = upload.stage(store, settings.corpus_dir, file.name, file.getvalue())
+            staged = upload.stage(store, settings.corpus_dir, file.name, file.getvalue(),
+                                  settings.alternates_dir)
             st.session_state[STAGED] = staged
             st.session_state["admin_upload_id"] = file.file_id
         except CorpusError as e:
@@ -342,7 +344,8 @@ with docs_tab:
     st.subheader("Re-ingest the corpus folder")
     st.caption("After editing files in the corpus folder, or attaching alternate phrasings.")
     try:
-        plan = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
+        plan = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True,
+                      alternates_dir=settings.alternates_dir)
     except IngestBusy as e:
         st.warning(str(e), icon=":material/hourglass:")
     except RadoncQAError as e:
@@ -430,11 +433,13 @@ def close_the_loop(question: str, key: str) -> None:
     a, b = st.columns(2)
     if a.button("Attach as alternate phrasing", key=f"{key}-attach", disabled=choice is None):
         try:
-            path = attach_alternate(store, settings.corpus_dir, str(choice), question)
+            path = attach_alternate(store, settings.corpus_dir, str(choice), question,
+                                    settings.alternates_dir)
         except RadoncQAError as e:
             st.error(str(e))
         else:  # rerun, so the Documents tab (drawn before this one) shows the pending change
-            st.session_state[LOOP_FLASH] = (f"Written to `{path.name}`. The Documents tab "
+            st.session_state[LOOP_FLASH] = (f"Written to `{path.name}` in the data folder's "
+                                            "alternates. The Documents tab "
                                             "shows it as a change: activate it there to use it.")
             st.rerun()
     if b.button("Mark out of scope", key=f"{key}-oos"):
