@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -99,8 +100,10 @@ class QualityGate:
     """Runs the eval sets against a written (not yet active) version."""
 
     def __init__(self, embedder: Embedder, *, sets: list[Path] | None = None,
-                 floors: dict[str, float] | None = None, override_reason: str | None = None):
+                 floors: dict[str, float] | None = None, override_reason: str | None = None,
+                 progress: Callable[[int, int], None] | None = None):
         self.embedder = embedder
+        self.progress = progress  # (rows asked, rows) while the sets run on the new version
         self.sets = sets if sets is not None else sorted((EVALS_DIR / "sets").glob("*.jsonl"))
         self.floors = floors if floors is not None else read_floors()
         self.override_reason = (override_reason or "").strip() or None
@@ -122,7 +125,8 @@ class QualityGate:
         index = retriever.load(version)
         rows = self.relevant(all_rows, set(index.manifest.documents))
         # check=False: a row expecting an entry the new version lacks is a broken row, not an error
-        result = run(retriever, rows, index=index, check=False) if rows else None
+        result = (run(retriever, rows, index=index, check=False, progress=self.progress)
+                  if rows else None)
         metrics = result.metrics if result else {}
         failures = _below(metrics, self.floors) if result else []
         wrong = [r for r in result.rows if not correct(r.outcome)] if result else []

@@ -231,21 +231,30 @@ def activate(corpus: Path, override: str, which: str, *, on_success: Any = None
     """Build, gate and activate a version from `corpus`, with progress; None if refused."""
     bar = st.progress(0.0, text="Starting…")
     embedder = res.retriever.embedder
-    stage = {"text": "Starting…"}
+    # the bar's share of each stage: embedding changed text, then the eval sets on the new version
+    stage = {"text": "Starting…", "start": 0.0, "span": 0.0}
+    spans = {"Reading": (0.0, 0.05), "Embedding": (0.05, 0.35), "Writing": (0.4, 0.05),
+             "Running": (0.45, 0.5), "Activating": (0.95, 0.05)}
 
     def on_stage(text: str) -> None:
-        stage["text"] = text
-        bar.progress(0.0 if text.startswith("Reading") else 0.5, text=text)
+        start, span = next((v for k, v in spans.items() if text.startswith(k)),
+                           (stage["start"], 0.0))
+        stage.update(text=text, start=start, span=span)
+        bar.progress(start, text=text)
 
-    def on_progress(done: int, total: int) -> None:
-        frac = done / total if total else 1.0
-        bar.progress(min(1.0, frac), text=f"{stage['text']}: {done} of {total} passages")
+    def counted(unit: str) -> Any:
+        def on_progress(done: int, total: int) -> None:
+            frac = done / total if total else 1.0
+            bar.progress(min(1.0, stage["start"] + stage["span"] * frac),
+                         text=f"{stage['text']}: {done:,} of {total:,} {unit}")
+        return on_progress
 
     try:
         report = ingest(store, embedder, corpus, keep_versions=settings.keep_versions,
-                        progress=on_progress, stage=on_stage,
+                        progress=counted("passages"), stage=on_stage,
                         gate=QualityGate(embedder, sets=_gate_sets(),
-                                         override_reason=override or None),
+                                         override_reason=override or None,
+                                         progress=counted("eval questions")),
                         db=res.db, actor=ACTOR, note=None,
                         alternates_dir=settings.alternates_dir)
     except QualityGateFailed as e:  # drawn again above the button, with the reason box
