@@ -296,7 +296,9 @@ def forget_upload() -> None:
 active = store.active_version()
 st.caption(f"Active knowledge base: **{active or 'none'}** · corpus folder "
            f"`{settings.corpus_dir}`")
-docs_tab, versions_tab, gaps_tab = st.tabs(["Documents", "Versions", "Gaps & feedback"])
+# keyed: the open tab is kept across reruns (picking a gap question must not jump to Documents)
+docs_tab, versions_tab, gaps_tab = st.tabs(["Documents", "Versions", "Gaps & feedback"],
+                                          key="admin_tab", on_change="rerun")
 
 with docs_tab:
     if FLASH in st.session_state:
