@@ -21,8 +21,9 @@ from typing import Any
 
 import streamlit as st
 
+from appdb import AppDB
 from pages._ui import md
-from retrieval.appdb import AppDB
+from retrieval.config import load_calibration
 from retrieval.embedding import Embedder, default_embedder
 from retrieval.errors import CorpusError, RadoncQAError
 from retrieval.retriever import Retriever
@@ -82,7 +83,8 @@ def _load(settings: Settings) -> Resources:
             alternates_dir=settings.alternates_dir,
         )
         ingested = True
-    retriever = Retriever(store, embedder, top_k=settings.top_k)
+    retriever = Retriever(store, embedder, top_k=settings.top_k,
+                          calibration=load_calibration(overlay=settings.calibration_file))
     retriever.index()  # load the active version now, not on the first question
     embedder.embed(["warm up the model"])
     try:

@@ -1,32 +1,30 @@
 """Admin: upload guidance, see the diff, activate (quality-gated), roll back, and review gaps.
 
 Nothing below the password form is drawn until the admin has signed in. The logic lives in
-`ingest.*`; this page only draws and calls it.
+`admin.*` and `ingest.*`; this page only draws and calls it (the diff and gate views in
+`pages/_admin_views.py`, the gaps tab in `pages/_admin_gaps.py`).
 """
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from admin import upload
+from admin.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError
+from admin.gate import GateResult, QualityGate, QualityGateFailed
+from admin.history import activation_history, record_activation, rollback
 from admin.signin import COOKIE, LIFETIME_S, SignIns
-from evals.sets import read_jsonl
-from ingest import gaps as gap_report
-from ingest import upload
-from ingest.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, configured_hash
 from ingest.build import IngestReport, ingest
-from ingest.diff import EntryDiff
-from ingest.gate import GateResult, QualityGate, QualityGateFailed
-from ingest.history import activation_history, rollback
-from ingest.loop import attach_alternate, mark_out_of_scope
-from pages import _shared, _ui
-from retrieval.embedding import HashingEmbedder
+from ingest.build import plan as build_plan
+from pages import _admin_gaps, _shared
+from pages._admin_views import show_diff, show_gate
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
+from retrieval.settings import load_settings
 
 SIGNED_IN = "admin_signin_token"
 COOKIE_SET = "cookie_set"  # not "admin…": sign-out clears those, and this must outlive it
@@ -34,22 +32,19 @@ STAGED = "admin_staged"
 FLASH = "admin_flash"
 VERSIONS_FLASH = "admin_versions_flash"
 ACTOR = "admin (web)"
-LOOP_FLASH = "admin_loop_flash"
 GATE_FAILED = "admin_gate_failed"  # + "-upload" / "-corpus": the last refusal, until activated
 UPLOADS = "admin_uploads_done"  # a new uploader key after each activation: the chip is cleared
 
 res = _shared.current()
 settings = res.settings
-# what the admin creates lives under the data dir, never in the code checkout (issue 14 #11)
-OUT_OF_SCOPE = settings.data_dir / "evals" / "gaps-out-of-scope.jsonl"
 store = res.retriever.store
 
 
 # --- access ----------------------------------------------------------------------------------
 def _password_hash() -> str | None:
-    found = configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml")
+    found = load_settings().admin_password_hash  # the environment, then .streamlit/secrets.toml
     if found:
-        return found
+        return found.get_secret_value()
     try:
         value = st.secrets.get(SECRETS_KEY)
     except Exception:  # no secrets file at all: Streamlit raises its own error type
@@ -126,94 +121,6 @@ with st.sidebar:
               key="admin_sign_out")
 
 
-def _gate_sets() -> list[Path] | None:
-    """Eval sets the quality gate runs: RADONC_QA_GATE_SETS (paths joined by ':'), else all
-    shipped sets."""
-    raw = os.environ.get("RADONC_QA_GATE_SETS", "").strip()
-    return [Path(p) for p in raw.split(os.pathsep) if p.strip()] if raw else None
-
-
-# --- drawing helpers -------------------------------------------------------------------------
-def _marked(old: str, new: str) -> tuple[str, str]:
-    """Both texts as Markdown with the words that differ highlighted (the rest escaped)."""
-    a, b = old.split(), new.split()
-    left: list[str] = []
-    right: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        olds, news = " ".join(a[i1:i2]), " ".join(b[j1:j2])
-        if op == "equal":
-            left.append(_ui.md(olds))
-            right.append(_ui.md(news))
-            continue
-        if olds:
-            left.append(f":red-background[{_ui.md(olds)}]")
-        if news:
-            right.append(f":green-background[{_ui.md(news)}]")
-    return " ".join(left), " ".join(right)
-
-
-def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str], *,
-              after: str, documents: dict[str, Any] | None = None) -> None:
-    counts = changes.counts()
-    cols = st.columns(5)
-    for col, (label, key) in zip(cols, (("Added", "added"), ("Changed", "updated"),
-                                        ("Removed", "removed"), ("Moved", "moved"),
-                                        ("Unchanged", "unchanged")), strict=True):
-        col.metric(label, counts[key])
-    for w in warnings:
-        st.warning(w, icon=":material/warning:")
-    if superseded:
-        st.info("Superseded (no longer served): " + ", ".join(
-            f"{old} by {doc}" for old, doc in superseded.items()))
-    for c in changes.changed:
-        with st.container(border=True,
-                          key=f"admin-change-{re.sub(r'[^A-Za-z0-9_-]', '-', c.new.id)}"):
-            renamed = f" (was {c.old.id})" if c.old.id != c.new.id else ""
-            st.markdown(f"**Changed {c.new.id}**{renamed} — {', '.join(c.fields)}")
-            left, right = st.columns(2)
-            left.caption("Before (active)")
-            right.caption(f"After ({after})")
-            for name in ("question", "answer"):
-                was, now = _marked(getattr(c.old, name), getattr(c.new, name))
-                left.markdown(f"*{name.title()}:* " + was)
-                right.markdown(f"*{name.title()}:* " + now)
-            if "alternates" in c.fields:
-                left.markdown("*Alternates:* " + _ui.md("; ".join(c.old.alternates) or "—"))
-                right.markdown("*Alternates:* " + _ui.md("; ".join(c.new.alternates) or "—"))
-    if changes.added:
-        with st.expander(f"Added entries ({len(changes.added)})", expanded=len(changes.added) < 6):
-            for e in changes.added:  # what coders will read, with the disclaimer they will see
-                with st.container(border=True):
-                    st.markdown(f"**{e.id}** — " + _ui.md(e.question))
-                    st.markdown("\n".join(f"> {line}" for line in _ui.md(e.answer).split("\n")))
-                    doc = (documents or {}).get(e.document.name, e.document)
-                    _ui.document_notes(doc, key=f"admin-added-{e.id}")
-    if changes.removed:
-        with st.expander(f"Removed entries ({len(changes.removed)})", expanded=True):
-            for e in changes.removed:
-                st.markdown(f"**{e.id}** — " + _ui.md(e.question))
-    if changes.moved:
-        with st.expander(f"Moved entries, same text ({len(changes.moved)})"):
-            for c in changes.moved:
-                st.markdown(f"{c.old.id} → **{c.new.id}**")
-
-
-def show_gate(g: GateResult) -> None:
-    if g.passed:
-        st.success(f"Quality gate passed on {g.rows} eval rows ({g.skipped} about other "
-                   "documents skipped).", icon=":material/verified:")
-        return
-    st.error("**Quality gate failed — the new version was not activated.** "
-             + "; ".join(g.failures), icon=":material/gpp_bad:")
-    rows = g.broken_rows or g.wrong_rows
-    label = "Rows that broke (right before, wrong now)" if g.broken_rows else "Rows wrong now"
-    st.markdown(f"**{label}:**")
-    st.dataframe([{"set": r["set"], "id": r["id"], "question": r["question"],
-                   "expected": ", ".join(r["expected"]) or "abstain",
-                   "got": "abstained" if r["abstained"] else ", ".join(r["got"])}
-                  for r in rows], hide_index=True, width="stretch")
-
-
 def override_box(which: str) -> str:
     """After a gate failure only: what failed and the box for a reason to activate anyway."""
     failed: GateResult | None = st.session_state.get(f"{GATE_FAILED}-{which}")
@@ -232,7 +139,7 @@ def activate(corpus: Path, override: str, which: str, *, on_success: Any = None
     bar = st.progress(0.0, text="Starting…")
     embedder = res.retriever.embedder
     # the bar's share of each stage: embedding changed text, then the eval sets on the new version
-    stage = {"text": "Starting…", "start": 0.0, "span": 0.0}
+    stage: dict[str, Any] = {"text": "Starting…", "start": 0.0, "span": 0.0}
     spans = {"Reading": (0.0, 0.05), "Embedding": (0.05, 0.35), "Writing": (0.4, 0.05),
              "Running": (0.45, 0.5), "Activating": (0.95, 0.05)}
 
@@ -252,11 +159,11 @@ def activate(corpus: Path, override: str, which: str, *, on_success: Any = None
     try:
         report = ingest(store, embedder, corpus, keep_versions=settings.keep_versions,
                         progress=counted("passages"), stage=on_stage,
-                        gate=QualityGate(embedder, sets=_gate_sets(),
-                                         override_reason=override or None,
-                                         progress=counted("eval questions")),
-                        db=res.db, actor=ACTOR, note=None,
-                        alternates_dir=settings.alternates_dir)
+                        gate=QualityGate.from_settings(embedder, load_settings(),
+                                                       override_reason=override or None,
+                                                       progress=counted("eval questions")),
+                        record=partial(record_activation, res.db) if res.db else None,
+                        actor=ACTOR, note=None, alternates_dir=settings.alternates_dir)
     except QualityGateFailed as e:  # drawn again above the button, with the reason box
         st.session_state[f"{GATE_FAILED}-{which}"] = e.result
         st.rerun()
@@ -355,8 +262,7 @@ with docs_tab:
     st.subheader("Re-ingest the corpus folder")
     st.caption("After editing files in the corpus folder, or attaching alternate phrasings.")
     try:
-        plan = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True,
-                      alternates_dir=settings.alternates_dir)
+        plan = build_plan(store, settings.corpus_dir, settings.alternates_dir)
     except IngestBusy as e:
         st.warning(str(e), icon=":material/hourglass:")
     except RadoncQAError as e:
@@ -366,7 +272,8 @@ with docs_tab:
             st.success("The active version matches the corpus folder.",
                        icon=":material/check_circle:")
         else:
-            show_diff(plan.changes, plan.superseded, plan.warnings, after="corpus folder")
+            show_diff(plan.changes, plan.superseded, plan.warnings,
+                      after="corpus folder and attached phrasings")
             reason = override_box("corpus")
             if st.button("Activate anyway" if reason.strip() else "Activate the corpus folder",
                          type="primary", key="admin_activate_corpus"):
@@ -412,144 +319,5 @@ with versions_tab:
         st.caption("No activations recorded yet.")
 
 
-@st.cache_data(show_spinner="Grouping similar questions…", ttl=300)
-def _clusters(db_url: str, n_questions: int, similarity: float) -> list[gap_report.GapCluster]:
-    assert res.db is not None
-    return gap_report.gap_clusters(res.db, res.retriever.embedder, similarity)
-
-
-def close_the_loop(question: str, key: str) -> None:
-    """Attach a coder's wording to an entry as an alternate, or mark it out of scope."""
-    manifest = res.retriever.index().manifest
-    strong = None
-    try:
-        guess = res.retriever.ask(question)
-        ranked = [m.entry.id for m in (guess.results or guess.suggestions)]
-        if not guess.abstained and guess.top is not None and guess.confidence == "Strong match":
-            strong = guess.top.entry.id  # only then is one click safe
-    except RadoncQAError:
-        ranked = []
-    ids = ranked + [e.id for e in manifest.entries if e.id not in ranked]
-    by_id = {e.id: e for e in manifest.entries}
-    if LOOP_FLASH in st.session_state:
-        st.success(st.session_state.pop(LOOP_FLASH), icon=":material/check_circle:")
-    if strong is None:
-        st.caption("No entry is a strong match for this question: choose the one that answers "
-                   "it (closest first), or mark it out of scope.")
-    choice = st.selectbox("Entry that answers it", ids,
-                          index=ids.index(strong) if strong else None,
-                          placeholder="Choose the entry that answers it",
-                          key=f"{key}-entry-{abs(hash(question))}",  # per question, no carry-over
-                          format_func=lambda i: f"{i} — {by_id[i].question[:90]}")
-    a, b = st.columns(2)
-    if a.button("Attach as alternate phrasing", key=f"{key}-attach", disabled=choice is None):
-        try:
-            path = attach_alternate(store, settings.corpus_dir, str(choice), question,
-                                    settings.alternates_dir)
-        except RadoncQAError as e:
-            st.error(str(e))
-        else:  # rerun, so the Documents tab (drawn before this one) shows the pending change
-            st.session_state[LOOP_FLASH] = (f"Written to `{path.name}` in the data folder's "
-                                            "alternates. The Documents tab "
-                                            "shows it as a change: activate it there to use it.")
-            st.rerun()
-    if b.button("Mark out of scope", key=f"{key}-oos"):
-        try:
-            OUT_OF_SCOPE.parent.mkdir(parents=True, exist_ok=True)
-            rid = mark_out_of_scope(question, OUT_OF_SCOPE)
-        except (RadoncQAError, ValueError) as e:
-            st.error(str(e))
-        else:
-            st.session_state[LOOP_FLASH] = (f"Added to the eval set {OUT_OF_SCOPE.name} under "
-                                            f"the data folder as {rid} (expected: abstain).")
-            st.rerun()
-
-
-@st.cache_data(show_spinner=False, ttl=300)
-def _answered_now(kb_version: str, questions: tuple[str, ...]) -> frozenset[str]:
-    """The questions the active knowledge base now answers (gaps closed by a new version)."""
-    out = set()
-    for q in questions:
-        try:
-            if not res.retriever.ask(q).abstained:
-                out.add(q)
-        except RadoncQAError:
-            pass
-    return frozenset(out)
-
-
-def closed(questions: list[str]) -> set[str]:
-    """Gap questions already dealt with: answered now, attached (pending) or out of scope."""
-    def norm(q: str) -> str:
-        return " ".join(q.lower().split())
-
-    done = {norm(q) for q in _answered_now(str(store.active_version()), tuple(questions))}
-    if OUT_OF_SCOPE.is_file():
-        try:
-            done |= {norm(r.question) for r in read_jsonl(OUT_OF_SCOPE)}
-        except RadoncQAError:
-            pass
-    return {q for q in questions if norm(q) in done}
-
-
 with gaps_tab:
-    db = res.db
-    if db is None:
-        st.warning("The app database is unavailable, so there is no question log to show.")
-    else:
-        per_day = gap_report.questions_per_day(db)
-        st.subheader("Questions per day")
-        if per_day:
-            import plotly.graph_objects as go
-
-            fig = go.Figure([
-                go.Bar(x=[d for d, _, _ in per_day], y=[t - g for _, t, g in per_day],
-                       name="answered", marker_color="#1c5d99"),
-                go.Bar(x=[d for d, _, _ in per_day], y=[g for _, _, g in per_day],
-                       name="no matching guidance", marker_color="#d9822b"),
-            ])
-            fig.update_layout(barmode="stack", height=260, margin={"l": 0, "r": 0, "t": 10,
-                                                                   "b": 0},
-                              legend={"orientation": "h", "y": -0.25},
-                              # days, not midnights: no "00:00:00" under each bar
-                              xaxis={"type": "date", "tickformat": "%d %b", "dtick": 86400000})
-            fig.update_yaxes(automargin=True)
-            st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
-            st.download_button("Questions per day (CSV)", gap_report.per_day_csv(per_day),
-                               "questions-per-day.csv", "text/csv", key="admin_csv_days")
-        else:
-            st.caption("No questions logged yet.")
-
-        st.subheader("Most frequent unanswered questions")
-        similarity = st.slider("Group wordings at similarity", 0.5, 0.95,
-                               gap_report.DEFAULT_SIMILARITY, 0.01, key="admin_similarity")
-        clusters = _clusters(db.url, gap_report.question_count(db), similarity)
-        done = closed([c.question for c in clusters[:100]])
-        clusters = [c for c in clusters if c.question not in done]  # resolved: off the list
-        if clusters:
-            st.dataframe([{"times asked": c.count, "question": c.question,
-                           "other wordings": " | ".join(w for w, _ in c.wordings[1:]),
-                           "last asked": c.last_asked} for c in clusters[:50]],
-                         hide_index=True, width="stretch")
-            st.download_button("Unanswered questions (CSV)", gap_report.gaps_csv(clusters),
-                               "unanswered-questions.csv", "text/csv", key="admin_csv_gaps")
-        else:
-            st.caption("No abstentions logged yet.")
-
-        st.subheader("Answers marked unhelpful")
-        downs = gap_report.thumbs_down(db)
-        if downs:
-            st.dataframe([{"asked": d.asked_at, "question": d.question, "entry": d.entry_id,
-                           "comment": d.comment or ""} for d in downs], hide_index=True,
-                         width="stretch")
-            st.download_button("Thumbs-down answers (CSV)", gap_report.thumbs_down_csv(downs),
-                               "thumbs-down.csv", "text/csv", key="admin_csv_down")
-        else:
-            st.caption("No thumbs-down yet.")
-
-        options = [c.question for c in clusters[:50]] + [
-            d.question for d in downs if d.question not in {c.question for c in clusters[:50]}]
-        if options:
-            st.subheader("Close the loop")
-            picked = st.selectbox("Coder's question", options, key="admin_loop_question")
-            close_the_loop(picked, "admin_loop")
+    _admin_gaps.draw(res)
