@@ -26,13 +26,11 @@ else:
         st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
     ]
 
-    # navigation first, before the heavy imports below: the visitor sees the app's own frame and
-    # page list at once (never the helper modules in pages/), then a loading state
-    page = st.navigation(PAGES)
+    # the local favicon before the navigation: set after it, the browser would first fetch the
+    # current page's Material icon from an outside font server (offline: a failed request)
     st.set_page_config(
         page_title="Radiation Oncology Coding Q&A",
         page_icon=str(FAVICON),
-        layout="wide" if page.title in WIDE else "centered",
         initial_sidebar_state="auto",
         menu_items={
             "Get help": None,
@@ -41,6 +39,10 @@ else:
             "source's disclaimer attached. Never generated.",
         },
     )
+    # navigation next, before the heavy imports below: the visitor sees the app's own frame and
+    # page list at once (never the helper modules in pages/), then a loading state
+    page = st.navigation(PAGES)
+    st.set_page_config(layout="wide" if page.title in WIDE else "centered")
 
     from pages import _shared
 

@@ -73,8 +73,8 @@ def test_upload_run_history_and_a_refused_file(open_app, app_server, tmp_path: P
     assert metrics.count() >= 8
     labels = " ".join(metrics.all_inner_texts())
     assert "Overall accuracy" in labels and "False abstention" in labels
-    page.locator(".js-plotly-plot .main-svg").first.wait_for()
-    assert page.locator(".js-plotly-plot").count() >= 3  # risk–coverage, per entry, history
+    # risk–coverage, per entry, history (drawn one after the other)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
     assert page.locator(".modebar").count() == 0  # no plot toolbar over the titles
     page.get_by_role("button", name="Download HTML report").wait_for()  # drawn after the plots
     wait_for_app(page)
@@ -94,6 +94,7 @@ def test_upload_run_history_and_a_refused_file(open_app, app_server, tmp_path: P
     # the same file again, after choosing to see the wrong rows: the filter stays, the change
     # since the last run of these sets is shown row by row, and no change is not a red arrow
     selectbox(page, "Show").click()
+    selectbox(page, "Show").press_sequentially("Wron")  # typing opens and narrows the list
     page.get_by_role("option", name="Wrong", exact=True).click()
     wait_for_app(page)
     run_evaluation(page)
