@@ -138,3 +138,50 @@ def test_gaps_close_the_loop_and_nothing_lands_in_the_code(app, browser) -> None
         context.close()
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == corpus_before
     assert git_status() == code_before, "admin actions wrote into the code checkout"
+
+
+RECORD_PROGRESS = """
+window.__progress = [];
+new MutationObserver(() => {
+  document.querySelectorAll('[data-testid="stProgress"]').forEach((p) => {
+    const t = p.innerText.trim();
+    if (t && window.__progress[window.__progress.length - 1] !== t) window.__progress.push(t);
+  });
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def test_activation_shows_progress_with_counts(app, browser, tmp_path: Path) -> None:  # noqa: F811
+    import re
+
+    from tests.ingest import docmaker
+
+    server, _, _ = app
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.add_init_script(RECORD_PROGRESS)
+        page = context.new_page()
+        go_admin(page, server.url)
+        sign_in(page, PASSWORD)
+        edited = docmaker.seed_text().replace("to provide personal supervision.",
+                                              "to provide direct supervision.")
+        doc = docmaker.make_docx(tmp_path / "astro-daily-practice-physics.docx", edited)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(doc))
+        page.get_by_text("Changed astro-daily-practice-physics:5").wait_for(timeout=60_000)
+        wait_for_app(page)
+        screenshot(page, "admin-diff-marked")
+        # no override box before any gate failure
+        assert page.get_by_label("Reason to activate anyway (kept in the activation history)"
+                                 ).count() == 0
+        page.get_by_role("button", name="Activate this version").click()
+        page.get_by_text(re.compile(r"^Activated v\d{8}T")).wait_for(timeout=300_000)
+        wait_for_app(page)
+        seen = page.evaluate("window.__progress")
+        # the uploader's chip is cleared once the upload is activated
+        assert page.locator('[data-testid="stFileUploaderFile"]').count() == 0
+    finally:
+        context.close()
+    gate = re.compile(r"Running the eval sets.*: \d+ of \d+ eval questions")
+    counted = [t for t in seen if gate.search(t)]
+    assert len(counted) >= 2, seen  # the gate's rows tick by, not a bar frozen at one stage
+    assert any(re.search(r"\d+ of \d+ passages", t) for t in seen), seen
