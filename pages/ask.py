@@ -83,9 +83,11 @@ def ask(question: str, turn_id: str) -> _ui.Turn:
 
 
 def is_gap(a: Answer) -> bool:
-    """Logged as a knowledge-base gap: an abstention, not a look-up that listed its codes."""
+    """Logged as a knowledge-base gap: an abstention, not a look-up that listed its codes.
+
+    (Answered small talk, once the conversation work adds it, is not a gap either.)"""
     answered_by_lookup = a.lookup is not None and any(c.covered for c in a.lookup.codes)
-    return a.abstained and not answered_by_lookup and not getattr(a, "small_talk", None)
+    return a.abstained and not answered_by_lookup
 
 
 def open_suggestion(turn: _ui.Turn, entry_id: str) -> None:
