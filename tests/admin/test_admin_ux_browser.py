@@ -184,4 +184,3 @@ def test_activation_shows_progress_with_counts(app, browser, tmp_path: Path) -> 
     gate = re.compile(r"Running the eval sets.*: \d+ of \d+ eval questions")
     counted = [t for t in seen if gate.search(t)]
     assert len(counted) >= 2, seen  # the gate's rows tick by, not a bar frozen at one stage
-    assert any(re.search(r"\d+ of \d+ passages", t) for t in seen), seen
