@@ -231,8 +231,10 @@ def export_bar(
         key=f"dl-{key}",
     )
     with st.expander("Copy citation", icon=":material/content_copy:", key=f"cp-{key}"):
-        st.caption("Citable text — copy it with the icon at the top right of the box.")
-        st.code(text, language=None, wrap_lines=True)
+        st.caption("Citable text — point at or tap the box, then use the copy icon at its top "
+                   "right; or use Download citation.")
+        # a short scrolling box (not ~2,600 px on a phone)
+        st.code(text, language=None, wrap_lines=True, height=260)
 
 
 def abstention_card(
