@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,10 @@ class QualityGate:
 
     def __init__(self, embedder: Embedder, *, sets: list[Path] | None = None,
                  floors: dict[str, float] | None = None, override_reason: str | None = None,
-                 calibration: Calibration | None = None):
+                 calibration: Calibration | None = None,
+                 progress: Callable[[int, int], None] | None = None):
         self.embedder = embedder
+        self.progress = progress  # (rows asked, rows) while the sets run on the new version
         self.sets = sets if sets is not None else sorted((EVALS_DIR / "sets").glob("*.jsonl"))
         self.floors = floors if floors is not None else read_floors()
         self.override_reason = (override_reason or "").strip() or None
@@ -98,12 +101,14 @@ class QualityGate:
 
     @classmethod
     def from_settings(cls, embedder: Embedder, settings: Settings,
-                      override_reason: str | None = None) -> QualityGate:
+                      override_reason: str | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> QualityGate:
         """The gate as the app serves: the settings' gate sets (else every shipped set) and
         the installation's calibration."""
         return cls(embedder, sets=list(settings.gate_sets) or None,
                    override_reason=override_reason,
-                   calibration=load_calibration(overlay=settings.calibration_file))
+                   calibration=load_calibration(overlay=settings.calibration_file),
+                   progress=progress)
 
     def relevant(self, rows: list[EvalRow], documents: set[str]) -> list[EvalRow]:
         return [r for r in rows if not r.expected
@@ -122,7 +127,8 @@ class QualityGate:
         index = retriever.load(version)
         rows = self.relevant(all_rows, set(index.manifest.documents))
         # check=False: a row expecting an entry the new version lacks is a broken row, not an error
-        result = run(retriever, rows, index=index, check=False) if rows else None
+        result = (run(retriever, rows, index=index, check=False, progress=self.progress)
+                  if rows else None)
         metrics = result.metrics if result else {}
         failures = _below(metrics, self.floors) if result else []
         wrong = [r for r in result.rows if not correct(r.outcome)] if result else []

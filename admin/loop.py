@@ -20,11 +20,12 @@ from retrieval.store.base import KBStore
 GAPS_SET = Path(__file__).resolve().parents[1] / "evals" / "sets" / "gaps-out-of-scope.jsonl"
 
 
-def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: str) -> Path:
-    """Write `question` as an alternate phrasing of the entry beside its corpus document.
+def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: str,
+                     alternates_dir: Path | None = None) -> Path:
+    """Write `question` as an alternate phrasing of the entry: in `alternates_dir` (the data
+    dir's, as the app does), else beside its corpus document.
 
-    It takes effect with the next ingest (the sidecar is part of the corpus, so it is versioned
-    and reviewed like the document). Returns the sidecar's path.
+    It takes effect with the next ingest (which reads both). Returns the file's path.
     """
     active = store.active_version()
     if active is None:
@@ -38,13 +39,15 @@ def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: 
         raise CorpusError(document, "the entry's document is no longer in the corpus",
                           "re-ingest first, then attach the phrasing to the current entry")
     key = question_key(entry.question)
-    pending = [p for number, qhash, phrasings, _ in read_alternates(document)
+    folders = (None, alternates_dir) if alternates_dir is not None else (None,)
+    pending = [p for folder in folders
+               for number, qhash, phrasings, _ in read_alternates(document, folder)
                if qhash == key or (not qhash and number == entry.position) for p in phrasings]
     known = {_norm_question(q) for q in (entry.question, *entry.alternates, *pending)}
     if _norm_question(question) in known:
         raise CorpusError(document, "that wording is already the entry's question or one of its "
                           "alternate phrasings", "nothing to add")
-    return add_alternate(document, entry, question)
+    return add_alternate(document, entry, question, alternates_dir)
 
 
 def mark_out_of_scope(question: str, path: Path = GAPS_SET) -> str:
@@ -85,12 +88,15 @@ def _alternates_document(path: Path, document: Path) -> tomlkit.TOMLDocument:
                           "again") from None
 
 
-def add_alternate(document: Path, entry: Entry, phrasing: str) -> Path:
-    """Append a phrasing for `entry` to the document's alternates file (comments are kept)."""
+def add_alternate(document: Path, entry: Entry, phrasing: str, folder: Path | None = None
+                  ) -> Path:
+    """Append a phrasing for `entry` to the document's alternates file (comments are kept);
+    with `folder`, to the admins' file there (under the data dir) instead of beside it."""
     phrasing = " ".join(phrasing.split())
     if not phrasing:
         raise ValueError("the phrasing is empty")
-    path = alternates_path(document)
+    path = alternates_path(document, folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
     doc = _alternates_document(path, document)
     blocks = doc.get("entry")
     if blocks is None:

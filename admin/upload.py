@@ -63,7 +63,8 @@ def _rename(e: CorpusError, name_of: dict[str, str]) -> CorpusError:
     return type(e)(shown, e.problem, e.hint, e.line)
 
 
-def stage(store: KBStore, corpus_dir: Path, name: str, data: bytes) -> StagedUpload:
+def stage(store: KBStore, corpus_dir: Path, name: str, data: bytes,
+          alternates_dir: Path | None = None) -> StagedUpload:
     """Write, parse and diff an upload in staging; CorpusError (and nothing kept) if it is bad."""
     check_filename(name)
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -90,7 +91,7 @@ def stage(store: KBStore, corpus_dir: Path, name: str, data: bytes) -> StagedUpl
             os.symlink(p.resolve(), folder / p.name)
         (folder / name).write_bytes(data)
         try:
-            corpus = load_corpus(folder)
+            corpus = load_corpus(folder, alternates_dir)
         except CorpusError as e:
             raise _rename(e, {name: name}) from None
         active = store.active_version()

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, select
@@ -99,10 +100,21 @@ class AppDB:
 
     def record_feedback(self, question_id: int, rating: int, entry_id: str | None,
                         comment: str | None = None) -> bool:
+        """One row per answer: a change of thumbs or a comment updates it (the comment stays
+        when only the thumbs change)."""
+
         def write() -> bool:
             with self.session() as s:
-                s.add(Feedback(question_id=question_id, rating=rating, entry_id=entry_id,
-                               comment=comment or None))
+                row = s.scalars(select(Feedback).where(Feedback.question_id == question_id)
+                                .order_by(Feedback.id.desc()).limit(1)).first()
+                if row is None:
+                    s.add(Feedback(question_id=question_id, rating=rating, entry_id=entry_id,
+                                   comment=comment or None))
+                else:
+                    row.rating, row.entry_id = rating, entry_id
+                    row.given_at = datetime.now(UTC)
+                    if comment:
+                        row.comment = comment
             return True
 
         return self.safe(write, False)

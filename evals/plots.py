@@ -34,11 +34,13 @@ def risk_coverage_figure(run: dict[str, Any]) -> go.Figure:
             hovertemplate=(f"this run (threshold {run.get('threshold')})<br>coverage %{{x:.2f}}"
                            "<br>risk %{y:.2f}<extra></extra>"),
         ))
+    fig.update_xaxes(automargin=True)  # axis titles inside the figure at any width
+    fig.update_yaxes(automargin=True)
     fig.update_layout(
         title="Risk–coverage over the abstention threshold",
         xaxis={"title": "coverage (share of questions answered)", "range": [0, 1.02]},
         yaxis={"title": "risk (share of answers that are wrong)", "rangemode": "tozero"},
-        height=380, margin={"l": 60, "r": 20, "t": 50, "b": 50}, legend={"x": 0.01, "y": 0.99},
+        height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"x": 0.01, "y": 0.99},
     )
     return fig
 
@@ -72,8 +74,9 @@ def per_entry_figure(run: dict[str, Any]) -> go.Figure:
                              orientation="h", marker_color=color))
     fig.update_layout(barmode="stack", title="Per expected entry",
                       xaxis_title="rows", height=max(260, 60 + 34 * len(labels)),
-                      yaxis={"autorange": "reversed"},
-                      margin={"l": 230, "r": 20, "t": 50, "b": 50})
+                      yaxis={"autorange": "reversed", "automargin": True},
+                      legend={"orientation": "h", "y": -0.25},  # not beside the bars on a phone
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
 
 
@@ -98,5 +101,5 @@ def history_figure(runs: list[dict[str, Any]]) -> go.Figure:
                       xaxis={"title": "knowledge-base version", "type": "category"},
                       yaxis={"title": "accuracy", "range": [0, 1.02]}, height=340,
                       showlegend=True, legend={"orientation": "h", "y": -0.35},
-                      margin={"l": 60, "r": 20, "t": 50, "b": 50})
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig

@@ -193,7 +193,8 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     store = open_store(settings)
     console = Console(stderr=True)
     if dry_run:
-        report = plan(store, settings.corpus_dir)  # compared by content: no model needed
+        # compared by content: no model needed
+        report = plan(store, settings.corpus_dir, settings.alternates_dir)
     else:
         from retrieval.embedding import default_embedder
 
@@ -211,7 +212,7 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                             stage=lambda msg: bar.update(task, description=msg),
                             gate=admin.quality_gate(embedder, settings, override_reason),
                             record=admin.activation_log(settings), actor=_actor(actor),
-                            note=note)
+                            note=note, alternates_dir=settings.alternates_dir)
     if as_json:
         print_json(report.to_dict())
     else:

@@ -175,10 +175,10 @@ def _compare(store: KBStore, loaded: Corpus, dry_run: bool) -> tuple[IngestRepor
     return report, old
 
 
-def plan(store: KBStore, corpus: Path) -> IngestReport:
+def plan(store: KBStore, corpus: Path, alternates_dir: Path | None = None) -> IngestReport:
     """What ingesting the corpus would change (a dry run): entries are compared by content, so
     no model is needed and nothing is written."""
-    loaded = load_corpus(corpus)
+    loaded = load_corpus(corpus, alternates_dir)
     # writes nothing, so takes no lock: a preview works on a read-only data dir, and the
     # versions it reads are immutable, the pointer replaced atomically
     return _compare(store, loaded, dry_run=True)[0]
@@ -232,8 +232,11 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
            force: bool = False, keep_versions: int = 5, progress: Progress | None = None,
            info: dict[str, Any] | None = None, gate: QualityGate | None = None,
            record: ActivationLog | None = None, actor: str = "unknown", note: str | None = None,
-           stage: Stage | None = None) -> IngestReport:
+           stage: Stage | None = None, alternates_dir: Path | None = None) -> IngestReport:
     """Build and activate a new version from the corpus (with dry_run, only report: see plan).
+
+    `alternates_dir`: the admins' alternate phrasings (under the data dir), read with the
+    corpus's own sidecars.
 
     With `gate`, the new version must pass it before activation (QualityGateFailed otherwise,
     and the version is deleted). With `record`, the activation is written to the history.
@@ -241,7 +244,7 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
     started = time.perf_counter()
     say = stage or (lambda _msg: None)
     say("Reading and checking the corpus")
-    loaded = load_corpus(corpus)
+    loaded = load_corpus(corpus, alternates_dir)
     with store.ingest_lock():
         report, old = _compare(store, loaded, dry_run)
         if dry_run:

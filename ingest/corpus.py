@@ -46,10 +46,11 @@ def check_answer_sizes(doc: ParsedDocument, path: Path) -> None:
 Loaded = list[tuple[Path, ParsedDocument, tuple[str, ...]]]  # path, document, its supersedes
 
 
-def load_corpus(corpus: Path) -> Corpus:
-    """Every document parsed with its sidecars; the first problem found raises CorpusError."""
+def load_corpus(corpus: Path, alternates_dir: Path | None = None) -> Corpus:
+    """Every document parsed with its sidecars (and the admins' alternates in `alternates_dir`,
+    kept under the data dir); the first problem found raises CorpusError."""
     corpus = Path(corpus)
-    loaded, warnings = _read_documents(corpus)
+    loaded, warnings = _read_documents(corpus, alternates_dir)
     superseded = _superseded(loaded, warnings)
     parsed: list[ParsedDocument] = []
     for _, doc, _ in loaded:
@@ -63,7 +64,7 @@ def load_corpus(corpus: Path) -> Corpus:
     return Corpus(parsed, superseded, warnings)
 
 
-def _read_documents(corpus: Path) -> tuple[Loaded, list[str]]:
+def _read_documents(corpus: Path, alternates_dir: Path | None) -> tuple[Loaded, list[str]]:
     """Each document parsed, its sidecars applied; two documents may not share a name."""
     loaded: Loaded = []
     warnings: list[str] = []
@@ -71,7 +72,7 @@ def _read_documents(corpus: Path) -> tuple[Loaded, list[str]]:
         meta = read_meta(path)
         doc = parse_daily_practice(read_document(path), path, title=meta.title,
                                    publisher=meta.publisher, published=meta.date_label)
-        doc, side_warnings = apply_sidecars(doc, path)
+        doc, side_warnings = apply_sidecars(doc, path, alternates_dir)
         check_answer_sizes(doc, path)
         warnings += side_warnings
         loaded.append((path, doc, meta.supersedes))

@@ -59,8 +59,11 @@ def meta_path(document: Path) -> Path:
     return document.with_name(f"{document.stem}.meta.toml")
 
 
-def alternates_path(document: Path) -> Path:
-    return document.with_name(f"{document.stem}.alternates.toml")
+def alternates_path(document: Path, folder: Path | None = None) -> Path:
+    """The document's alternates file: beside it (shipped), or in `folder` (admin-made, kept
+    under the data dir)."""
+    name = f"{document.stem}.alternates.toml"
+    return Path(folder) / name if folder is not None else document.with_name(name)
 
 
 def question_key(question: str) -> str:
@@ -124,9 +127,10 @@ def _block_lines(text: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[entry]]"]
 
 
-def read_alternates(document: Path) -> list[tuple[int | None, str | None, tuple[str, ...], int]]:
+def read_alternates(document: Path, folder: Path | None = None
+                    ) -> list[tuple[int | None, str | None, tuple[str, ...], int]]:
     """Blocks of `<stem>.alternates.toml`: (number, question_hash, phrasings, line)."""
-    path = alternates_path(document)
+    path = alternates_path(document, folder)
     if not path.is_file():
         return []
     data = _load_toml(path)
@@ -165,16 +169,27 @@ def read_alternates(document: Path) -> list[tuple[int | None, str | None, tuple[
     return out
 
 
-def apply_sidecars(doc: ParsedDocument, path: Path) -> tuple[ParsedDocument, list[str]]:
-    """The parsed document with its alternate phrasings attached to the entries they name.
+def apply_sidecars(doc: ParsedDocument, path: Path, alternates_dir: Path | None = None
+                   ) -> tuple[ParsedDocument, list[str]]:
+    """The parsed document with its alternate phrasings attached to the entries they name:
+    the shipped file beside the document, then the admins' file in `alternates_dir`.
 
     A block whose `question_hash` matches no question (edited or deleted since) is left out with
     a warning: it is never attached to whatever entry now has its number.
     """
-    blocks = read_alternates(path)
+    warnings: list[str] = []
+    for folder in (None, alternates_dir) if alternates_dir is not None else (None,):
+        doc, more = _apply_alternates(doc, path, folder)
+        warnings += more
+    return doc, warnings
+
+
+def _apply_alternates(doc: ParsedDocument, path: Path, folder: Path | None
+                      ) -> tuple[ParsedDocument, list[str]]:
+    blocks = read_alternates(path, folder)
     if not blocks:
         return doc, []
-    side = alternates_path(path)
+    side = alternates_path(path, folder)
     by_key = {question_key(e.question): e for e in doc.entries}
     by_number = {e.position: e for e in doc.entries}
     extra: dict[str, list[str]] = {e.id: list(e.alternates) for e in doc.entries}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from typing import Any
 
 import streamlit as st
 
@@ -11,7 +13,29 @@ from ingest.hooks import GateVerdict
 from pages import _ui
 
 
-def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str]) -> None:
+def _marked(old: str, new: str) -> tuple[str, str]:
+    """Both texts as Markdown with the words that differ highlighted (the rest escaped)."""
+    a, b = old.split(), new.split()
+    left: list[str] = []
+    right: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        olds, news = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        if op == "equal":
+            left.append(_ui.md(olds))
+            right.append(_ui.md(news))
+            continue
+        if olds:
+            left.append(f":red-background[{_ui.md(olds)}]")
+        if news:
+            right.append(f":green-background[{_ui.md(news)}]")
+    return " ".join(left), " ".join(right)
+
+
+def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str], *,
+              after: str = "this upload", documents: dict[str, Any] | None = None) -> None:
+    """Counts, then each change side by side (changed words highlighted), added entries with
+    the answer and disclaimer coders will see, removed and moved ones; `after` names the
+    source of the new side (an upload, or the corpus folder)."""
     counts = changes.counts()
     cols = st.columns(5)
     for col, (label, key) in zip(cols, (("Added", "added"), ("Changed", "updated"),
@@ -30,17 +54,22 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
             st.markdown(f"**Changed {c.new.id}**{renamed} — {', '.join(c.fields)}")
             left, right = st.columns(2)
             left.caption("Before (active)")
-            right.caption("After (this upload)")
+            right.caption(f"After ({after})")
             for name in ("question", "answer"):
-                left.markdown(f"*{name.title()}:* " + _ui.md(getattr(c.old, name)))
-                right.markdown(f"*{name.title()}:* " + _ui.md(getattr(c.new, name)))
+                was, now = _marked(getattr(c.old, name), getattr(c.new, name))
+                left.markdown(f"*{name.title()}:* " + was)
+                right.markdown(f"*{name.title()}:* " + now)
             if "alternates" in c.fields:
                 left.markdown("*Alternates:* " + _ui.md("; ".join(c.old.alternates) or "—"))
                 right.markdown("*Alternates:* " + _ui.md("; ".join(c.new.alternates) or "—"))
     if changes.added:
         with st.expander(f"Added entries ({len(changes.added)})", expanded=len(changes.added) < 6):
-            for e in changes.added:
-                st.markdown(f"**{e.id}** — " + _ui.md(e.question))
+            for e in changes.added:  # what coders will read, with the disclaimer they will see
+                with st.container(border=True):
+                    st.markdown(f"**{e.id}** — " + _ui.md(e.question))
+                    st.markdown("\n".join(f"> {line}" for line in _ui.md(e.answer).split("\n")))
+                    doc = (documents or {}).get(e.document.name, e.document)
+                    _ui.document_notes(doc, key=f"admin-added-{e.id}")
     if changes.removed:
         with st.expander(f"Removed entries ({len(changes.removed)})", expanded=True):
             for e in changes.removed:

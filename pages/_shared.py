@@ -1,14 +1,20 @@
 """What every page shares: the model, the Retriever and the app database, loaded once per server.
 
 `current()` returns them (cached with `st.cache_resource`, so every session of the server shares
-one thread-safe set). The first call — made by app.py on the first page view, before any question —
-loads the model, ingests `corpus/` when the knowledge base is empty and warms the index, so the
-first question is answered as fast as the hundredth. Pages call `current()` too; it is a cache hit.
+one thread-safe set). The first call — made in a background thread at server start by
+`preload_on_start` (app.py's `st.App` lifespan) — loads the model, ingests `corpus/` when the
+knowledge base is empty and warms the index, so the first question is answered as fast as the
+hundredth. A page view that arrives before it is done waits on the same computation (Streamlit
+locks a cache entry while it is computed); later calls are cache hits.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -69,7 +75,12 @@ def _load(settings: Settings) -> Resources:
             )
         info = {"actor": "app start", "reason": "knowledge base was empty"}
         ingest(
-            store, embedder, settings.corpus_dir, keep_versions=settings.keep_versions, info=info
+            store,
+            embedder,
+            settings.corpus_dir,
+            keep_versions=settings.keep_versions,
+            info=info,
+            alternates_dir=settings.alternates_dir,
         )
         ingested = True
     retriever = Retriever(store, embedder, top_k=settings.top_k,
@@ -87,6 +98,33 @@ def _load(settings: Settings) -> Resources:
 def current() -> Resources:
     """The shared resources for the settings in the environment (loads them on first use)."""
     return _load(load_settings())
+
+
+PRELOADED = "Model and knowledge base loaded at server start"
+
+
+def _preload() -> None:
+    started = time.perf_counter()
+    try:
+        current()
+        # on the server's console beside Streamlit's own start lines (an operator reads them)
+        print(f"  {PRELOADED} in {time.perf_counter() - started:.1f} s.", flush=True)
+    except Exception:  # not cached: the first page view retries and shows the error plainly
+        log.exception("loading at server start failed; the first page view will retry")
+
+
+@asynccontextmanager
+async def preload_on_start(app: Any) -> AsyncIterator[None]:
+    """Server start (`st.App` lifespan): load the shared resources in the background."""
+    try:  # the app uses st.navigation: never Streamlit's legacy pages/ scan, even on the very
+        # first run (it would list the helper modules in pages/ as pages while app.py starts)
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+    except ImportError:  # a later Streamlit without the legacy scan
+        pass
+    threading.Thread(target=_preload, name="radonc-preload", daemon=True).start()
+    yield
 
 
 def current_or_stop() -> Resources:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from appdb import AppDB
-from retrieval.entry import Entry
+from retrieval.entry import Document, Entry
 from retrieval.export import citable_text, export_filename
 from retrieval.retriever import Answer, Match
 
@@ -50,6 +50,11 @@ div[class*="st-key-example-"] button p, div[class*="st-key-open-"] button p { te
   opacity: 1; font-size: 1.02rem; line-height: 1.6; margin: 0.25rem 0;
   border-left: 3px solid #1c5d99; padding-left: 0.9rem; }
 [data-testid="stChatMessage"] blockquote p { color: #1d2733 !important; }
+/* disclaimer and CPT notice: small but dark (#3d4a5c on white is 8.9:1; WCAG AA asks 4.5:1) */
+div[class*="st-key-notes-"] p { color: #3d4a5c !important; font-size: 0.875rem; }
+/* the one-shot scroll script takes no room */
+div[data-testid="stElementContainer"]:has(> div > .radonc-scroll),
+div[data-testid="stElementContainer"]:has(.radonc-scroll) { display: none; }
 @media (max-width: 640px) { h1 { font-size: 2rem !important; } }
 </style>
 """
@@ -126,10 +131,8 @@ def answer_card(
         st.markdown(source)
         if doc.references:
             st.markdown("\n".join(f"- {md(r)}" for r in doc.references))
-        st.caption(f"**Disclaimer.** {md(doc.disclaimer)}")
-        if doc.notice:
-            st.caption(md(doc.notice))
-        st.caption(f"Entry {md(e.id)} · knowledge base {md(kb_version)} · score {m.score:.2f}")
+        document_notes(doc, key=key)
+        st.caption(f"Knowledge base {md(kb_version)} · match score {m.score:.2f}")
         export_bar(
             e,
             asked=asked,
@@ -139,6 +142,68 @@ def answer_card(
             confidence=confidence,
             read_as=read_as,
         )
+
+
+def document_notes(doc: Document, *, key: str) -> None:
+    """A document's disclaimer and CPT notice, legible: every reply quoting it carries them."""
+    with st.container(key=f"notes-{key}", gap="small"):
+        st.markdown(f"**Disclaimer ({md(doc.title)}).** {md(doc.disclaimer)}")
+        if doc.notice:
+            st.markdown(md(doc.notice))
+
+
+# Streamlit's chat keeps its scroll box pinned to the bottom while content grows, and re-pins it
+# when a scroll arrives with a height change. So: wait for the run to be drawn, tell the box a
+# user scrolled (a wheel event unpins it, as a real wheel would), scroll, and repeat until the
+# element has stayed in place for a few checks (or the box cannot scroll further).
+_SCROLL_JS = """
+(() => {
+  const t0 = Date.now();
+  let still = 0;
+  // tests wait on this count instead of sleeping
+  const done = () => { window.__radoncScrolls = (window.__radoncScrolls || 0) + 1; };
+  const tick = () => {
+    if (Date.now() - t0 > 20000) return;
+    const app = document.querySelector('[data-testid="stApp"]');
+    const el = document.querySelector(__SELECTOR__);
+    if (!el || app?.getAttribute('data-test-script-state') === 'running') {
+      still = 0; setTimeout(tick, 50); return;
+    }
+    const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+    if (!box) { el.scrollIntoView({block: 'start'}); done(); return; }
+    const header = document.querySelector('[data-testid="stHeader"]');
+    const top = Math.max(box.getBoundingClientRect().top,
+                         header ? header.getBoundingClientRect().bottom : 0) + 8;
+    const max = box.scrollHeight - box.clientHeight;
+    const want = Math.max(0, Math.min(max, box.scrollTop + el.getBoundingClientRect().top - top));
+    if (Math.abs(want - box.scrollTop) > 2) {
+      box.dispatchEvent(new WheelEvent('wheel', {bubbles: true, deltaY: -1}));
+      box.scrollTop = want;
+      still = 0;
+    } else {
+      still += 1;
+    }
+    if (still < 6) setTimeout(tick, 50); else done();
+  };
+  tick();
+})();
+"""
+
+
+def scroll_into_view(key: str, nonce: str) -> None:
+    """Once this run is drawn, bring the element with Streamlit key `key` to the top of the view.
+
+    Streamlit keeps a chat pinned to its bottom; a coder reads an answer from its top, so a new
+    turn (or an opened card) is scrolled to instead. `nonce` makes each request a new element,
+    so the browser runs it even when the key is the same as before. `key` is an app-made id.
+    """
+    selector = ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())  # Streamlit's own class
+    st.html(
+        f"""<span class="radonc-scroll" data-nonce="{nonce}"></span><script>
+{_SCROLL_JS.replace("__SELECTOR__", repr(selector))}
+</script>""",
+        unsafe_allow_javascript=True,
+    )
 
 
 def export_bar(
@@ -166,12 +231,20 @@ def export_bar(
         key=f"dl-{key}",
     )
     with st.expander("Copy citation", icon=":material/content_copy:", key=f"cp-{key}"):
-        st.caption("Citable text — copy it with the icon at the top right of the box.")
-        st.code(text, language=None, wrap_lines=True)
+        st.caption("Citable text — point at or tap the box, then use the copy icon at its top "
+                   "right; or use Download citation.")
+        # a short scrolling box (not ~2,600 px on a phone)
+        st.code(text, language=None, wrap_lines=True, height=260)
 
 
 def abstention_card(
-    answer: Answer, *, key: str, on_open: Callable[[str], None], logged: bool = False
+    answer: Answer,
+    *,
+    key: str,
+    on_open: Callable[[str], None],
+    logged: bool = False,
+    opened: tuple[str, ...] | list[str] = (),
+    covers: str = "",
 ) -> None:
     """'No matching guidance', why, the closest entries as buttons, and where to look next."""
     with st.container(border=True, key=f"card-{key}"):
@@ -180,16 +253,21 @@ def abstention_card(
         st.markdown("#### No matching guidance in the knowledge base")
         if answer.reason:
             st.markdown(md(answer.reason))
+        if covers:
+            st.markdown(covers)
         if answer.suggestions:
             st.caption(
                 "Closest entries — they do not answer your question as asked; "
                 "open one to read it with its source and disclaimer:"
             )
             for s in answer.suggestions:
+                shown = s.entry.id in opened
                 st.button(
-                    md(_short(s.entry.question)),
+                    md(_short(s.entry.question)) + (" — shown below" if shown else ""),
                     key=f"open-{key}-{s.entry.id}",
-                    icon=":material/article:",
+                    icon=":material/check_circle:" if shown else ":material/article:",
+                    type="primary" if shown else "secondary",
+                    help="Shown below — click to go to it" if shown else None,
                     on_click=on_open,
                     args=(s.entry.id,),
                     width="stretch",
@@ -213,6 +291,12 @@ def feedback(turn: Turn, db: AppDB | None, *, entry_id: str | None) -> None:
             on_change=_record_rating,
             args=(db, turn, key, entry_id),
         )
+        if rating is not None:  # a clear selected state, in words as well as the filled thumb
+            st.badge(
+                "Marked helpful" if rating else "Marked not helpful",
+                icon=":material/thumb_up:" if rating else ":material/thumb_down:",
+                color="green" if rating else "orange",
+            )
     if rating is None:
         return
     sent_key = f"{key}-comment-sent"

@@ -8,7 +8,6 @@ Nothing below the password form is drawn until the admin has signed in. The logi
 from __future__ import annotations
 
 import re
-import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,9 @@ import streamlit as st
 
 from admin import upload
 from admin.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, lockout_file
-from admin.gate import QualityGate, QualityGateFailed
+from admin.gate import GateResult, QualityGate, QualityGateFailed
 from admin.history import activation_history, record_activation, rollback
+from admin.signin import COOKIE, LIFETIME_S, SignIns
 from ingest.build import IngestReport, ingest
 from ingest.build import plan as build_plan
 from pages import _admin_gaps, _shared
@@ -26,12 +26,14 @@ from pages._admin_views import show_diff, show_gate
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
 from retrieval.settings import load_settings
 
-SIGNED_IN = "admin_signed_in_at"
-SESSION_HOURS = 4
+SIGNED_IN = "admin_signin_token"
+COOKIE_SET = "cookie_set"  # not "admin…": sign-out clears those, and this must outlive it
 STAGED = "admin_staged"
 FLASH = "admin_flash"
 VERSIONS_FLASH = "admin_versions_flash"
 ACTOR = "admin (web)"
+GATE_FAILED = "admin_gate_failed"  # + "-upload" / "-corpus": the last refusal, until activated
+UPLOADS = "admin_uploads_done"  # a new uploader key after each activation: the chip is cleared
 
 res = _shared.current()
 settings = res.settings
@@ -65,17 +67,33 @@ def _client() -> str:
     return f"app {ip}" if isinstance(ip, str) and ip else "app (this machine)"
 
 
-def _signed_in() -> bool:
-    at = st.session_state.get(SIGNED_IN)
-    return isinstance(at, float) and time.time() - at < SESSION_HOURS * 3600
+def _signed_in(signins: SignIns) -> bool:
+    """This session's sign-in, else the browser's cookie from an earlier page load (refresh)."""
+    token = st.session_state.get(SIGNED_IN) or st.context.cookies.get(COOKIE)
+    if signins.check(token):
+        st.session_state[SIGNED_IN] = token
+        return True
+    st.session_state.pop(SIGNED_IN, None)
+    return False
+
+
+def _cookie(token: str | None) -> None:
+    """Keep (or, with None, delete) the sign-in token in this browser for its lifetime."""
+    value, age = (token, LIFETIME_S) if token else ("", 0)
+    secure = "; Secure" if st.context.url and st.context.url.startswith("https") else ""
+    st.html(f"""<span class="radonc-scroll"></span><script>
+document.cookie = "{COOKIE}={value}; Path=/; Max-Age={age}; SameSite=Strict{secure}";
+</script>""", unsafe_allow_javascript=True)
 
 
 def sign_out() -> None:
+    signins.revoke(st.session_state.get(SIGNED_IN) or st.context.cookies.get(COOKIE))
     for key in list(st.session_state):
         if str(key).startswith("admin"):
             if key == STAGED:
                 upload.discard(st.session_state[key])
             del st.session_state[key]
+    st.session_state[COOKIE_SET] = None  # delete it from the browser on the next run
 
 
 st.title("Admin")
@@ -88,14 +106,20 @@ except AdminAuthError as e:
 if not auth.configured:
     st.warning(HOW_TO_SET, icon=":material/lock:")
     st.stop()
-if not _signed_in():
+signins = SignIns(settings.data_dir, auth.password_hash or "")
+if COOKIE_SET in st.session_state:  # after sign-in or sign-out: the browser's copy follows
+    _cookie(st.session_state.pop(COOKIE_SET))
+if not _signed_in(signins):
     with st.form("admin_login", clear_on_submit=True):
         password = st.text_input("Admin password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
+    st.caption(f"A sign-in lasts {LIFETIME_S // 3600} hours in this browser, across refreshes, "
+               "until you sign out.")
     if submitted:
         result = auth.check(password, source=_client())
         if result.ok:
-            st.session_state[SIGNED_IN] = time.time()
+            token = signins.issue()
+            st.session_state[SIGNED_IN] = st.session_state[COOKIE_SET] = token
             st.rerun()
         st.error(result.message, icon=":material/lock:")
     st.stop()
@@ -108,33 +132,52 @@ with st.sidebar:
               key="admin_sign_out")
 
 
-def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestReport | None:
+def override_box(which: str) -> str:
+    """After a gate failure only: what failed and the box for a reason to activate anyway."""
+    failed: GateResult | None = st.session_state.get(f"{GATE_FAILED}-{which}")
+    if failed is None:
+        return ""
+    show_gate(failed)
+    return st.text_area("Reason to activate anyway (kept in the activation history)",
+                        key=f"admin_override_{which}",
+                        placeholder="e.g. the expected ids of these rows changed with this "
+                                    "edition; the eval sets are updated next")
+
+
+def activate(corpus: Path, override: str, which: str, *, on_success: Any = None
+             ) -> IngestReport | None:
     """Build, gate and activate a version from `corpus`, with progress; None if refused."""
     bar = st.progress(0.0, text="Starting…")
     embedder = res.retriever.embedder
-    stage = {"text": "Starting…"}
+    # the bar's share of each stage: embedding changed text, then the eval sets on the new version
+    stage: dict[str, Any] = {"text": "Starting…", "start": 0.0, "span": 0.0}
+    spans = {"Reading": (0.0, 0.05), "Embedding": (0.05, 0.35), "Writing": (0.4, 0.05),
+             "Running": (0.45, 0.5), "Activating": (0.95, 0.05)}
 
     def on_stage(text: str) -> None:
-        stage["text"] = text
-        bar.progress(0.0 if text.startswith("Reading") else 0.5, text=text)
+        start, span = next((v for k, v in spans.items() if text.startswith(k)),
+                           (stage["start"], 0.0))
+        stage.update(text=text, start=start, span=span)
+        bar.progress(start, text=text)
 
-    def on_progress(done: int, total: int) -> None:
-        frac = done / total if total else 1.0
-        bar.progress(min(1.0, frac), text=f"{stage['text']}: {done} of {total} passages")
+    def counted(unit: str) -> Any:
+        def on_progress(done: int, total: int) -> None:
+            frac = done / total if total else 1.0
+            bar.progress(min(1.0, stage["start"] + stage["span"] * frac),
+                         text=f"{stage['text']}: {done:,} of {total:,} {unit}")
+        return on_progress
 
     try:
         report = ingest(store, embedder, corpus, keep_versions=settings.keep_versions,
-                        progress=on_progress, stage=on_stage,
+                        progress=counted("passages"), stage=on_stage,
                         gate=QualityGate.from_settings(embedder, load_settings(),
-                                                       override_reason=override or None),
+                                                       override_reason=override or None,
+                                                       progress=counted("eval questions")),
                         record=partial(record_activation, res.db) if res.db else None,
-                        actor=ACTOR, note=None)
-    except QualityGateFailed as e:
-        bar.empty()
-        show_gate(e.result)
-        st.info("To activate anyway, write the reason in the box above (it is kept in the "
-                "activation history) and activate again.")
-        return None
+                        actor=ACTOR, note=None, alternates_dir=settings.alternates_dir)
+    except QualityGateFailed as e:  # drawn again above the button, with the reason box
+        st.session_state[f"{GATE_FAILED}-{which}"] = e.result
+        st.rerun()
     except IngestBusy as e:
         bar.empty()
         st.warning(str(e), icon=":material/hourglass:")
@@ -144,6 +187,7 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
         st.error(str(e), icon=":material/error:")
         return None
     bar.progress(1.0, text="Done")
+    st.session_state.pop(f"{GATE_FAILED}-{which}", None)
     if on_success is not None:
         on_success()
     if report.activated:
@@ -159,11 +203,20 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
     return report
 
 
+def forget_upload() -> None:
+    """The staged upload is gone (activated or discarded): clear it and the uploader's chip."""
+    st.session_state.pop(STAGED, None)
+    st.session_state.pop(f"{GATE_FAILED}-upload", None)
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+
+
 # --- page ------------------------------------------------------------------------------------
 active = store.active_version()
 st.caption(f"Active knowledge base: **{active or 'none'}** · corpus folder "
            f"`{settings.corpus_dir}`")
-docs_tab, versions_tab, gaps_tab = st.tabs(["Documents", "Versions", "Gaps & feedback"])
+# keyed: the open tab is kept across reruns (picking a gap question must not jump to Documents)
+docs_tab, versions_tab, gaps_tab = st.tabs(["Documents", "Versions", "Gaps & feedback"],
+                                          key="admin_tab", on_change="rerun")
 
 with docs_tab:
     if FLASH in st.session_state:
@@ -173,7 +226,8 @@ with docs_tab:
                "50 MiB. A file with the name of a corpus document replaces it. Nothing is "
                "written to the corpus until the new version is activated.")
     file = st.file_uploader("Document", type=["txt", "md", "html", "htm", "pdf", "docx"],
-                            key="admin_upload", label_visibility="collapsed")
+                            key=f"admin_upload_{st.session_state.get(UPLOADS, 0)}",
+                            label_visibility="collapsed")
     staged: upload.StagedUpload | None = st.session_state.get(STAGED)
     if file is not None and st.session_state.get("admin_upload_id") != file.file_id:
         if staged is not None:
@@ -181,7 +235,8 @@ with docs_tab:
             st.session_state.pop(STAGED, None)
             staged = None
         try:
-            staged = upload.stage(store, settings.corpus_dir, file.name, file.getvalue())
+            staged = upload.stage(store, settings.corpus_dir, file.name, file.getvalue(),
+                                  settings.alternates_dir)
             st.session_state[STAGED] = staged
             st.session_state["admin_upload_id"] = file.file_id
         except CorpusError as e:
@@ -195,29 +250,30 @@ with docs_tab:
         verb = "replaces" if staged.replaces else "adds"
         st.markdown(f"**{staged.name}** {verb} a document: {len(staged.corpus.entries)} entries "
                     "in the knowledge base after activation.")
-        show_diff(staged.changes, staged.corpus.superseded, staged.corpus.warnings)
-        override = st.text_area("Reason to activate even if the quality gate fails (optional)",
-                                key="admin_override_upload")
+        show_diff(staged.changes, staged.corpus.superseded, staged.corpus.warnings,
+                  after=f"with {staged.name}")
+        override = override_box("upload")
         left, right = st.columns(2)
-        if left.button("Activate this version", type="primary", key="admin_activate_upload",
+        if left.button("Activate anyway" if override.strip() else "Activate this version",
+                       type="primary", key="admin_activate_upload",
                        disabled=staged.changes.empty and staged.replaces):
             current = staged
 
             def moved_in() -> None:
                 upload.commit(current, settings.corpus_dir)
-                st.session_state.pop(STAGED, None)
+                forget_upload()
 
-            activate(staged.folder, override, on_success=moved_in)
+            activate(staged.folder, override, "upload", on_success=moved_in)
         if right.button("Discard upload", key="admin_discard"):
             upload.discard(staged)
-            st.session_state.pop(STAGED, None)
+            forget_upload()
             st.rerun()
 
     st.divider()
     st.subheader("Re-ingest the corpus folder")
     st.caption("After editing files in the corpus folder, or attaching alternate phrasings.")
     try:
-        plan = build_plan(store, settings.corpus_dir)
+        plan = build_plan(store, settings.corpus_dir, settings.alternates_dir)
     except IngestBusy as e:
         st.warning(str(e), icon=":material/hourglass:")
     except RadoncQAError as e:
@@ -227,12 +283,12 @@ with docs_tab:
             st.success("The active version matches the corpus folder.",
                        icon=":material/check_circle:")
         else:
-            show_diff(plan.changes, plan.superseded, plan.warnings)
-            reason = st.text_area("Reason to activate even if the quality gate fails "
-                                  "(optional)", key="admin_override_corpus")
-            if st.button("Activate the corpus folder", type="primary",
-                         key="admin_activate_corpus"):
-                activate(settings.corpus_dir, reason)
+            show_diff(plan.changes, plan.superseded, plan.warnings,
+                      after="corpus folder and attached phrasings")
+            reason = override_box("corpus")
+            if st.button("Activate anyway" if reason.strip() else "Activate the corpus folder",
+                         type="primary", key="admin_activate_corpus"):
+                activate(settings.corpus_dir, reason, "corpus")
 
 with versions_tab:
     if VERSIONS_FLASH in st.session_state:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages import _conversation, _shared, _ui
 from retrieval.errors import QueryError, RadoncQAError
-from retrieval.retriever import Match
+from retrieval.retriever import Answer, Match
 
 EXAMPLES = (
     "Can we bill 77370 after the patient finished radiation?",
@@ -19,6 +19,8 @@ EXAMPLES = (
 )
 TURNS = "ask_turns"
 PENDING = "ask_pending"
+SCROLL = "ask_scroll_to"  # key of the element to bring into view once this run is drawn
+UNDO = "ask_cleared_turns"  # the conversation "New conversation" cleared, until the next question
 USER, ASSISTANT = ":material/person:", ":material/menu_book:"
 
 _ui.style()
@@ -36,15 +38,22 @@ def ask_later(question: str) -> None:
 
 
 def new_conversation() -> None:
-    for t in turns():
-        for k in [k for k in st.session_state if str(k).startswith(f"fb-{t.id}")]:
-            del st.session_state[k]
+    """Clear the conversation, keeping it one step for "Undo" (thumbs are kept on the turns)."""
+    st.session_state[UNDO] = turns()
     st.session_state[TURNS] = []
 
 
-def ask(question: str) -> _ui.Turn:
+def undo_new_conversation() -> None:
+    st.session_state[TURNS] = st.session_state.pop(UNDO, [])
+
+
+def scroll_to(key: str) -> None:
+    st.session_state[SCROLL] = key
+
+
+def ask(question: str, turn_id: str) -> _ui.Turn:
     """Answer one question, keep it in the conversation and log it (logging never fails)."""
-    turn = _ui.Turn(id=uuid4().hex[:12], question=question, asked_at=_ui.now())
+    turn = _ui.Turn(id=turn_id, question=question, asked_at=_ui.now())
     context = [_conversation.as_context(t) for t in turns() if t.answer is not None]
     started = time.perf_counter()
     try:
@@ -63,7 +72,7 @@ def ask(question: str) -> _ui.Turn:
                 kb_version=a.kb_version,
                 top_entry=a.top.entry.id if a.top else None,
                 top_score=a.top.score if a.top else None,
-                abstained=a.abstained,
+                abstained=is_gap(a),
                 read_as=a.read_as,
                 latency_ms=round(latency_ms, 1),
             )
@@ -73,16 +82,27 @@ def ask(question: str) -> _ui.Turn:
     return turn
 
 
+def is_gap(a: Answer) -> bool:
+    """Logged as a knowledge-base gap: an abstention, not a look-up that listed its codes.
+
+    (Answered small talk, once the conversation work adds it, is not a gap either.)"""
+    answered_by_lookup = a.lookup is not None and any(c.covered for c in a.lookup.codes)
+    return a.abstained and not answered_by_lookup
+
+
 def open_suggestion(turn: _ui.Turn, entry_id: str) -> None:
+    """Show an entry's card (a closest entry or a choice) and bring it into view."""
     if entry_id not in turn.opened:
         turn.opened.append(entry_id)
+    scroll_to(f"card-{turn.id}-{entry_id}")
 
 
 def render_turn(turn: _ui.Turn) -> None:
     """The coder's question and what came back; other pages/issues may call this."""
-    render_question(turn.question)
-    with st.chat_message("assistant", avatar=ASSISTANT):
-        render_reply(turn)
+    with st.container(key=f"turn-{turn.id}"):
+        render_question(turn.question)
+        with st.chat_message("assistant", avatar=ASSISTANT):
+            render_reply(turn)
 
 
 def render_question(question: str) -> None:
@@ -108,6 +128,7 @@ def render_answer(turn: _ui.Turn) -> None:
     assert a is not None
     if a.lookup is not None:  # "what is 77336?": the KB's own listing of the code(s)
         _conversation.lookup_block(a.lookup, key=turn.id)
+        lookup_notes(turn)
         if a.abstained and any(c.covered for c in a.lookup.codes):
             _ui.feedback(turn, res.db, entry_id=None)
             return  # "codes for physics consults": the listing is the answer
@@ -117,6 +138,8 @@ def render_answer(turn: _ui.Turn) -> None:
             key=turn.id,
             on_open=lambda eid: open_suggestion(turn, eid),
             logged=turn.log_id is not None,
+            opened=turn.opened,
+            covers=covers(),
         )
         _ui.feedback(turn, res.db, entry_id=None)
         opened_cards(turn, a.suggestions, "Closest entry — not a match for your question")
@@ -148,6 +171,24 @@ def render_answer(turn: _ui.Turn) -> None:
     _ui.feedback(turn, res.db, entry_id=top.entry.id)
 
 
+def covers() -> str:
+    """What the knowledge base covers, for a reply that found nothing."""
+    docs = ", ".join(_ui.md(t) for t in facts.documents)
+    return f"The knowledge base covers {facts.entries} questions from {docs}."
+
+
+def lookup_notes(turn: _ui.Turn) -> None:
+    """The disclaimer and notice of every document a look-up quotes (descriptors, entries)."""
+    a = turn.answer
+    assert a is not None and a.lookup is not None
+    docs = res.retriever.index().manifest.documents
+    names = {i.split(":", 1)[0] for c in a.lookup.codes for i, _ in c.entries}
+    titles = {t for c in a.lookup.codes for _, t in c.descriptors}
+    for d in docs.values():
+        if d.name in names or d.title in titles:
+            _ui.document_notes(d, key=f"{turn.id}-{d.name}")
+
+
 def opened_cards(turn: _ui.Turn, matches: tuple[Match, ...], label: str,
                  read_as: str | None = None) -> None:
     """The cards of the entries the coder opened from a list (suggestions or choices)."""
@@ -174,7 +215,8 @@ def render_choice(turn: _ui.Turn) -> None:
         a, key=turn.id, chosen=turn.opened, on_choose=lambda eid: open_suggestion(turn, eid)
     )
     opened_cards(turn, a.results, "Your choice", read_as=a.read_as)
-    _ui.feedback(turn, res.db, entry_id=turn.opened[-1] if turn.opened else None)
+    if turn.opened:  # "was this helpful?" only once there is an answer to judge
+        _ui.feedback(turn, res.db, entry_id=turn.opened[-1])
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -193,6 +235,16 @@ with st.sidebar:
         width="stretch",
         disabled=not turns() and question is None,
     )
+    if question is not None:
+        st.session_state.pop(UNDO, None)  # a new question starts the new conversation for good
+    elif st.session_state.get(UNDO):
+        st.button(
+            "Undo: bring the conversation back",
+            icon=":material/undo:",
+            on_click=undo_new_conversation,
+            width="stretch",
+            key="undo-new-conversation",
+        )
     st.subheader("Knowledge base")
     for title in facts.documents:
         st.markdown(f":material/description: {_ui.md(title)}")
@@ -230,8 +282,14 @@ else:
     for t in turns():
         render_turn(t)
     if question is not None:  # the new question shows at once; its answer is drawn below it
-        render_question(question)
-        with st.chat_message("assistant", avatar=ASSISTANT):
-            with st.spinner("Searching the curated guidance…"):
-                new = ask(question)
-            render_reply(new)
+        tid = uuid4().hex[:12]
+        with st.container(key=f"turn-{tid}"):
+            render_question(question)
+            with st.chat_message("assistant", avatar=ASSISTANT):
+                with st.spinner("Searching the curated guidance…"):
+                    new = ask(question, tid)
+                render_reply(new)
+        scroll_to(f"turn-{tid}")  # the new turn starts at the top of the view, answer first
+
+if SCROLL in st.session_state:
+    _ui.scroll_into_view(st.session_state.pop(SCROLL), nonce=uuid4().hex[:8])

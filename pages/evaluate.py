@@ -7,6 +7,8 @@ The page draws; `evals` reads the sets, runs them, computes the metrics and buil
 from __future__ import annotations
 
 import json
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from appdb.evalruns import eval_run_result, eval_runs, record_eval_run
+from evals.compare import Comparison, compare
 from evals.metrics import ABSTAIN
 from evals.plots import history_figure, per_entry_figure, risk_coverage_figure
 from evals.report import to_html
@@ -26,6 +29,9 @@ SETS_DIR = Path(__file__).resolve().parents[1] / "evals" / "sets"
 MAX_PAGE_ROWS = 2000  # larger sets: `python -m evals run` (same results, a terminal progress bar)
 RESULT = "eval_result"
 HTML = "eval_result_html"
+FILTER = "eval_filter_kept"  # the "Show" choice, kept across runs (widget state is per run)
+SHIPPED, OWN = "Shipped sets", "Your own file"
+PLOT_CONFIG = {"displayModeBar": False, "responsive": True}  # no toolbar over titles on a phone
 CARDS = (
     ("accuracy", "Overall accuracy", "Right answer in scope, abstention out of scope"),
     ("in_scope_accuracy", "In scope answered right", "Top result is an expected entry"),
@@ -48,18 +54,31 @@ def _pct(x: Any) -> str:
     return "n/a" if x is None else f"{x:.1%}"
 
 
-def _previous(sets: str, kb_runs: list[dict[str, Any]], skip_id: int | None) -> dict[str, Any]:
-    """Metrics of the last earlier run of the same sets (for the cards' deltas)."""
+def _previous(sets: str, kb_runs: list[dict[str, Any]], skip_id: int | None
+              ) -> dict[str, Any] | None:
+    """The last run of the same sets before this one (for the deltas and the row changes)."""
     for r in kb_runs:
-        if r["sets"] == sets and r["id"] != skip_id:
-            return dict(r["metrics"])
-    return {}
+        if r["sets"] == sets and r["id"] != skip_id and (skip_id is None or r["id"] < skip_id):
+            return r
+    return None
+
+
+def _no_paths(message: str) -> str:
+    """An error as trainers read it: shipped sets by file name, not the server's folders."""
+    data_sets = res.settings.data_dir / "evals"
+    return message.replace(f"{SETS_DIR}{os.sep}", "").replace(f"{data_sets}{os.sep}", "data/")
+
+
+def run_label(r: dict[str, Any]) -> str:
+    """A past run as a trainer recognises it: sets, date, knowledge-base version."""
+    at = str(r["run_at"])[:16].replace("T", " ")
+    return f"#{r['id']} · {r['sets']} · {at} UTC · KB {r['kb_version']}"
 
 
 def start_run(chosen: list[str], uploads: list[Any]) -> None:
     """Read, check and run the chosen sets; keep the result and record it in the history."""
     try:
-        rows = read_sets([SETS_DIR / n for n in chosen]) + read_uploads(
+        rows = read_sets([set_paths[n] for n in chosen]) + read_uploads(
             (u.name, u) for u in uploads)
         if not rows:
             st.warning("Pick a shipped set or upload one first.")
@@ -78,13 +97,15 @@ def start_run(chosen: list[str], uploads: list[Any]) -> None:
         finally:
             bar.empty()
     except EvalSetError as e:
-        st.error(f"**The eval set cannot be run.** {_ui.md(str(e))}", icon=":material/error:")
+        st.error(f"**The eval set cannot be run.** {_ui.md(_no_paths(str(e)))}",
+                 icon=":material/error:")
         return
     except RadoncQAError as e:
         st.error(f"**The knowledge base is not available.** {_ui.md(str(e))}",
                  icon=":material/error:")
         return
     d = result.to_dict()
+    d["run_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     d["history_id"] = record_eval_run(res.db, d, ", ".join(names)) if res.db else None
     st.session_state[RESULT] = d
     st.session_state.pop(HTML, None)
@@ -97,13 +118,13 @@ def table(d: dict[str, Any]) -> pd.DataFrame:
         ranked = r["suggestions"] if r["abstained"] else r["results"]
         returned = ABSTAIN if r["abstained"] else ", ".join(x["id"] for x in r["results"])
         top = ranked[0]["id"] if ranked else ""
-        out.append({
+        out.append({  # what a trainer compares first comes first (narrow screens scroll right)
             "right": bool(r["right"]),
             "id": r["id"],
-            "question": r["question"],
             "expected": ", ".join(r["expected"]) or "(abstain)",
             "returned": returned,
             "score": r["top_score"],
+            "question": r["question"],
             "top entry's question": entries.get(top, {}).get("question", ""),
             "_right": r["right"], "_in": bool(r["expected"]), "_abst": r["abstained"],
         })
@@ -117,26 +138,34 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
                f"{_ui.md(d['kb_version'])} · {m['rows']} rows ({m['in_scope_rows']} in scope, "
                f"{m['out_of_scope_rows']} out of scope) · threshold {d.get('threshold')} · "
                f"latency median {m['latency_ms']['median']} ms, p95 {m['latency_ms']['p95']} ms")
-    before = _previous(", ".join(d.get("sets", [])), kb_runs, d.get("history_id"))
+    prev = _previous(", ".join(d.get("sets", [])), kb_runs, d.get("history_id"))
+    before = dict(prev["metrics"]) if prev else {}
     for col, (key, label, helptext) in zip(st.columns(4), CARDS, strict=True):
-        delta = None
+        delta, arrow = None, "auto"
         if before.get(key) is not None and m.get(key) is not None:
-            delta = f"{(m[key] - before[key]) * 100:+.1f} pts"
-        col.metric(label, _pct(m.get(key)), delta, help=helptext,
-                   delta_color="inverse" if key == "false_abstention" else "normal")
+            pts = round((m[key] - before[key]) * 100, 1)
+            delta = f"{pts:+.1f} pts" if pts else "no change"
+            arrow = "auto" if pts else "off"  # a zero change is no arrow, not a red one
+        col.metric(label, _pct(m.get(key)), delta, help=helptext, delta_arrow=arrow,  # type: ignore[arg-type]
+                   delta_color=("off" if delta == "no change" else
+                                "inverse" if key == "false_abstention" else "normal"))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Hit@1", _pct(m.get("hit@1")))
     c2.metric("Hit@3", _pct(m.get("hit@3")))
     c3.metric("MRR@5", f"{m['mrr@5']:.3f}" if m.get("mrr@5") is not None else "n/a")
     c4.metric("Coverage", _pct(m.get("coverage")), help="Share of questions answered")
 
-    st.plotly_chart(risk_coverage_figure(d), key="risk-coverage")
-    st.plotly_chart(per_entry_figure(d), key="per-entry")
+    if prev is not None:
+        show_changes(d, prev)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(risk_coverage_figure(d), key="risk-coverage", config=PLOT_CONFIG)
+    c2.plotly_chart(per_entry_figure(d), key="per-entry", config=PLOT_CONFIG)
 
     st.subheader("Per question")
     df = table(d)
     f1, f2 = st.columns([2, 3])
-    show = f1.selectbox("Show", SHOWN, key="eval-filter")
+    show = f1.selectbox("Show", SHOWN, index=SHOWN.index(st.session_state.get(FILTER, SHOWN[0])),
+                        key="eval-filter", on_change=_keep_filter)
     text = f2.text_input("Filter by text", key="eval-text", placeholder="question, id or entry")
     mask = pd.Series(True, index=df.index)
     if show == "Wrong":
@@ -156,13 +185,17 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
         mask &= hay.str.contains(needle, regex=False)
     shown = df[mask].drop(columns=["_right", "_in", "_abst"])
     st.caption(f"{len(shown)} of {len(df)} rows")
-    st.dataframe(shown, hide_index=True, key="eval-table",
-                 column_config={"score": st.column_config.NumberColumn(format="%.3f"),
-                                "right": st.column_config.CheckboxColumn(width="small")})
+    st.dataframe(shown, hide_index=True, key="eval-table", width="stretch",
+                 column_config={"score": st.column_config.NumberColumn(format="%.3f",
+                                                                       width="small"),
+                                "right": st.column_config.CheckboxColumn(width="small"),
+                                "id": st.column_config.TextColumn(width="small"),
+                                "question": st.column_config.TextColumn(width="large")})
 
     if HTML not in st.session_state:
         st.session_state[HTML] = to_html(d)
-    stem = f"eval-{d['kb_version']}"
+    when = str(d.get("run_at") or "")[:16].replace(":", "").replace("T", "-")
+    stem = f"eval-{when or 'run'}-{d['kb_version']}"
     b1, b2 = st.columns(2)
     b1.download_button("Download JSON", json.dumps(d, ensure_ascii=False, indent=2),
                        file_name=f"{stem}.json", mime="application/json",
@@ -170,6 +203,30 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
     b2.download_button("Download HTML report", st.session_state[HTML],
                        file_name=f"{stem}.html", mime="text/html",
                        icon=":material/download:", key="dl-html")
+
+
+def _keep_filter() -> None:
+    st.session_state[FILTER] = st.session_state["eval-filter"]
+
+
+def show_changes(d: dict[str, Any], prev: dict[str, Any]) -> None:
+    """Rows that regressed and were fixed since the last run of the same sets (as `--compare`)."""
+    old = eval_run_result(res.db, prev["id"]) if res.db else None
+    if old is None:
+        return
+    c: Comparison = compare(old, d)
+    st.markdown(f"**Since {_ui.md(run_label(prev))}:** {len(c.regressions)} regressed, "
+                f"{len(c.improvements)} fixed, {len(c.changed)} wrong both times but "
+                "answered differently.")
+    for title, rows, expanded in (("Regressed (right before, wrong now)", c.regressions, True),
+                                  ("Fixed (wrong before, right now)", c.improvements, False),
+                                  ("Wrong both times, answered differently", c.changed, False)):
+        if rows:
+            with st.expander(f"{title}: {len(rows)}", expanded=expanded):
+                st.dataframe([{"id": r.id, "question": r.question,
+                               "expected": ", ".join(r.expected) or "(abstain)",
+                               "before": r.old, "now": r.new} for r in rows],
+                             hide_index=True, width="stretch")
 
 
 def show_history(kb_runs: list[dict[str, Any]]) -> None:
@@ -189,13 +246,14 @@ def show_history(kb_runs: list[dict[str, Any]]) -> None:
     st.plotly_chart(history_figure([{"sets": r["sets"], "run_at": r["run_at"],
                                      "kb_version": r["kb_version"],
                                      "accuracy": r["metrics"].get("accuracy")}
-                                    for r in kb_runs]), key="history")
+                                    for r in kb_runs]), key="history", config=PLOT_CONFIG)
     pct = st.column_config.NumberColumn(format="percent")
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="history-table",
                  column_config={k: pct for k in ("accuracy", "in scope right",
                                                  "out-of-scope abstention", "false abstention")})
-    pick = st.selectbox("Open a past run", [None, *(r["id"] for r in kb_runs)], key="eval-past",
-                        format_func=lambda i: "—" if i is None else f"run {i}")
+    labels = {r["id"]: run_label(r) for r in kb_runs}
+    pick = st.selectbox("Open a past run", [None, *labels], key="eval-past",
+                        format_func=lambda i: "—" if i is None else labels[i])
     if pick is not None and st.button("Open", key="eval-open"):
         past = eval_run_result(res.db, pick)
         if past is None:
@@ -206,13 +264,25 @@ def show_history(kb_runs: list[dict[str, Any]]) -> None:
             st.rerun()
 
 
-shipped = sorted(p.name for p in SETS_DIR.iterdir() if p.suffix in (".jsonl", ".csv"))
+# shipped sets, then the sets admins made under the data dir (e.g. questions marked out of scope)
+set_paths = {p.name: p for p in sorted(SETS_DIR.iterdir()) if p.suffix in (".jsonl", ".csv")}
+data_sets = res.settings.data_dir / "evals"
+if data_sets.is_dir():
+    set_paths |= {f"data/{p.name}": p for p in sorted(data_sets.iterdir())
+                  if p.suffix in (".jsonl", ".csv")}
+shipped = list(set_paths)
+source = st.segmented_control("Run", (SHIPPED, OWN), default=SHIPPED, key="eval-source",
+                              help="One or the other: figures are never blended")
 with st.form("eval-run", border=True):
-    chosen = st.multiselect("Shipped eval sets", shipped, key="eval-sets",
-                            default=[n for n in shipped if n == "seed-heldout.jsonl"])
-    uploads = st.file_uploader("…or upload your own (JSONL or CSV: id, question, expected as "
-                               "entry ids separated by ;)", type=["jsonl", "csv"],
-                               accept_multiple_files=True, key="eval-upload")
+    if source == OWN:
+        chosen: list[str] = []
+        uploads = st.file_uploader("Your eval set (JSONL or CSV: id, question, expected as entry "
+                                   "ids separated by ;)", type=["jsonl", "csv"],
+                                   accept_multiple_files=True, key="eval-upload")
+    else:
+        chosen = st.multiselect("Shipped eval sets", shipped, key="eval-sets",
+                                default=[n for n in shipped if n == "seed-heldout.jsonl"])
+        uploads = []
     go = st.form_submit_button("Run evaluation", type="primary", icon=":material/play_arrow:")
 if go:
     start_run(chosen, list(uploads or []))

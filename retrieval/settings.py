@@ -96,6 +96,11 @@ class Settings(BaseSettings):
         return self.data_dir / "kb"
 
     @property
+    def alternates_dir(self) -> Path:
+        """Alternate phrasings admins attach (read by ingest with the corpus's own sidecars)."""
+        return self.data_dir / "alternates"
+
+    @property
     def db_url(self) -> str:
         """The app database: `DATABASE_URL` if set, else SQLite under the data dir."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'app.db').resolve()}"

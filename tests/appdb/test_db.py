@@ -37,6 +37,20 @@ def test_question_log_and_feedback_round_trip(app_db_url: str) -> None:
         assert s.scalar(select(func.count()).select_from(QuestionLog)) == 3
 
 
+def test_feedback_is_one_row_per_answer(app_db_url: str) -> None:
+    """Thumbs, then a comment, then other thumbs: one row, the comment kept (issue 14)."""
+    db = AppDB(app_db_url)
+    qid = _log(db, 0)
+    assert db.record_feedback(qid, 0, "doc:1")  # type: ignore[arg-type]
+    assert db.record_feedback(qid, 0, "doc:1", "wrong code")  # type: ignore[arg-type]
+    with db.session() as s:
+        rows = list(s.scalars(select(Feedback)))
+        assert [(f.rating, f.comment) for f in rows] == [(0, "wrong code")]
+    assert db.record_feedback(qid, 1, "doc:1")  # type: ignore[arg-type]
+    with db.session() as s:
+        assert [(f.rating, f.comment) for f in s.scalars(select(Feedback))] == [(1, "wrong code")]
+
+
 def test_unicode_and_long_text_are_kept(app_db_url: str) -> None:
     db = AppDB(app_db_url)
     question = "Può il fisico fatturare 77370 — “dopo” la RT? ✓ " + "x" * 5000

@@ -1,12 +1,13 @@
 """Benchmark the chat in real Chromium; prints figures (no asserts). Not collected by pytest.
 
-    .venv/bin/python tests/browser/bench_ask.py [--questions 20] [--fresh]
+    .venv/bin/python tests/browser/bench_ask.py [--questions 20] [--fresh | --kb DIR]
 
 1. cold: server process start → first answer card drawn in the browser (model load, index load,
    first page view, first question). With --fresh the data dir starts empty, so this includes
    the first-run ingest of corpus/ (what `make run` does on a fresh clone).
 2. warm: on the same server, pressing Enter → the answer (or abstention) card drawn, for N
-   questions from the tuning split (never the held-out split); median / p95 / max in ms.
+   questions from the tuning split (never the held-out split); median / p95 / max in ms, at
+   desktop (1280×900) and then phone (390×844) size.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.browser.harness import (  # noqa: E402
     DESKTOP,
+    PHONE,
     launch_chromium,
     screenshot,
     start_app_server,
@@ -66,6 +68,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--questions", type=int, default=20)
     ap.add_argument("--fresh", action="store_true", help="start from an empty data dir")
+    ap.add_argument("--kb", type=Path, help="copy this built knowledge base (a data dir's kb/)")
     args = ap.parse_args()
     rows = [json.loads(line) for line in (REPO / "evals/sets/seed-tuning.jsonl").open()]
     questions = [r["question"] for r in rows if not r.get("context")][: args.questions + 1]
@@ -74,7 +77,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        if not args.fresh:
+        if args.kb:
+            import shutil
+
+            shutil.copytree(args.kb, data / "kb")
+        elif not args.fresh:
             from ingest.build import ingest
             from retrieval.embedding import default_embedder
             from retrieval.store import LocalStore
@@ -90,6 +97,11 @@ def main() -> None:
                 cold = time.perf_counter() - server.started_at
                 warm = [ask_and_time(page, q) * 1000 for q in questions[1:]]
                 screenshot(page, "bench-desktop-after-warm-run")
+                phone = browser.new_page(viewport=PHONE)
+                phone.goto(server.url)
+                wait_for_app(phone)
+                warm_phone = [ask_and_time(phone, q) * 1000 for q in questions[1:]]
+                screenshot(phone, "bench-phone-after-warm-run")
             retrieval_ms = logged_latencies(data)[1:]
             browser.close()
     print("per question ms:", [round(w) for w in warm])
@@ -105,7 +117,13 @@ def main() -> None:
     )
     print(
         f"warm Enter → card:   median {statistics.median(warm):.0f} ms, p95 {p95:.0f} ms, "
-        f"max {warm[-1]:.0f} ms over {len(warm)} questions"
+        f"max {warm[-1]:.0f} ms over {len(warm)} questions (desktop)"
+    )
+    warm_phone.sort()
+    p95p = warm_phone[max(0, round(0.95 * len(warm_phone)) - 1)]
+    print(
+        f"warm Enter → card:   median {statistics.median(warm_phone):.0f} ms, p95 {p95p:.0f} ms, "
+        f"max {warm_phone[-1]:.0f} ms over {len(warm_phone)} questions (phone)"
     )
     if retrieval_ms:
         print(

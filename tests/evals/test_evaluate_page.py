@@ -89,7 +89,9 @@ def test_run_the_held_out_set_cards_table_history(evaluate_page, app_data: Path)
     assert len(runs_in_db(app_data)) == 2
     hist = frame(at, "knowledge base")
     assert len(hist) == 2 and set(hist["knowledge base"]) == {saved[0].kb_version}
-    assert any(m.label == "Overall accuracy" and "pts" in str(m.delta) for m in at.metric)
+    # same sets, same knowledge base: no change (drawn without an arrow, not as a red one)
+    assert any(m.label == "Overall accuracy" and m.delta == "no change" for m in at.metric)
+    assert any("0 regressed, 0 fixed" in str(m.value) for m in at.markdown)
 
     # reopen the first run from the history
     first = runs_in_db(app_data)[0].id

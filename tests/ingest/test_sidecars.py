@@ -154,3 +154,24 @@ def test_superseding_one_entry(corpus_dir: Path) -> None:
     c = load_corpus(corpus_dir)
     assert c.superseded == {f"{DOC}:5": "update-2024"}
     assert [e.id for e in c.entries] == [*SEED_IDS[:4], "update-2024:1"]
+
+
+def test_admin_alternates_live_in_their_own_folder_and_are_read_with_the_corpus(
+    tmp_path: Path,
+) -> None:
+    """Attached phrasings go under the data dir, never beside the shipped corpus (issue 14)."""
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    corpus, alts = tmp_path / "shipped", tmp_path / "data" / "alternates"
+    shutil.copytree(CORPUS, corpus)
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    entry = load_corpus(corpus).entries[0]
+    path = add_alternate(corpus / entry.document.filename, entry, "a wording coders use", alts)
+    assert path.parent == alts
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+    assert "a wording coders use" in load_corpus(corpus, alts).entries[0].alternates
+    assert "a wording coders use" not in load_corpus(corpus).entries[0].alternates
+    shipped = set(load_corpus(corpus).entries[0].alternates)
+    assert shipped <= set(load_corpus(corpus, alts).entries[0].alternates)  # both are read
