@@ -18,12 +18,14 @@ import numpy as np
 from ingest import chunk
 from ingest.chunk import Passage, passages_for
 from ingest.diff import EntryDiff, diff_entries
+from ingest.ids import IdPool, assign_ids, close_registry, pool_from_store
 from ingest.load import find_documents, read_document
 from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
 from ingest.sidecars import apply_sidecars, read_meta
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
 from retrieval.errors import CorpusFormatError
+from retrieval.ids import IdRegistry
 from retrieval.store.base import KBStore, Manifest, PassageRecord, new_version_id, utcnow
 
 if TYPE_CHECKING:
@@ -87,14 +89,21 @@ class Corpus:
     documents: list[ParsedDocument]
     superseded: dict[str, str]
     warnings: list[str]
+    registry: IdRegistry = field(default_factory=IdRegistry)  # counters past every id given
+    successors: dict[str, str] = field(default_factory=dict)  # id → same text, other document
+    parsed: list[Entry] = field(default_factory=list)  # every entry, superseded ones included
 
     @property
     def entries(self) -> list[Entry]:
         return [e for d in self.documents for e in d.entries]
 
 
-def load_corpus(corpus: Path) -> Corpus:
-    """Every document parsed with its sidecars; the first problem found raises CorpusError."""
+def load_corpus(corpus: Path, pool: IdPool | None = None) -> Corpus:
+    """Every document parsed with its sidecars; the first problem found raises CorpusError.
+
+    Entries get their stable ids from `pool` (what earlier versions gave, ingest/ids.py);
+    without one, ids are numbered by position as for a first ingest.
+    """
     corpus = Path(corpus)
     loaded: list[tuple[Path, ParsedDocument, tuple[str, ...]]] = []
     warnings: list[str] = []
@@ -113,6 +122,8 @@ def load_corpus(corpus: Path) -> Corpus:
                 f"has the same name as {stems[doc.document.name]}",
                 "entry ids come from the file name; rename one of the two")
         stems[doc.document.name] = doc.document.filename
+    assigned = assign_ids([d for _, d, _ in loaded], pool)
+    loaded = [(p, d, sup) for (p, _, sup), d in zip(loaded, assigned.documents, strict=True)]
 
     superseded: dict[str, str] = {}
     all_ids = {e.id for _, d, _ in loaded for e in d.entries}
@@ -156,7 +167,8 @@ def load_corpus(corpus: Path) -> Corpus:
                     f"the other, add supersedes = [\"{other.document.name}\"] to "
                     f"{doc.document.name}.meta.toml", line=e.line)
             seen[key] = e
-    return Corpus(parsed, superseded, warnings)
+    return Corpus(parsed, superseded, warnings, assigned.registry, assigned.successors,
+                  [e for _, d, _ in loaded for e in d.entries])
 
 
 def parse_corpus(corpus: Path) -> list[ParsedDocument]:
@@ -252,13 +264,13 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
     and the version is deleted). With `db`, the activation is recorded in its history.
     """
     say = stage or (lambda _msg: None)
-    say("Reading and checking the corpus")
-    loaded = load_corpus(corpus)
-    parsed, entries = loaded.documents, loaded.entries
     with store.ingest_lock():
         store.cleanup_incomplete()
-        active = store.active_version()
-        old = store.read_manifest(active) if active else None
+        say("Reading and checking the corpus")
+        pool = pool_from_store(store)
+        active, old = store.active_version(), pool.previous
+        loaded = load_corpus(corpus, pool)
+        parsed, entries = loaded.documents, loaded.entries
         changes = diff_entries(old.entries if old else [], entries)
         ids = changes.ids()
         report = IngestReport(active, len(entries), len(parsed), added=ids["added"],
@@ -279,6 +291,8 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
         say("Writing the new version")
         version = new_version_id()
         documents = {d.document.name: d.document for d in parsed}
+        registry = close_registry(loaded.registry, old.entries if old else [], loaded.parsed,
+                                  entries, loaded.successors, version)
         manifest = Manifest(
             version=version,
             created_at=utcnow(),
@@ -287,7 +301,8 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
             entries=entries,
             passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
             info={"previous": active, **changes.counts(), "actor": actor, "chunker": chunker,
-                  "superseded": loaded.superseded, **({"note": note} if note else {}),
+                  "superseded": loaded.superseded, "ids": registry.to_dict(),
+                  **({"note": note} if note else {}),
                   **(info or {})},
         )
         store.write_version(manifest, vectors)

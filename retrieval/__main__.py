@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from retrieval.errors import QueryError
+from retrieval.ids import IdStatus
 from retrieval.lookup import Lookup
-from retrieval.retriever import Answer
+from retrieval.retriever import Answer, Match, Retriever
 from retrieval.service import friendly_errors, open_retriever, print_json
 from retrieval.settings import load_settings
 
@@ -66,8 +68,37 @@ def render(a: Answer) -> str:
     return "\n".join(out)
 
 
+def render_status(st: IdStatus) -> str:
+    """An entry looked up by id: its card (with disclaimer), or what became of the id."""
+    if st.entry is None:
+        return st.message
+    e, doc = st.entry, st.entry.document
+    out = [f"=== [{e.id}] (knowledge base {st.kb_version}) ===", f"Q: {e.question}\n", e.answer,
+           f"\nSource: {doc.title} ({doc.filename})"]
+    out += [f"  - {r}" for r in doc.references]
+    out.append("\nDisclaimer: " + "\n".join(textwrap.wrap(doc.disclaimer, 100)))
+    if doc.notice:
+        out.append(doc.notice)
+    return "\n".join(out)
+
+
+def show_entry(retriever: Retriever, entry_id: str, as_json: bool) -> None:
+    st = retriever.entry_status(entry_id)
+    if as_json:
+        d = st.to_dict()
+        d["entry"] = Match(st.entry, 1.0).to_dict() if st.entry else None
+        print_json(d)
+    else:
+        click.echo(render_status(st))
+    if st.entry is None and st.removed is None:
+        raise QueryError(f"{st.message}; check the id (`python -m ingest --list-versions` "
+                         "lists the versions)")
+
+
 @click.command()
-@click.argument("question")
+@click.argument("question", required=False)
+@click.option("--entry", "entry_id", metavar="ID", default=None,
+              help="Show the entry with this id instead, or when it was removed.")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
 @click.option("--top-k", type=click.IntRange(1, 20), default=None, help="At most N answers.")
@@ -75,11 +106,17 @@ def render(a: Answer) -> str:
               help="An earlier question of the conversation (repeat, oldest first).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
 @friendly_errors
-def main(question: str, data: Path | None, top_k: int | None, context: tuple[str, ...],
-         as_json: bool) -> None:
+def main(question: str | None, entry_id: str | None, data: Path | None, top_k: int | None,
+         context: tuple[str, ...], as_json: bool) -> None:
     """Answer QUESTION from the active knowledge base, or say that nothing answers it."""
+    if (question is None) == (entry_id is None):
+        raise click.UsageError("give a QUESTION, or --entry ID to look an entry up")
     settings = load_settings(data_dir=data)
-    answer = open_retriever(settings).ask(question, context=context, top_k=top_k)
+    retriever = open_retriever(settings)
+    if entry_id is not None:
+        show_entry(retriever, entry_id, as_json)
+        return
+    answer = retriever.ask(question or "", context=context, top_k=top_k)
     if as_json:
         print_json(answer.to_dict())
     else:

@@ -20,6 +20,7 @@ from retrieval.decide import Verdict, decide
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing
+from retrieval.ids import IdStatus, id_status
 from retrieval.index import KBIndex
 from retrieval.lexcache import LexicalCache
 from retrieval.lookup import Lookup, lookup
@@ -162,6 +163,14 @@ class Retriever:
             cache.write(version, index.lexical_table)
         index.lexical_table = None  # only needed for the file
         return index
+
+    def entry_status(self, entry_id: str, index: KBIndex | None = None) -> IdStatus:
+        """What an entry id (from an eval set, feedback, a citation) means in the active version:
+        its entry, or "removed in version X" (and what replaced it)."""
+        index = index or self.index()
+        pos = index.position.get(entry_id.strip())
+        found = {entry_id.strip(): index.entries[pos]} if pos is not None else {}
+        return id_status(entry_id, index.version, found, index.manifest.info)
 
     def terms(self, index: KBIndex, text: str) -> QueryTerms:
         fixes = index.speller.corrections(self.lexicon.words(text))
