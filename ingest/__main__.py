@@ -2,8 +2,9 @@
 
 Plain `python -m ingest` (and `--dry-run`, `--list-versions`) needs no password: it is what CI
 and `make run` use, and it only ever activates a corpus that passes the quality gate. The admin
-decisions that bypass a safeguard — `--rollback` and `--override-reason` — ask for the admin
-password (prompted, or `RADONC_QA_ADMIN_PASSWORD` for scripts).
+decisions that bypass a safeguard or take guidance out — `--rollback`, `--remove-document` and
+`--override-reason` — ask for the admin password (prompted, or `RADONC_QA_ADMIN_PASSWORD` for
+scripts).
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ def _require_admin(settings: Settings, what: str) -> None:
     auth.require(password)
 
 
+def _aside(settings: Settings) -> Path:
+    """Where corpus files taken out of the folder go (never deleted)."""
+    return settings.data_dir / "corpus-aside"
+
+
 def _db(settings: Settings) -> Any:
     from retrieval.appdb import AppDB
 
@@ -131,6 +137,9 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @click.option("--list-versions", is_flag=True, help="List kept versions (newest first) and exit.")
 @click.option("--rollback", metavar="VERSION", default=None,
               help="Make a kept version active again (admin password required).")
+@click.option("--remove-document", metavar="STEM", default=None,
+              help="Activate a version without this document (file name without extension) and "
+                   "move its files to <data>/corpus-aside/ (admin password required).")
 @click.option("--override-reason", metavar="TEXT", default=None,
               help="Activate even if the quality gate fails; the reason is kept in the history "
                    "(admin password required).")
@@ -146,7 +155,8 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @click.pass_context
 @friendly_errors
 def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bool, force: bool,
-         as_json: bool, list_versions: bool, rollback: str | None, override_reason: str | None,
+         as_json: bool, list_versions: bool, rollback: str | None, remove_document: str | None,
+         override_reason: str | None,
          gate_sets: tuple[Path, ...], keep: int | None, actor: str | None,
          note: str | None) -> None:
     """Parse the corpus, embed it and activate it as a new knowledge-base version.
@@ -161,16 +171,25 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         return
     if rollback:
         _require_admin(settings, "rollback")
+        from ingest.history import corpus_note
         from ingest.history import rollback as do_rollback
 
         store = open_store(settings)
-        previous = do_rollback(store, rollback, actor=_actor(actor), db=_db(settings), note=note)
+        done = do_rollback(store, rollback, actor=_actor(actor), db=_db(settings), note=note,
+                           corpus=settings.corpus_dir, aside_root=_aside(settings))
         if as_json:
-            print_json({"kb_version": rollback, "previous": previous, "action": "rollback"})
+            r = done.restored
+            print_json({"kb_version": rollback, "previous": done.previous, "action": "rollback",
+                        "corpus_restored": r.written if r else None,
+                        "corpus_aside": str(r.aside) if r and r.aside else None,
+                        "corpus_moved_aside": r.moved_aside if r else None})
         else:
             Console().print(f"[bold]Rolled back[/bold]: active version is now [cyan]{rollback}"
-                            f"[/cyan] (was {previous or 'none'}).")
+                            f"[/cyan] (was {done.previous or 'none'}). {corpus_note(done)}",
+                            highlight=False)
         return
+    if remove_document and not dry_run:
+        _require_admin(settings, "removing a document")
     if override_reason is not None:
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
@@ -180,7 +199,13 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     if dry_run:
         from retrieval.embedding import HashingEmbedder  # a dry run embeds nothing
 
-        report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
+        if remove_document:
+            from ingest.remove import remove_document as remove
+
+            report, _ = remove(store, HashingEmbedder(), settings.corpus_dir, remove_document,
+                               _aside(settings), dry_run=True)
+        else:
+            report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
     else:
         from ingest.gate import QualityGate
         from retrieval.embedding import default_embedder
@@ -190,14 +215,22 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                       transient=True, disable=as_json) as bar:
             task = bar.add_task("Reading the corpus", total=None)
             embedder = default_embedder()
-            report = ingest(store, embedder, settings.corpus_dir, force=force,
-                            keep_versions=settings.keep_versions,
-                            progress=lambda done, total: bar.update(task, completed=done,
-                                                                   total=total),
-                            stage=lambda msg: bar.update(task, description=msg),
-                            gate=QualityGate(embedder, sets=list(gate_sets) or None,
-                                             override_reason=override_reason),
-                            db=_db(settings), actor=_actor(actor), note=note)
+            options: dict[str, Any] = dict(
+                force=force, keep_versions=settings.keep_versions,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                stage=lambda msg: bar.update(task, description=msg),
+                gate=QualityGate(embedder, sets=list(gate_sets) or None,
+                                 override_reason=override_reason),
+                db=_db(settings), actor=_actor(actor), note=note)
+            if remove_document:
+                from ingest.remove import remove_document as remove
+
+                report, aside = remove(store, embedder, settings.corpus_dir, remove_document,
+                                       _aside(settings), **options)
+                console.print(f"Moved the files of {remove_document} to {aside}",
+                              highlight=False)
+            else:
+                report = ingest(store, embedder, settings.corpus_dir, **options)
     if as_json:
         print_json(report.to_dict())
     else:

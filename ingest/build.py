@@ -22,6 +22,7 @@ from ingest.ids import IdPool, assign_ids, close_registry, pool_from_store
 from ingest.load import find_documents, read_document
 from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
 from ingest.sidecars import apply_sidecars, read_meta
+from ingest.sources import SOURCES_KEY, archive_corpus, archive_dir
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
 from retrieval.errors import CorpusFormatError
@@ -293,6 +294,8 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
         documents = {d.document.name: d.document for d in parsed}
         registry = close_registry(loaded.registry, old.entries if old else [], loaded.parsed,
                                   entries, loaded.successors, version)
+        archive = archive_dir(store)
+        sources = {SOURCES_KEY: archive_corpus(corpus, archive)} if archive else {}
         manifest = Manifest(
             version=version,
             created_at=utcnow(),
@@ -301,7 +304,7 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
             entries=entries,
             passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
             info={"previous": active, **changes.counts(), "actor": actor, "chunker": chunker,
-                  "superseded": loaded.superseded, "ids": registry.to_dict(),
+                  "superseded": loaded.superseded, "ids": registry.to_dict(), **sources,
                   **({"note": note} if note else {}),
                   **(info or {})},
         )

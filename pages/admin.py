@@ -20,7 +20,7 @@ from ingest.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, conf
 from ingest.build import IngestReport, ingest
 from ingest.diff import EntryDiff
 from ingest.gate import GateResult, QualityGate, QualityGateFailed
-from ingest.history import activation_history, rollback
+from ingest.history import activation_history, corpus_note, rollback
 from ingest.loop import attach_alternate, mark_out_of_scope
 from pages import _shared, _ui
 from retrieval.embedding import HashingEmbedder
@@ -305,13 +305,15 @@ with versions_tab:
                 left.caption(" · ".join(f"{k} {n}" for k, n in counts.items()))
             if not v.active and right.button("Roll back to this", key=f"admin_rb_{slug}"):
                 try:
-                    before = rollback(store, v.version, actor=ACTOR, db=res.db)
+                    done = rollback(store, v.version, actor=ACTOR, db=res.db,
+                                    corpus=settings.corpus_dir,
+                                    aside_root=settings.data_dir / "corpus-aside")
                 except RadoncQAError as e:
                     st.error(str(e))
                 else:
                     st.session_state[VERSIONS_FLASH] = (
-                        f"Rolled back: {v.version} is active (was {before}). Coders' next "
-                        "questions are answered from it.")
+                        f"Rolled back: {v.version} is active (was {done.previous}). Coders' next "
+                        "questions are answered from it. " + corpus_note(done))
                     st.rerun()
     st.subheader("Activation history")
     history = activation_history(res.db) if res.db is not None else []
