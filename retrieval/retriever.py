@@ -177,10 +177,14 @@ class Retriever:
         terms = self.lexicon.terms(text, fixes)
         return QueryTerms(terms, find_codes(text), self.lexicon.modalities_in(terms), fixes)
 
+    def query_text(self, text: str, q: QueryTerms) -> str:
+        """The text that is embedded for a question: typos fixed, shorthand spelled out."""
+        fixed = _WORDS.sub(lambda m: q.fixes.get(m.group(0).lower(), m.group(0)), text)
+        return self.lexicon.spell_out(fixed)
+
     def embed(self, index: KBIndex, text: str, q: QueryTerms) -> np.ndarray:
         """The query vector: typos fixed, shorthand spelled out."""
-        fixed = _WORDS.sub(lambda m: q.fixes.get(m.group(0).lower(), m.group(0)), text)
-        query = self.lexicon.spell_out(fixed)
+        query = self.query_text(text, q)
         with self._vectors_lock:
             hit = self._vectors.get(query)
             if hit is not None:
