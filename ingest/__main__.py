@@ -56,7 +56,19 @@ def _summary(r: IngestReport, console: Console) -> None:
     if r.gate is not None:
         g = r.gate
         state = "passed" if g.passed else f"FAILED, overridden: {g.override_reason}"
-        console.print(f"  quality gate {state} ({g.rows} eval rows, {g.skipped} skipped)")
+        console.print(f"  quality gate {state} ({g.rows} eval rows, {g.skipped} about other "
+                      f"documents, {g.rechecked} re-asked of the active version, "
+                      f"{g.seconds:.1f} s)")
+        for row in g.shifted_rows:
+            console.print(f"  [yellow]shifted[/yellow] {row['id']}: right before, now "
+                          f"{row['got'][:1] or 'abstains'} (scores moved; not blocking)",
+                          highlight=False)
+        if g.for_review:
+            console.print(f"  {len(g.for_review)} out-of-scope row(s) now answered by new "
+                          "guidance, held for review (`python -m ingest review`):")
+            for row in g.for_review:
+                console.print(f"    ? {row['id']} “{row['question']}” → {row['entry']}",
+                              highlight=False)
     if r.pruned:
         console.print(f"  pruned old versions: {', '.join(r.pruned)}")
 
@@ -208,6 +220,7 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
             report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
     else:
         from ingest.gate import QualityGate
+        from ingest.review import ReviewBook
         from retrieval.embedding import default_embedder
 
         with Progress("[progress.description]{task.description}", BarColumn(),
@@ -220,7 +233,10 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 stage=lambda msg: bar.update(task, description=msg),
                 gate=QualityGate(embedder, sets=list(gate_sets) or None,
-                                 override_reason=override_reason),
+                                 override_reason=override_reason,
+                                 review=ReviewBook(settings.data_dir / "evals"),
+                                 progress=lambda done, total: bar.update(
+                                     task, completed=done, total=total)),
                 db=_db(settings), actor=_actor(actor), note=note)
             if remove_document:
                 from ingest.remove import remove_document as remove
@@ -235,6 +251,48 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         print_json(report.to_dict())
     else:
         _summary(report, Console())
+
+
+@main.command("review")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Data directory [default: ./data, env RADONC_QA_DATA].")
+@click.option("--accept", "accept", multiple=True, metavar="ROW",
+              help="Accept the row as in scope: it now expects the entry that answered it.")
+@click.option("--keep-out", "keep_out", multiple=True, metavar="ROW",
+              help="Keep the row out of scope: the entry answering it is a wrong answer.")
+@click.option("--actor", default=None, help="Who decides [default: user@host].")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
+@friendly_errors
+def review_cmd(data: Path | None, accept: tuple[str, ...], keep_out: tuple[str, ...],
+               actor: str | None, as_json: bool) -> None:
+    """Out-of-scope eval rows that new guidance answers: list them, or decide (admin password)."""
+    from ingest.review import ReviewBook
+
+    settings = load_settings(data_dir=data)
+    book = ReviewBook(settings.data_dir / "evals")
+    if accept or keep_out:
+        _require_admin(settings, "deciding eval rows")
+        decided = [book.decide(r, in_scope=True, by=_actor(actor)) for r in accept]
+        decided += [book.decide(r, in_scope=False, by=_actor(actor)) for r in keep_out]
+        if as_json:
+            print_json(decided)
+        else:
+            for row in decided:
+                click.echo(f"{row['id']}: {row['reviewed']['decision']} → written to "
+                           f"{book.reviewed_path}")
+        return
+    pending = book.pending()
+    if as_json:
+        print_json([i.to_dict() for i in pending])
+        return
+    if not pending:
+        click.echo("No eval rows are waiting for a review.")
+        return
+    for i in pending:
+        click.echo(f"{i.id} ({i.set}): “{i.question}”\n    answered by {i.entry} "
+                   f"({i.document}): “{i.entry_question}”")
+    click.echo("Decide with `python -m ingest review --accept ROW` (in scope: it expects that "
+               "entry) or `--keep-out ROW`.")
 
 
 @main.command("hash-password")

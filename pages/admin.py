@@ -22,6 +22,8 @@ from ingest.diff import EntryDiff
 from ingest.gate import GateResult, QualityGate, QualityGateFailed
 from ingest.history import activation_history, corpus_note, rollback
 from ingest.loop import attach_alternate, mark_out_of_scope
+from ingest.remove import remove_document
+from ingest.review import ReviewBook
 from pages import _shared, _ui
 from retrieval.embedding import HashingEmbedder
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
@@ -148,7 +150,7 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
 def show_gate(g: GateResult) -> None:
     if g.passed:
         st.success(f"Quality gate passed on {g.rows} eval rows ({g.skipped} about other "
-                   "documents skipped).", icon=":material/verified:")
+                   f"documents skipped) in {g.seconds:.1f} s.", icon=":material/verified:")
         return
     st.error("**Quality gate failed — the new version was not activated.** "
              + "; ".join(g.failures), icon=":material/gpp_bad:")
@@ -161,7 +163,8 @@ def show_gate(g: GateResult) -> None:
                   for r in rows], hide_index=True, width="stretch")
 
 
-def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestReport | None:
+def activate(corpus: Path, override: str, *, on_success: Any = None,
+             build: Any = ingest) -> IngestReport | None:
     """Build, gate and activate a version from `corpus`, with progress; None if refused."""
     bar = st.progress(0.0, text="Starting…")
     embedder = res.retriever.embedder
@@ -175,12 +178,18 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
         frac = done / total if total else 1.0
         bar.progress(min(1.0, frac), text=f"{stage['text']}: {done} of {total} passages")
 
+    def on_rows(done: int, total: int) -> None:
+        frac = done / total if total else 1.0
+        bar.progress(min(1.0, frac), text=f"{stage['text']}: {done} of {total} eval rows")
+
     try:
-        report = ingest(store, embedder, corpus, keep_versions=settings.keep_versions,
-                        progress=on_progress, stage=on_stage,
-                        gate=QualityGate(embedder, sets=_gate_sets(),
-                                         override_reason=override or None),
-                        db=res.db, actor=ACTOR, note=None)
+        report = build(store, embedder, corpus, keep_versions=settings.keep_versions,
+                       progress=on_progress, stage=on_stage,
+                       gate=QualityGate(embedder, sets=_gate_sets(),
+                                        override_reason=override or None,
+                                        review=ReviewBook(settings.data_dir / "evals"),
+                                        progress=on_rows),
+                       db=res.db, actor=ACTOR, note=None)
     except QualityGateFailed as e:
         bar.empty()
         show_gate(e.result)
@@ -209,6 +218,48 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
         st.session_state[FLASH] = "Nothing changed: the active version already is this corpus."
     st.rerun()
     return report
+
+
+def review_section() -> None:
+    """Out-of-scope eval rows new guidance answers: accept as in scope, or keep out."""
+    book = ReviewBook(settings.data_dir / "evals")
+    pending = book.pending()
+    if not pending:
+        return
+    st.divider()
+    st.subheader(f"Eval rows for review ({len(pending)})")
+    st.caption("Written as out of scope, now answered by new or changed guidance. Accept one "
+               "and the quality gate expects that entry from now on; keep it out and that "
+               f"answer counts as wrong. Decisions go to `{book.reviewed_path}`.")
+    for item in pending:
+        with st.container(border=True):
+            st.markdown(f"**{item.question}**  \n→ `{item.entry}` {item.entry_question}")
+            st.caption(f"{item.set} · row {item.id}")
+            left, right = st.columns(2)
+            if left.button("Accept as in scope", key=f"admin_accept_{item.id}"):
+                book.decide(item.id, in_scope=True, by=ACTOR)
+                st.rerun()
+            if right.button("Keep out of scope", key=f"admin_keep_{item.id}"):
+                book.decide(item.id, in_scope=False, by=ACTOR)
+                st.rerun()
+
+
+def remove_section() -> None:
+    """Take a document out of the knowledge base (its files are moved aside, not deleted)."""
+    names = sorted(res.retriever.index().manifest.documents) if active else []
+    if len(names) < 2:
+        return
+    st.divider()
+    st.subheader("Remove a document")
+    stem = st.selectbox("Document", names, index=None, key="admin_remove_doc",
+                        placeholder="Choose a document")
+    sure = st.checkbox("Its entries leave the knowledge base; their ids will say "
+                       "“removed in version …”. The files move to "
+                       f"`{settings.data_dir / 'corpus-aside'}`.", key="admin_remove_sure")
+    if st.button("Remove and activate", disabled=stem is None or not sure,
+                 key="admin_remove_go"):
+        activate(settings.corpus_dir, "", build=lambda *a, **kw: remove_document(
+            *a[:3], str(stem), settings.data_dir / "corpus-aside", **kw)[0])
 
 
 # --- page ------------------------------------------------------------------------------------
@@ -285,6 +336,9 @@ with docs_tab:
             if st.button("Activate the corpus folder", type="primary",
                          key="admin_activate_corpus"):
                 activate(settings.corpus_dir, reason)
+
+    review_section()
+    remove_section()
 
 with versions_tab:
     if VERSIONS_FLASH in st.session_state:
