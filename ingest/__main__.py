@@ -10,22 +10,24 @@ scripts).
 from __future__ import annotations
 
 import getpass
-import os
 import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from ingest.auth import ENV_PASSWORD, AdminAuth, AdminAuthError, configured_hash, hash_password
-from ingest.build import IngestReport, ingest
-from retrieval.service import friendly_errors, print_json
+from ingest.hooks import AdminServices, load_admin_services
+from retrieval.cli import friendly_errors, print_json
+from retrieval.errors import RadoncQAError
 from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
+
+if TYPE_CHECKING:
+    from ingest.build import IngestReport
 
 
 def _summary(r: IngestReport, console: Console) -> None:
@@ -83,32 +85,18 @@ def _actor(given: str | None) -> str:
     return f"{user}@{socket.gethostname()} (cli)"
 
 
-def _require_admin(settings: Settings, what: str) -> None:
-    """The admin password, from RADONC_QA_ADMIN_PASSWORD or a prompt; AdminAuthError if wrong."""
-    auth = AdminAuth(configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml"),
-                     settings.data_dir / "admin-auth.json")
-    if not auth.configured:
-        auth.require(None)  # raises with how to set one
-    password = os.environ.get(ENV_PASSWORD)
-    if password is None:
-        if not sys.stdin.isatty():
-            raise AdminAuthError(f"{what} needs the admin password: set {ENV_PASSWORD} or run "
-                                 "it in a terminal to be asked")
-        password = click.prompt(f"Admin password ({what})", hide_input=True, err=True)
-    auth.require(password)
+def _require_admin(admin: AdminServices, settings: Settings, what: str) -> None:
+    """The admin password (env or a prompt on a terminal); AdminAuthError if wrong."""
+
+    def ask(text: str) -> str:
+        return str(click.prompt(text, hide_input=True, err=True))
+
+    admin.require_admin(settings, what, ask if sys.stdin.isatty() else None)
 
 
 def _aside(settings: Settings) -> Path:
     """Where corpus files taken out of the folder go (never deleted)."""
     return settings.data_dir / "corpus-aside"
-
-
-def _db(settings: Settings) -> Any:
-    from retrieval.appdb import AppDB
-
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return AppDB(settings.db_url)
 
 
 def _list_versions(settings: Settings, as_json: bool) -> None:
@@ -155,7 +143,7 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @click.option("--override-reason", metavar="TEXT", default=None,
               help="Activate even if the quality gate fails; the reason is kept in the history "
                    "(admin password required).")
-@click.option("--gate-set", "gate_sets", multiple=True, envvar="RADONC_QA_GATE_SETS",
+@click.option("--gate-set", "gate_sets", multiple=True,
               type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Eval set the quality gate runs (repeatable) [default: every shipped set, "
                    "env RADONC_QA_GATE_SETS joined by ':'].")
@@ -177,17 +165,20 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     """
     if ctx.invoked_subcommand is not None:
         return
-    settings = load_settings(data_dir=data, corpus_dir=corpus, keep_versions=keep)
+    settings = load_settings(data_dir=data, corpus_dir=corpus, keep_versions=keep,
+                             gate_sets=gate_sets or None)
     if list_versions:
         _list_versions(settings, as_json)
         return
     if rollback:
-        _require_admin(settings, "rollback")
-        from ingest.history import corpus_note
-        from ingest.history import rollback as do_rollback
+        admin = load_admin_services()
+        _require_admin(admin, settings, "rollback")
+        from ingest.versions import corpus_note
+        from ingest.versions import rollback as do_rollback
 
         store = open_store(settings)
-        done = do_rollback(store, rollback, actor=_actor(actor), db=_db(settings), note=note,
+        done = do_rollback(store, rollback, actor=_actor(actor),
+                           record=admin.activation_log(settings), note=note,
                            corpus=settings.corpus_dir, aside_root=_aside(settings))
         if as_json:
             r = done.restored
@@ -201,27 +192,27 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                             highlight=False)
         return
     if remove_document and not dry_run:
-        _require_admin(settings, "removing a document")
+        _require_admin(load_admin_services(), settings, "removing a document")
     if override_reason is not None:
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
-        _require_admin(settings, "quality-gate override")
+        _require_admin(load_admin_services(), settings, "quality-gate override")
+    from ingest.build import ingest, plan  # the pipeline's libraries: not for --help or listing
+
     store = open_store(settings)
     console = Console(stderr=True)
     if dry_run:
-        from retrieval.embedding import HashingEmbedder  # a dry run embeds nothing
-
         if remove_document:
             from ingest.remove import remove_document as remove
 
-            report, _ = remove(store, HashingEmbedder(), settings.corpus_dir, remove_document,
-                               _aside(settings), dry_run=True)
+            report, _ = remove(store, None, settings.corpus_dir, remove_document,
+                               _aside(settings), dry_run=True)  # planned: no model needed
         else:
-            report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
+            report = plan(store, settings.corpus_dir)  # compared by content: no model needed
     else:
-        from ingest.gate import QualityGate
-        from ingest.review import ReviewBook
         from retrieval.embedding import default_embedder
+
+        admin = load_admin_services()  # the quality gate: every activation is gated
 
         with Progress("[progress.description]{task.description}", BarColumn(),
                       MofNCompleteColumn(), TimeRemainingColumn(), console=console,
@@ -232,12 +223,10 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                 force=force, keep_versions=settings.keep_versions,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 stage=lambda msg: bar.update(task, description=msg),
-                gate=QualityGate(embedder, sets=list(gate_sets) or None,
-                                 override_reason=override_reason,
-                                 review=ReviewBook(settings.data_dir / "evals"),
-                                 progress=lambda done, total: bar.update(
-                                     task, completed=done, total=total)),
-                db=_db(settings), actor=_actor(actor), note=note)
+                gate=admin.quality_gate(embedder, settings, override_reason,
+                                        progress=lambda done, total: bar.update(
+                                            task, completed=done, total=total)),
+                record=admin.activation_log(settings), actor=_actor(actor), note=note)
             if remove_document:
                 from ingest.remove import remove_document as remove
 
@@ -266,12 +255,11 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
 def review_cmd(data: Path | None, accept: tuple[str, ...], keep_out: tuple[str, ...],
                actor: str | None, as_json: bool) -> None:
     """Out-of-scope eval rows that new guidance answers: list them, or decide (admin password)."""
-    from ingest.review import ReviewBook
-
     settings = load_settings(data_dir=data)
-    book = ReviewBook(settings.data_dir / "evals")
+    admin = load_admin_services()
+    book = admin.review_book(settings)
     if accept or keep_out:
-        _require_admin(settings, "deciding eval rows")
+        _require_admin(admin, settings, "deciding eval rows")
         decided = [book.decide(r, in_scope=True, by=_actor(actor)) for r in accept]
         decided += [book.decide(r, in_scope=False, by=_actor(actor)) for r in keep_out]
         if as_json:
@@ -301,8 +289,8 @@ def hash_password_cmd() -> None:
     password = click.prompt("New admin password", hide_input=True, confirmation_prompt=True,
                             err=True)
     try:
-        hashed = hash_password(password)
-    except AdminAuthError as e:
+        hashed = load_admin_services().hash_password(password)
+    except RadoncQAError as e:
         raise click.ClickException(str(e)) from None
     click.echo(hashed)
     click.echo("Set it for the app and the CLI, either way:\n"

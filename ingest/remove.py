@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ingest.build import IngestReport, ingest
+from ingest.build import IngestReport, ingest, plan
 from ingest.load import READERS, SIDECAR_SUFFIXES, is_sidecar
 from ingest.sources import corpus_files, set_aside
 from retrieval.embedding import Embedder
@@ -42,12 +42,12 @@ def document_files(corpus: Path, stem: str) -> list[str]:
     return docs + [f"{stem}{s}" for s in SIDECAR_SUFFIXES if f"{stem}{s}" in files]
 
 
-def remove_document(store: KBStore, embedder: Embedder, corpus: Path, stem: str,
+def remove_document(store: KBStore, embedder: Embedder | None, corpus: Path, stem: str,
                     aside_root: Path, **options: Any) -> tuple[IngestReport, Path | None]:
     """Activate a version without document `stem`, then move its files aside.
 
-    `options` go to `ingest` (gate, db, actor, note, progress…). Returns the report and the
-    folder the files were moved to.
+    `options` go to `ingest` (gate, record, actor, note, progress…); with `dry_run` (or no
+    embedder) only the plan is returned. Returns the report and the folder the files went to.
     """
     corpus = Path(corpus)
     names = document_files(corpus, stem)
@@ -57,9 +57,9 @@ def remove_document(store: KBStore, embedder: Embedder, corpus: Path, stem: str,
         for name, path in corpus_files(corpus).items():
             if name not in names:
                 os.symlink(path.resolve(), staging / name)
+        if options.get("dry_run") or embedder is None:
+            return plan(store, staging), None
         report = ingest(store, embedder, staging, **options)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    if options.get("dry_run"):
-        return report, None
     return report, set_aside(corpus, names, aside_root)

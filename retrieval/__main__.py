@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from retrieval.cli import friendly_errors, print_json
 from retrieval.errors import QueryError
-from retrieval.ids import IdStatus
-from retrieval.lookup import Lookup
-from retrieval.retriever import Answer, Match, Retriever
-from retrieval.service import friendly_errors, open_retriever, print_json
 from retrieval.settings import load_settings
+from retrieval.text import clean_query
+
+if TYPE_CHECKING:
+    from retrieval.ids import IdStatus
+    from retrieval.lookup import Lookup
+    from retrieval.retriever import Answer, Retriever
 
 
 def render_lookup(lk: Lookup) -> list[str]:
@@ -83,6 +87,8 @@ def render_status(st: IdStatus) -> str:
 
 
 def show_entry(retriever: Retriever, entry_id: str, as_json: bool) -> None:
+    from retrieval.retriever import Match
+
     st = retriever.entry_status(entry_id)
     if as_json:
         d = st.to_dict()
@@ -111,6 +117,10 @@ def main(question: str | None, entry_id: str | None, data: Path | None, top_k: i
     """Answer QUESTION from the active knowledge base, or say that nothing answers it."""
     if (question is None) == (entry_id is None):
         raise click.UsageError("give a QUESTION, or --entry ID to look an entry up")
+    if question is not None:
+        clean_query(question)  # refuse unusable text before loading the model (seconds)
+    from retrieval.service import open_retriever  # the model, the store: only to answer
+
     settings = load_settings(data_dir=data)
     retriever = open_retriever(settings)
     if entry_id is not None:

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.bulk import no_gc
 from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
@@ -20,6 +19,7 @@ from retrieval.decide import Verdict, decide
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing
+from retrieval.gc_pause import no_gc
 from retrieval.ids import IdStatus, id_status
 from retrieval.index import KBIndex
 from retrieval.lexcache import LexicalCache
@@ -218,7 +218,7 @@ class Retriever:
             **extra,
         )
 
-    def single(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
+    def ask_alone(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
         """One cleaned question on its own, without any conversation."""
         q = self.terms(index, text)
         vector = self.embed(index, text, q)
@@ -236,10 +236,10 @@ class Retriever:
         text = clean_query(question)
         index = index or self.index()
         k = top_k or self.top_k
-        a = self.single(index, text, k)
+        a = self.ask_alone(index, text, k)
         if context:
             from retrieval.conversation import resolve
 
-            a = resolve(self, index, a, context, k, lambda t: self.single(index, t, k))
+            a = resolve(self, index, a, context, k, lambda t: self.ask_alone(index, t, k))
         return dataclasses.replace(a, clarify=needs_choice(a), clarify_prompt=prompt(a),
                                    lookup=lookup(index, text))

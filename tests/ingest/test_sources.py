@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from ingest.build import ingest
-from ingest.history import rollback
 from ingest.remove import remove_document
 from ingest.sources import drift
+from ingest.versions import rollback
 from retrieval.errors import CorpusError
 from retrieval.retriever import Retriever
 from retrieval.store import LocalStore
@@ -116,8 +116,8 @@ def test_cli_remove_document_needs_the_admin_password(settings, corpus_dir, fake
 
     from click.testing import CliRunner
 
+    from admin.auth import ENV_HASH, ENV_PASSWORD, hash_password
     from ingest.__main__ import main
-    from ingest.auth import ENV_HASH, ENV_PASSWORD, hash_password
     from retrieval import embedding
 
     store = LocalStore(settings.kb_dir)
@@ -128,7 +128,7 @@ def test_cli_remove_document_needs_the_admin_password(settings, corpus_dir, fake
     monkeypatch.setattr(embedding, "default_embedder", lambda: fake_embedder)
     monkeypatch.setenv(ENV_HASH, hash_password("correct horse battery"))
     monkeypatch.setenv(ENV_PASSWORD, "wrong")
-    r = CliRunner().invoke(main, ["--remove-document", "brachy", "--gate-set", "/dev/null"])
+    r = CliRunner().invoke(main, ["--remove-document", "brachy"])
     assert r.exit_code == 7 and store.active_version() == v1
     assert (corpus_dir / "brachy.txt").exists()
     monkeypatch.setenv(ENV_PASSWORD, "correct horse battery")
@@ -136,8 +136,8 @@ def test_cli_remove_document_needs_the_admin_password(settings, corpus_dir, fake
     gate_set.write_text(json.dumps({"id": "r1", "expected": ["astro-daily-practice-physics:5"],
                                     "question": "What is the supervision requirement for "
                                     "physicists during SBRT delivery?"}) + "\n", encoding="utf-8")
-    r = CliRunner().invoke(main, ["--remove-document", "brachy", "--json",
-                                  "--gate-set", str(gate_set)])
+    monkeypatch.setenv("RADONC_QA_GATE_SETS", str(gate_set))
+    r = CliRunner().invoke(main, ["--remove-document", "brachy", "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.output[r.output.index("{"):])
     assert out["removed_ids"] == ["brachy:1"] and out["kb_version"] != v1

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from admin.auth import ENV_HASH, ENV_PASSWORD, hash_password
+from admin.history import activation_history
+from appdb import AppDB
 from ingest.__main__ import main
-from ingest.auth import ENV_HASH, ENV_PASSWORD, hash_password
-from ingest.history import activation_history
-from retrieval.appdb import AppDB
 from retrieval.store import LocalStore
 
 pytestmark = pytest.mark.slow

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
-from retrieval.appdb.db import engine_url
-from retrieval.appdb.models import Base
+from appdb.db import engine_url
+from appdb.models import Base
+from retrieval.settings import load_settings
 
 target_metadata = Base.metadata
 
@@ -29,7 +28,7 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    url = context.config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL")
+    url = context.config.get_main_option("sqlalchemy.url") or load_settings().database_url
     if not url:
         raise SystemExit("Set DATABASE_URL (or pass --url) to say which database to migrate")
     with create_engine(engine_url(url)).begin() as conn:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from admin import gaps
+from admin.loop import attach_alternate, mark_out_of_scope
+from appdb import AppDB
 from evals.sets import read_jsonl
-from ingest import gaps
 from ingest.build import ingest
-from ingest.loop import attach_alternate, mark_out_of_scope
-from retrieval.appdb import AppDB
 from retrieval.errors import CorpusError
 from retrieval.retriever import Retriever
 from retrieval.store import LocalStore

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from pathlib import Path
+
+import tomlkit
+from tomlkit.items import AoT
 
 from evals.sets import read_jsonl
 from ingest.parse import _norm_question
-from ingest.sidecars import add_alternate, question_key, read_alternates
-from retrieval.entry import content_hash
+from ingest.sidecars import alternates_path, question_key, read_alternates
+from retrieval.entry import Entry, content_hash
 from retrieval.errors import CorpusError, VersionNotFound
 from retrieval.store.base import KBStore
 
@@ -64,3 +68,46 @@ def mark_out_of_scope(question: str, path: Path = GAPS_SET) -> str:
     tmp.write_text(text + line + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return rid
+
+
+def _alternates_document(path: Path, document: Path) -> tomlkit.TOMLDocument:
+    if not path.exists():
+        doc = tomlkit.document()
+        doc.add(tomlkit.comment(f"Alternate phrasings of questions in {document.name}; used by "
+                                "retrieval."))
+        doc.add(tomlkit.comment("Blocks name their entry by question_hash (survives "
+                                "renumbering)."))
+        return doc
+    try:
+        return tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as e:
+        raise CorpusError(path, f"not valid TOML ({e})", "fix the file, then add the phrasing "
+                          "again") from None
+
+
+def add_alternate(document: Path, entry: Entry, phrasing: str) -> Path:
+    """Append a phrasing for `entry` to the document's alternates file (comments are kept)."""
+    phrasing = " ".join(phrasing.split())
+    if not phrasing:
+        raise ValueError("the phrasing is empty")
+    path = alternates_path(document)
+    doc = _alternates_document(path, document)
+    blocks = doc.get("entry")
+    if blocks is None:
+        blocks = tomlkit.aot()
+        doc.append("entry", blocks)
+    if not isinstance(blocks, AoT):
+        raise CorpusError(path, "`entry` must be [[entry]] blocks",
+                          "fix the file, then add the phrasing again")
+    question = entry.question if len(entry.question) <= 100 else entry.question[:97] + "…"
+    block = tomlkit.table()
+    block.update({"number": entry.position, "question_hash": question_key(entry.question),
+                  "question": question, "phrasings": [phrasing]})
+    block.trivia.indent = "\n"  # a blank line before the block, as people write them
+    blocks.append(block)
+    text = tomlkit.dumps(doc)
+    tomllib.loads(text)  # never write a file the next ingest cannot read
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

@@ -1,7 +1,7 @@
 """Admin password: an argon2 hash from the environment or `.streamlit/secrets.toml`.
 
-The hash is read at the edges (`configured_hash`) and passed in. Checks are argon2's verify
-(constant-time comparison of the derived key); after `max_failures` wrong passwords in a row,
+The hash is read at the edges (`Settings.admin_password_hash`) and passed in. Checks use argon2's
+verify (constant-time comparison of the derived key); after `max_failures` wrong passwords in a row,
 every attempt is refused without checking until the lockout ends. The failure count lives in a
 small JSON file under the data dir so a lockout holds across sessions, restarts and the CLI.
 """
@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,22 +36,6 @@ class AdminAuthError(RadoncQAError):
     """Admin access refused: no password configured, wrong password, or locked out."""
 
     exit_code = 7
-
-
-def configured_hash(env: Mapping[str, str], secrets_file: Path | None = None) -> str | None:
-    """The admin hash: the environment wins over `.streamlit/secrets.toml`."""
-    value = env.get(ENV_HASH, "").strip()
-    if value:
-        return value
-    if secrets_file is not None and secrets_file.is_file():
-        try:
-            data = tomllib.loads(secrets_file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise AdminAuthError(f"{secrets_file} is not valid TOML ({e}); fix it") from None
-        found = data.get(SECRETS_KEY)
-        if isinstance(found, str) and found.strip():
-            return found.strip()
-    return None
 
 
 def hash_password(password: str) -> str:

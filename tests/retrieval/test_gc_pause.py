@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from retrieval.bulk import no_gc
+from retrieval.gc_pause import no_gc
 
 
 def test_gc_paused_inside_and_collected_once_after() -> None:

@@ -5,7 +5,7 @@ kept by text across versions, so a re-run embeds only new questions). Then, per 
 
 - right on the candidate → fine;
 - an out-of-scope row now answered by an entry of a document that is new or changed → *for
-  review* (ingest/review.py): new guidance may well answer what used to be out of scope; the
+  review* (admin/review.py): new guidance may well answer what used to be out of scope; the
   admin accepts it as in scope or keeps it out. Not a failure;
 - any other wrong row is asked of the active version as well: right there and wrong now is a
   *regression*. A regression that involves an entry the change touched (the row's expected
@@ -37,36 +37,26 @@ from typing import Any
 
 import numpy as np
 
+from admin.review import ReviewBook, ReviewItem
 from evals.floors import FLOORS_FILE, breaches, parse_floor
 from evals.metrics import correct, summary
 from evals.runner import RowResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
-from ingest.review import ReviewBook, ReviewItem
+from ingest.hooks import QualityGateFailed
+from retrieval.config import Calibration, load_calibration
 from retrieval.embedding import Embedder
 from retrieval.errors import RadoncQAError
 from retrieval.ids import IdRegistry
 from retrieval.index import KBIndex
 from retrieval.retriever import Retriever
+from retrieval.settings import Settings
 from retrieval.store.base import KBStore, Manifest
 
 EVALS_DIR = FLOORS_FILE.parent
 Progress = Callable[[int, int], None]
 QUERY_CACHE = 20_000  # eval questions' vectors kept across versions (≈30 MB at 384 dims)
 FP32_BATCH = 7  # the embedder batches in bf16 from 8 texts; the chat embeds one text in fp32
-
-
-class QualityGateFailed(RadoncQAError):
-    """The new version broke eval rows (or a sanity floor); it was not activated."""
-
-    exit_code = 6
-
-    def __init__(self, result: GateResult) -> None:
-        self.result = result
-        broken = ", ".join(r["id"] for r in result.broken_rows[:10]) or "none newly broken"
-        super().__init__(
-            "Quality gate failed, the new version was NOT activated: "
-            + "; ".join(result.failures) + f". Rows that broke: {broken}. Fix the corpus, or "
-            "activate anyway with a written reason (--override-reason \"…\" or the Admin page).")
+__all__ = ["GateResult", "QualityGate", "QualityGateFailed", "read_floors"]
 
 
 @dataclass
@@ -80,7 +70,7 @@ class GateResult:
     rows: int = 0
     skipped: int = 0
     override_reason: str | None = None
-    for_review: list[dict[str, Any]] = field(default_factory=list)  # see ingest/review.py
+    for_review: list[dict[str, Any]] = field(default_factory=list)  # see admin/review.py
     shifted_rows: list[dict[str, Any]] = field(default_factory=list)  # flipped, not blocking
     rechecked: int = 0  # wrong rows asked of the active version too
     seconds: float = 0.0
@@ -199,13 +189,26 @@ class QualityGate:
 
     def __init__(self, embedder: Embedder, *, sets: list[Path] | None = None,
                  floors: dict[str, float] | None = None, override_reason: str | None = None,
-                 review: ReviewBook | None = None, progress: Progress | None = None):
+                 calibration: Calibration | None = None, review: ReviewBook | None = None,
+                 progress: Progress | None = None):
         self.embedder = embedder
         self.sets = sets if sets is not None else sorted((EVALS_DIR / "sets").glob("*.jsonl"))
         self.floors = floors if floors is not None else read_floors()
         self.override_reason = (override_reason or "").strip() or None
+        self.calibration = calibration
         self.review = review
-        self.progress = progress
+        self.progress = progress  # (rows done, rows to do); the total grows by the re-asked
+
+    @classmethod
+    def from_settings(cls, embedder: Embedder, settings: Settings,
+                      override_reason: str | None = None,
+                      progress: Progress | None = None) -> QualityGate:
+        """The gate as the app serves: the settings' gate sets (else every shipped set), the
+        installation's calibration and the data dir's review decisions."""
+        return cls(embedder, sets=list(settings.gate_sets) or None,
+                   override_reason=override_reason,
+                   calibration=load_calibration(overlay=settings.calibration_file),
+                   review=ReviewBook(settings.data_dir / "evals"), progress=progress)
 
     def relevant(self, rows: list[EvalRow], documents: set[str]) -> list[EvalRow]:
         return [r for r in rows if not r.expected
@@ -227,7 +230,7 @@ class QualityGate:
         text moved to another document) follows it. `renamed` (old id → new id) adds to that.
         """
         t0 = time.perf_counter()
-        retriever = _Cached(store, self.embedder)
+        retriever = _Cached(store, self.embedder, calibration=self.calibration)
         cand = retriever.load(version)
         follow = {rid: r.successor for rid, r in IdRegistry.of(cand.manifest.info).removed.items()
                   if r.successor}

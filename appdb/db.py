@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from retrieval.appdb.models import Feedback, QuestionLog
+from appdb.models import Feedback, QuestionLog
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +41,7 @@ class AppDB:
         self._failing = False
         self._flag = threading.Lock()
         if create:  # the schema by the migrations (so later model changes reach old databases)
-            from retrieval.appdb.migrations import upgrade
+            from appdb.migrations import upgrade
 
             upgrade(self.engine)
 

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.build import Corpus, load_corpus
+from ingest.corpus import Corpus, load_corpus
 from ingest.diff import EntryDiff, diff_entries
 from ingest.ids import pool_from_store
 from ingest.load import MAX_DOCUMENT_BYTES, READERS, is_sidecar

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from admin.gate import QualityGate, QualityGateFailed, read_floors
+from admin.history import activation_history, record_activation
+from admin.review import ReviewBook
+from appdb import AppDB
 from ingest.build import ingest
-from ingest.gate import QualityGate, QualityGateFailed, read_floors
-from ingest.history import activation_history
-from ingest.review import ReviewBook
-from retrieval.appdb import AppDB
 from retrieval.store import LocalStore
 from tests.conftest import EVAL_SETS
 
@@ -50,7 +51,8 @@ def gated(settings, corpus_dir, real_embedder, TUNING):  # type: ignore[no-untyp
     store = LocalStore(settings.kb_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = AppDB(settings.db_url)
-    first = ingest(store, real_embedder, corpus_dir, db=db, actor="alice",
+    log = partial(record_activation, db)
+    first = ingest(store, real_embedder, corpus_dir, record=log, actor="alice",
                    gate=QualityGate(real_embedder, sets=TUNING, floors=FLOORS))
     assert first.activated and first.gate is not None and first.gate.passed
     assert first.gate.rows > 0 and first.gate.skipped == 0
@@ -60,9 +62,10 @@ def gated(settings, corpus_dir, real_embedder, TUNING):  # type: ignore[no-untyp
 def test_a_version_that_breaks_rows_is_refused_unless_overridden_with_a_reason(  # type: ignore[no-untyped-def]
         gated, corpus_dir, real_embedder, TUNING) -> None:  # noqa: N803
     store, db, first = gated
+    log = partial(record_activation, db)
     drop_first_two_entries(corpus_dir)
     with pytest.raises(QualityGateFailed) as err:
-        ingest(store, real_embedder, corpus_dir, db=db, actor="bob",
+        ingest(store, real_embedder, corpus_dir, record=log, actor="bob",
                gate=QualityGate(real_embedder, sets=TUNING, floors=FLOORS))
     result = err.value.result
     assert not result.passed and any("in_scope_accuracy" in f for f in result.failures)
@@ -76,7 +79,7 @@ def test_a_version_that_breaks_rows_is_refused_unless_overridden_with_a_reason( 
     assert [v.version for v in store.list_versions()] == [first]  # the failed build is gone
     assert [h.kb_version for h in activation_history(db)] == [first]
 
-    report = ingest(store, real_embedder, corpus_dir, db=db, actor="bob",
+    report = ingest(store, real_embedder, corpus_dir, record=log, actor="bob",
                     gate=QualityGate(real_embedder, sets=TUNING, floors=FLOORS,
                                      override_reason="ASTRO withdrew entries 1-2 in 2024"))
     assert report.activated and report.gate is not None and not report.gate.passed
@@ -130,6 +133,7 @@ Disclaimer: Written for these tests in our own words; not published guidance.
 def test_new_guidance_activates_and_holds_the_rows_it_answers_for_review(  # type: ignore[no-untyped-def]
         gated, settings, corpus_dir, real_embedder, TUNING, tmp_path) -> None:  # noqa: N803
     store, db, first = gated
+    log = partial(record_activation, db)
     rows = [json.loads(x) for x in (EVAL_SETS / "seed-tuning.jsonl").read_text(
         encoding="utf-8").splitlines() if x.strip()]
     answered = [{**r, "id": f"x-{r['id']}"} for r in rows if r["id"] in ("tune-028", "tune-032")]
@@ -139,7 +143,7 @@ def test_new_guidance_activates_and_holds_the_rows_it_answers_for_review(  # typ
     (corpus_dir / "treatment-management.txt").write_text(NEW_GUIDANCE, encoding="utf-8")
     book = ReviewBook(settings.data_dir / "evals")
     seen: list[tuple[int, int]] = []
-    report = ingest(store, real_embedder, corpus_dir, db=db, actor="erin",
+    report = ingest(store, real_embedder, corpus_dir, record=log, actor="erin",
                     gate=QualityGate(real_embedder, sets=sets, floors=FLOORS, review=book,
                                      progress=lambda d, t: seen.append((d, t))))
     g = report.gate

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from admin.auth import ENV_HASH, AdminAuth, AdminAuthError, hash_password
 from ingest.__main__ import main
-from ingest.auth import ENV_HASH, AdminAuth, AdminAuthError, configured_hash, hash_password
 
 PASSWORD = "correct horse battery"
 
@@ -63,14 +63,6 @@ def test_not_configured_says_how_to_set_one(tmp_path: Path) -> None:
     result = auth.check("anything")
     assert not auth.configured and not result.ok
     assert "python -m ingest hash-password" in result.message and ENV_HASH in result.message
-
-
-def test_env_wins_over_secrets_file(hashed: str, tmp_path: Path) -> None:
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f'admin_password_hash = "{hashed}"\n', encoding="utf-8")
-    assert configured_hash({}, secrets) == hashed
-    assert configured_hash({ENV_HASH: "$argon2id$from-env"}, secrets) == "$argon2id$from-env"
-    assert configured_hash({}, tmp_path / "missing.toml") is None
 
 
 def test_a_hash_that_is_not_argon2_is_a_clear_error(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
-from retrieval.appdb import AppDB, Feedback, QuestionLog
+from appdb import AppDB, Feedback, QuestionLog
 from retrieval.embedding import Embedder
 
 DEFAULT_SIMILARITY = 0.6  # average cosine within a group of paraphrases (all-MiniLM-L6-v2)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from admin.auth import ENV_HASH, ENV_PASSWORD, hash_password
+from admin.history import activation_history, record_activation, rollback
+from appdb import AppDB
 from ingest.__main__ import main
-from ingest.auth import ENV_HASH, ENV_PASSWORD, hash_password
 from ingest.build import ingest
-from ingest.history import activation_history, rollback
-from retrieval.appdb import AppDB
 from retrieval.errors import VersionNotFound
 from retrieval.store import LocalStore
 
@@ -24,11 +25,12 @@ def two_versions(settings, corpus_dir, fake_embedder):  # type: ignore[no-untype
     store = LocalStore(settings.kb_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = AppDB(settings.db_url)
-    first = ingest(store, fake_embedder, corpus_dir, db=db, actor="alice").kb_version
+    log = partial(record_activation, db)
+    first = ingest(store, fake_embedder, corpus_dir, record=log, actor="alice").kb_version
     doc = corpus_dir / "astro-daily-practice-physics.txt"
     doc.write_text(doc.read_text(encoding="utf-8").replace("onsite", "on the premises"),
                    encoding="utf-8")
-    second = ingest(store, fake_embedder, corpus_dir, db=db, actor="bob",
+    second = ingest(store, fake_embedder, corpus_dir, record=log, actor="bob",
                     note="2024 wording").kb_version
     return store, db, first, second
 

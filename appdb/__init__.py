@@ -4,7 +4,7 @@ SQLite under the data dir by default, any SQLAlchemy URL (PostgreSQL) with `DATA
 Writing to it must never break the chat: `AppDB.safe` swallows and reports failures once.
 """
 
-from retrieval.appdb.db import AppDB
-from retrieval.appdb.models import Activation, Base, EvalRun, Feedback, QuestionLog
+from appdb.db import AppDB
+from appdb.models import Activation, Base, EvalRun, Feedback, QuestionLog
 
 __all__ = ["AppDB", "Activation", "Base", "EvalRun", "Feedback", "QuestionLog"]

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from retrieval.appdb.db import AppDB
-from retrieval.appdb.models import EvalRun
+from appdb.db import AppDB
+from appdb.models import EvalRun
 
 MAX_STORED_ROWS = 5000  # runs with more rows are stored without the per-row result
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import upload
+from admin import upload
 from ingest.build import ingest
 from retrieval.errors import CorpusError
 from retrieval.store import LocalStore

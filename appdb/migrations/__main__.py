@@ -1,8 +1,7 @@
-"""`python -m retrieval.appdb.migrations [upgrade|current|revision -m MSG]` on DATABASE_URL."""
+"""`python -m appdb.migrations [upgrade|current|revision -m MSG]` on DATABASE_URL."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -10,12 +9,13 @@ import click
 from alembic import command
 from sqlalchemy import create_engine
 
-from retrieval.appdb.db import engine_url
-from retrieval.appdb.migrations import config, current, upgrade
+from appdb.db import engine_url
+from appdb.migrations import config, current, upgrade
+from retrieval.settings import load_settings
 
 
 def _url(url: str | None) -> str:
-    url = url or os.environ.get("DATABASE_URL")
+    url = url or load_settings().database_url
     if not url:
         raise click.UsageError("set DATABASE_URL or pass --url (e.g. sqlite:///data/app.db)")
     return engine_url(url)
