@@ -74,6 +74,7 @@ class GateResult:
     shifted_rows: list[dict[str, Any]] = field(default_factory=list)  # flipped, not blocking
     rechecked: int = 0  # wrong rows asked of the active version too
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # embed, candidate, recheck (s)
 
     def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "metrics": self.metrics, "floors": self.floors,
@@ -81,7 +82,8 @@ class GateResult:
                 "wrong_rows": self.wrong_rows, "broken_rows": self.broken_rows,
                 "for_review": self.for_review, "shifted_rows": self.shifted_rows,
                 "rechecked": self.rechecked,
-                "seconds": round(self.seconds, 2), "override_reason": self.override_reason}
+                "seconds": round(self.seconds, 2), "timings": self.timings,
+                "override_reason": self.override_reason}
 
 
 def read_floors(path: Path = FLOORS_FILE) -> dict[str, float]:
@@ -178,6 +180,33 @@ def _touched(new: Manifest, old: Manifest | None) -> set[str]:
     return out
 
 
+def _sort_wrong(rows: list[RowResult], cand: KBIndex, version: str, fresh: set[str],
+                touched: set[str]) -> tuple[list[ReviewItem], list[RowResult]]:
+    """The candidate's wrong rows: (held for review, to compare with the active version).
+
+    Held: an out-of-scope row answered by an entry of a new or changed document, and an
+    in-scope row the candidate abstains on because a new or edited entry now competes (its
+    first suggestion): new guidance may change what the right answer is; an admin decides.
+    """
+    review: list[ReviewItem] = []
+    suspects: list[RowResult] = []
+    for r in rows:
+        if correct(r.outcome):
+            continue
+        top = _top(r)
+        entry = cand.entries[cand.position[top[0]]] if top and top[0] in cand.position else None
+        answered = bool(r.results) and not r.abstained
+        if entry is not None and entry.document.name in fresh and (
+                (not r.row.expected and answered)
+                or (r.row.expected and r.abstained and entry.id in touched)):
+            review.append(ReviewItem(r.row.id, r.row.question, entry.id, entry.question,
+                                     entry.document.name, version, Path(r.row.source).name,
+                                     list(r.row.context), list(r.row.expected)))
+        else:
+            suspects.append(r)
+    return review, suspects
+
+
 def _top(r: RowResult) -> list[str]:
     """The entry a row got first: its answer, or its first suggestion when it abstained."""
     ranked = r.results if r.results and not r.abstained else r.suggestions
@@ -242,30 +271,25 @@ class QualityGate:
         by_id = {r.id: r for r in original}
         say = self.progress or (lambda _done, _total: None)
         say(0, len(rows))
+        timings = {"embed": -time.perf_counter()}
         _prime(retriever, cand, rows)
+        timings["embed"] += time.perf_counter()
+        timings["candidate"] = -time.perf_counter()
         result = run(retriever, rows, index=cand, check=False,
                      progress=lambda n, _t: say(n, len(rows))) if rows else None
+        timings["candidate"] += time.perf_counter()
         old = store.read_manifest(previous) if previous else None
-        fresh = _changed_documents(cand.manifest, old)
-        review: list[ReviewItem] = []
-        suspects: list[RowResult] = []
-        for r in result.rows if result else []:
-            if correct(r.outcome):
-                continue
-            top = r.results[0][0] if r.results and not r.abstained else None
-            entry = cand.entries[cand.position[top]] if top in cand.position else None
-            if not r.row.expected and entry is not None and entry.document.name in fresh:
-                review.append(ReviewItem(r.row.id, r.row.question, entry.id, entry.question,
-                                         entry.document.name, version, Path(r.row.source).name,
-                                         list(r.row.context)))
-            else:
-                suspects.append(r)
         touched = _touched(cand.manifest, old)
+        review, suspects = _sort_wrong(result.rows if result else [], cand, version,
+                                       _changed_documents(cand.manifest, old), touched)
+        timings["recheck"] = -time.perf_counter()
         broken, shifted = self._regressions(retriever, previous, suspects, by_id, touched,
                                             len(rows), say)
+        timings["recheck"] += time.perf_counter()
         out = self._result(result, rows, len(original) - len(rows), review, suspects, broken,
                            previous, version, time.perf_counter() - t0)
         out.shifted_rows = [_row(r) for r in shifted]
+        out.timings = {k: round(v, 2) for k, v in timings.items()}
         return out
 
     def _regressions(self, retriever: Retriever, previous: str | None,

@@ -46,6 +46,7 @@ class ReviewItem:
     kb_version: str
     set: str = ""
     context: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)  # [] for a row written as out of scope
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,16 +90,18 @@ class ReviewBook:
         return {r["id"]: r for r in _read(self.reviewed_path)}
 
     def decide(self, row_id: str, *, in_scope: bool, by: str) -> dict[str, Any]:
-        """Accept a pending row as in scope (it expects its entry) or keep it out of scope."""
+        """Accept the entry that answered as right for the row (it joins the row's expected
+        entries; an out-of-scope row becomes in scope), or keep the row as it was written."""
         waiting = {i.id: i for i in self.pending()}
         item = waiting.get(row_id)
         if item is None:
             ids = ", ".join(sorted(waiting)) or "none"
             raise ReviewError(f"row {row_id} is not waiting for a review (waiting: {ids})")
         row = {"id": item.id, "question": item.question,
-               "expected": [item.entry] if in_scope else [],
+               "expected": sorted({*item.expected, item.entry}) if in_scope
+               else list(item.expected),
                **({"context": item.context} if item.context else {}),
-               "reviewed": {"decision": "in scope" if in_scope else "out of scope", "by": by,
+               "reviewed": {"decision": "in scope" if in_scope else "as written", "by": by,
                             "at": datetime.now(UTC).isoformat(timespec="seconds"),
                             "kb_version": item.kb_version, "entry": item.entry,
                             "set": item.set}}

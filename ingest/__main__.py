@@ -66,8 +66,8 @@ def _summary(r: IngestReport, console: Console) -> None:
                           f"{row['got'][:1] or 'abstains'} (scores moved; not blocking)",
                           highlight=False)
         if g.for_review:
-            console.print(f"  {len(g.for_review)} out-of-scope row(s) now answered by new "
-                          "guidance, held for review (`python -m ingest review`):")
+            console.print(f"  {len(g.for_review)} eval row(s) new guidance now answers, held "
+                          "for review (`python -m ingest review`):")
             for row in g.for_review:
                 console.print(f"    ? {row['id']} “{row['question']}” → {row['entry']}",
                               highlight=False)
@@ -246,15 +246,15 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
 @click.option("--accept", "accept", multiple=True, metavar="ROW",
-              help="Accept the row as in scope: it now expects the entry that answered it.")
+              help="Accept the entry that answered as right for the row (out of scope → in scope).")
 @click.option("--keep-out", "keep_out", multiple=True, metavar="ROW",
-              help="Keep the row out of scope: the entry answering it is a wrong answer.")
+              help="Keep the row as written: the entry that answered is a wrong answer for it.")
 @click.option("--actor", default=None, help="Who decides [default: user@host].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
 @friendly_errors
 def review_cmd(data: Path | None, accept: tuple[str, ...], keep_out: tuple[str, ...],
                actor: str | None, as_json: bool) -> None:
-    """Out-of-scope eval rows that new guidance answers: list them, or decide (admin password)."""
+    """Eval rows new guidance now answers: list them, or decide (admin password)."""
     settings = load_settings(data_dir=data)
     admin = load_admin_services()
     book = admin.review_book(settings)

@@ -20,18 +20,19 @@ def review_section(settings: Settings, actor: str) -> None:
         return
     st.divider()
     st.subheader(f"Eval rows for review ({len(pending)})")
-    st.caption("Written as out of scope, now answered by new or changed guidance. Accept one "
-               "and the quality gate expects that entry from now on; keep it out and that "
-               f"answer counts as wrong. Decisions go to `{book.reviewed_path}`.")
+    st.caption("Rows written as out of scope that new or changed guidance now answers, or rows "
+               "a new entry now competes for. Accept and the quality gate counts that entry as "
+               "right for the row from now on; keep the row as written and that answer counts "
+               f"as wrong. Decisions go to `{book.reviewed_path}`.")
     for item in pending:
         with st.container(border=True):
             st.markdown(f"**{item.question}**  \n→ `{item.entry}` {item.entry_question}")
             st.caption(f"{item.set} · row {item.id}")
             left, right = st.columns(2)
-            if left.button("Accept as in scope", key=f"admin_accept_{item.id}"):
+            if left.button("Accept this answer", key=f"admin_accept_{item.id}"):
                 book.decide(item.id, in_scope=True, by=actor)
                 st.rerun()
-            if right.button("Keep out of scope", key=f"admin_keep_{item.id}"):
+            if right.button("Keep the row as written", key=f"admin_keep_{item.id}"):
                 book.decide(item.id, in_scope=False, by=actor)
                 st.rerun()
 

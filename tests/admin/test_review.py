@@ -28,3 +28,40 @@ def test_cli_review_lists_and_decides(settings, monkeypatch, tmp_path) -> None: 
     assert json.loads(out.output)[0]["expected"] == ["tm:1"]
     assert book.pending() == [] and book.decided()["r1"]["reviewed"]["decision"] == "in scope"
     assert book.reviewed_path.is_relative_to(settings.data_dir)
+
+
+def test_wrong_rows_sorted_into_review_and_comparison() -> None:
+    from types import SimpleNamespace
+
+    from admin.gate import _sort_wrong
+    from evals.runner import RowResult
+    from evals.sets import EvalRow
+
+    def entry(i: str, doc: str) -> SimpleNamespace:
+        return SimpleNamespace(id=i, question=f"q {i}", document=SimpleNamespace(name=doc))
+
+    entries = [entry("old:1", "old"), entry("old:2", "old"), entry("new:1", "new")]
+    cand = SimpleNamespace(entries=entries, position={e.id: n for n, e in enumerate(entries)})
+
+    def row(rid: str, expected: tuple[str, ...], abstained: bool, got: str) -> RowResult:
+        hit = ((got, 0.9),)
+        return RowResult(EvalRow(rid, f"question {rid}", expected), abstained,
+                         () if abstained else hit, hit if abstained else (), 1.0)
+
+    rows = [row("oos-new", (), False, "new:1"),       # new guidance answers it: review
+            row("oos-old", (), False, "old:2"),       # an old entry answers it: compare
+            row("in-new", ("old:1",), True, "new:1"),  # abstains, new entry competes: review
+            row("in-hijack", ("old:1",), False, "new:1"),  # answered by the new one: compare
+            row("right", ("old:1",), False, "old:1")]      # right: neither
+    review, suspects = _sort_wrong(rows, cand, "v2", {"new"}, {"new:1"})  # type: ignore[arg-type]
+    assert [(i.id, i.entry, i.expected) for i in review] == [
+        ("oos-new", "new:1", []), ("in-new", "new:1", ["old:1"])]
+    assert [s.row.id for s in suspects] == ["oos-old", "in-hijack"]
+
+
+def test_accepting_a_competing_entry_keeps_the_old_one_right(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from admin.review import ReviewBook, ReviewItem
+
+    book = ReviewBook(tmp_path / "evals")
+    book.hold([ReviewItem("r", "q", "new:1", "nq", "new", "v2", "s.jsonl", [], ["old:1"])])
+    assert book.decide("r", in_scope=True, by="me")["expected"] == ["new:1", "old:1"]
