@@ -175,7 +175,7 @@ def _touched(new: Manifest, old: Manifest | None) -> set[str]:
     out = set(before) ^ set(after)
     for i in set(before) & set(after):
         a, b = before[i], after[i]
-        if a.hash != b.hash or a.alternates != b.alternates or a.codes != b.codes:
+        if a.hash != b.hash or a.alternates != b.alternates:  # its own text, not the document's
             out.add(i)
     return out
 
