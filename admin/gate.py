@@ -187,6 +187,7 @@ def _sort_wrong(rows: list[RowResult], cand: KBIndex, version: str, fresh: set[s
     Held: an out-of-scope row answered by an entry of a new or changed document, and an
     in-scope row the candidate abstains on because a new or edited entry now competes (its
     first suggestion): new guidance may change what the right answer is; an admin decides.
+    (A first version has nothing to compete with: `touched` is empty then.)
     """
     review: list[ReviewItem] = []
     suspects: list[RowResult] = []
@@ -281,7 +282,8 @@ class QualityGate:
         old = store.read_manifest(previous) if previous else None
         touched = _touched(cand.manifest, old)
         review, suspects = _sort_wrong(result.rows if result else [], cand, version,
-                                       _changed_documents(cand.manifest, old), touched)
+                                       _changed_documents(cand.manifest, old),
+                                       touched if old is not None else set())
         timings["recheck"] = -time.perf_counter()
         broken, shifted = self._regressions(retriever, previous, suspects, by_id, touched,
                                             len(rows), say)
