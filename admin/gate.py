@@ -27,6 +27,7 @@ base can always pass, but a broken build (no vectors, a parser that drops answer
 from __future__ import annotations
 
 import math
+import os
 import time
 import tomllib
 from collections import OrderedDict
@@ -45,6 +46,7 @@ from evals.sets import EvalRow, EvalSetError, read_sets
 from ingest.hooks import QualityGateFailed
 from retrieval.config import Calibration, load_calibration
 from retrieval.embedding import Embedder
+from retrieval.entry import content_hash
 from retrieval.errors import RadoncQAError
 from retrieval.ids import IdRegistry
 from retrieval.index import KBIndex
@@ -123,6 +125,7 @@ def _row(r: RowResult) -> dict[str, Any]:
 
 
 _VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()  # (model, query text)
+_LOADED: set[Path] = set()  # cache files already read by this process
 
 
 class _Cached(Retriever):
@@ -133,11 +136,49 @@ class _Cached(Retriever):
         return hit if hit is not None else super().embed(index, text, q)
 
 
+def _disk_cache(store: KBStore, model: str) -> Path | None:
+    """This machine's file of eval-question vectors (a cache: deleting it is always safe)."""
+    if store.cache_dir is None:
+        return None
+    return store.cache_dir / f"gate-queries-{content_hash(model)}.npz"
+
+
+def _load_disk(path: Path | None, model: str) -> None:
+    """Fill the in-process cache from the file once per process (a bad file only costs time)."""
+    if path is None or path in _LOADED or not path.is_file():
+        return
+    _LOADED.add(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            for text, vector in zip(data["texts"].tolist(), data["vectors"], strict=True):
+                _VECTORS.setdefault((model, str(text)), vector)
+    except (OSError, ValueError, KeyError):
+        return
+
+
+def _save_disk(path: Path | None, model: str) -> None:
+    if path is None:
+        return
+    keys = [k for k in _VECTORS if k[0] == model]
+    if not keys:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, texts=np.array([k[1] for k in keys]),
+             vectors=np.stack([_VECTORS[k] for k in keys]))
+    os.replace(tmp, path)
+
+
 def _prime(retriever: Retriever, index: KBIndex, rows: list[EvalRow]) -> int:
-    """Embed the rows' questions not yet cached, a few at a time in fp32; returns how many."""
+    """Embed the rows' questions not yet cached, a few at a time in fp32; returns how many.
+
+    Vectors are kept by text in the process and in the store's cache folder, so a new process
+    (the CLI) embeds only questions it has never seen."""
     from retrieval.text import clean_query
 
     model = retriever.embedder.name
+    disk = _disk_cache(retriever.store, model)
+    _load_disk(disk, model)
     todo: dict[tuple[str, str], None] = {}
     for r in rows:
         for text in (*r.context, r.question):
@@ -158,6 +199,11 @@ def _prime(retriever: Retriever, index: KBIndex, rows: list[EvalRow]) -> int:
             _VECTORS[key] = vector
     while len(_VECTORS) > QUERY_CACHE:
         _VECTORS.popitem(last=False)
+    if keys:
+        try:
+            _save_disk(disk, model)
+        except OSError:
+            pass  # a cache that cannot be written only costs time next run
     return len(keys)
 
 
