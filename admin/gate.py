@@ -1,32 +1,63 @@
-"""Quality gate: a new version must answer the shipped eval sets at least as well as the floors.
+"""Quality gate: a new version must not break what the active one answers, row by row.
 
-Rows whose expected entries belong to documents the new version does not have are skipped (they
-test another corpus); out-of-scope rows always count. Floors come from the `[floors]` table of
-`evals/floors.toml` (convention of `evals.floors`: `in_scope_accuracy = 0.9` is a minimum,
-`max_false_abstention = 0.1` a ceiling).
+Every shipped eval set runs once on the candidate version (query vectors embedded in batches and
+kept by text across versions, so a re-run embeds only new questions). Then, per row:
+
+- right on the candidate → fine;
+- an out-of-scope row now answered by an entry of a document that is new or changed → *for
+  review* (admin/review.py): new guidance may well answer what used to be out of scope; the
+  admin accepts it as in scope or keeps it out. Not a failure;
+- any other wrong row is asked of the active version as well: right there and wrong now is a
+  *regression*. A regression that involves an entry the change touched (the row's expected
+  entry, or its top entry before or now, added, edited or removed) blocks activation (override
+  with a written reason). One that flipped between untouched entries is *shifted*: listed, not
+  blocking (see `_regressions`). Wrong on both versions is listed, not blocking.
+
+Only the candidate's wrong rows are re-run on the active version, so a small change costs one
+pass over the sets plus a handful of rows. Rows whose expected entries all belong to documents
+the candidate does not have are skipped (they test another corpus), so a first version on an
+empty data dir, or one that removes a whole document, is judged on its own documents only.
+Decided review rows (`<data>/evals/reviewed.jsonl`) replace the shipped rows of the same id.
+
+The `[floors]` table of `evals/floors.toml` stays as a sanity floor on the rows about the
+candidate's own documents (in-scope accuracy, false abstention): a version a growing knowledge
+base can always pass, but a broken build (no vectors, a parser that drops answers) cannot.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import time
 import tomllib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from admin.review import ReviewBook, ReviewItem
 from evals.floors import FLOORS_FILE, breaches, parse_floor
-from evals.metrics import correct
+from evals.metrics import correct, summary
 from evals.runner import RowResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
 from ingest.hooks import QualityGateFailed
 from retrieval.config import Calibration, load_calibration
 from retrieval.embedding import Embedder
+from retrieval.entry import content_hash
+from retrieval.errors import RadoncQAError
+from retrieval.ids import IdRegistry
+from retrieval.index import KBIndex
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings
-from retrieval.store.base import KBStore
+from retrieval.store.base import KBStore, Manifest
 
 EVALS_DIR = FLOORS_FILE.parent
+Progress = Callable[[int, int], None]
+QUERY_CACHE = 20_000  # eval questions' vectors kept across versions (≈30 MB at 384 dims)
+FP32_BATCH = 7  # the embedder batches in bf16 from 8 texts; the chat embeds one text in fp32
 __all__ = ["GateResult", "QualityGate", "QualityGateFailed", "read_floors"]
 
 
@@ -41,11 +72,19 @@ class GateResult:
     rows: int = 0
     skipped: int = 0
     override_reason: str | None = None
+    for_review: list[dict[str, Any]] = field(default_factory=list)  # see admin/review.py
+    shifted_rows: list[dict[str, Any]] = field(default_factory=list)  # flipped, not blocking
+    rechecked: int = 0  # wrong rows asked of the active version too
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # embed, candidate, recheck (s)
 
     def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "metrics": self.metrics, "floors": self.floors,
                 "failures": self.failures, "rows": self.rows, "skipped": self.skipped,
                 "wrong_rows": self.wrong_rows, "broken_rows": self.broken_rows,
+                "for_review": self.for_review, "shifted_rows": self.shifted_rows,
+                "rechecked": self.rechecked,
+                "seconds": round(self.seconds, 2), "timings": self.timings,
                 "override_reason": self.override_reason}
 
 
@@ -85,63 +124,268 @@ def _row(r: RowResult) -> dict[str, Any]:
             "abstained": r.abstained, "got": got[:3], "set": Path(r.row.source).name}
 
 
+_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()  # (model, query text)
+_LOADED: set[Path] = set()  # cache files already read by this process
+
+
+class _Cached(Retriever):
+    """A retriever that takes query vectors from the gate's cache (same text, same vector)."""
+
+    def embed(self, index: KBIndex, text: str, q: Any) -> np.ndarray:
+        hit = _VECTORS.get((self.embedder.name, self.query_text(text, q)))
+        return hit if hit is not None else super().embed(index, text, q)
+
+
+def _disk_cache(store: KBStore, model: str) -> Path | None:
+    """This machine's file of eval-question vectors (a cache: deleting it is always safe)."""
+    if store.cache_dir is None:
+        return None
+    return store.cache_dir / f"gate-queries-{content_hash(model)}.npz"
+
+
+def _load_disk(path: Path | None, model: str) -> None:
+    """Fill the in-process cache from the file once per process (a bad file only costs time)."""
+    if path is None or path in _LOADED or not path.is_file():
+        return
+    _LOADED.add(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            for text, vector in zip(data["texts"].tolist(), data["vectors"], strict=True):
+                _VECTORS.setdefault((model, str(text)), vector)
+    except (OSError, ValueError, KeyError):
+        return
+
+
+def _save_disk(path: Path | None, model: str) -> None:
+    if path is None:
+        return
+    keys = [k for k in _VECTORS if k[0] == model]
+    if not keys:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, texts=np.array([k[1] for k in keys]),
+             vectors=np.stack([_VECTORS[k] for k in keys]))
+    os.replace(tmp, path)
+
+
+def _prime(retriever: Retriever, index: KBIndex, rows: list[EvalRow]) -> int:
+    """Embed the rows' questions not yet cached, a few at a time in fp32; returns how many.
+
+    Vectors are kept by text in the process and in the store's cache folder, so a new process
+    (the CLI) embeds only questions it has never seen."""
+    from retrieval.text import clean_query
+
+    model = retriever.embedder.name
+    disk = _disk_cache(retriever.store, model)
+    _load_disk(disk, model)
+    todo: dict[tuple[str, str], None] = {}
+    for r in rows:
+        for text in (*r.context, r.question):
+            try:
+                cleaned = clean_query(text)
+            except RadoncQAError:
+                continue  # the runner records it as unusable input
+            key = (model, retriever.query_text(cleaned, retriever.terms(index, cleaned)))
+            if key in _VECTORS:
+                _VECTORS.move_to_end(key)
+            else:
+                todo[key] = None
+    keys = list(todo)
+    for start in range(0, len(keys), FP32_BATCH):
+        batch = keys[start : start + FP32_BATCH]
+        for key, vector in zip(batch, retriever.embedder.embed([k[1] for k in batch]),
+                               strict=True):
+            _VECTORS[key] = vector
+    while len(_VECTORS) > QUERY_CACHE:
+        _VECTORS.popitem(last=False)
+    if keys:
+        try:
+            _save_disk(disk, model)
+        except OSError:
+            pass  # a cache that cannot be written only costs time next run
+    return len(keys)
+
+
+def _changed_documents(new: Manifest, old: Manifest | None) -> set[str]:
+    """Documents of the candidate that the active version lacks or had with other text."""
+    before = old.documents if old is not None else {}
+    return {name for name, d in new.documents.items()
+            if name not in before or before[name].source_hash != d.source_hash}
+
+
+def _touched(new: Manifest, old: Manifest | None) -> set[str]:
+    """Entry ids the change added, removed or edited (old and new ids alike)."""
+    before = {e.id: e for e in old.entries} if old is not None else {}
+    after = {e.id: e for e in new.entries}
+    out = set(before) ^ set(after)
+    for i in set(before) & set(after):
+        a, b = before[i], after[i]
+        if a.hash != b.hash or a.alternates != b.alternates:  # its own text, not the document's
+            out.add(i)
+    return out
+
+
+def _sort_wrong(rows: list[RowResult], cand: KBIndex, version: str, fresh: set[str],
+                touched: set[str]) -> tuple[list[ReviewItem], list[RowResult]]:
+    """The candidate's wrong rows: (held for review, to compare with the active version).
+
+    Held: an out-of-scope row answered by an entry of a new or changed document, and an
+    in-scope row the candidate abstains on because a new or edited entry now competes (its
+    first suggestion): new guidance may change what the right answer is; an admin decides.
+    (A first version has nothing to compete with: `touched` is empty then.)
+    """
+    review: list[ReviewItem] = []
+    suspects: list[RowResult] = []
+    for r in rows:
+        if correct(r.outcome):
+            continue
+        top = _top(r)
+        entry = cand.entries[cand.position[top[0]]] if top and top[0] in cand.position else None
+        answered = bool(r.results) and not r.abstained
+        if entry is not None and entry.document.name in fresh and (
+                (not r.row.expected and answered)
+                or (r.row.expected and r.abstained and entry.id in touched)):
+            review.append(ReviewItem(r.row.id, r.row.question, entry.id, entry.question,
+                                     entry.document.name, version, Path(r.row.source).name,
+                                     list(r.row.context), list(r.row.expected)))
+        else:
+            suspects.append(r)
+    return review, suspects
+
+
+def _top(r: RowResult) -> list[str]:
+    """The entry a row got first: its answer, or its first suggestion when it abstained."""
+    ranked = r.results if r.results and not r.abstained else r.suggestions
+    return [ranked[0][0]] if ranked else []
+
+
 class QualityGate:
-    """Runs the eval sets against a written (not yet active) version."""
+    """Compares a written (not yet active) version with the active one on the eval sets."""
 
     def __init__(self, embedder: Embedder, *, sets: list[Path] | None = None,
                  floors: dict[str, float] | None = None, override_reason: str | None = None,
-                 calibration: Calibration | None = None,
-                 progress: Callable[[int, int], None] | None = None):
+                 calibration: Calibration | None = None, review: ReviewBook | None = None,
+                 progress: Progress | None = None):
         self.embedder = embedder
-        self.progress = progress  # (rows asked, rows) while the sets run on the new version
         self.sets = sets if sets is not None else sorted((EVALS_DIR / "sets").glob("*.jsonl"))
         self.floors = floors if floors is not None else read_floors()
         self.override_reason = (override_reason or "").strip() or None
         self.calibration = calibration
+        self.review = review
+        self.progress = progress  # (rows done, rows to do); the total grows by the re-asked
 
     @classmethod
     def from_settings(cls, embedder: Embedder, settings: Settings,
                       override_reason: str | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> QualityGate:
-        """The gate as the app serves: the settings' gate sets (else every shipped set) and
-        the installation's calibration."""
+                      progress: Progress | None = None) -> QualityGate:
+        """The gate as the app serves: the settings' gate sets (else every shipped set), the
+        installation's calibration and the data dir's review decisions."""
         return cls(embedder, sets=list(settings.gate_sets) or None,
                    override_reason=override_reason,
                    calibration=load_calibration(overlay=settings.calibration_file),
-                   progress=progress)
+                   review=ReviewBook(settings.data_dir / "evals"), progress=progress)
 
     def relevant(self, rows: list[EvalRow], documents: set[str]) -> list[EvalRow]:
         return [r for r in rows if not r.expected
                 or all(e.rsplit(":", 1)[0] in documents for e in r.expected)]
 
+    def read_rows(self) -> list[EvalRow]:
+        """The shipped sets, each decided review row in place of the shipped row of its id."""
+        rows = read_sets(self.sets) if self.sets else []
+        decided = self.review.decided() if self.review is not None else {}
+        return [replace(r, expected=tuple(decided[r.id]["expected"]),
+                        source=str(self.review.reviewed_path))  # type: ignore[union-attr]
+                if r.id in decided else r for r in rows]
+
     def check(self, store: KBStore, version: str, previous: str | None = None,
               renamed: dict[str, str] | None = None) -> GateResult:
-        """Run the sets on `version`. Eval rows name entries by their id in the active version;
-        `renamed` (old id → new id, from the diff) follows entries the new version renumbered,
-        so a row still expects the same guidance, not whatever now has its old number."""
-        all_rows = read_sets(self.sets) if self.sets else []
-        if renamed:
-            all_rows = [replace(r, expected=tuple(renamed.get(e, e) for e in r.expected))
-                        for r in all_rows]
-        retriever = Retriever(store, self.embedder, calibration=self.calibration)
-        index = retriever.load(version)
-        rows = self.relevant(all_rows, set(index.manifest.documents))
-        # check=False: a row expecting an entry the new version lacks is a broken row, not an error
-        result = (run(retriever, rows, index=index, check=False, progress=self.progress)
-                  if rows else None)
-        metrics = result.metrics if result else {}
-        failures = _below(metrics, self.floors) if result else []
-        wrong = [r for r in result.rows if not correct(r.outcome)] if result else []
+        """Judge `version` against `previous` (the active version; None for a first one).
+
+        Eval rows name entries by id; an id the candidate removed with a successor (the same
+        text moved to another document) follows it. `renamed` (old id → new id) adds to that.
+        """
+        t0 = time.perf_counter()
+        retriever = _Cached(store, self.embedder, calibration=self.calibration)
+        cand = retriever.load(version)
+        follow = {rid: r.successor for rid, r in IdRegistry.of(cand.manifest.info).removed.items()
+                  if r.successor}
+        follow.update({k: v for k, v in (renamed or {}).items() if v in cand.position})
+        original = self.read_rows()
+        mapped = [replace(r, expected=tuple(follow.get(e, e) for e in r.expected))
+                  for r in original]
+        rows = self.relevant(mapped, set(cand.manifest.documents))
+        by_id = {r.id: r for r in original}
+        say = self.progress or (lambda _done, _total: None)
+        say(0, len(rows))
+        timings = {"embed": -time.perf_counter()}
+        _prime(retriever, cand, rows)
+        timings["embed"] += time.perf_counter()
+        timings["candidate"] = -time.perf_counter()
+        result = run(retriever, rows, index=cand, check=False,
+                     progress=lambda n, _t: say(n, len(rows))) if rows else None
+        timings["candidate"] += time.perf_counter()
+        old = store.read_manifest(previous) if previous else None
+        touched = _touched(cand.manifest, old)
+        review, suspects = _sort_wrong(result.rows if result else [], cand, version,
+                                       _changed_documents(cand.manifest, old),
+                                       touched if old is not None else set())
+        timings["recheck"] = -time.perf_counter()
+        broken, shifted = self._regressions(retriever, previous, suspects, by_id, touched,
+                                            len(rows), say)
+        timings["recheck"] += time.perf_counter()
+        out = self._result(result, rows, len(original) - len(rows), review, suspects, broken,
+                           previous, version, time.perf_counter() - t0)
+        out.shifted_rows = [_row(r) for r in shifted]
+        out.timings = {k: round(v, 2) for k, v in timings.items()}
+        return out
+
+    def _regressions(self, retriever: Retriever, previous: str | None,
+                     suspects: list[RowResult], by_id: dict[str, EvalRow], touched: set[str],
+                     done: int, say: Progress) -> tuple[list[RowResult], list[RowResult]]:
+        """The candidate's wrong rows that the active version answers right: (broken, shifted).
+
+        Broken rows involve an entry the change touched (expected, or the top entry before or
+        now): the change itself made them wrong. Shifted rows flipped between untouched
+        entries, only because adding or removing text moves every score a little (term
+        weights are corpus-wide); they are listed, not blocking — no edit of the change can
+        fix them, and blocking them would only teach admins to override.
+        """
+        if not previous or not suspects:
+            return [], []
+        old_index = retriever.load(previous)
+        asked = [by_id[s.row.id] for s in suspects]  # as written: ids of the active version
+        _prime(retriever, old_index, asked)
+        total = done + len(asked)
+        say(done, total)
+        before = run(retriever, asked, index=old_index, check=False,
+                     progress=lambda n, _t: say(done + n, total))
         broken: list[RowResult] = []
-        if failures and previous and wrong:
-            old_index = retriever.load(previous)
-            back = {new: old for old, new in (renamed or {}).items()}
-            before = run(retriever, [replace(r.row, expected=tuple(back.get(e, e) for e in
-                                                                    r.row.expected))
-                                     for r in wrong], index=old_index, check=False)
-            broken = [w for w, b in zip(wrong, before.rows, strict=True) if correct(b.outcome)]
+        shifted: list[RowResult] = []
+        for s, b in zip(suspects, before.rows, strict=True):
+            if not correct(b.outcome):
+                continue
+            involved = {*s.row.expected, *b.row.expected, *_top(s), *_top(b)}
+            (broken if involved & touched else shifted).append(s)
+        return broken, shifted
+
+    def _result(self, result: Any, rows: list[EvalRow], skipped: int, review: list[ReviewItem],
+                wrong: list[RowResult], broken: list[RowResult], previous: str | None,
+                version: str, seconds: float) -> GateResult:
+        held = {i.id for i in review}
+        judged = [r.outcome for r in result.rows if r.row.id not in held] if result else []
+        metrics = summary(judged) if judged else {}
+        failures = _below(metrics, self.floors) if judged else []
+        if broken:
+            failures.append(f"{len(broken)} eval row(s) answered right by the active version "
+                            f"{previous} are wrong on the new one")
+        passed = not failures
+        if self.review is not None and review and (passed or self.override_reason):
+            self.review.hold(review)
         return GateResult(
-            passed=not failures, metrics=metrics, floors=self.floors, failures=failures,
+            passed=passed, metrics=metrics, floors=self.floors, failures=failures,
             wrong_rows=[_row(r) for r in wrong], broken_rows=[_row(r) for r in broken],
-            rows=len(rows), skipped=len(all_rows) - len(rows),
-            override_reason=self.override_reason if failures else None)
+            rows=len(rows), skipped=skipped,
+            override_reason=self.override_reason if failures else None,
+            for_review=[i.to_dict() for i in review], rechecked=len(wrong) if previous else 0,
+            seconds=seconds)

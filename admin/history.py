@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from appdb import Activation, AppDB
 from ingest import versions
+from ingest.versions import Rollback, corpus_note
 from retrieval.store.base import KBStore
 
 
@@ -54,9 +56,12 @@ def activation_history(db: AppDB, limit: int = 200) -> list[ActivationRecord]:
 
 
 def rollback(store: KBStore, version: str, *, actor: str, db: AppDB | None = None,
-             note: str | None = None) -> str | None:
-    """ingest.versions.rollback, recorded in the app database's history when `db` is given."""
-    return versions.rollback(store, version, actor=actor, note=note,
+             note: str | None = None, corpus: Path | None = None,
+             aside_root: Path | None = None) -> Rollback:
+    """ingest.versions.rollback (corpus folder restored when given), recorded in the app
+    database's history when `db` is given."""
+    return versions.rollback(store, version, actor=actor, note=note, corpus=corpus,
+                             aside_root=aside_root,
                              record=partial(record_activation, db) if db is not None else None)
 
 
@@ -64,3 +69,7 @@ def repair(store: KBStore, *, actor: str, db: AppDB | None = None) -> tuple[str 
     """ingest.versions.repair, recorded in the app database's history when `db` is given."""
     return versions.repair(store, actor=actor,
                            record=partial(record_activation, db) if db is not None else None)
+
+
+__all__ = ["Rollback", "activation_history", "corpus_note", "record_activation", "repair",
+           "rollback"]

@@ -11,6 +11,7 @@ from functools import partial
 from admin.auth import ENV_PASSWORD, AdminAuth, AdminAuthError, hash_password, lockout_file
 from admin.gate import QualityGate
 from admin.history import record_activation
+from admin.review import ReviewBook
 from appdb import AppDB
 from ingest.hooks import ActivationLog
 from retrieval.embedding import Embedder
@@ -51,9 +52,13 @@ def open_db(settings: Settings) -> AppDB:
 class AdminServices:
     """ingest.hooks.AdminServices, backed by the admin package."""
 
-    def quality_gate(self, embedder: Embedder, settings: Settings,
-                     override_reason: str | None) -> QualityGate:
-        return QualityGate.from_settings(embedder, settings, override_reason=override_reason)
+    def quality_gate(self, embedder: Embedder, settings: Settings, override_reason: str | None,
+                     progress: Callable[[int, int], None] | None = None) -> QualityGate:
+        return QualityGate.from_settings(embedder, settings, override_reason=override_reason,
+                                         progress=progress)
+
+    def review_book(self, settings: Settings) -> ReviewBook:
+        return ReviewBook(settings.data_dir / "evals")
 
     def activation_log(self, settings: Settings) -> ActivationLog:
         return partial(record_activation, open_db(settings))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ingest.corpus import Corpus, load_corpus
 from ingest.diff import EntryDiff, diff_entries
+from ingest.ids import pool_from_store
 from ingest.load import MAX_DOCUMENT_BYTES, READERS, is_sidecar
 from retrieval.errors import CorpusError
 from retrieval.store.base import KBStore
@@ -90,12 +91,13 @@ def stage(store: KBStore, corpus_dir: Path, name: str, data: bytes,
                 continue
             os.symlink(p.resolve(), folder / p.name)
         (folder / name).write_bytes(data)
+        pool = pool_from_store(store)  # entries get the ids the ingest will give them
         try:
-            corpus = load_corpus(folder, alternates_dir)
+            corpus = load_corpus(folder, pool, alternates_dir)
         except CorpusError as e:
             raise _rename(e, {name: name}) from None
         active = store.active_version()
-        old = store.read_manifest(active).entries if active else []
+        old = pool.previous.entries if pool.previous else []
         return StagedUpload(name, folder, corpus, diff_entries(old, corpus.entries), replaces,
                             active)
     except BaseException:

@@ -29,6 +29,7 @@ from evals.metrics import (
 from evals.sets import EvalRow, check_ids
 from retrieval.decide import decide
 from retrieval.errors import QueryError
+from retrieval.ids import removed_notes
 from retrieval.index import KBIndex
 from retrieval.retriever import Answer, Retriever
 
@@ -168,7 +169,8 @@ def run(retriever: Retriever, rows: Sequence[EvalRow], *, index: KBIndex | None 
     """
     index = index or retriever.index()
     if check:
-        check_ids(rows, index.position, kb=index.version)
+        check_ids(rows, index.position, kb=index.version,
+                  removed=removed_notes(index.manifest.info))
     try:  # first query pays one-off costs (tokenizer, caches) that are not per-query latency
         retriever.ask(WARM_UP, index=index)
     except QueryError:

@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -335,10 +335,12 @@ def _unique_across(sets: Iterable[list[EvalRow]]) -> list[EvalRow]:
     return rows
 
 
-def check_ids(rows: Iterable[EvalRow], known: Iterable[str], *, kb: str = "") -> None:
+def check_ids(rows: Iterable[EvalRow], known: Iterable[str], *, kb: str = "",
+              removed: Mapping[str, str] | None = None) -> None:
     """EvalSetError naming every row whose expected ids are not in the knowledge base.
 
-    Each unknown id comes with the closest existing ids (typos, renumbered entries).
+    An id the knowledge base removed says so (`removed`: id → "removed in version X…", from
+    retrieval.ids); any other unknown id comes with the closest existing ids (typos).
     """
     known_list = sorted(set(known))
     if not known_list:
@@ -354,6 +356,11 @@ def check_ids(rows: Iterable[EvalRow], known: Iterable[str], *, kb: str = "") ->
                 continue
             total += 1
             if len(problems) >= MAX_PROBLEMS:
+                continue
+            if removed and x in removed:
+                problems.append(f"{r.source}:{r.line}: row {r.id} expects {x}, which "
+                                f"{removed[x]} — point the row at the entry that answers it "
+                                "now, or delete the row")
                 continue
             if x not in close:
                 close[x] = [m for m, _, _ in process.extract(

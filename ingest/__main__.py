@@ -2,8 +2,9 @@
 
 Plain `python -m ingest` (and `--dry-run`, `--list-versions`) needs no password: it is what CI
 and `make run` use, and it only ever activates a corpus that passes the quality gate. The admin
-decisions that bypass a safeguard — `--rollback` and `--override-reason` — ask for the admin
-password (prompted, or `RADONC_QA_ADMIN_PASSWORD` for scripts).
+decisions that bypass a safeguard or take guidance out — `--rollback`, `--remove-document` and
+`--override-reason` — ask for the admin password (prompted, or `RADONC_QA_ADMIN_PASSWORD` for
+scripts).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import getpass
 import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -57,7 +58,19 @@ def _summary(r: IngestReport, console: Console) -> None:
     if r.gate is not None:
         g = r.gate
         state = "passed" if g.passed else f"FAILED, overridden: {g.override_reason}"
-        console.print(f"  quality gate {state} ({g.rows} eval rows, {g.skipped} skipped)")
+        console.print(f"  quality gate {state} ({g.rows} eval rows, {g.skipped} about other "
+                      f"documents, {g.rechecked} re-asked of the active version, "
+                      f"{g.seconds:.1f} s)")
+        for row in g.shifted_rows:
+            console.print(f"  [yellow]shifted[/yellow] {row['id']}: right before, now "
+                          f"{row['got'][:1] or 'abstains'} (scores moved; not blocking)",
+                          highlight=False)
+        if g.for_review:
+            console.print(f"  {len(g.for_review)} eval row(s) new guidance now answers, held "
+                          "for review (`python -m ingest review`):")
+            for row in g.for_review:
+                console.print(f"    ? {row['id']} “{row['question']}” → {row['entry']}",
+                              highlight=False)
     if r.pruned:
         console.print(f"  pruned old versions: {', '.join(r.pruned)}")
 
@@ -79,6 +92,11 @@ def _require_admin(admin: AdminServices, settings: Settings, what: str) -> None:
         return str(click.prompt(text, hide_input=True, err=True))
 
     admin.require_admin(settings, what, ask if sys.stdin.isatty() else None)
+
+
+def _aside(settings: Settings) -> Path:
+    """Where corpus files taken out of the folder go (never deleted)."""
+    return settings.data_dir / "corpus-aside"
 
 
 def _list_versions(settings: Settings, as_json: bool) -> None:
@@ -137,6 +155,9 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
 @click.option("--repair", is_flag=True,
               help="Point a damaged active.json back at the last activated version that still "
                    "reads (no password: it restores what was served).")
+@click.option("--remove-document", metavar="STEM", default=None,
+              help="Activate a version without this document (file name without extension) and "
+                   "move its files to <data>/corpus-aside/ (admin password required).")
 @click.option("--override-reason", metavar="TEXT", default=None,
               help="Activate even if the quality gate fails; the reason is kept in the history "
                    "(admin password required).")
@@ -153,6 +174,7 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
 @friendly_errors
 def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bool, force: bool,
          as_json: bool, list_versions: bool, rollback: str | None, repair: bool,
+         remove_document: str | None,
          override_reason: str | None,
          gate_sets: tuple[Path, ...], keep: int | None, actor: str | None,
          note: str | None) -> None:
@@ -173,17 +195,26 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     if rollback:
         admin = load_admin_services()
         _require_admin(admin, settings, "rollback")
+        from ingest.versions import corpus_note
         from ingest.versions import rollback as do_rollback
 
         store = open_store(settings)
-        previous = do_rollback(store, rollback, actor=_actor(actor),
-                               record=admin.activation_log(settings), note=note)
+        done = do_rollback(store, rollback, actor=_actor(actor),
+                           record=admin.activation_log(settings), note=note,
+                           corpus=settings.corpus_dir, aside_root=_aside(settings))
         if as_json:
-            print_json({"kb_version": rollback, "previous": previous, "action": "rollback"})
+            r = done.restored
+            print_json({"kb_version": rollback, "previous": done.previous, "action": "rollback",
+                        "corpus_restored": r.written if r else None,
+                        "corpus_aside": str(r.aside) if r and r.aside else None,
+                        "corpus_moved_aside": r.moved_aside if r else None})
         else:
             Console().print(f"[bold]Rolled back[/bold]: active version is now [cyan]{rollback}"
-                            f"[/cyan] (was {previous or 'none'}).")
+                            f"[/cyan] (was {done.previous or 'none'}). {corpus_note(done)}",
+                            highlight=False)
         return
+    if remove_document and not dry_run:
+        _require_admin(load_admin_services(), settings, "removing a document")
     if override_reason is not None:
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
@@ -193,8 +224,14 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     store = open_store(settings)
     console = Console(stderr=True)
     if dry_run:
-        # compared by content: no model needed
-        report = plan(store, settings.corpus_dir, settings.alternates_dir)
+        if remove_document:
+            from ingest.remove import remove_document as remove
+
+            report, _ = remove(store, None, settings.corpus_dir, remove_document,
+                               _aside(settings), dry_run=True)  # planned: no model needed
+        else:
+            # compared by content: no model needed
+            report = plan(store, settings.corpus_dir, settings.alternates_dir)
     else:
         from retrieval.embedding import default_embedder
 
@@ -205,18 +242,69 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                       transient=True, disable=as_json) as bar:
             task = bar.add_task("Reading the corpus", total=None)
             embedder = default_embedder()
-            report = ingest(store, embedder, settings.corpus_dir, force=force,
-                            keep_versions=settings.keep_versions,
-                            progress=lambda done, total: bar.update(task, completed=done,
-                                                                   total=total),
-                            stage=lambda msg: bar.update(task, description=msg),
-                            gate=admin.quality_gate(embedder, settings, override_reason),
-                            record=admin.activation_log(settings), actor=_actor(actor),
-                            note=note, alternates_dir=settings.alternates_dir)
+            options: dict[str, Any] = dict(
+                force=force, keep_versions=settings.keep_versions,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                stage=lambda msg: bar.update(task, description=msg),
+                gate=admin.quality_gate(embedder, settings, override_reason,
+                                        progress=lambda done, total: bar.update(
+                                            task, completed=done, total=total)),
+                record=admin.activation_log(settings), actor=_actor(actor), note=note,
+                alternates_dir=settings.alternates_dir)
+            if remove_document:
+                from ingest.remove import remove_document as remove
+
+                report, aside = remove(store, embedder, settings.corpus_dir, remove_document,
+                                       _aside(settings), **options)
+                console.print(f"Moved the files of {remove_document} to {aside}",
+                              highlight=False)
+            else:
+                report = ingest(store, embedder, settings.corpus_dir, **options)
     if as_json:
         print_json(report.to_dict())
     else:
         _summary(report, Console())
+
+
+@main.command("review")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Data directory [default: ./data, env RADONC_QA_DATA].")
+@click.option("--accept", "accept", multiple=True, metavar="ROW",
+              help="Accept the entry that answered as right for the row (out of scope → in scope).")
+@click.option("--keep-out", "keep_out", multiple=True, metavar="ROW",
+              help="Keep the row as written: the entry that answered is a wrong answer for it.")
+@click.option("--actor", default=None, help="Who decides [default: user@host].")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
+@friendly_errors
+def review_cmd(data: Path | None, accept: tuple[str, ...], keep_out: tuple[str, ...],
+               actor: str | None, as_json: bool) -> None:
+    """Eval rows new guidance now answers: list them, or decide (admin password)."""
+    settings = load_settings(data_dir=data)
+    admin = load_admin_services()
+    book = admin.review_book(settings)
+    if accept or keep_out:
+        _require_admin(admin, settings, "deciding eval rows")
+        decided = [book.decide(r, in_scope=True, by=_actor(actor)) for r in accept]
+        decided += [book.decide(r, in_scope=False, by=_actor(actor)) for r in keep_out]
+        if as_json:
+            print_json(decided)
+        else:
+            for row in decided:
+                click.echo(f"{row['id']}: {row['reviewed']['decision']} → written to "
+                           f"{book.reviewed_path}")
+        return
+    pending = book.pending()
+    if as_json:
+        print_json([i.to_dict() for i in pending])
+        return
+    if not pending:
+        click.echo("No eval rows are waiting for a review.")
+        return
+    for i in pending:
+        click.echo(f"{i.id} ({i.set}): “{i.question}”\n    answered by {i.entry} "
+                   f"({i.document}): “{i.entry_question}”")
+    click.echo("Decide with `python -m ingest review --accept ROW` (in scope: it expects that "
+               "entry) or `--keep-out ROW`.")
 
 
 @main.command("hash-password")

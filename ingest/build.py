@@ -21,7 +21,9 @@ from ingest.chunk import Passage, passages_for
 from ingest.corpus import Corpus, load_corpus
 from ingest.diff import EntryDiff, diff_entries
 from ingest.hooks import ActivationLog, GateVerdict, QualityGate, QualityGateFailed
+from ingest.ids import IdPool, close_registry, pool_from_store
 from ingest.parse import ParsedDocument
+from ingest.sources import SOURCES_KEY, archive_corpus, archive_dir
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
 from retrieval.errors import RadoncQAError, StoreUnavailable
@@ -158,13 +160,21 @@ def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages:
     return vectors, len(todo)
 
 
-def _compare(store: KBStore, loaded: Corpus, dry_run: bool) -> tuple[IngestReport, Manifest | None]:
-    """The report of what the corpus changes against the active version (under the lock, when
-    not a dry run); a damaged active version is compared through the newest intact one."""
-    if not dry_run:
+def _load(store: KBStore, corpus: Path, alternates_dir: Path | None = None, *,
+          clean: bool = True) -> tuple[Corpus, IdPool]:
+    """The corpus with every entry under its stable id (under the lock when `clean`: ids depend
+    on the active version and on every id given before)."""
+    if clean:
         store.cleanup_incomplete()
+    pool = pool_from_store(store)
+    return load_corpus(corpus, pool, alternates_dir), pool
+
+
+def _compare(store: KBStore, loaded: Corpus, pool: IdPool,
+             dry_run: bool) -> tuple[IngestReport, Manifest | None]:
+    """The report of what the corpus changes against the active version (under the lock)."""
     active = store.active_version()
-    old = _previous(store, active, loaded.warnings)
+    old = pool.previous
     changes = diff_entries(old.entries if old else [], loaded.entries)
     ids = changes.ids()
     report = IngestReport(active, len(loaded.entries), len(loaded.documents), added=ids["added"],
@@ -178,14 +188,14 @@ def _compare(store: KBStore, loaded: Corpus, dry_run: bool) -> tuple[IngestRepor
 def plan(store: KBStore, corpus: Path, alternates_dir: Path | None = None) -> IngestReport:
     """What ingesting the corpus would change (a dry run): entries are compared by content, so
     no model is needed and nothing is written."""
-    loaded = load_corpus(corpus, alternates_dir)
     # writes nothing, so takes no lock: a preview works on a read-only data dir, and the
     # versions it reads are immutable, the pointer replaced atomically
-    return _compare(store, loaded, dry_run=True)[0]
+    loaded, pool = _load(store, corpus, alternates_dir, clean=False)
+    return _compare(store, loaded, pool, dry_run=True)[0]
 
 
-def _write(store: KBStore, embedder: Embedder, loaded: Corpus, old: Manifest | None,
-           report: IngestReport, progress: Progress | None, say: Stage,
+def _write(store: KBStore, embedder: Embedder, corpus: Path, loaded: Corpus,
+           old: Manifest | None, report: IngestReport, progress: Progress | None, say: Stage,
            info: dict[str, Any]) -> Manifest:
     """Embed what is new, write the version (not active yet); fills embedded/reused."""
     say("Embedding new and changed text")
@@ -195,15 +205,20 @@ def _write(store: KBStore, embedder: Embedder, loaded: Corpus, old: Manifest | N
 
     say("Writing the new version")
     assert report.changes is not None
+    version = new_version_id()
+    registry = close_registry(loaded.registry, old.entries if old else [], loaded.parsed,
+                              loaded.entries, loaded.successors, version)
+    archive = archive_dir(store)
+    sources = {SOURCES_KEY: archive_corpus(corpus, archive)} if archive else {}
     manifest = Manifest(
-        version=new_version_id(),
+        version=version,
         created_at=utcnow(),
         model=embedder.name,
         documents={d.document.name: d.document for d in loaded.documents},
         entries=loaded.entries,
         passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
         info={"previous": report.previous, **report.changes.counts(), "chunker": chunker,
-              "superseded": loaded.superseded, **info},
+              "superseded": loaded.superseded, "ids": registry.to_dict(), **sources, **info},
     )
     store.write_version(manifest, vectors)
     report.embedded = embedded
@@ -213,13 +228,9 @@ def _write(store: KBStore, embedder: Embedder, loaded: Corpus, old: Manifest | N
 
 def _check(store: KBStore, gate: QualityGate, version: str, report: IngestReport) -> None:
     """Run the gate on the written version; delete it unless it passes or is overridden."""
-    changes = report.changes
-    assert changes is not None
     try:
-        # eval rows name entries by their id in the active version: follow renumbered ones
-        renamed = {c.old.id: c.new.id for c in (*changes.moved, *changes.changed)}
-        renamed.update({e.id: f"{e.id} (removed)" for e in changes.removed})
-        report.gate = gate.check(store, version, report.previous, renamed)
+        # ids are stable; the gate follows removed ids to their successors itself
+        report.gate = gate.check(store, version, report.previous)
     except BaseException:
         store.delete_version(version)
         raise
@@ -243,16 +254,16 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
     """
     started = time.perf_counter()
     say = stage or (lambda _msg: None)
-    say("Reading and checking the corpus")
-    loaded = load_corpus(corpus, alternates_dir)
     with store.ingest_lock():
-        report, old = _compare(store, loaded, dry_run)
+        say("Reading and checking the corpus")
+        loaded, pool = _load(store, corpus, alternates_dir)
+        report, old = _compare(store, loaded, pool, dry_run)
         if dry_run:
             return report
         force = force or (old is not None and old.version != report.previous)  # rebuild
         if old is not None and not force and _same_documents(old, loaded.documents):
             return report  # nothing changed: the active version already is this corpus
-        manifest = _write(store, embedder, loaded, old, report, progress, say,
+        manifest = _write(store, embedder, corpus, loaded, old, report, progress, say,
                           {"actor": actor, **({"note": note} if note else {}), **(info or {})})
         gate_started = time.perf_counter()
         try:

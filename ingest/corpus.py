@@ -3,14 +3,16 @@ written: sidecars applied, superseded entries taken out, names and questions uni
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.ids import IdPool, assign_ids
 from ingest.load import find_documents, read_document
 from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
 from ingest.sidecars import apply_sidecars, read_meta
 from retrieval.entry import Entry
 from retrieval.errors import CorpusFormatError
+from retrieval.ids import IdRegistry
 
 
 @dataclass
@@ -20,6 +22,9 @@ class Corpus:
     documents: list[ParsedDocument]
     superseded: dict[str, str]
     warnings: list[str]
+    registry: IdRegistry = field(default_factory=IdRegistry)  # counters past every id given
+    successors: dict[str, str] = field(default_factory=dict)  # id → same text, other document
+    parsed: list[Entry] = field(default_factory=list)  # every entry, superseded ones included
 
     @property
     def entries(self) -> list[Entry]:
@@ -46,11 +51,18 @@ def check_answer_sizes(doc: ParsedDocument, path: Path) -> None:
 Loaded = list[tuple[Path, ParsedDocument, tuple[str, ...]]]  # path, document, its supersedes
 
 
-def load_corpus(corpus: Path, alternates_dir: Path | None = None) -> Corpus:
-    """Every document parsed with its sidecars (and the admins' alternates in `alternates_dir`,
-    kept under the data dir); the first problem found raises CorpusError."""
+def load_corpus(corpus: Path, pool: IdPool | None = None,
+                alternates_dir: Path | None = None) -> Corpus:
+    """Every document parsed with its sidecars; the first problem found raises CorpusError.
+The admins' alternates in `alternates_dir` (under the data dir) join the corpus's own.
+
+    Entries get their stable ids from `pool` (what earlier versions gave, ingest/ids.py);
+    without one, ids are numbered by position as for a first ingest.
+    """
     corpus = Path(corpus)
     loaded, warnings = _read_documents(corpus, alternates_dir)
+    assigned = assign_ids([d for _, d, _ in loaded], pool)
+    loaded = [(p, d, sup) for (p, _, sup), d in zip(loaded, assigned.documents, strict=True)]
     superseded = _superseded(loaded, warnings)
     parsed: list[ParsedDocument] = []
     for _, doc, _ in loaded:
@@ -61,7 +73,8 @@ def load_corpus(corpus: Path, alternates_dir: Path | None = None) -> Corpus:
             warnings.append(f"every entry of {doc.document.filename} is superseded; "
                             "it is no longer served")
     _refuse_repeated_questions(corpus, parsed)
-    return Corpus(parsed, superseded, warnings)
+    return Corpus(parsed, superseded, warnings, assigned.registry, assigned.successors,
+                  [e for _, d, _ in loaded for e in d.entries])
 
 
 def _read_documents(corpus: Path, alternates_dir: Path | None) -> tuple[Loaded, list[str]]:

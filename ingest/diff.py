@@ -1,9 +1,10 @@
 """What a new corpus changes against the active version, matched by content, not position.
 
-Matching, in order (each step only sees entries not matched before):
+Entries arrive with their stable ids (ingest/ids.py), so most pairs are made by step 1. Matching,
+in order (each step only sees entries not matched before):
 
-1. same id and same content → unchanged;
-2. same content (question + answer hash), different id → moved (renumbered, or to another file);
+1. same id and same content → unchanged, or moved when its position in the document changed;
+2. same content (question + answer hash), different id → moved (to another file);
 3. same question (normalised), different answer → changed (and moved, if the id differs too);
 4. same id, different question → changed in place;
 5. whatever is left → added (new) or removed (old).
@@ -38,6 +39,9 @@ class Change:
             out.append("alternates")
         if self.old.id != self.new.id:
             out.append("id")
+        old, new = self.old, self.new
+        if (old.position, old.document.name) != (new.position, new.document.name):
+            out.append("position")
         return tuple(out)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,7 +75,9 @@ class EntryDiff:
             "updated": [c.new.id for c in self.changed],
             "removed": [e.id for e in self.removed],
             "unchanged": [e.id for e in self.unchanged],
-            "moved": [f"{c.old.id} → {c.new.id}" for c in self.moved],
+            "moved": [f"{c.old.id} → {c.new.id}" if c.old.id != c.new.id else
+                      f"{c.new.id} (position {c.old.position} → {c.new.position})"
+                      for c in self.moved],
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,7 +116,7 @@ def diff_entries(old: list[Entry], new: list[Entry]) -> EntryDiff:
 
     def pair(o: Entry, n: Entry) -> None:
         del old_left[o.id], new_left[n.id]
-        if o.hash == n.hash and o.alternates == n.alternates and o.id == n.id:
+        if _same(o, n) and o.id == n.id and o.position == n.position:
             out.unchanged.append(n)
         elif o.hash == n.hash and o.alternates == n.alternates:
             out.moved.append(Change(o, n))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from retrieval.errors import ExitCode, RadoncQAError
@@ -33,6 +34,10 @@ class GateVerdict(Protocol):
     wrong_rows: list[dict[str, Any]]
     broken_rows: list[dict[str, Any]]
     override_reason: str | None
+    for_review: list[dict[str, Any]]  # out-of-scope rows new guidance answers (not failures)
+    shifted_rows: list[dict[str, Any]]  # flipped between untouched entries (not failures)
+    rechecked: int
+    seconds: float
 
     def to_dict(self) -> dict[str, Any]: ...
 
@@ -46,6 +51,16 @@ class QualityGate(Protocol):
               renamed: dict[str, str] | None = None) -> GateVerdict: ...
 
 
+class ReviewBook(Protocol):
+    """Eval rows held for review by the gate, and the decisions on them (under the data dir)."""
+
+    reviewed_path: Path
+
+    def pending(self) -> list[Any]: ...
+
+    def decide(self, row_id: str, *, in_scope: bool, by: str) -> dict[str, Any]: ...
+
+
 class ActivationLog(Protocol):
     """Records an activation (ingest or rollback) in the history; must not raise."""
 
@@ -57,8 +72,10 @@ class ActivationLog(Protocol):
 class AdminServices(Protocol):
     """What the `python -m ingest` CLI needs from the admin package."""
 
-    def quality_gate(self, embedder: Embedder, settings: Settings,
-                     override_reason: str | None) -> QualityGate: ...
+    def quality_gate(self, embedder: Embedder, settings: Settings, override_reason: str | None,
+                     progress: Callable[[int, int], None] | None = None) -> QualityGate: ...
+
+    def review_book(self, settings: Settings) -> ReviewBook: ...
 
     def activation_log(self, settings: Settings) -> ActivationLog: ...
 

@@ -1,20 +1,38 @@
-"""Rolling back and repairing: make a kept version active again, under the ingest lock."""
+"""Rolling back and repairing: make a kept version active again, under the ingest lock, and log it.
+
+With a corpus folder, the folder is restored to the version's source files (ingest/sources.py):
+files the version did not have, or had with other content, are moved aside, never deleted.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from ingest.hooks import ActivationLog
+from ingest.sources import SOURCES_KEY, Restored, archive_dir, restore_corpus
 from retrieval.errors import ActivePointerDamaged, RadoncQAError, VersionNotFound
 from retrieval.store.base import KBStore
 
 
+@dataclass(frozen=True)
+class Rollback:
+    previous: str | None  # the version it replaced
+    restored: Restored | None = None  # what happened to the corpus folder, when asked
+    corpus_unknown: bool = False  # the version predates kept sources: folder left as it was
+
+
 def rollback(store: KBStore, version: str, *, actor: str, record: ActivationLog | None = None,
-             note: str | None = None) -> str | None:
-    """Make a kept version active again; returns the one it replaced.
+             note: str | None = None, corpus: Path | None = None,
+             aside_root: Path | None = None) -> Rollback:
+    """Make a kept version active again (and its files the corpus folder's, given `corpus`).
 
     Raises VersionNotFound for a version that does not exist, was pruned or was never activated,
-    IngestBusy while an ingest runs. Rolling back is not gated: the version was served before,
-    and speed matters. It works whatever `active.json` holds (it is how a damaged one is fixed).
+    IngestBusy while an ingest runs, CorpusError (changing nothing) when its archived files are
+    lost. Rolling back is not gated: the version was served before, and speed matters. It works
+    whatever `active.json` holds (it is how a damaged one is fixed).
     """
+    restored, unknown = None, False
     with store.ingest_lock():
         manifest = store.read_manifest(version)  # VersionNotFound if missing or incomplete
         if not store.was_served(version):
@@ -25,12 +43,32 @@ def rollback(store: KBStore, version: str, *, actor: str, record: ActivationLog 
             previous = store.active_version()
         except ActivePointerDamaged:
             previous = None
+        sources = manifest.info.get(SOURCES_KEY)
+        archive = archive_dir(store)
+        if corpus is not None:
+            if sources is None or archive is None:
+                unknown = True
+            else:
+                restored = restore_corpus(corpus, sources, archive,
+                                          aside_root or corpus.parent / "corpus-aside")
         store.activate(version)
     if record is not None:
         record(version=version, previous=previous, actor=actor, action="rollback",
                documents=sorted(manifest.documents), counts={"entries": len(manifest.entries)},
                note=note)
-    return previous
+    return Rollback(previous, restored, unknown)
+
+
+def corpus_note(done: Rollback) -> str:
+    """One sentence on what a rollback did to the corpus folder, for the CLI and Admin page."""
+    if done.corpus_unknown:
+        return ("The corpus folder was left as it is (this version predates kept source files): "
+                "check it before the next ingest, which reads the folder.")
+    r = done.restored
+    if r is None or not (r.moved_aside or r.written):
+        return "The corpus folder already held this version's files."
+    aside = f" {len(r.moved_aside)} newer file(s) moved to {r.aside}." if r.aside else ""
+    return f"The corpus folder now holds this version's files ({len(r.written)} restored).{aside}"
 
 
 def repair(store: KBStore, *, actor: str,

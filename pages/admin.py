@@ -17,11 +17,11 @@ import streamlit as st
 from admin import upload
 from admin.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, lockout_file
 from admin.gate import GateResult, QualityGate, QualityGateFailed
-from admin.history import activation_history, record_activation, rollback
+from admin.history import activation_history, corpus_note, record_activation, rollback
 from admin.signin import COOKIE, LIFETIME_S, SignIns
 from ingest.build import IngestReport, ingest
 from ingest.build import plan as build_plan
-from pages import _admin_gaps, _shared
+from pages import _admin_gaps, _admin_review, _shared
 from pages._admin_views import show_diff, show_gate
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
 from retrieval.settings import load_settings
@@ -144,9 +144,10 @@ def override_box(which: str) -> str:
                                     "edition; the eval sets are updated next")
 
 
-def activate(corpus: Path, override: str, which: str, *, on_success: Any = None
-             ) -> IngestReport | None:
-    """Build, gate and activate a version from `corpus`, with progress; None if refused."""
+def activate(corpus: Path, override: str, which: str, *, on_success: Any = None,
+             build: Any = ingest) -> IngestReport | None:
+    """Build, gate and activate a version from `corpus` (with `build`: ingest, or a document's
+    removal), with progress; None if refused."""
     bar = st.progress(0.0, text="Starting…")
     embedder = res.retriever.embedder
     # the bar's share of each stage: embedding changed text, then the eval sets on the new version
@@ -168,7 +169,7 @@ def activate(corpus: Path, override: str, which: str, *, on_success: Any = None
         return on_progress
 
     try:
-        report = ingest(store, embedder, corpus, keep_versions=settings.keep_versions,
+        report = build(store, embedder, corpus, keep_versions=settings.keep_versions,
                         progress=counted("passages"), stage=on_stage,
                         gate=QualityGate.from_settings(embedder, load_settings(),
                                                        override_reason=override or None,
@@ -290,6 +291,9 @@ with docs_tab:
                          type="primary", key="admin_activate_corpus"):
                 activate(settings.corpus_dir, reason, "corpus")
 
+    _admin_review.review_section(settings, ACTOR)
+    _admin_review.remove_section(settings, res, active, activate)
+
 with versions_tab:
     if VERSIONS_FLASH in st.session_state:
         st.success(st.session_state.pop(VERSIONS_FLASH), icon=":material/history:")
@@ -309,13 +313,15 @@ with versions_tab:
                 left.caption(" · ".join(f"{k} {n}" for k, n in counts.items()))
             if not v.active and right.button("Roll back to this", key=f"admin_rb_{slug}"):
                 try:
-                    before = rollback(store, v.version, actor=ACTOR, db=res.db)
+                    done = rollback(store, v.version, actor=ACTOR, db=res.db,
+                                    corpus=settings.corpus_dir,
+                                    aside_root=settings.data_dir / "corpus-aside")
                 except RadoncQAError as e:
                     st.error(str(e))
                 else:
                     st.session_state[VERSIONS_FLASH] = (
-                        f"Rolled back: {v.version} is active (was {before}). Coders' next "
-                        "questions are answered from it.")
+                        f"Rolled back: {v.version} is active (was {done.previous}). Coders' next "
+                        "questions are answered from it. " + corpus_note(done))
                     st.rerun()
     st.subheader("Activation history")
     history = activation_history(res.db) if res.db is not None else []

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from retrieval.cli import friendly_errors, print_json
-from retrieval.errors import EXIT_CODES_HELP
+from retrieval.errors import EXIT_CODES_HELP, QueryError
 from retrieval.settings import load_settings
 from retrieval.text import clean_query
 
 if TYPE_CHECKING:
+    from retrieval.ids import IdStatus
     from retrieval.lookup import Lookup
-    from retrieval.retriever import Answer
+    from retrieval.retriever import Answer, Retriever
 
 
 def render_lookup(lk: Lookup) -> list[str]:
@@ -71,8 +72,39 @@ def render(a: Answer) -> str:
     return "\n".join(out)
 
 
+def render_status(st: IdStatus) -> str:
+    """An entry looked up by id: its card (with disclaimer), or what became of the id."""
+    if st.entry is None:
+        return st.message
+    e, doc = st.entry, st.entry.document
+    out = [f"=== [{e.id}] (knowledge base {st.kb_version}) ===", f"Q: {e.question}\n", e.answer,
+           f"\nSource: {doc.title} ({doc.filename})"]
+    out += [f"  - {r}" for r in doc.references]
+    out.append("\nDisclaimer: " + "\n".join(textwrap.wrap(doc.disclaimer, 100)))
+    if doc.notice:
+        out.append(doc.notice)
+    return "\n".join(out)
+
+
+def show_entry(retriever: Retriever, entry_id: str, as_json: bool) -> None:
+    from retrieval.retriever import Match
+
+    st = retriever.entry_status(entry_id)
+    if as_json:
+        d = st.to_dict()
+        d["entry"] = Match(st.entry, 1.0).to_dict() if st.entry else None
+        print_json(d)
+    else:
+        click.echo(render_status(st))
+    if st.entry is None and st.removed is None:
+        raise QueryError(f"{st.message}; check the id (`python -m ingest --list-versions` "
+                         "lists the versions)")
+
+
 @click.command(epilog=EXIT_CODES_HELP)
-@click.argument("question")
+@click.argument("question", required=False)
+@click.option("--entry", "entry_id", metavar="ID", default=None,
+              help="Show the entry with this id instead, or when it was removed.")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
 @click.option("--top-k", type=click.IntRange(1, 20), default=None, help="At most N answers.")
@@ -80,14 +112,21 @@ def render(a: Answer) -> str:
               help="An earlier question of the conversation (repeat, oldest first).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
 @friendly_errors
-def main(question: str, data: Path | None, top_k: int | None, context: tuple[str, ...],
-         as_json: bool) -> None:
+def main(question: str | None, entry_id: str | None, data: Path | None, top_k: int | None,
+         context: tuple[str, ...], as_json: bool) -> None:
     """Answer QUESTION from the active knowledge base, or say that nothing answers it."""
-    clean_query(question)  # refuse unusable text before loading the model (seconds)
+    if (question is None) == (entry_id is None):
+        raise click.UsageError("give a QUESTION, or --entry ID to look an entry up")
+    if question is not None:
+        clean_query(question)  # refuse unusable text before loading the model (seconds)
     from retrieval.service import open_retriever  # the model, the store: only to answer
 
     settings = load_settings(data_dir=data)
-    answer = open_retriever(settings).ask(question, context=context, top_k=top_k)
+    retriever = open_retriever(settings)
+    if entry_id is not None:
+        show_entry(retriever, entry_id, as_json)
+        return
+    answer = retriever.ask(question or "", context=context, top_k=top_k)
     if as_json:
         print_json(answer.to_dict())
     else:

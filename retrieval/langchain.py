@@ -8,6 +8,9 @@ retriever returns fewer when fewer entries answer — one for a clear match, non
 knowledge base abstains (a wrong confident answer is worse than none). An empty or blank query
 returns `[]`. Built from a `Retriever`, from `Settings`, or with no argument from the
 environment (`RADONC_QA_DATA`, …), like the CLIs.
+
+An abstention returns no documents. `BundledEmbeddings` lets LangChain's own Chroma class read
+a knowledge-base version's collection directly (its rows carry their passage text).
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
+from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import PrivateAttr, field_validator, model_validator
 
+from retrieval.embedding import Embedder
 from retrieval.errors import EmptyQuery
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings
@@ -87,3 +92,17 @@ class GuidanceRetriever(BaseRetriever):
             meta["kb_version"] = answer.kb_version
             docs.append(LCDocument(page_content=content, metadata=meta, id=m.entry.id))
         return docs
+
+
+class BundledEmbeddings(Embeddings):
+    """The bundled model as LangChain `Embeddings`, e.g. for `langchain_chroma.Chroma` opened
+    on a version's collection (the same vectors ingest stored; nothing is downloaded)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [[float(x) for x in v] for v in self.embedder.embed(list(texts))]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [float(x) for x in self.embedder.embed([text])[0]]

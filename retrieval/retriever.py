@@ -20,6 +20,7 @@ from retrieval.embedding import Embedder
 from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing, QueryError
 from retrieval.gc_pause import no_gc
+from retrieval.ids import IdStatus, id_status
 from retrieval.index import KBIndex
 from retrieval.lexcache import LexicalCache
 from retrieval.lookup import Lookup, lookup
@@ -163,12 +164,20 @@ class Retriever:
         index.lexical_table = None  # only needed for the file
         return index
 
+    def entry_status(self, entry_id: str, index: KBIndex | None = None) -> IdStatus:
+        """What an entry id (from an eval set, feedback, a citation) means in the active version:
+        its entry, or "removed in version X" (and what replaced it)."""
+        index = index or self.index()
+        pos = index.position.get(entry_id.strip())
+        found = {entry_id.strip(): index.entries[pos]} if pos is not None else {}
+        return id_status(entry_id, index.version, found, index.manifest.info)
+
     def terms(self, index: KBIndex, text: str) -> QueryTerms:
         fixes = index.speller.corrections(self.lexicon.words(text))
         terms = self.lexicon.terms(text, fixes)
         return QueryTerms(terms, find_codes(text), self.lexicon.modalities_in(terms), fixes)
 
-    def _embedded_text(self, text: str, q: QueryTerms) -> str:
+    def query_text(self, text: str, q: QueryTerms) -> str:
         """What the model is given for a query: typos fixed, shorthand spelled out."""
         fixed = _WORDS.sub(lambda m: q.fixes.get(m.group(0).lower(), m.group(0)), text)
         return self.lexicon.spell_out(fixed)
@@ -185,7 +194,7 @@ class Retriever:
                 text = clean_query(question)
             except QueryError:
                 continue
-            texts.append(self._embedded_text(text, self.terms(index, text)))
+            texts.append(self.query_text(text, self.terms(index, text)))
         with self._vectors_lock:
             todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if not todo:
@@ -200,7 +209,7 @@ class Retriever:
 
     def embed(self, index: KBIndex, text: str, q: QueryTerms) -> np.ndarray:
         """The query vector: typos fixed, shorthand spelled out."""
-        query = self._embedded_text(text, q)
+        query = self.query_text(text, q)
         with self._vectors_lock:
             hit = self._vectors.get(query)
             if hit is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,15 +38,31 @@ class PassageRecord:
     hash: str
 
 
-def chroma_rows(passages: list[PassageRecord]) -> dict[str, Any]:
+def chroma_rows(passages: list[PassageRecord], version: str,
+                document_of: Mapping[str, str]) -> dict[str, Any]:
     """Chroma `add` arguments for passages, less the vectors.
 
-    Chroma holds each passage's vector and the pointer back to its entry; the text lives in the
-    manifest. (Storing it as a Chroma document too made every add build a full-text index no
-    query uses: 2.5x the time of adding 2,000 passages.)
+    Each row carries its passage text as the Chroma document and where it comes from as
+    metadata, so any Chroma client (LangChain's `Chroma` included) can read and query a version
+    on its own. The answer shown to coders still comes from the manifest's entry, verbatim and
+    with its disclaimer; a passage may be only part of it. (The text makes every add also feed
+    Chroma's full-text index, which nothing here queries and which the embedded backend does
+    not let a collection turn off: measured in BENCHMARKS.md.)
     """
     return {"ids": [p.id for p in passages],
-            "metadatas": [{"entry_id": p.entry_id, "field": p.field} for p in passages]}
+            "documents": [p.text for p in passages],
+            "metadatas": [row_metadata(p, version, document_of) for p in passages]}
+
+
+def row_metadata(p: PassageRecord, version: str, document_of: Mapping[str, str]
+                 ) -> dict[str, str]:
+    return {"entry_id": p.entry_id, "document": document_of[p.entry_id], "field": p.field,
+            "kb_version": version}
+
+
+def documents_of(manifest: Manifest) -> dict[str, str]:
+    """Entry id → its document's name, for the passages' metadata."""
+    return {e.id: e.document.name for e in manifest.entries}
 
 
 @dataclass

@@ -45,6 +45,8 @@ from retrieval.store.base import (
     Manifest,
     VersionInfo,
     chroma_rows,
+    documents_of,
+    row_metadata,
     utcnow,
 )
 
@@ -91,10 +93,11 @@ def _damaged(version: str, what: str, e: BaseException) -> StoreUnavailable:
 
 def add_passages(collection: Any, manifest: Manifest, vectors: np.ndarray) -> None:
     """Add a version's passages to a Chroma collection in batches (embeddings passed in)."""
-    ps = manifest.passages
+    ps, docs = manifest.passages, documents_of(manifest)
     for start in range(0, len(ps), _ADD_BATCH):
         batch = ps[start : start + _ADD_BATCH]
-        collection.add(embeddings=vectors[start : start + len(batch)], **chroma_rows(batch))
+        collection.add(embeddings=vectors[start : start + len(batch)],
+                       **chroma_rows(batch, manifest.version, docs))
 
 
 class LocalStore(KBStore):
@@ -329,10 +332,18 @@ class LocalStore(KBStore):
             col.delete(ids=stale[start : start + _ADD_BATCH])
         stale_set = set(stale)
         fresh = [i for pid, i in wanted.items() if pid not in before or pid in stale_set]
+        docs = documents_of(manifest)
         for start in range(0, len(fresh), _ADD_BATCH):
             rows = fresh[start : start + _ADD_BATCH]
             ps = [manifest.passages[i] for i in rows]
-            col.add(embeddings=vectors[rows], **chroma_rows(ps))
+            col.add(embeddings=vectors[rows], **chroma_rows(ps, manifest.version, docs))
+        # rows kept from the copy carry the version that wrote them: relabel them with this one
+        kept = [manifest.passages[i] for pid, i in wanted.items()
+                if pid in before and pid not in stale_set]
+        for start in range(0, len(kept), _ADD_BATCH):
+            ps = kept[start : start + _ADD_BATCH]
+            col.update(ids=[p.id for p in ps],
+                       metadatas=[row_metadata(p, manifest.version, docs) for p in ps])
         if col.count() != len(manifest.passages):
             raise StoreUnavailable(
                 f"patched collection holds {col.count()} passages, expected "

@@ -48,6 +48,7 @@ from retrieval.store.base import (
     PassageRecord,
     VersionInfo,
     chroma_rows,
+    documents_of,
     utcnow,
 )
 from retrieval.store.lease import LOCK_TTL_S, AdvisoryLock, CollectionLease, is_postgres
@@ -85,8 +86,9 @@ def _get_vectors(col: Any, ids: list[str], _client: Any) -> Any:
     return col.get(ids=ids, include=["embeddings"])
 
 
-def _add_passages(col: Any, batch: list[PassageRecord], vectors: np.ndarray, _client: Any) -> None:
-    col.add(embeddings=vectors, **chroma_rows(batch))
+def _add_passages(col: Any, batch: list[PassageRecord], vectors: np.ndarray, version: str,
+                  docs: dict[str, str], _client: Any) -> None:
+    col.add(embeddings=vectors, **chroma_rows(batch, version, docs))
 
 
 class ServerStore(KBStore):
@@ -290,12 +292,12 @@ class ServerStore(KBStore):
             )
 
         col = self._call(f"creating version {v}", create)
-        ps = manifest.passages
+        ps, docs = manifest.passages, documents_of(manifest)
         for start in range(0, len(ps), ADD_BATCH):
             batch = ps[start : start + ADD_BATCH]
             self._call(
                 f"writing the passages of {v}",
-                partial(_add_passages, col, batch, vectors[start : start + len(batch)]),
+                partial(_add_passages, col, batch, vectors[start : start + len(batch)], v, docs),
             )
         text = manifest.to_json()
         chunks = [text[i : i + MANIFEST_CHUNK] for i in range(0, len(text), MANIFEST_CHUNK)]

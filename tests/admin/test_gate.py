@@ -11,6 +11,7 @@ import pytest
 
 from admin.gate import QualityGate, QualityGateFailed, read_floors
 from admin.history import activation_history, record_activation
+from admin.review import ReviewBook
 from appdb import AppDB
 from ingest.build import ingest
 from retrieval.store import LocalStore
@@ -70,7 +71,8 @@ def test_a_version_that_breaks_rows_is_refused_unless_overridden_with_a_reason( 
     assert not result.passed and any("in_scope_accuracy" in f for f in result.failures)
     broken = {r["id"] for r in result.broken_rows}
     assert "tune-001" in broken  # expected entry 1, which the new version no longer has
-    # rows about entry 3 follow it to its new number (1) instead of breaking
+    assert any("answered right by the active version" in f for f in result.failures)
+    # rows about entry 3 still find it: it keeps its id although it is now the first entry
     assert not broken & {"tune-011", "tune-012"}
     assert "NOT activated" in str(err.value) and "--override-reason" in str(err.value)
     assert store.active_version() == first
@@ -110,3 +112,65 @@ def test_floors_file(tmp_path: Path) -> None:
                  "[gate.seed]\nsets = ['x']\n", encoding="utf-8")
     assert read_floors(f) == {"in_scope_accuracy": 0.8, "max_false_abstention": 0.1}
     assert read_floors(tmp_path / "none.toml") == {}
+
+
+NEW_GUIDANCE = """Daily Practice: Treatment Management
+
+Coding Question: How often can treatment management, 77427, be billed?
+
+Coding Answer: Report 77427 once for each five fractions delivered; a remaining group of three or
+four fractions at the end of the course is reported once more, one or two are not.
+
+Coding Question: Is the MLC device code 77338 reported once per IMRT course?
+
+Coding Answer: 77338 is reported once per IMRT plan, which is usually once per course; a new plan
+for a boost may justify a second report.
+
+Disclaimer: Written for these tests in our own words; not published guidance.
+"""
+
+
+def test_new_guidance_activates_and_holds_the_rows_it_answers_for_review(  # type: ignore[no-untyped-def]
+        gated, settings, corpus_dir, real_embedder, TUNING, tmp_path) -> None:  # noqa: N803
+    store, db, first = gated
+    log = partial(record_activation, db)
+    rows = [json.loads(x) for x in (EVAL_SETS / "seed-tuning.jsonl").read_text(
+        encoding="utf-8").splitlines() if x.strip()]
+    answered = [{**r, "id": f"x-{r['id']}"} for r in rows if r["id"] in ("tune-028", "tune-032")]
+    assert [r["expected"] for r in answered] == [[], []]  # written as out of scope
+    sets = [*TUNING, tmp_path / "oos.jsonl"]
+    sets[-1].write_text("\n".join(json.dumps(r) for r in answered), encoding="utf-8")
+    (corpus_dir / "treatment-management.txt").write_text(NEW_GUIDANCE, encoding="utf-8")
+    book = ReviewBook(settings.data_dir / "evals")
+    seen: list[tuple[int, int]] = []
+    report = ingest(store, real_embedder, corpus_dir, record=log, actor="erin",
+                    gate=QualityGate(real_embedder, sets=sets, floors=FLOORS, review=book,
+                                     progress=lambda d, t: seen.append((d, t))))
+    g = report.gate
+    assert report.activated and g is not None and g.passed and g.override_reason is None
+    held = {r["id"]: r["entry"] for r in g.for_review}
+    assert {k: v for k, v in held.items() if k.startswith("x-")} == {
+        "x-tune-028": "treatment-management:1", "x-tune-032": "treatment-management:2"}
+    assert all(v.startswith("treatment-management:") for v in held.values())
+    assert g.broken_rows == [] and seen[-1][0] == seen[-1][1] >= g.rows
+    assert {i.id for i in book.pending()} == set(held)
+
+    # accepting one, keeping the other out: an eval set under the data dir, not the code
+    book.decide("x-tune-028", in_scope=True, by="erin")
+    book.decide("x-tune-032", in_scope=False, by="erin")
+    assert {i.id for i in book.pending()} == set(held) - {"x-tune-028", "x-tune-032"}
+    decided = book.decided()
+    assert decided["x-tune-028"]["expected"] == ["treatment-management:1"]
+    assert decided["x-tune-032"]["expected"] == []
+    gate = QualityGate(real_embedder, sets=sets, floors=FLOORS, review=book)
+    by_id = {r.id: r for r in gate.read_rows()}
+    assert by_id["x-tune-028"].expected == ("treatment-management:1",)
+    # the accepted row now must stay answered: a version without the entry breaks it
+    doc = corpus_dir / "treatment-management.txt"
+    doc.write_text(NEW_GUIDANCE.replace(NEW_GUIDANCE[NEW_GUIDANCE.index("Coding Question: How"):
+                                                     NEW_GUIDANCE.index("Coding Question: Is")],
+                                        ""), encoding="utf-8")
+    with pytest.raises(QualityGateFailed) as err:
+        ingest(store, real_embedder, corpus_dir, gate=gate)
+    assert "x-tune-028" in {r["id"] for r in err.value.result.broken_rows}
+    assert store.active_version() == report.kb_version

@@ -48,7 +48,7 @@ def test_each_activation_is_recorded(two_versions) -> None:  # type: ignore[no-u
 
 def test_rollback_activates_a_kept_version_and_is_recorded(two_versions) -> None:  # type: ignore[no-untyped-def]
     store, db, first, second = two_versions
-    assert rollback(store, first, actor="carol", db=db, note="bad wording") == second
+    assert rollback(store, first, actor="carol", db=db, note="bad wording").previous == second
     assert store.active_version() == first
     h = activation_history(db)[0]
     assert (h.action, h.kb_version, h.previous, h.actor, h.note) == (
@@ -85,8 +85,13 @@ def test_cli_rollback_with_wrong_then_right_password(two_versions, cli_env) -> N
     cli_env.setenv(ENV_PASSWORD, PASSWORD)
     r = CliRunner().invoke(main, ["--rollback", first, "--json", "--actor", "dana"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == {"kb_version": first, "previous": second,
-                                    "action": "rollback"}
+    out = json.loads(r.output)
+    assert {k: out[k] for k in ("kb_version", "previous", "action")} == {
+        "kb_version": first, "previous": second, "action": "rollback"}
+    # the corpus folder went back to the first version's file; the edited one was kept aside
+    assert out["corpus_restored"] == out["corpus_moved_aside"] == [
+        "astro-daily-practice-physics.txt"]
+    assert Path(out["corpus_aside"], "astro-daily-practice-physics.txt").is_file()
     assert store.active_version() == first
     assert activation_history(db)[0].actor == "dana"
     r = CliRunner().invoke(main, ["--rollback", "v-nope"])

@@ -162,7 +162,8 @@ def test_a_new_version_patched_from_the_previous_holds_exactly_its_passages(  # 
     _, vectors = store.embeddings(second)
     for p, v in zip(manifest.passages, vectors, strict=True):
         emb, meta = by_id[p.id]
-        assert meta == {"entry_id": p.entry_id, "field": p.field}
+        assert meta == {"entry_id": p.entry_id, "field": p.field, "kb_version": second,
+                        "document": "astro-daily-practice-physics"}
         assert np.allclose(emb, v, atol=1e-6)
         assert np.allclose(emb, fake_embedder.embed([p.text])[0], atol=1e-6)
     # the previous version is untouched by the patch

@@ -171,7 +171,8 @@ def test_admin_alternates_live_in_their_own_folder_and_are_read_with_the_corpus(
     path = add_alternate(corpus / entry.document.filename, entry, "a wording coders use", alts)
     assert path.parent == alts
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
-    assert "a wording coders use" in load_corpus(corpus, alts).entries[0].alternates
+    assert "a wording coders use" in load_corpus(corpus, alternates_dir=alts).entries[0].alternates
     assert "a wording coders use" not in load_corpus(corpus).entries[0].alternates
     shipped = set(load_corpus(corpus).entries[0].alternates)
-    assert shipped <= set(load_corpus(corpus, alts).entries[0].alternates)  # both are read
+    both = load_corpus(corpus, alternates_dir=alts).entries[0].alternates  # both are read
+    assert shipped <= set(both)

@@ -111,7 +111,7 @@ def test_version_switch_and_rollback_seen_by_every_replica(
     assert [v.version for v in versions] == [v2, v1]
     assert [v.active for v in versions] == [True, False]
 
-    assert rollback(admin, v1, actor="test") == v2
+    assert rollback(admin, v1, actor="test").previous == v2
     for replica in (replica_a, replica_b):
         a = replica.ask(QUESTION)
         assert a.kb_version == v1 and a.results[0].entry.answer == old_answer
