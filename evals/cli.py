@@ -16,7 +16,7 @@ from rich.table import Table
 from evals.calibrate import current_min_score, write_min_score
 from evals.compare import compare, format_comparison
 from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
-from evals.metrics import choose_threshold, sweep
+from evals.metrics import choose_threshold, rows_behind, sweep
 from evals.report import to_html, to_markdown
 from evals.runner import RunResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
@@ -28,7 +28,7 @@ from retrieval.settings import load_settings
 FLOOR_EXIT = 1  # a floor was missed (bad input is 2, no knowledge base 3, …)
 SHOWN_POINTS = 24  # rows of the trade-off table
 SUMMARY = ("accuracy", "in_scope_accuracy", "out_of_scope_abstention", "false_abstention",
-           "hit@1", "hit@3", "hit@5", "mrr@5")
+           "abstained_right_first", "hit@1", "hit@3", "hit@5", "mrr@5")
 
 
 def _console() -> Console:
@@ -58,10 +58,14 @@ def print_summary(result: RunResult, console: Console) -> None:
                     f"threshold {result.threshold}")
     t.add_column("metric")
     t.add_column("value", justify="right")
+    t.add_column("95% CI", justify="right")
+    t.add_column("n", justify="right")
     for k in SUMMARY:
-        t.add_row(k, _fmt(m.get(k)))
+        ci = m.get(f"{k}_ci")
+        t.add_row(k, _fmt(m.get(k)), f"{_fmt(ci[0])}–{_fmt(ci[1])}" if ci else "",
+                  str(rows_behind(m, k) or ""))
     lat = m["latency_ms"]
-    t.add_row("latency median / p95 (ms)", f"{lat['median']} / {lat['p95']}")
+    t.add_row("latency median / p95 (ms)", f"{lat['median']} / {lat['p95']}", "", "")
     console.print(t)
     wrong = [r for r in d["rows"] if not r["right"]]
     if wrong:
@@ -175,7 +179,7 @@ def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title
               show_default=True, help="Highest acceptable false-abstention rate on the tuning set.")
 @click.option("--heldout", "heldout", type=click.Path(path_type=Path), multiple=True,
               help="Held-out set(s) to report on (never tuned on) "
-                   "[default: evals/sets/seed-heldout.jsonl].")
+                   "[default: evals/sets/seed-regression-dev.jsonl].")
 @click.option("--calibration", "cal_path", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="calibration.toml to rewrite [default: retrieval's].")
 @click.option("--dry-run", is_flag=True, help="Show the trade-off and the choice; write nothing.")
@@ -191,7 +195,7 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
     rate, show the trade-off, write it to calibration.toml and report it on the held-out set."""
     cal_path = cal_path or calibration_path()
     if not heldout:
-        default = Path(__file__).with_name("sets") / "seed-heldout.jsonl"
+        default = Path(__file__).with_name("sets") / "seed-regression-dev.jsonl"
         heldout = (default,) if default.exists() else ()
     same = {p.resolve() for p in tuning} & {p.resolve() for p in heldout}
     if same:

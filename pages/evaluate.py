@@ -209,7 +209,7 @@ def show_history(kb_runs: list[dict[str, Any]]) -> None:
 shipped = sorted(p.name for p in SETS_DIR.iterdir() if p.suffix in (".jsonl", ".csv"))
 with st.form("eval-run", border=True):
     chosen = st.multiselect("Shipped eval sets", shipped, key="eval-sets",
-                            default=[n for n in shipped if n == "seed-heldout.jsonl"])
+                            default=[n for n in shipped if n == "seed-regression-dev.jsonl"])
     uploads = st.file_uploader("…or upload your own (JSONL or CSV: id, question, expected as "
                                "entry ids separated by ;)", type=["jsonl", "csv"],
                                accept_multiple_files=True, key="eval-upload")

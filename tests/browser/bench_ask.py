@@ -67,7 +67,7 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=20)
     ap.add_argument("--fresh", action="store_true", help="start from an empty data dir")
     args = ap.parse_args()
-    rows = [json.loads(line) for line in (REPO / "evals/sets/seed-tuning.jsonl").open()]
+    rows = [json.loads(line) for line in (REPO / "evals/sets/seed-tuning-dev.jsonl").open()]
     questions = [r["question"] for r in rows if not r.get("context")][: args.questions + 1]
 
     from playwright.sync_api import sync_playwright

@@ -71,7 +71,7 @@ def test_upload_run_history_and_a_refused_file(open_app, app_server, tmp_path: P
 
     runs = eval_runs(app_server.data_dir)
     assert len(runs) == before + 1
-    assert runs[-1].sets == "seed-heldout.jsonl, coder-questions.csv"
+    assert runs[-1].sets == "seed-regression-dev.jsonl, coder-questions.csv"
     rows = {r["id"]: r for r in runs[-1].result["rows"]}
     assert rows["up-3"]["abstained"]  # a driver's licence is out of scope
     assert rows["up-1"]["results"][0]["id"] == "astro-daily-practice-physics:1"
