@@ -166,6 +166,7 @@ class Retriever:
     def terms(self, index: KBIndex, text: str) -> QueryTerms:
         fixes = index.speller.corrections(self.lexicon.words(text))
         terms = self.lexicon.terms(text, fixes)
+        terms += index.descriptor_codes(terms)  # the documents' own names for their codes
         return QueryTerms(terms, find_codes(text), self.lexicon.modalities_in(terms), fixes)
 
     def embed(self, index: KBIndex, text: str, q: QueryTerms) -> np.ndarray:

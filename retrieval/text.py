@@ -51,6 +51,24 @@ def clean_query(text: str) -> str:
     return text
 
 
+def _plain(word: str) -> str:
+    """A table word as `Lexicon.words` yields it: lower case, no apostrophes."""
+    return word.lower().replace("’", "").replace("'", "")
+
+
+def _abbreviates(short: str, phrase: str) -> bool:
+    """Whether `short` reads as an acronym of `phrase` (first letters match, the rest in order).
+
+    Only acronyms are spelled out for the dense query: "IMRT" gains "intensity modulated
+    radiation therapy", while a plain word ("sign", "chart") is left as the coder wrote it.
+    """
+    letters = phrase.replace(" ", "")
+    if not letters or short[0] != letters[0]:
+        return False
+    it = iter(letters)
+    return all(c in it for c in short)
+
+
 @dataclass
 class Lexicon:
     phrases: dict[str, str]
@@ -64,6 +82,9 @@ class Lexicon:
     def __post_init__(self) -> None:
         # facet words are compared with stemmed terms
         stem = self._stemmer.stemWord
+        # tables are written as people type ("it's"); words() drops apostrophes ("its")
+        self.stopwords = frozenset(_plain(w) for w in self.stopwords)
+        self.synonyms = {_plain(k): v for k, v in self.synonyms.items()}
         self.modalities = frozenset(stem(m) for m in self.modalities)
         self.roles = {stem(k): v for k, v in self.roles.items()}
         self.aspects = frozenset(stem(a) for a in self.aspects)
@@ -79,7 +100,8 @@ class Lexicon:
         # spelled-out forms of each short term, for the dense query
         self.spelled: dict[str, str] = {}
         for phrase, canon in self.phrases.items():
-            if canon.isalpha() and len(canon) <= 5 and " " in phrase and "-" not in phrase:
+            if (canon.isalpha() and len(canon) <= 5 and " " in phrase and "-" not in phrase
+                    and _abbreviates(canon, phrase)):
                 self.spelled.setdefault(canon, phrase)
 
     def words(self, text: str) -> list[str]:
@@ -136,7 +158,7 @@ class Lexicon:
             if canon in self.spelled and w == canon:
                 extra.append(self.spelled[canon])
             elif w != canon and w in self.synonyms and len(w) <= 4 and canon.isalpha():
-                extra.append(canon)
+                extra.append(self.spelled.get(canon, canon))
         return f"{text} ({'; '.join(extra)})" if extra else text
 
 
