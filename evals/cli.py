@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -13,10 +14,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from evals.calibrate import current_min_score, write_min_score
+from evals import abstention as ab
+from evals.calibrate import abstention_table, fold_lines, write_abstention
 from evals.compare import compare, format_comparison
 from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
-from evals.metrics import choose_threshold, rows_behind, sweep
+from evals.metrics import rows_behind
 from evals.report import to_html, to_markdown
 from evals.runner import RunResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
@@ -26,7 +28,6 @@ from retrieval.service import friendly_errors, open_retriever
 from retrieval.settings import load_settings
 
 FLOOR_EXIT = 1  # a floor was missed (bad input is 2, no knowledge base 3, …)
-SHOWN_POINTS = 24  # rows of the trade-off table
 SUMMARY = ("accuracy", "in_scope_accuracy", "out_of_scope_abstention", "false_abstention",
            "abstained_right_first", "hit@1", "hit@3", "hit@5", "mrr@5")
 
@@ -160,97 +161,97 @@ def gate_cmd(floors_file: Path, data: Path | None) -> None:
         sys.exit(FLOOR_EXIT)
 
 
-def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title: str) -> Table:
+def _expand(pattern: str) -> list[Path]:
+    """A set path or glob (relative to the working directory), sorted; held-out sets refused."""
+    paths = sorted(Path().glob(pattern)) if any(c in pattern for c in "*?[") else [Path(pattern)]
+    if not paths:
+        raise EvalSetError(f"{pattern}: no eval set matches")
+    held = [p for p in paths if "heldout" in p.name]
+    if held:
+        raise EvalSetError(f"{', '.join(map(str, held))}: a held-out set is never tuned on")
+    return paths
+
+
+def _folds_table(title: str, folds: list[dict[str, Any]]) -> Table:
     t = Table(title=title)
-    for col in ("min_score", "false abst.", "OOS abst.", "in-scope right", "accuracy",
-                "coverage", "risk", ""):
-        t.add_column(col, justify="right", no_wrap=True)
-    for p in points:
-        t.add_row(f"{p['threshold']:.3f}", _fmt(p["false_abstention"]),
-                  _fmt(p["out_of_scope_abstention"]), _fmt(p["in_scope_accuracy"]),
-                  _fmt(p["accuracy"]), _fmt(p["coverage"]), _fmt(p["risk"]),
-                  marks.get(p["threshold"], ""))
+    for col in ("held out", "rows", "in scope right", "OOS abstained", "abstained, right first"):
+        t.add_column(col, justify="right" if col != "held out" else "left", no_wrap=True)
+    for f in folds:
+        t.add_row(str(f["held_out"]), str(f["rows"]), _fmt(f["in_scope_accuracy"]),
+                  _fmt(f["out_of_scope_abstention"]), _fmt(f["abstained_right_first"]))
     return t
 
 
 @click.command("calibrate")
-@click.argument("tuning", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--target-false-abstention", "target", type=click.FloatRange(0, 1), default=0.02,
-              show_default=True, help="Highest acceptable false-abstention rate on the tuning set.")
-@click.option("--heldout", "heldout", type=click.Path(path_type=Path), multiple=True,
-              help="Held-out set(s) to report on (never tuned on) "
-                   "[default: evals/sets/seed-regression-dev.jsonl].")
+@click.option("--kb", "kbs", type=(str, click.Path(path_type=Path), str), multiple=True,
+              required=True, metavar="NAME DATA_DIR SETS",
+              help="A corpus: its name, the data dir of its ingested KB and its dev sets (a "
+                   "path or a quoted glob). Repeat for every corpus.")
 @click.option("--calibration", "cal_path", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="calibration.toml to rewrite [default: retrieval's].")
-@click.option("--dry-run", is_flag=True, help="Show the trade-off and the choice; write nothing.")
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Data directory [default: ./data, env RADONC_QA_DATA].")
+@click.option("--dry-run", is_flag=True, help="Fit and report; write nothing.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              help="Write the tuning and held-out figures as JSON to this file.")
+              help="Write the model and the cross-validation folds as JSON to this file.")
 @friendly_errors
-def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, ...],
-                  cal_path: Path | None, dry_run: bool, data: Path | None,
+def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], cal_path: Path | None, dry_run: bool,
                   json_out: Path | None) -> None:
-    """Choose the abstention threshold (min_score) from TUNING set(s) for a target false-abstention
-    rate, show the trade-off, write it to calibration.toml and report it on the held-out set."""
+    """Fit the abstention model on the dev sets of one or more corpora, report it across the
+    documents and corpora each fold leaves out, and write it to calibration.toml."""
     cal_path = cal_path or calibration_path()
-    if not heldout:
-        default = Path(__file__).with_name("sets") / "seed-regression-dev.jsonl"
-        heldout = (default,) if default.exists() else ()
-    same = {p.resolve() for p in tuning} & {p.resolve() for p in heldout}
-    if same:
-        raise EvalSetError(f"{', '.join(map(str, same))} is both the tuning and the held-out "
-                           "set — a held-out set must never be tuned on")
-    tune_rows = read_sets(tuning)
-    held_rows = read_sets(heldout) if heldout else []
-    overlap = {r.question.strip().lower() for r in tune_rows} & {
-        r.question.strip().lower() for r in held_rows}
     console = _console()
-    if overlap:
-        console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
-                      "and the held-out set; the held-out figures flatter[/yellow]")
-    retriever = open_retriever(load_settings(data_dir=data))
-    old = current_min_score(cal_path)
-    if abs(old - retriever.calibration.decision.min_score) > 1e-9:
-        console.print(f"[yellow]note: {cal_path} has min_score {old}, retrieval runs with "
-                      f"{retriever.calibration.decision.min_score}[/yellow]")
-    tuned = run_with_progress(retriever, tune_rows, console, [str(p) for p in tuning], "Tuning")
-    fixed = sum(1 for r in tuned.rows if r.row.context)
-    if fixed:
-        console.print(f"{fixed} follow-up row(s) keep their decision (their threshold is "
-                      "[conversation].min_score)", highlight=False)
+    pool: list[ab.Sample] = []
+    sources = []
+    for name, data, pattern in kbs:
+        sets = _expand(pattern)
+        rows = read_sets(sets)
+        retriever = open_retriever(load_settings(data_dir=data))
+        result = run_with_progress(retriever, rows, console, [str(p) for p in sets], name)
+        got = ab.samples(name, result.to_dict()["rows"])
+        pool += got
+        sources.append(f"{name} ({len(got)} rows of {', '.join(p.name for p in sets)})")
     try:
-        chosen = choose_threshold(tuned.profiles, target)
+        model = ab.fit(pool)
     except ValueError as e:
-        raise EvalSetError(f"{', '.join(map(str, tuning))}: cannot calibrate — {e}") from None
-    points = sweep(tuned.profiles)
-    marks = {old: "← now", chosen: "← chosen" if chosen != old else "← now = chosen"}
-    ts = [p["threshold"] for p in points]
-    if len(ts) > SHOWN_POINTS:  # evenly spread, always with the current and chosen values
-        step = (len(ts) - 1) / (SHOWN_POINTS - 1)
-        ts = [ts[round(i * step)] for i in range(SHOWN_POINTS)]
-    shown = sweep(tuned.profiles, sorted(set(ts) | {old, chosen}))
-    console.print(_tradeoff_table(shown, marks, f"Tuning set trade-off ({len(tune_rows)} rows, "
-                                                f"target false abstention ≤ {target})"))
-    figures: dict[str, Any] = {"previous": old, "chosen": chosen, "target": target,
-                               "tuning": {str(t): p for t, p in zip(
-                                   ("previous", "chosen"), sweep(tuned.profiles, [old, chosen]),
-                                   strict=True)}}
-    if held_rows:
-        held = run_with_progress(retriever, held_rows, console, [str(p) for p in heldout],
-                                 "Held-out")
-        hp = sweep(held.profiles, [old, chosen])
-        figures["heldout"] = {"previous": hp[0], "chosen": hp[1]}
-        console.print(_tradeoff_table(hp, {old: "now", chosen: "chosen"},
-                                      f"Held-out ({len(held_rows)} rows, never tuned on)"))
+        raise EvalSetError(f"cannot calibrate: {e}") from None
+    by_doc = ab.cross_validate(pool, "document")
+    by_corpus = ab.cross_validate(pool, "corpus") if len(kbs) > 1 else []
+    console.print(_folds_table("Leave one document out", by_doc))
+    if by_corpus:
+        console.print(_folds_table("Leave one corpus out", by_corpus))
+    notes = []
+    for title, folds in (("leave one document out", by_doc), ("leave one corpus out", by_corpus)):
+        if folds:
+            notes += fold_lines(title, folds)
+            sp = {k: ab.spread(folds, k) for k in ("in_scope_accuracy",
+                                                    "out_of_scope_abstention")}
+            notes.append(f"#   spread over folds (min / median / max): in scope "
+                         f"{_fmt(sp['in_scope_accuracy']['min'])} / "
+                         f"{_fmt(sp['in_scope_accuracy']['median'])} / "
+                         f"{_fmt(sp['in_scope_accuracy']['max'])}, out of scope "
+                         f"{_fmt(sp['out_of_scope_abstention']['min'])} / "
+                         f"{_fmt(sp['out_of_scope_abstention']['median'])} / "
+                         f"{_fmt(sp['out_of_scope_abstention']['max'])}")
+    console.print(f"Model: {dict(zip(model.features, model.coef, strict=True))}, intercept "
+                  f"{model.intercept:.3f}, min_probability {model.min_probability:.3f}",
+                  highlight=False, markup=False)
     if json_out:
-        json_out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    if chosen == old:
-        console.print(f"min_score stays {old:.3f}; {cal_path} unchanged.")
-    elif dry_run:
-        console.print(f"Would set min_score {old:.3f} → {chosen:.3f} (dry run: nothing written).")
-    else:
-        write_min_score(cal_path, chosen, tuning_sets=[str(p) for p in tuning], target=target)
-        console.print(f"Set min_score {old:.3f} → {chosen:.3f} in {cal_path} (previous value "
-                      "kept under [previous]). Restart the app to use it.", markup=False,
-                      highlight=False)
+        json_out.write_text(json.dumps(_finite_json({
+            "model": dataclasses.asdict(model), "sources": sources,
+            "leave_one_document_out": by_doc, "leave_one_corpus_out": by_corpus}), indent=2),
+            encoding="utf-8")
+    if dry_run:
+        console.print("Dry run: nothing written.")
+        return
+    write_abstention(cal_path, abstention_table(model, sources=sources, notes=notes))
+    console.print(f"Wrote [abstention] to {cal_path}. Restart the app to use it.",
+                  markup=False, highlight=False)
+
+
+def _finite_json(x: Any) -> Any:
+    if isinstance(x, float) and x != x:
+        return None
+    if isinstance(x, dict):
+        return {k: _finite_json(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite_json(v) for v in x]
+    return x

@@ -106,6 +106,7 @@ class KBIndex:
             vocab,
             known=set(lexicon.stopwords) | set(lexicon.synonyms) | set(lexicon.synonyms.values())
             | set(lexicon.phrases.values()),
+            canonical=set(lexicon.phrases.values()),
         )
 
     def _descriptor_table(self) -> dict[str, list[tuple[frozenset[str], str]]]:
@@ -200,6 +201,20 @@ class KBIndex:
         best_q[np.isneginf(best_q)] = 0.0
         best_a[np.isneginf(best_a)] = 0.0
         return best_q, best_a
+
+    def question_similarity(self, a: int, b: int) -> float:
+        """Cosine of two entries' own questions (their first question passages); 0 without one."""
+        va, vb = self._question_row(a), self._question_row(b)
+        if va < 0 or vb < 0:
+            return 0.0
+        return float(self._vectors[va] @ self._vectors[vb])
+
+    def _question_row(self, entry: int) -> int:
+        start = self._first[entry]
+        for r in self._by_entry[start:start + self._count[entry]]:
+            if self._passage_field[r] == "question":
+                return int(r)
+        return -1
 
     def lexical(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         """Top entries by BM25 over question + answer + alternate phrasings."""

@@ -208,10 +208,12 @@ class Retriever:
 
     def single(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
         """One cleaned question on its own, without any conversation."""
-        q = self.terms(index, text)
-        vector = self.embed(index, text, q)
+        searched = index.speller.split_runs(text)  # "canwebill77370" → "can we bill 77370"
+        q = self.terms(index, searched)
+        vector = self.embed(index, searched, q)
         scored = rank(index, q, vector, self.calibration.fusion)
-        v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k)
+        v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k,
+                   self.calibration.abstention)
         return self.answer(index, text, q, scored, v)
 
     def ask(self, question: str, *, context: Sequence[str] = (), top_k: int | None = None,

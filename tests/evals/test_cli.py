@@ -102,43 +102,38 @@ def test_no_knowledge_base_exit_3(tmp_path: Path) -> None:
     assert res.exit_code == 3 and "python -m ingest" in res.output
 
 
-def test_calibrate_writes_the_threshold_and_keeps_the_previous(seed_data_dir: Path,  # type: ignore[no-untyped-def]
-                                                               tmp_path: Path) -> None:
+def test_calibrate_fits_the_model_and_keeps_the_rest_of_the_file(seed_data_dir: Path,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path) -> None:
     cal = tmp_path / "calibration.toml"
     shutil.copy(calibration_path(), cal)
     before = tomllib.loads(cal.read_text())
     res = CliRunner().invoke(main, [
-        "calibrate", TUNING, "--heldout", DEV, "--target-false-abstention", "0.05",
-        "--calibration", str(cal), "--data", str(seed_data_dir), "--json",
-        str(tmp_path / "c.json")])
+        "calibrate", "--kb", "seed", str(seed_data_dir), TUNING, "--calibration", str(cal),
+        "--json", str(tmp_path / "c.json")])
     assert res.exit_code == 0, res.output
-    assert "Tuning set trade-off" in res.output and "Held-out (52 rows, never tuned on)" in (
-        res.output)
+    assert "Leave one document out" in res.output and "Wrote [abstention]" in res.output
     figures = json.loads((tmp_path / "c.json").read_text())
     after = tomllib.loads(cal.read_text())
-    assert after["decision"]["min_score"] == pytest.approx(figures["chosen"])
-    assert figures["tuning"]["chosen"]["false_abstention"] <= 0.05
-    assert after["previous"]["min_score"] == pytest.approx(before["decision"]["min_score"])
-    assert after["previous"]["replaced_at"] and after["previous"]["tuning_sets"] == [TUNING]
-    # everything else is kept, comments included
-    assert after["fusion"] == before["fusion"]
-    assert {k: v for k, v in after.items() if k not in ("decision", "previous")} == {
-        k: v for k, v in before.items() if k != "decision"}
-    assert "# below this the top entry does not answer the question" in cal.read_text()
-    assert set(figures["heldout"]) == {"previous", "chosen"}
+    assert after["abstention"]["coef"] == pytest.approx(figures["model"]["coef"], abs=1e-5)
+    assert 0 < after["abstention"]["min_probability"] < 1
+    assert "seed (" in cal.read_text() and "Refit, never hand-edit" in cal.read_text()
+    # everything else is kept
+    assert {k: v for k, v in after.items() if k != "abstention"} == {
+        k: v for k, v in before.items() if k != "abstention"}
 
 
-def test_calibrate_dry_run_and_refusing_to_tune_on_the_held_out_set(seed_data_dir: Path,  # type: ignore[no-untyped-def]
-                                                                   tmp_path: Path) -> None:
+def test_calibrate_dry_run_and_refusing_held_out_sets(seed_data_dir: Path,  # type: ignore[no-untyped-def]
+                                                      tmp_path: Path) -> None:
     cal = tmp_path / "calibration.toml"
     shutil.copy(calibration_path(), cal)
     text = cal.read_text()
-    res = CliRunner().invoke(main, ["calibrate", TUNING, "--target-false-abstention", "0.05",
-                                    "--dry-run", "--calibration", str(cal), "--data",
-                                    str(seed_data_dir)])
-    assert res.exit_code == 0 and "dry run: nothing written" in res.output
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(seed_data_dir), TUNING,
+                                    "--dry-run", "--calibration", str(cal)])
+    assert res.exit_code == 0 and "Dry run: nothing written" in res.output
     assert cal.read_text() == text
-    res = CliRunner().invoke(main, ["calibrate", DEV, "--heldout", DEV,
-                                    "--calibration", str(cal), "--data", str(seed_data_dir)])
-    assert res.exit_code == 2 and "must never be tuned on" in res.output
+    held = tmp_path / "x-heldout.jsonl"
+    held.write_text(Path(TUNING).read_text())
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(seed_data_dir), str(held),
+                                    "--calibration", str(cal)])
+    assert res.exit_code == 2 and "never tuned on" in res.output
     assert cal.read_text() == text

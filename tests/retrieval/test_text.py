@@ -116,3 +116,31 @@ def test_only_acronyms_are_spelled_out_for_the_dense_query() -> None:
     lex = default_lexicon()
     assert lex.spell_out("VMAT plan") == "VMAT plan (intensity modulated radiation therapy)"
     assert lex.spell_out("who must sign the chart") == "who must sign the chart"
+
+
+# -- questions typed without spaces -------------------------------------------------------------
+def _speller() -> Speller:
+    lex = default_lexicon()
+    vocab = lex.words("the physicist and the dosimetrist: sbrt supervision, weekly chart checks, "
+                      "treatment, billing")
+    known = set(lex.stopwords) | set(lex.synonyms) | set(lex.phrases.values())
+    return Speller(vocab, known, canonical=set(lex.phrases.values()))
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("canwebill77370aftertreatment", "can we bill 77370 after treatment"),
+    ("CANWEBILL77370AFTERTREATMENT", "CAN WE BILL 77370 AFTER TREATMENT"),
+    ("isthedosimetristsupervisedforweeklychartchecks",
+     "is the dosimetrist supervised for weekly chart checks"),
+    ("G6015andG6016together", "G6015 and G6016 together"),
+])
+def test_run_together_words_are_split_with_codes_kept_whole(typed: str, read: str) -> None:
+    assert _speller().split_runs(typed) == read
+
+
+@pytest.mark.parametrize("text", [
+    "electrocardiographically", "qwzxkjhgfdsapoiuy", "77370", "stereotactic radiosurgery",
+    "can we bill 77370 after treatment",
+])
+def test_long_real_words_gibberish_and_spaced_text_stay_as_typed(text: str) -> None:
+    assert _speller().split_runs(text) == text
