@@ -129,3 +129,18 @@ def test_a_question_without_spaces_is_read_as_words(two_docs: Retriever) -> None
     gibberish = two_docs.ask("qwzxkjhgfdsapoiuylkjh")
     assert gibberish.abstained
 
+
+
+def test_a_near_identical_entry_is_no_rival_in_the_margin(two_docs: Retriever) -> None:
+    from retrieval.evidence import evidence, runner_up
+
+    index = two_docs.index()
+    a = two_docs.ask("thermoplastic mask made at simulation: can we bill 77334?")
+    scored = list(a.scored)
+    pair = {index.entries[s.entry].id for s in scored[:2]}
+    assert pair == {"devices-faq:1", "planning-faq:2"}
+    rival = runner_up(index, scored)
+    assert rival is not None and index.entries[rival.entry].id not in pair
+    ev = evidence(index, a.terms, scored)  # type: ignore[arg-type]
+    assert ev["margin"] == pytest.approx(scored[0].score - rival.score)
+    assert ev["margin"] > scored[0].score - scored[1].score
