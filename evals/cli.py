@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import glob
 import json
 import sys
 from collections.abc import Sequence
@@ -163,7 +164,8 @@ def gate_cmd(floors_file: Path, data: Path | None) -> None:
 
 def _expand(pattern: str) -> list[Path]:
     """A set path or glob (relative to the working directory), sorted; held-out sets refused."""
-    paths = sorted(Path().glob(pattern)) if any(c in pattern for c in "*?[") else [Path(pattern)]
+    paths = ([Path(p) for p in sorted(glob.glob(pattern))] if any(c in pattern for c in "*?[")
+             else [Path(pattern)])
     if not paths:
         raise EvalSetError(f"{pattern}: no eval set matches")
     held = [p for p in paths if "heldout" in p.name]
@@ -192,9 +194,11 @@ def _folds_table(title: str, folds: list[dict[str, Any]]) -> Table:
 @click.option("--dry-run", is_flag=True, help="Fit and report; write nothing.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
               help="Write the model and the cross-validation folds as JSON to this file.")
+@click.option("--runs", "runs_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Also keep each corpus's run (rows with evidence) here.")
 @friendly_errors
 def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], cal_path: Path | None, dry_run: bool,
-                  json_out: Path | None) -> None:
+                  json_out: Path | None, runs_dir: Path | None) -> None:
     """Fit the abstention model on the dev sets of one or more corpora, report it across the
     documents and corpora each fold leaves out, and write it to calibration.toml."""
     cal_path = cal_path or calibration_path()
@@ -206,7 +210,11 @@ def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], cal_path: Path | None,
         rows = read_sets(sets)
         retriever = open_retriever(load_settings(data_dir=data))
         result = run_with_progress(retriever, rows, console, [str(p) for p in sets], name)
-        got = ab.samples(name, result.to_dict()["rows"])
+        d = result.to_dict()
+        if runs_dir:
+            runs_dir.mkdir(parents=True, exist_ok=True)
+            (runs_dir / f"{name}.json").write_text(json.dumps(d), encoding="utf-8")
+        got = ab.samples(name, d["rows"])
         pool += got
         sources.append(f"{name} ({len(got)} rows of {', '.join(p.name for p in sets)})")
     try:
