@@ -38,7 +38,7 @@ def _sections(lines: list[str]) -> list[tuple[str, int, int]]:
 
 
 def _floats(xs: Sequence[float]) -> str:
-    return "[" + ", ".join(f"{x:.6g}" for x in xs) + "]"
+    return "[" + ", ".join(repr(float(x)) for x in xs) + "]"  # the fit's own rounding
 
 
 def _pct(x: float) -> str:
@@ -74,7 +74,7 @@ def abstention_table(model: Abstention, *, sources: Sequence[str],
             f"center = {_floats(model.center)}",
             f"scale = {_floats(model.scale)}",
             f"coef = {_floats(model.coef)}",
-            f"intercept = {model.intercept:.6g}",
+            f"intercept = {float(model.intercept)!r}",
             f"min_probability = {model.min_probability:.3f}",
             f"strong_probability = {model.strong_probability:.3f}"]
 
