@@ -22,7 +22,7 @@ ingest: install
 	$(BIN)/python -m ingest
 
 eval: install
-	$(BIN)/python -m evals run evals/sets/seed-heldout.jsonl
+	$(BIN)/python -m evals run evals/sets/seed-regression-dev.jsonl
 
 lint:
 	$(BIN)/ruff check .

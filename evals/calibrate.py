@@ -1,75 +1,107 @@
-"""Write a chosen `[decision].min_score` to a calibration file, keeping the value it replaces.
+"""Write a fitted abstention model to calibration.toml's `[abstention]` table.
 
-By default the file is the installation's own `data/calibration.toml`, which overrides single keys
-of the shipped `retrieval/calibration.toml` (see retrieval/config.py); nothing is written under the
-installed code. tomlkit edits the file in place, so comments and other tables are kept; the value
-replaced goes to a `[previous]` table with the date, the tuning sets and the target, so it can be
-put back by hand.
+The file is edited in place: every other table and its comments are kept; the `[abstention]`
+table is replaced whole, with comments saying when and on what it was fitted and how it did on
+the documents and corpora each fold left out.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-
-import tomlkit
-from tomlkit.items import Table
+from typing import Any
 
 from evals.sets import EvalSetError
+from retrieval.config import Abstention, load_calibration
 
-NEW_FILE_HEADER = ("This installation's calibration: keys here override the shipped "
-                   "retrieval/calibration.toml.", "Written by `python -m evals calibrate`.")
-
-
-def current_min_score(path: Path) -> float | None:
-    """`[decision].min_score` of a calibration file, or None if it does not set one."""
-    if not path.is_file():
-        return None
-    value = tomllib.loads(path.read_text(encoding="utf-8")).get("decision", {}).get("min_score")
-    return float(value) if value is not None else None
+_FIRST = "# The answer/abstain decision for single questions"
+_HEADER = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
 
 
-def _document(path: Path) -> tomlkit.TOMLDocument:
-    if not path.is_file():
-        doc = tomlkit.document()
-        for line in NEW_FILE_HEADER:
-            doc.add(tomlkit.comment(line))
-        return doc
+def _sections(lines: list[str]) -> list[tuple[str, int, int]]:
+    """(table name, first line, end line) of each table; the preamble is ''."""
+    marks = [("", 0)]
+    for i, line in enumerate(lines):
+        m = _HEADER.match(line)
+        if m:
+            marks.append((m.group(1).strip(), i))
+    out = []
+    for j, (name, start) in enumerate(marks):
+        end = marks[j + 1][1] if j + 1 < len(marks) else len(lines)
+        out.append((name, start, end))
+    return out
+
+
+def _floats(xs: Sequence[float]) -> str:
+    return "[" + ", ".join(repr(float(x)) for x in xs) + "]"  # the fit's own rounding
+
+
+def _pct(x: float) -> str:
+    return "n/a" if isinstance(x, float) and math.isnan(x) else f"{x:.3f}"
+
+
+def fold_lines(title: str, folds: Sequence[dict[str, Any]]) -> list[str]:
+    """Comment lines: one per fold (held-out group, rows, the three rates)."""
+    out = [f"# {title}: held out → in scope right / out of scope abstained / abstained while "
+           "right first (rows)"]
+    for f in folds:
+        out.append(f"#   {f['held_out']:<48} {_pct(f['in_scope_accuracy'])} / "
+                   f"{_pct(f['out_of_scope_abstention'])} / "
+                   f"{_pct(f['abstained_right_first'])} ({f['rows']})")
+    return out
+
+
+def abstention_table(model: Abstention, *, sources: Sequence[str],
+                     notes: Sequence[str], now: datetime | None = None) -> list[str]:
+    """The `[abstention]` table's lines, comments first."""
+    when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    head = [
+        _FIRST + " (retrieval/decide.py): a logistic",
+        "# model of 'the top entry answers' over evidence features (retrieval/evidence.py),",
+        "# centred and scaled as below. Fitted by `python -m evals calibrate` on DEV sets only,",
+        "# each corpus weighted equally, L2 C=1; min_probability is the cut with the best",
+        "# balanced accuracy (in scope right, out of scope abstained). Refit, never hand-edit.",
+        f"# Fitted {when} on: " + "; ".join(sources),
+        *notes,
+    ]
+    return [*head, "[abstention]",
+            "features = [" + ", ".join(f'"{f}"' for f in model.features) + "]",
+            f"center = {_floats(model.center)}",
+            f"scale = {_floats(model.scale)}",
+            f"coef = {_floats(model.coef)}",
+            f"intercept = {float(model.intercept)!r}",
+            f"min_probability = {model.min_probability:.3f}",
+            f"strong_probability = {model.strong_probability:.3f}"]
+
+
+def write_abstention(path: Path, table: list[str]) -> None:
+    """Replace (or add) the `[abstention]` table with its comment lines; atomic, re-read."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    secs = _sections(lines)
+    old = [s for s in secs if s[0] == "abstention"]
+    if old:
+        _, start, end = old[0]
+        k = start
+        while k > 0 and lines[k - 1].startswith("#"):
+            k -= 1
+            if lines[k].startswith(_FIRST):  # its own comments go with it, no one else's
+                start = k
+                break
+        del lines[start:end]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    lines += ["", *table, ""]
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
     try:
-        return tomlkit.parse(path.read_text(encoding="utf-8"))
-    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as e:
-        raise EvalSetError(f"{path}: not valid TOML ({e}); fix it or remove it") from None
-
-
-def write_min_score(path: Path, value: float, *, previous: float, tuning_sets: Sequence[str],
-                    target: float, now: datetime | None = None) -> None:
-    """Set `[decision].min_score` to `value` in `path` (created if missing), keeping `previous`
-    (the value in force until now) under `[previous]`. Written atomically, re-read to check."""
-    doc = _document(path)
-    decision = doc.get("decision")
-    if decision is None:
-        decision = tomlkit.table()
-        doc["decision"] = decision
-    if not isinstance(decision, Table):
-        raise EvalSetError(f"{path}: decision must be a table")
-    decision["min_score"] = round(value, 3)
-    if "previous" in doc:
-        del doc["previous"]
-    prev = tomlkit.table()
-    prev.add(tomlkit.comment("[decision] before the last `python -m evals calibrate` "
-                             "(copy back to undo)"))
-    prev["min_score"] = round(previous, 3)
-    prev["replaced_at"] = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    prev["tuning_sets"] = list(tuning_sets)
-    prev["target_false_abstention"] = target
-    doc["previous"] = prev
-    text = tomlkit.dumps(doc)
-    if tomllib.loads(text)["decision"]["min_score"] != round(value, 3):
-        raise EvalSetError(f"{path}: could not write min_score safely; file left unchanged")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+        tomllib.loads(tmp.read_text(encoding="utf-8"))
+        load_calibration(tmp)
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
+        tmp.unlink()
+        raise EvalSetError(f"{path}: could not write the model safely ({e}); unchanged") from e
     os.replace(tmp, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import glob
 import json
 import os
 import sys
@@ -15,12 +17,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from evals.calibrate import current_min_score, write_min_score
+from evals import abstention as ab
+from evals.calibrate import abstention_table, fold_lines, write_abstention
 from evals.compare import compare, format_comparison
 from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
-from evals.metrics import choose_threshold, sweep
+from evals.metrics import rows_behind
 from evals.sets import EvalRow, EvalSetError, read_sets
 from retrieval.cli import friendly_errors
+from retrieval.config import calibration_path
 from retrieval.errors import EXIT_CODES_HELP, ExitCode
 from retrieval.settings import load_settings
 
@@ -32,7 +36,7 @@ FLOOR_EXIT = ExitCode.FLOORS_MISSED  # a floor was missed (1 is only ever a cras
 PROGRESS_EVERY_S = 10.0  # between progress lines when stderr is not a terminal
 SHOWN_POINTS = 24  # rows of the trade-off table
 SUMMARY = ("accuracy", "in_scope_accuracy", "out_of_scope_abstention", "false_abstention",
-           "hit@1", "hit@3", "hit@5", "mrr@5")
+           "abstained_right_first", "hit@1", "hit@3", "hit@5", "mrr@5")
 
 
 def _console() -> Console:
@@ -122,10 +126,14 @@ def print_summary(result: RunResult, console: Console) -> None:
                     f"threshold {result.threshold}")
     t.add_column("metric")
     t.add_column("value", justify="right")
+    t.add_column("95% CI", justify="right")
+    t.add_column("n", justify="right")
     for k in SUMMARY:
-        t.add_row(k, _fmt(m.get(k)))
+        ci = m.get(f"{k}_ci")
+        t.add_row(k, _fmt(m.get(k)), f"{_fmt(ci[0])}–{_fmt(ci[1])}" if ci else "",
+                  str(rows_behind(m, k) or ""))
     lat = m["latency_ms"]
-    t.add_row("latency median / p95 (ms)", f"{lat['median']} / {lat['p95']}")
+    t.add_row("latency median / p95 (ms)", f"{lat['median']} / {lat['p95']}", "", "")
     console.print(t)
     wrong = [r for r in d["rows"] if not r["right"]]
     if wrong:
@@ -223,113 +231,105 @@ def gate_cmd(floors_file: Path, data: Path | None) -> None:
         sys.exit(int(FLOOR_EXIT))
 
 
-def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title: str) -> Table:
+def _expand(pattern: str) -> list[Path]:
+    """A set path or glob (relative to the working directory), sorted; held-out sets refused."""
+    paths = ([Path(p) for p in sorted(glob.glob(pattern))] if any(c in pattern for c in "*?[")
+             else [Path(pattern)])
+    if not paths:
+        raise EvalSetError(f"{pattern}: no eval set matches")
+    held = [p for p in paths if "heldout" in p.name]
+    if held:
+        raise EvalSetError(f"{', '.join(map(str, held))}: a held-out set is never tuned on")
+    return paths
+
+
+def _folds_table(title: str, folds: list[dict[str, Any]]) -> Table:
     t = Table(title=title)
-    for col in ("min_score", "false abst.", "OOS abst.", "in-scope right", "accuracy",
-                "coverage", "risk", ""):
-        t.add_column(col, justify="right", no_wrap=True)
-    for p in points:
-        t.add_row(f"{p['threshold']:.3f}", _fmt(p["false_abstention"]),
-                  _fmt(p["out_of_scope_abstention"]), _fmt(p["in_scope_accuracy"]),
-                  _fmt(p["accuracy"]), _fmt(p["coverage"]), _fmt(p["risk"]),
-                  marks.get(p["threshold"], ""))
+    for col in ("held out", "rows", "in scope right", "OOS abstained", "abstained, right first"):
+        t.add_column(col, justify="right" if col != "held out" else "left", no_wrap=True)
+    for f in folds:
+        t.add_row(str(f["held_out"]), str(f["rows"]), _fmt(f["in_scope_accuracy"]),
+                  _fmt(f["out_of_scope_abstention"]), _fmt(f["abstained_right_first"]))
     return t
 
 
 @click.command("calibrate", epilog=EXIT_CODES_HELP)
-@click.argument("tuning", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--target-false-abstention", "target", type=click.FloatRange(0, 1), default=0.02,
-              show_default=True, help="Highest acceptable false-abstention rate on the tuning set.")
-@click.option("--heldout", "heldout", type=click.Path(path_type=Path), multiple=True,
-              help="Held-out set(s) to report on (never tuned on) "
-                   "[default: evals/sets/seed-heldout.jsonl].")
+@click.option("--kb", "kbs", type=(str, click.Path(path_type=Path), str), multiple=True,
+              required=True, metavar="NAME DATA_DIR SETS",
+              help="A corpus: its name, the data dir of its ingested KB and its dev sets (a "
+                   "path or a quoted glob). Repeat for every corpus.")
 @click.option("--calibration", "cal_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=None, help="Calibration file to write [default: DATA/calibration.toml, "
-                                 "which overrides the shipped one].")
-@click.option("--dry-run", is_flag=True, help="Show the trade-off and the choice; write nothing.")
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Data directory [default: ./data, env RADONC_QA_DATA].")
+              default=None, help="calibration.toml to rewrite [default: retrieval's].")
+@click.option("--dry-run", is_flag=True, help="Fit and report; write nothing.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
-              help="Write the tuning and held-out figures as JSON to this file.")
+              help="Write the model and the cross-validation folds as JSON to this file.")
+@click.option("--runs", "runs_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Also keep each corpus's run (rows with evidence) here.")
 @friendly_errors
-def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, ...],
-                  cal_path: Path | None, dry_run: bool, data: Path | None,
-                  json_out: Path | None) -> None:
-    """Choose the abstention threshold (min_score) from TUNING set(s) for a target false-abstention
-    rate, show the trade-off, write it to calibration.toml and report it on the held-out set."""
+def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], cal_path: Path | None, dry_run: bool,
+                  json_out: Path | None, runs_dir: Path | None) -> None:
+    """Fit the abstention model on the dev sets of one or more corpora, report it across the
+    documents and corpora each fold leaves out, and write it to calibration.toml."""
     check_outputs(json=json_out)
+    cal_path = cal_path or calibration_path()
     console = _console()
-    tune_rows, held_rows, heldout = _calibration_sets(tuning, heldout, console)
-    retriever = open_retriever(data)
-    cal_path = cal_path or load_settings(data_dir=data).calibration_file
-    in_force = retriever.calibration.decision.min_score
-    written = current_min_score(cal_path)
-    old = in_force if written is None else written
-    if abs(old - in_force) > 1e-9:
-        console.print(f"[yellow]note: {cal_path} has min_score {old}, retrieval runs with "
-                      f"{in_force}[/yellow]")
-    tuned = run_with_progress(retriever, tune_rows, console, [str(p) for p in tuning], "Tuning")
-    fixed = sum(1 for r in tuned.rows if r.row.context)
-    if fixed:
-        console.print(f"{fixed} follow-up row(s) keep their decision (their threshold is "
-                      "[conversation].min_score)", highlight=False)
+    pool: list[ab.Sample] = []
+    sources = []
+    for name, data, pattern in kbs:
+        sets = _expand(pattern)
+        rows = read_sets(sets)
+        retriever = open_retriever(data)
+        result = run_with_progress(retriever, rows, console, [str(p) for p in sets], name)
+        d = result.to_dict()
+        if runs_dir:
+            runs_dir.mkdir(parents=True, exist_ok=True)
+            (runs_dir / f"{name}.json").write_text(json.dumps(d), encoding="utf-8")
+        got = ab.samples(name, d["rows"])
+        pool += got
+        sources.append(f"{name} ({len(got)} rows of {', '.join(p.name for p in sets)})")
     try:
-        chosen = choose_threshold(tuned.profiles, target)
+        model = ab.fit(pool)
     except ValueError as e:
-        raise EvalSetError(f"{', '.join(map(str, tuning))}: cannot calibrate — {e}") from None
-    console.print(_tuning_table(tuned.profiles, old, chosen,
-                                f"Tuning set trade-off ({len(tune_rows)} rows, "
-                                f"target false abstention ≤ {target})"))
-    figures: dict[str, Any] = {"previous": old, "chosen": chosen, "target": target,
-                               "tuning": {str(t): p for t, p in zip(
-                                   ("previous", "chosen"), sweep(tuned.profiles, [old, chosen]),
-                                   strict=True)}}
-    if held_rows:
-        held = run_with_progress(retriever, held_rows, console, [str(p) for p in heldout],
-                                 "Held-out")
-        hp = sweep(held.profiles, [old, chosen])
-        figures["heldout"] = {"previous": hp[0], "chosen": hp[1]}
-        console.print(_tradeoff_table(hp, {old: "now", chosen: "chosen"},
-                                      f"Held-out ({len(held_rows)} rows, never tuned on)"))
+        raise EvalSetError(f"cannot calibrate: {e}") from None
+    by_doc = ab.cross_validate(pool, "document")
+    by_corpus = ab.cross_validate(pool, "corpus") if len(kbs) > 1 else []
+    console.print(_folds_table("Leave one document out", by_doc))
+    if by_corpus:
+        console.print(_folds_table("Leave one corpus out", by_corpus))
+    notes = []
+    for title, folds in (("leave one document out", by_doc), ("leave one corpus out", by_corpus)):
+        if folds:
+            notes += fold_lines(title, folds)
+            sp = {k: ab.spread(folds, k) for k in ("in_scope_accuracy",
+                                                    "out_of_scope_abstention")}
+            notes.append(f"#   spread over folds (min / median / max): in scope "
+                         f"{_fmt(sp['in_scope_accuracy']['min'])} / "
+                         f"{_fmt(sp['in_scope_accuracy']['median'])} / "
+                         f"{_fmt(sp['in_scope_accuracy']['max'])}, out of scope "
+                         f"{_fmt(sp['out_of_scope_abstention']['min'])} / "
+                         f"{_fmt(sp['out_of_scope_abstention']['median'])} / "
+                         f"{_fmt(sp['out_of_scope_abstention']['max'])}")
+    console.print(f"Model: {dict(zip(model.features, model.coef, strict=True))}, intercept "
+                  f"{model.intercept:.3f}, min_probability {model.min_probability:.3f}",
+                  highlight=False, markup=False)
     if json_out:
-        json_out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    if chosen == old:
-        console.print(f"min_score stays {old:.3f}; {cal_path} unchanged.")
-    elif dry_run:
-        console.print(f"Would set min_score {old:.3f} → {chosen:.3f} (dry run: nothing written).")
-    else:
-        write_min_score(cal_path, chosen, previous=old, tuning_sets=[str(p) for p in tuning],
-                        target=target)
-        console.print(f"Set min_score {old:.3f} → {chosen:.3f} in {cal_path} (previous value "
-                      "kept under [previous]). Restart the app to use it.", markup=False,
-                      highlight=False)
+        json_out.write_text(json.dumps(_finite_json({
+            "model": dataclasses.asdict(model), "sources": sources,
+            "leave_one_document_out": by_doc, "leave_one_corpus_out": by_corpus}), indent=2),
+            encoding="utf-8")
+    if dry_run:
+        console.print("Dry run: nothing written.")
+        return
+    write_abstention(cal_path, abstention_table(model, sources=sources, notes=notes))
+    console.print(f"Wrote [abstention] to {cal_path}. Restart the app to use it.",
+                  markup=False, highlight=False)
 
 
-def _calibration_sets(tuning: tuple[Path, ...], heldout: tuple[Path, ...], console: Console
-                      ) -> tuple[list[EvalRow], list[EvalRow], tuple[Path, ...]]:
-    """The tuning and held-out rows; a set used as both is refused, shared questions warned of."""
-    if not heldout:
-        default = Path(__file__).with_name("sets") / "seed-heldout.jsonl"
-        heldout = (default,) if default.exists() else ()
-    same = {p.resolve() for p in tuning} & {p.resolve() for p in heldout}
-    if same:
-        raise EvalSetError(f"{', '.join(map(str, same))} is both the tuning and the held-out "
-                           "set — a held-out set must never be tuned on")
-    tune_rows = read_sets(tuning)
-    held_rows = read_sets(heldout) if heldout else []
-    overlap = {r.question.strip().lower() for r in tune_rows} & {
-        r.question.strip().lower() for r in held_rows}
-    if overlap:
-        console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
-                      "and the held-out set; the held-out figures flatter[/yellow]")
-    return tune_rows, held_rows, heldout
-
-
-def _tuning_table(profiles: Any, old: float, chosen: float, title: str) -> Table:
-    """The trade-off over at most SHOWN_POINTS thresholds, always with the current and chosen."""
-    marks = {old: "← now", chosen: "← chosen" if chosen != old else "← now = chosen"}
-    ts = [p["threshold"] for p in sweep(profiles)]
-    if len(ts) > SHOWN_POINTS:  # evenly spread
-        step = (len(ts) - 1) / (SHOWN_POINTS - 1)
-        ts = [ts[round(i * step)] for i in range(SHOWN_POINTS)]
-    return _tradeoff_table(sweep(profiles, sorted(set(ts) | {old, chosen})), marks, title)
+def _finite_json(x: Any) -> Any:
+    if isinstance(x, float) and x != x:
+        return None
+    if isinstance(x, dict):
+        return {k: _finite_json(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite_json(v) for v in x]
+    return x

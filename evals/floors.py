@@ -18,8 +18,8 @@ from evals.sets import EvalSetError
 
 FLOORS_FILE = Path(__file__).with_name("floors.toml")
 METRICS = ("accuracy", "in_scope_accuracy", "out_of_scope_abstention", "false_abstention",
-           "hit@1", "hit@3", "hit@5", "mrr@5", "coverage", "risk")
-LOWER_IS_BETTER = {"false_abstention", "risk"}
+           "abstained_right_first", "hit@1", "hit@3", "hit@5", "mrr@5", "coverage", "risk")
+LOWER_IS_BETTER = {"false_abstention", "abstained_right_first", "risk"}
 
 # the CLI options of `evals run` → floor names
 CLI_FLOORS: dict[str, str] = {

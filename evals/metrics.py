@@ -62,6 +62,16 @@ def false_abstention(outs: Sequence[Outcome]) -> float:
     return _ratio(sum(o.abstained for o in ins), len(ins))
 
 
+def abstained_right_first(outs: Sequence[Outcome]) -> float:
+    """In-scope rows abstained on although the right entry ranked first (as the top suggestion).
+
+    The loss a better decision could recover: the ranking had the answer, the decision withheld it.
+    """
+    ins = [o for o in outs if o.in_scope]
+    return _ratio(sum(o.abstained and bool(o.returned) and o.returned[0] in o.expected
+                      for o in ins), len(ins))
+
+
 def hit_at(outs: Sequence[Outcome], k: int) -> float:
     """In-scope rows with an expected entry among the first k returned (abstained or not)."""
     ins = [o for o in outs if o.in_scope]
@@ -95,15 +105,58 @@ def risk(outs: Sequence[Outcome]) -> float:
     return _ratio(sum(not correct(o) for o in answered), len(answered))
 
 
+# --- uncertainty ---------------------------------------------------------------------------------
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 12  # fixed, so the same rows always give the same interval
+
+
+def bootstrap_ci(hits: Sequence[bool], *, resamples: int = BOOTSTRAP_RESAMPLES,
+                 seed: int = BOOTSTRAP_SEED, level: float = 0.95) -> tuple[float, float]:
+    """Percentile-bootstrap interval of the share of True among `hits` (NaNs without rows).
+
+    Resampling n yes/no rows with replacement and counting the yeses is a draw from
+    Binomial(n, observed share), so the resamples are drawn that way: the same distribution as
+    resampling row by row, in constant time for any n.
+    """
+    n = len(hits)
+    if not n:
+        return (float("nan"), float("nan"))
+    share = sum(bool(h) for h in hits) / n
+    rng = np.random.default_rng(seed)
+    means = rng.binomial(n, share, size=resamples) / n
+    tail = (1 - level) / 2 * 100
+    lo, hi = np.percentile(means, [tail, 100 - tail])
+    return (round(float(lo), 4), round(float(hi), 4))
+
+
+def intervals(outs: Sequence[Outcome]) -> dict[str, tuple[float, float]]:
+    """95% bootstrap intervals of the headline rates, each over the rows it is a share of."""
+    ins = [o for o in outs if o.in_scope]
+    oos = [o for o in outs if not o.in_scope]
+    return {
+        "accuracy_ci": bootstrap_ci([correct(o) for o in outs]),
+        "in_scope_accuracy_ci": bootstrap_ci([answered_right(o) for o in ins]),
+        "out_of_scope_abstention_ci": bootstrap_ci([o.abstained for o in oos]),
+        "false_abstention_ci": bootstrap_ci([o.abstained for o in ins]),
+        "abstained_right_first_ci": bootstrap_ci(
+            [o.abstained and bool(o.returned) and o.returned[0] in o.expected for o in ins]),
+    }
+
+
 def summary(outs: Sequence[Outcome]) -> dict[str, Any]:
+    n_in = sum(o.in_scope for o in outs)
     return {
         "rows": len(outs),
-        "in_scope_rows": sum(o.in_scope for o in outs),
-        "out_of_scope_rows": sum(not o.in_scope for o in outs),
+        "in_scope_rows": n_in,
+        "out_of_scope_rows": len(outs) - n_in,
+        "n_in_scope": n_in,
+        "n_out_of_scope": len(outs) - n_in,
         "in_scope_accuracy": in_scope_accuracy(outs),
         "out_of_scope_abstention": out_of_scope_abstention(outs),
         "false_abstention": false_abstention(outs),
+        "abstained_right_first": abstained_right_first(outs),
         "accuracy": accuracy(outs),
+        **intervals(outs),
         "hit@1": hit_at(outs, 1),
         "hit@3": hit_at(outs, 3),
         "hit@5": hit_at(outs, 5),
@@ -111,6 +164,17 @@ def summary(outs: Sequence[Outcome]) -> dict[str, Any]:
         "coverage": coverage(outs),
         "risk": risk(outs),
     }
+
+
+def rows_behind(metrics: dict[str, Any], key: str) -> int | None:
+    """How many rows a summary rate is a share of: out of scope, all, or in scope."""
+    if key == "out_of_scope_abstention":
+        return metrics.get("out_of_scope_rows")
+    if key in ("accuracy", "coverage"):
+        return metrics.get("rows")
+    if key == "risk":  # a share of the answered rows
+        return None
+    return metrics.get("in_scope_rows")
 
 
 # --- where it goes wrong ----------------------------------------------------------------------

@@ -56,8 +56,8 @@ def tradeoff_figure(points: list[dict[str, Any]], chosen: float | None = None,
         fig.add_trace(go.Scatter(x=xs, y=[p[key] for p in points], name=name,
                                  mode="lines", line={"shape": "hv", "color": color}))
     if chosen is not None:
-        fig.add_vline(x=chosen, line_dash="dash", annotation_text=f"min_score {chosen}")
-    fig.update_layout(title=title, xaxis_title="abstention threshold (min_score)",
+        fig.add_vline(x=chosen, line_dash="dash", annotation_text=f"threshold {chosen}")
+    fig.update_layout(title=title, xaxis_title="abstention threshold (P(right) or min_score)",
                       yaxis={"title": "rate", "range": [0, 1.02]}, height=340,
                       margin={"l": 60, "r": 20, "t": 50, "b": 50})
     return fig

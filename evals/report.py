@@ -13,6 +13,7 @@ from typing import Any
 from plotly.offline import get_plotlyjs
 
 from evals.compare import Comparison
+from evals.metrics import rows_behind
 from evals.plots import per_entry_figure, risk_coverage_figure
 
 METRICS = (  # key, label, what it means
@@ -21,6 +22,8 @@ METRICS = (  # key, label, what it means
     ("out_of_scope_abstention", "Out-of-scope abstention", "abstained when nothing applies"),
     ("false_abstention", "False abstention", "abstained although an entry applies (lower is "
                                              "better)"),
+    ("abstained_right_first", "Abstained, right entry first",
+     "in-scope rows abstained on although the right entry ranked first (lower is better)"),
     ("hit@1", "Hit@1", "expected entry ranked first (answer or suggestion)"),
     ("hit@3", "Hit@3", "expected entry in the first three"),
     ("hit@5", "Hit@5", "expected entry in the first five"),
@@ -56,6 +59,16 @@ def _plotly_js() -> str:
 
 def _pct(x: Any) -> str:
     return "n/a" if x is None else f"{x:.3f}"
+
+
+def _ci(m: dict[str, Any], key: str) -> str:
+    ci = m.get(f"{key}_ci")
+    return "" if not ci or ci[0] is None else f"{ci[0]:.3f}–{ci[1]:.3f}"
+
+
+def _n(m: dict[str, Any], key: str) -> str:
+    n = rows_behind(m, key)
+    return "" if n is None else str(n)
 
 
 def _entry_line(run: dict[str, Any], eid: str, score: float | None = None) -> str:
@@ -133,13 +146,15 @@ def to_html(run: dict[str, Any], comparison: Comparison | None = None,
     m = run["metrics"]
     failed = [r for r in run["rows"] if not r["right"]]
     lat = m.get("latency_ms") or {}
-    cards = "".join(f"<div class='card'><b>{_pct(m.get(k))}</b><span>{label}</span></div>"
-                    for k, label, _ in METRICS[:4])
+    cards = "".join(f"<div class='card'><b>{_pct(m.get(k))}</b><span>{label}<br>95% CI "
+                    f"{_ci(m, k)} · n={_n(m, k)}</span></div>" for k, label, _ in METRICS[:5])
     metric_rows = "".join(
-        f"<tr><td>{label}</td><td class='num'>{_pct(m.get(k))}</td><td>{why}</td></tr>"
+        f"<tr><td>{label}</td><td class='num'>{_pct(m.get(k))}</td><td class='num'>"
+        f"{_ci(m, k)}</td><td class='num'>{_n(m, k)}</td><td>{why}</td></tr>"
         for k, label, why in METRICS)
     metric_rows += (f"<tr><td>Latency median / p95</td><td class='num'>{lat.get('median')} / "
-                    f"{lat.get('p95')} ms</td><td>per question, after a warm-up</td></tr>")
+                    f"{lat.get('p95')} ms</td><td></td><td></td>"
+                    "<td>per question, after a warm-up</td></tr>")
     mistakes = "".join(
         f"<tr><td><code>{escape(x['expected'])}</code></td><td><code>{escape(x['got'])}</code>"
         f"</td><td class='num'>{x['rows']}</td></tr>" for x in run.get("mistakes", []))
@@ -161,6 +176,7 @@ def to_html(run: dict[str, Any], comparison: Comparison | None = None,
         f"scope) · <b>{len(failed)} wrong</b></div>",
         f"<div class='cards'>{cards}</div>",
         "<h2>Metrics</h2><table id='metrics'><tr><th>metric</th><th>value</th>"
+        "<th>95% CI (bootstrap)</th><th>n</th>"
         f"<th>meaning</th></tr>{metric_rows}</table>",
         _comparison_html(comparison) if comparison else "",
         f"<h2>Plots</h2>{plots}",
@@ -186,9 +202,11 @@ def to_markdown(run: dict[str, Any], comparison: Comparison | None = None) -> st
     lines = [f"# Eval report — `{run['kb_version']}`", "",
              f"Sets: {', '.join(run.get('sets', [])) or 'n/a'} · {m['rows']} rows "
              f"({m['in_scope_rows']} in scope, {m['out_of_scope_rows']} out of scope) · "
-             f"threshold {run.get('threshold')}", "", "| metric | value |", "|---|---:|"]
-    lines += [f"| {label} | {_pct(m.get(k))} |" for k, label, _ in METRICS]
-    lines += [f"| Latency median / p95 (ms) | {lat.get('median')} / {lat.get('p95')} |", ""]
+             f"threshold {run.get('threshold')}", "",
+             "| metric | value | 95% CI (bootstrap) | n |", "|---|---:|---:|---:|"]
+    lines += [f"| {label} | {_pct(m.get(k))} | {_ci(m, k)} | {_n(m, k)} |"
+              for k, label, _ in METRICS]
+    lines += [f"| Latency median / p95 (ms) | {lat.get('median')} / {lat.get('p95')} | | |", ""]
     if comparison:
         c = comparison
         lines += [f"## Compared with `{c.old_version}`", "",

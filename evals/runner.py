@@ -29,6 +29,7 @@ from evals.metrics import (
 from evals.sets import EvalRow, check_ids
 from retrieval.decide import decide
 from retrieval.errors import QueryError
+from retrieval.evidence import evidence
 from retrieval.ids import removed_notes
 from retrieval.index import KBIndex
 from retrieval.retriever import Answer, Retriever
@@ -47,6 +48,10 @@ class RowResult:
     error: str = ""
     profile: ThresholdProfile | None = None
     reason: str = ""
+    # what the abstention model saw (retrieval/evidence.py) and the top entry's document, for
+    # `evals calibrate`; empty for follow-ups and unusable input
+    evidence: dict[str, float] = field(default_factory=dict)
+    top_document: str = ""
 
     @property
     def outcome(self) -> Outcome:
@@ -77,6 +82,11 @@ class RowResult:
             "latency_ms": round(self.latency_ms, 2),
             "source": f"{self.row.source}:{self.row.line}" if self.row.line else self.row.source,
             **({"reason": self.reason} if self.reason else {}),
+            **({"evidence": {k: round(v, 4) for k, v in self.evidence.items()},
+                "top_document": self.top_document,
+                # decided by the threshold/model (not a bare code or a code no entry covers)
+                "model_decides": self.profile is not None and self.profile.forced is None}
+               if self.evidence else {}),
             **({"error": self.error} if self.error else {}),
         }
 
@@ -145,8 +155,15 @@ def profile(index: KBIndex, answer: Answer, retriever: Retriever,
         return ThresholdProfile(expected, ranked[0].entry.id if ranked else None,
                                 ranked[0].score if ranked else 0.0, forced=answer.abstained)
     d = retriever.calibration.decision
-    low = decide(index, answer.terms, scored, replace(d, min_score=-math.inf), retriever.top_k)
-    high = decide(index, answer.terms, scored, replace(d, min_score=math.inf), retriever.top_k)
+    model = retriever.calibration.abstention
+    if model is None:
+        low = decide(index, answer.terms, scored, replace(d, min_score=-math.inf), retriever.top_k)
+        high = decide(index, answer.terms, scored, replace(d, min_score=math.inf), retriever.top_k)
+    else:  # the threshold swept is the model's probability
+        low = decide(index, answer.terms, scored, d, retriever.top_k,
+                     replace(model, min_probability=-math.inf))
+        high = decide(index, answer.terms, scored, d, retriever.top_k,
+                      replace(model, min_probability=math.inf))
     best = scored[0] if scored else None
     best_score = best.score if best else 0.0
     if low.abstained:
@@ -157,7 +174,8 @@ def profile(index: KBIndex, answer: Answer, retriever: Retriever,
     if not high.abstained:
         return ThresholdProfile(expected, index.entries[high.results[0].entry].id,
                                 high.results[0].score, forced=False)
-    return ThresholdProfile(expected, top, first.score, forced=None)
+    value = first.score if low.probability is None else low.probability
+    return ThresholdProfile(expected, top, value, forced=None)
 
 
 def run(retriever: Retriever, rows: Sequence[EvalRow], *, index: KBIndex | None = None,
@@ -188,11 +206,16 @@ def run(retriever: Retriever, rows: Sequence[EvalRow], *, index: KBIndex | None 
         try:
             a = retriever.ask(row.question, context=row.context, index=index)
             ms = (time.perf_counter() - t0) * 1000 + share_ms
+            ev: dict[str, float] = {}
+            top_doc = ""
+            if a.terms is not None and a.scored and not row.context:
+                ev = evidence(index, a.terms, a.scored)
+                top_doc = index.entries[a.scored[0].entry].document.name
             res = RowResult(row, a.abstained,
                             tuple((m.entry.id, m.score) for m in a.results),
                             tuple((m.entry.id, m.score) for m in a.suggestions),
                             ms, profile=profile(index, a, retriever, row.expected, row.context),
-                            reason=a.reason)
+                            reason=a.reason, evidence=ev, top_document=top_doc)
         except QueryError as e:  # unusable input counts as an abstention, as the chat shows it
             res = RowResult(row, True, (), (), (time.perf_counter() - t0) * 1000, str(e),
                             profile=ThresholdProfile(row.expected, None, 0.0, forced=True))
@@ -210,6 +233,8 @@ def run(retriever: Retriever, rows: Sequence[EvalRow], *, index: KBIndex | None 
         entries[eid] = {"question": ent.question, "answer": ent.answer,
                         "document": ent.document.name, "disclaimer": ent.document.disclaimer}
     disclaimers = {d.name: d.disclaimer for d in index.manifest.documents.values()}
-    return RunResult(index.version, out, disclaimers, entries,
-                     retriever.calibration.decision.min_score, tuple(sets),
+    model = retriever.calibration.abstention
+    threshold = (retriever.calibration.decision.min_score if model is None
+                 else model.min_probability)
+    return RunResult(index.version, out, disclaimers, entries, threshold, tuple(sets),
                      datetime.now(UTC).isoformat(timespec="seconds"))

@@ -281,7 +281,7 @@ with st.form("eval-run", border=True):
                                    accept_multiple_files=True, key="eval-upload")
     else:
         chosen = st.multiselect("Shipped eval sets", shipped, key="eval-sets",
-                                default=[n for n in shipped if n == "seed-heldout.jsonl"])
+                                default=[n for n in shipped if n == "seed-regression-dev.jsonl"])
         uploads = []
     go = st.form_submit_button("Run evaluation", type="primary", icon=":material/play_arrow:")
 if go:

@@ -7,7 +7,9 @@ later release's new or re-tuned values still arrive where the installation chang
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +39,35 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Abstention:
+    """A logistic model of "the top entry answers the question" over `retrieval.evidence` features.
+
+    Fitted by `python -m evals calibrate` on dev sets of several corpora; features are centred and
+    scaled with the fit's own statistics, so the coefficients compare with one another.
+    """
+
+    features: tuple[str, ...]
+    center: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    min_probability: float  # answer at or above this; abstain below
+    strong_probability: float = 0.9  # at or above: "Strong match"
+
+    def __post_init__(self) -> None:
+        n = len(self.features)
+        if not (len(self.center) == len(self.scale) == len(self.coef) == n):
+            raise ValueError("[abstention]: features, center, scale and coef differ in length")
+
+    def probability(self, x: Mapping[str, float]) -> float:
+        """P(the top entry is a right answer) for one question's evidence."""
+        z = self.intercept + sum(
+            w * (x.get(f, 0.0) - c) / (s or 1.0)
+            for f, c, s, w in zip(self.features, self.center, self.scale, self.coef, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@dataclass(frozen=True)
 class Conversation:
     """How a follow-up is read with the conversation's earlier turns (retrieval/conversation.py)."""
 
@@ -59,6 +90,7 @@ class Calibration:
     fusion: Fusion
     decision: Decision
     conversation: Conversation = field(default_factory=_shipped_conversation)
+    abstention: Abstention | None = None  # None: the fused-score threshold alone decides
 
 
 def calibration_path() -> Path:
@@ -97,8 +129,16 @@ def load_calibration(path: Path | None = None, overlay: Path | None = None) -> C
     if overlay is not None and overlay.is_file():
         raw = _overlaid(raw, overlay)
     conv = raw.get("conversation")
+    ab = raw.get("abstention")
+    model = None
+    if ab:
+        model = Abstention(
+            tuple(ab["features"]), tuple(map(float, ab["center"])),
+            tuple(map(float, ab["scale"])), tuple(map(float, ab["coef"])),
+            float(ab["intercept"]), float(ab["min_probability"]),
+            float(ab.get("strong_probability", 0.9)))
     return Calibration(Fusion(**raw["fusion"]), Decision(**raw["decision"]),
-                       *([Conversation(**conv)] if conv else []))
+                       Conversation(**conv) if conv else _shipped_conversation(), model)
 
 
 @lru_cache(maxsize=1)

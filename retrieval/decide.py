@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrieval.config import Decision
+from retrieval.config import Abstention, Decision
+from retrieval.evidence import evidence
 from retrieval.index import KBIndex
 from retrieval.rank import QueryTerms, Scored
 
 SUGGESTIONS = 3
+NO_ANSWER = "No entry in the knowledge base answers this question."
 
 
 @dataclass(frozen=True)
@@ -18,10 +20,12 @@ class Verdict:
     suggestions: list[Scored]
     reason: str
     confidence: str  # a label a coder understands
+    probability: float | None = None  # the abstention model's P(right answer), when it decided
 
 
 def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
-           top_k: int) -> Verdict:
+           top_k: int, model: Abstention | None = None) -> Verdict:
+    """Answer or abstain; with `model`, its probability decides instead of `d.min_score`."""
     # a code entries only mention (in a list, a range) is no guidance on it
     uncovered = [c for c in q.codes
                  if not any(c in index.entries[i].codes_about for i in index.codes.get(c, ()))]
@@ -44,9 +48,11 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
                            f"{len(every)} entr{'ies' if len(every) > 1 else 'y'} about "
                            f"{', '.join(q.codes)}{shown}.", label)
 
+    if model is not None:
+        return _by_model(index, q, scored, d, top_k, model)
+
     if not scored or scored[0].score < d.min_score:
-        return Verdict(True, [], scored[:SUGGESTIONS],
-                       "No entry in the knowledge base answers this question.", "No match")
+        return Verdict(True, [], scored[:SUGGESTIONS], NO_ANSWER, "No match")
 
     top = scored[0].score
     floor = max(d.min_score, top - d.close_margin)
@@ -59,3 +65,25 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
     else:
         confidence = "Likely match"
     return Verdict(False, results, rest, "", confidence)
+
+
+def _close(scored: list[Scored], d: Decision, top_k: int) -> tuple[list[Scored], list[Scored]]:
+    """The entries returned with the top one (within close_margin) and the rest as suggestions."""
+    floor = scored[0].score - d.close_margin
+    results = [s for s in scored[:top_k] if s.score >= floor]
+    return results, [s for s in scored if s not in results][:SUGGESTIONS]
+
+
+def _by_model(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision, top_k: int,
+              model: Abstention) -> Verdict:
+    if not scored:
+        return Verdict(True, [], [], NO_ANSWER, "No match", 0.0)
+    p = model.probability(evidence(index, q, scored))
+    if p < model.min_probability:
+        return Verdict(True, [], scored[:SUGGESTIONS], NO_ANSWER, "No match", p)
+    results, rest = _close(scored, d, top_k)
+    if len(results) > 1:
+        confidence = "Several close matches"
+    else:
+        confidence = "Strong match" if p >= model.strong_probability else "Likely match"
+    return Verdict(False, results, rest, "", confidence, p)

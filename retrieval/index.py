@@ -107,11 +107,44 @@ class KBIndex:
         for i, e in enumerate(self.entries):
             for c in e.code_set:
                 self.codes[c].append(i)
+        self._descriptors = self._descriptor_table()
         self.speller = Speller(
             vocab,
             known=set(lexicon.stopwords) | set(lexicon.synonyms) | set(lexicon.synonyms.values())
             | set(lexicon.phrases.values()),
+            canonical=set(lexicon.phrases.values()),
         )
+
+    def _descriptor_table(self) -> dict[str, list[tuple[frozenset[str], str]]]:
+        """Code descriptors the documents give, as term sets keyed by their rarest term.
+
+        A descriptor is the document's own name for a code ("Respiratory motion management
+        simulation" for 77293): a question using that name asks about that code. Descriptors of
+        one term are too loose to name a code and are left out.
+        """
+        table: dict[str, list[tuple[frozenset[str], str]]] = defaultdict(list)
+        seen: set[tuple[frozenset[str], str]] = set()
+        for e in self.entries:
+            for c in e.codes:
+                if not c.descriptor:
+                    continue
+                terms = frozenset(self.lexicon.terms(c.descriptor)) - {c.code}
+                if len(terms) < 2 or (terms, c.code) in seen:
+                    continue
+                seen.add((terms, c.code))
+                rarest = max(terms, key=lambda t: (self.idf.get(t, self.max_idf), t))
+                table[rarest].append((terms, c.code))
+        return dict(table)
+
+    def descriptor_codes(self, terms: Sequence[str]) -> list[str]:
+        """Codes whose descriptor (every one of its terms) the question's terms contain."""
+        have = set(terms)
+        found: dict[str, None] = {}
+        for t in have:
+            for need, code in self._descriptors.get(t, ()):
+                if need <= have and code not in have:
+                    found[code] = None
+        return sorted(found)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -193,6 +226,20 @@ class KBIndex:
         best_q[np.isneginf(best_q)] = 0.0
         best_a[np.isneginf(best_a)] = 0.0
         return best_q, best_a
+
+    def question_similarity(self, a: int, b: int) -> float:
+        """Cosine of two entries' own questions (their first question passages); 0 without one."""
+        va, vb = self._question_row(a), self._question_row(b)
+        if va < 0 or vb < 0:
+            return 0.0
+        return float(self._vectors[va] @ self._vectors[vb])
+
+    def _question_row(self, entry: int) -> int:
+        start = self._first[entry]
+        for r in self._by_entry[start:start + self._count[entry]]:
+            if self._passage_field[r] == "question":
+                return int(r)
+        return -1
 
     def lexical(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         """Top entries by BM25 over question + answer + alternate phrasings."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,10 +36,21 @@ class Scored:
     signals: dict[str, float]
 
 
+def _ranks(entries: Iterable[int]) -> dict[int, int]:
+    """1-based rank of each entry at its first appearance in a best-first list."""
+    out: dict[int, int] = {}
+    for e in entries:
+        out.setdefault(e, len(out) + 1)
+    return out
+
+
 def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> list[Scored]:
     """All candidate entries with their fused scores, best first."""
-    candidates: set[int] = {h.entry for h in index.dense(vector, DENSE_CANDIDATES)}
-    candidates.update(i for i, _ in index.lexical(q.terms, LEXICAL_CANDIDATES))
+    hits = index.dense(vector, DENSE_CANDIDATES)
+    lexical = sorted(index.lexical(q.terms, LEXICAL_CANDIDATES), key=lambda x: (-x[1], x[0]))
+    dense_rank = _ranks(h.entry for h in hits)
+    lexical_rank = _ranks(i for i, _ in lexical)
+    candidates: set[int] = set(dense_rank) | set(lexical_rank)
     for code in q.codes:
         candidates.update(index.codes.get(code, [])[:CODE_CANDIDATES])
 
@@ -72,8 +84,11 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
         score += code_adj + mod_adj + role_adj + aspect_adj
         out.append(Scored(i, score, {
             "dense_question": round(dq, 4), "dense_answer": round(da, 4),
-            "coverage": round(cov, 4), "code": code_adj, "modality": mod_adj,
-            "role": role_adj, "aspect": aspect_adj,
+            "dense": round(dense, 4), "coverage": round(cov, 4), "code": code_adj,
+            "modality": mod_adj, "role": role_adj, "aspect": aspect_adj,
+            # where each ranking alone puts the entry (1/rank; 0 when outside its candidates)
+            "dense_rr": 1 / dense_rank[i] if i in dense_rank else 0.0,
+            "lexical_rr": 1 / lexical_rank[i] if i in lexical_rank else 0.0,
         }))
     out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
     return out

@@ -175,6 +175,7 @@ class Retriever:
     def terms(self, index: KBIndex, text: str) -> QueryTerms:
         fixes = index.speller.corrections(self.lexicon.words(text))
         terms = self.lexicon.terms(text, fixes)
+        terms += index.descriptor_codes(terms)  # the documents' own names for their codes
         return QueryTerms(terms, find_codes(text), self.lexicon.modalities_in(terms), fixes)
 
     def query_text(self, text: str, q: QueryTerms) -> str:
@@ -245,10 +246,12 @@ class Retriever:
 
     def ask_alone(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
         """One cleaned question on its own, without any conversation."""
-        q = self.terms(index, text)
-        vector = self.embed(index, text, q)
+        searched = index.speller.split_runs(text)  # "canwebill77370" → "can we bill 77370"
+        q = self.terms(index, searched)
+        vector = self.embed(index, searched, q)
         scored = rank(index, q, vector, self.calibration.fusion)
-        v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k)
+        v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k,
+                   self.calibration.abstention)
         return self.answer(index, text, q, scored, v)
 
     def ask(self, question: str, *, context: Sequence[str] = (), top_k: int | None = None,

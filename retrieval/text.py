@@ -7,16 +7,18 @@ like with like. The dense signal gets the query with its acronyms spelled out.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import orjson
 import Stemmer
+import wordninja
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -58,6 +60,24 @@ def clean_query(text: str) -> str:
     return text
 
 
+def _plain(word: str) -> str:
+    """A table word as `Lexicon.words` yields it: lower case, no apostrophes."""
+    return word.lower().replace("’", "").replace("'", "")
+
+
+def _abbreviates(short: str, phrase: str) -> bool:
+    """Whether `short` reads as an acronym of `phrase` (first letters match, the rest in order).
+
+    Only acronyms are spelled out for the dense query: "IMRT" gains "intensity modulated
+    radiation therapy", while a plain word ("sign", "chart") is left as the coder wrote it.
+    """
+    letters = phrase.replace(" ", "")
+    if not letters or short[0] != letters[0]:
+        return False
+    it = iter(letters)
+    return all(c in it for c in short)
+
+
 @dataclass
 class Lexicon:
     phrases: dict[str, str]
@@ -71,6 +91,9 @@ class Lexicon:
     def __post_init__(self) -> None:
         # facet words are compared with stemmed terms
         stem = self._stemmer.stemWord
+        # tables are written as people type ("it's"); words() drops apostrophes ("its")
+        self.stopwords = frozenset(_plain(w) for w in self.stopwords)
+        self.synonyms = {_plain(k): v for k, v in self.synonyms.items()}
         self.modalities = frozenset(stem(m) for m in self.modalities)
         self.roles = {stem(k): v for k, v in self.roles.items()}
         self.aspects = frozenset(stem(a) for a in self.aspects)
@@ -86,7 +109,8 @@ class Lexicon:
         # spelled-out forms of each short term, for the dense query
         self.spelled: dict[str, str] = {}
         for phrase, canon in self.phrases.items():
-            if canon.isalpha() and len(canon) <= 5 and " " in phrase and "-" not in phrase:
+            if (canon.isalpha() and len(canon) <= 5 and " " in phrase and "-" not in phrase
+                    and _abbreviates(canon, phrase)):
                 self.spelled.setdefault(canon, phrase)
 
     def words(self, text: str) -> list[str]:
@@ -143,7 +167,7 @@ class Lexicon:
             if canon in self.spelled and w == canon:
                 extra.append(self.spelled[canon])
             elif w != canon and w in self.synonyms and len(w) <= 4 and canon.isalpha():
-                extra.append(canon)
+                extra.append(self.spelled.get(canon, canon))
         return f"{text} ({'; '.join(extra)})" if extra else text
 
 
@@ -160,12 +184,74 @@ def default_lexicon() -> Lexicon:
     )
 
 
+RUN_ON = 14  # a "word" this long that nobody uses is probably words typed without spaces
+_RUN = re.compile(rf"[A-Za-z0-9]{{{RUN_ON},}}")
+_RUN_CODE = re.compile(r"([A-V]\d{4}(?!\d)|(?<!\d)\d{5}(?!\d))", re.IGNORECASE)
+
+
+class _Segmenter(wordninja.LanguageModel):  # type: ignore[misc]
+    """wordninja's English word costs, with the knowledge base's own words as common words."""
+
+    def __init__(self, domain: Iterable[str]) -> None:
+        base = wordninja.DEFAULT_LANGUAGE_MODEL
+        self._wordcost = dict(base._wordcost)
+        common = math.log(1000 * math.log(len(base._wordcost)))  # as cheap as a top-1000 word
+        for w in domain:
+            self._wordcost[w] = min(self._wordcost.get(w, math.inf), common)
+        self._maxword = max(base._maxword, *(len(w) for w in domain)) if domain else base._maxword
+
+
 class Speller:
     """Corrects words the knowledge base does not know to a close word it does (OSA distance)."""
 
-    def __init__(self, vocabulary: Iterable[str], known: Iterable[str] = ()) -> None:
+    def __init__(self, vocabulary: Iterable[str], known: Iterable[str] = (),
+                 canonical: Iterable[str] = ()) -> None:
+        """`canonical`: the lexicon's made-up one-word terms ("chartcheck"), never split targets."""
         self.vocab = sorted({w for w in vocabulary if self.wants(w)})
         self.known = set(self.vocab) | set(known)
+        self._canonical = frozenset(canonical)
+
+    @cached_property
+    def _segmenters(self) -> tuple[_Segmenter, _Segmenter]:
+        # built on the first run-on question only: most knowledge bases never need them. The
+        # second leaves out the lexicon's compounds ("chartcheck"), for "…chartchecks"
+        english = wordninja.DEFAULT_LANGUAGE_MODEL
+        compounds = {c for c in self._canonical
+                     if len(parts := english.split(c)) > 1 and min(map(len, parts)) >= 3}
+        return (_Segmenter(self.vocab),
+                _Segmenter([w for w in self.vocab if w not in compounds]))
+
+    def split_runs(self, text: str) -> str:
+        """Text with run-together words split ("canwebill77370after" → "can we bill 77370
+        after"): only tokens of RUN_ON+ characters no entry uses, and only when every piece is a
+        word the knowledge base or English knows, so a long real word or a code stays whole."""
+
+        def split(m: re.Match[str]) -> str:
+            token = m.group(0)
+            if token.lower() in self.known:
+                return token
+            for seg in self._segmenters:
+                pieces = []
+                for part in _RUN_CODE.split(token):  # codes inside the run stay whole
+                    if _RUN_CODE.fullmatch(part):
+                        pieces.append(part)
+                    elif part:
+                        pieces += seg.split(part)
+                if len(pieces) > 1 and all(self._plausible(p.lower(), seg) for p in pieces):
+                    return " ".join(pieces)
+            return token
+
+        return _RUN.sub(split, text)
+
+    def _plausible(self, piece: str, seg: _Segmenter) -> bool:
+        """A piece of a split: a number, a one-letter word, a short known word or a longer word."""
+        if piece.isdigit() or piece in ("a", "i") or _RUN_CODE.fullmatch(piece):
+            return True
+        if len(piece) == 1:
+            return False
+        if len(piece) == 2:
+            return piece in self.known  # "to", "be", "we"; not "ic" or "zx"
+        return piece in seg._wordcost
 
     @staticmethod
     def wants(word: str) -> bool:

@@ -24,7 +24,7 @@ PASSWORD = "correct horse battery"
 
 def small_gate_set(path: Path) -> Path:
     """Two tuning rows per entry and two out-of-scope rows: the real gate, quicker."""
-    rows = [json.loads(x) for x in (EVAL_SETS / "seed-tuning.jsonl").read_text(
+    rows = [json.loads(x) for x in (EVAL_SETS / "seed-tuning-dev.jsonl").read_text(
         encoding="utf-8").splitlines() if x.strip()]
     picked: list[dict[str, object]] = []
     for key in [[f"astro-daily-practice-physics:{n}"] for n in range(1, 6)] + [[]]:

@@ -31,7 +31,7 @@ def drop_first_two_entries(corpus_dir: Path) -> None:
 @pytest.fixture(scope="module")
 def small_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two tuning rows per entry plus two out-of-scope rows (the full sets run in CI's gate)."""
-    rows = [json.loads(x) for x in (EVAL_SETS / "seed-tuning.jsonl").read_text(
+    rows = [json.loads(x) for x in (EVAL_SETS / "seed-tuning-dev.jsonl").read_text(
         encoding="utf-8").splitlines() if x.strip()]
     picked: list[dict[str, object]] = []
     for key in [[f"astro-daily-practice-physics:{n}"] for n in range(1, 6)] + [[]]:

@@ -64,7 +64,7 @@ def test_eval_runs_keep_their_json(app_db_url: str) -> None:
     db = AppDB(app_db_url)
     metrics = {"accuracy": 0.93, "latency_ms": {"median": 9.1, "p95": 14.0}}
     with db.session() as s:
-        s.add(EvalRun(sets="seed-heldout.jsonl", kb_version="v1", metrics=metrics,
+        s.add(EvalRun(sets="seed-regression-dev.jsonl", kb_version="v1", metrics=metrics,
                       result={"rows": [{"id": "h-1", "abstained": False}]}))
     with db.session() as s:
         run = s.scalars(select(EvalRun)).one()

@@ -70,7 +70,7 @@ def main() -> None:
     ap.add_argument("--fresh", action="store_true", help="start from an empty data dir")
     ap.add_argument("--kb", type=Path, help="copy this built knowledge base (a data dir's kb/)")
     args = ap.parse_args()
-    rows = [json.loads(line) for line in (REPO / "evals/sets/seed-tuning.jsonl").open()]
+    rows = [json.loads(line) for line in (REPO / "evals/sets/seed-tuning-dev.jsonl").open()]
     questions = [r["question"] for r in rows if not r.get("context")][: args.questions + 1]
 
     from playwright.sync_api import sync_playwright

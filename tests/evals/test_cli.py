@@ -16,51 +16,56 @@ from tests.conftest import EVAL_SETS
 
 pytestmark = pytest.mark.slow
 
-HELDOUT = str(EVAL_SETS / "seed-heldout.jsonl")
-TUNING = str(EVAL_SETS / "seed-tuning.jsonl")
+DEV = str(EVAL_SETS / "seed-regression-dev.jsonl")
+TUNING = str(EVAL_SETS / "seed-tuning-dev.jsonl")
 
 
 @pytest.fixture(scope="module")
-def heldout_outputs(seed_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def dev_outputs(seed_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     out = tmp_path_factory.mktemp("eval-out")
     res = CliRunner().invoke(main, [
-        "run", HELDOUT, "--data", str(seed_data_dir), "--json", str(out / "run.json"),
+        "run", DEV, "--data", str(seed_data_dir), "--json", str(out / "run.json"),
         "--report", str(out / "report.html"), "--markdown", str(out / "report.md")])
     return res, out
 
 
-def test_run_writes_json_html_and_markdown(heldout_outputs) -> None:  # type: ignore[no-untyped-def]
-    res, out = heldout_outputs
+def test_run_writes_json_html_and_markdown(dev_outputs) -> None:  # type: ignore[no-untyped-def]
+    res, out = dev_outputs
     assert res.exit_code == 0, res.output
     assert "in_scope_accuracy" in res.output and "row(s) wrong" in res.output
+    assert "95% CI" in res.output and "abstained_right_first" in res.output
     d = json.loads((out / "run.json").read_text())
+    m = d["metrics"]
+    lo, hi = m["in_scope_accuracy_ci"]
+    assert lo <= m["in_scope_accuracy"] <= hi and m["n_in_scope"] == m["in_scope_rows"] > 0
     wrong = [r["id"] for r in d["rows"] if not r["right"]]
-    assert wrong  # the shipped held-out set has known misses
+    assert wrong  # the shipped dev set has known misses
     html = (out / "report.html").read_text()
     md = (out / "report.md").read_text()
     for rid in wrong:
         assert f"data-row='{rid}'" in html and f"| {rid} |" in md
+    assert "95% CI (bootstrap)" in html and "95% CI (bootstrap)" in md
     assert "Plotly.newPlot" in html and "<script src=" not in html  # plotly inlined: offline
     # any answer text in the report sits with its document's disclaimer
     assert html.count("class='answer'") == html.count("class='disclaimer'><b>Disclaimer")
 
 
-def test_floors_fail_the_run_with_exit_9(seed_data_dir: Path, heldout_outputs) -> None:  # type: ignore[no-untyped-def]
-    _, out = heldout_outputs
+def test_floors_fail_the_run_with_exit_9(seed_data_dir: Path, dev_outputs) -> None:  # type: ignore[no-untyped-def]
+    _, out = dev_outputs
     d = json.loads((out / "run.json").read_text())
     acc = d["metrics"]["accuracy"]
-    ok = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir),
+    ok = CliRunner().invoke(main, ["run", DEV, "--data", str(seed_data_dir),
                                    "--min-accuracy", f"{acc - 0.01:.3f}"])
     assert ok.exit_code == 0, ok.output
-    bad = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir),
+    bad = CliRunner().invoke(main, ["run", DEV, "--data", str(seed_data_dir),
                                     "--min-accuracy", "0.999", "--max-false-abstention", "0"])
     assert bad.exit_code == 9
     assert "FAIL: accuracy" in bad.output and "below the floor 0.999" in bad.output
 
 
-def test_compare_lists_regressions_and_improvements(seed_data_dir: Path, heldout_outputs,  # type: ignore[no-untyped-def]
+def test_compare_lists_regressions_and_improvements(seed_data_dir: Path, dev_outputs,  # type: ignore[no-untyped-def]
                                                     tmp_path: Path) -> None:
-    _, out = heldout_outputs
+    _, out = dev_outputs
     old = json.loads((out / "run.json").read_text())
     rows = {r["id"]: r for r in old["rows"]}
     right_id = next(r["id"] for r in old["rows"] if r["right"])
@@ -69,7 +74,7 @@ def test_compare_lists_regressions_and_improvements(seed_data_dir: Path, heldout
     rows[wrong_id].update(right=True, got=rows[wrong_id]["expected"][0]
                           if rows[wrong_id]["expected"] else "(abstained)")
     (tmp_path / "old.json").write_text(json.dumps(old))
-    res = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir), "--compare",
+    res = CliRunner().invoke(main, ["run", DEV, "--data", str(seed_data_dir), "--compare",
                                     str(tmp_path / "old.json"), "--report",
                                     str(tmp_path / "r.html")])
     assert res.exit_code == 0, res.output
@@ -87,53 +92,48 @@ def test_bad_set_and_bad_compare_file_exit_8(seed_data_dir: Path, tmp_path: Path
         res.output)
     junk = tmp_path / "old.json"
     junk.write_text("not json")
-    res = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(seed_data_dir), "--compare",
+    res = CliRunner().invoke(main, ["run", DEV, "--data", str(seed_data_dir), "--compare",
                                     str(junk)])
     assert res.exit_code == 8 and "not a run JSON" in res.output
 
 
 def test_no_knowledge_base_exit_3(tmp_path: Path) -> None:
-    res = CliRunner().invoke(main, ["run", HELDOUT, "--data", str(tmp_path / "empty")])
+    res = CliRunner().invoke(main, ["run", DEV, "--data", str(tmp_path / "empty")])
     assert res.exit_code == 3 and "python -m ingest" in res.output
 
 
-def test_calibrate_writes_the_threshold_and_keeps_the_previous(seed_data_dir: Path,  # type: ignore[no-untyped-def]
-                                                               tmp_path: Path) -> None:
+def test_calibrate_fits_the_model_and_keeps_the_rest_of_the_file(seed_data_dir: Path,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path) -> None:
     cal = tmp_path / "calibration.toml"
     shutil.copy(calibration_path(), cal)
     before = tomllib.loads(cal.read_text())
     res = CliRunner().invoke(main, [
-        "calibrate", TUNING, "--heldout", HELDOUT, "--target-false-abstention", "0.05",
-        "--calibration", str(cal), "--data", str(seed_data_dir), "--json",
-        str(tmp_path / "c.json")])
+        "calibrate", "--kb", "seed", str(seed_data_dir), TUNING, "--calibration", str(cal),
+        "--json", str(tmp_path / "c.json")])
     assert res.exit_code == 0, res.output
-    assert "Tuning set trade-off" in res.output and "Held-out (52 rows, never tuned on)" in (
-        res.output)
+    assert "Leave one document out" in res.output and "Wrote [abstention]" in res.output
     figures = json.loads((tmp_path / "c.json").read_text())
     after = tomllib.loads(cal.read_text())
-    assert after["decision"]["min_score"] == pytest.approx(figures["chosen"])
-    assert figures["tuning"]["chosen"]["false_abstention"] <= 0.05
-    assert after["previous"]["min_score"] == pytest.approx(before["decision"]["min_score"])
-    assert after["previous"]["replaced_at"] and after["previous"]["tuning_sets"] == [TUNING]
-    # everything else is kept, comments included
-    assert after["fusion"] == before["fusion"]
-    assert {k: v for k, v in after.items() if k not in ("decision", "previous")} == {
-        k: v for k, v in before.items() if k != "decision"}
-    assert "# below this the top entry does not answer the question" in cal.read_text()
-    assert set(figures["heldout"]) == {"previous", "chosen"}
+    assert after["abstention"]["coef"] == pytest.approx(figures["model"]["coef"], abs=1e-5)
+    assert 0 < after["abstention"]["min_probability"] < 1
+    assert "seed (" in cal.read_text() and "Refit, never hand-edit" in cal.read_text()
+    # everything else is kept
+    assert {k: v for k, v in after.items() if k != "abstention"} == {
+        k: v for k, v in before.items() if k != "abstention"}
 
 
-def test_calibrate_dry_run_and_refusing_to_tune_on_the_held_out_set(seed_data_dir: Path,  # type: ignore[no-untyped-def]
-                                                                   tmp_path: Path) -> None:
+def test_calibrate_dry_run_and_refusing_held_out_sets(seed_data_dir: Path,  # type: ignore[no-untyped-def]
+                                                      tmp_path: Path) -> None:
     cal = tmp_path / "calibration.toml"
     shutil.copy(calibration_path(), cal)
     text = cal.read_text()
-    res = CliRunner().invoke(main, ["calibrate", TUNING, "--target-false-abstention", "0.05",
-                                    "--dry-run", "--calibration", str(cal), "--data",
-                                    str(seed_data_dir)])
-    assert res.exit_code == 0 and "dry run: nothing written" in res.output
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(seed_data_dir), TUNING,
+                                    "--dry-run", "--calibration", str(cal)])
+    assert res.exit_code == 0 and "Dry run: nothing written" in res.output
     assert cal.read_text() == text
-    res = CliRunner().invoke(main, ["calibrate", HELDOUT, "--heldout", HELDOUT,
-                                    "--calibration", str(cal), "--data", str(seed_data_dir)])
-    assert res.exit_code == 8 and "must never be tuned on" in res.output
+    held = tmp_path / "x-heldout.jsonl"
+    held.write_text(Path(TUNING).read_text())
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(seed_data_dir), str(held),
+                                    "--calibration", str(cal)])
+    assert res.exit_code == 8 and "never tuned on" in res.output
     assert cal.read_text() == text

@@ -56,7 +56,7 @@ def test_run_the_held_out_set_cards_table_history(evaluate_page, app_data: Path)
     at = evaluate_page()
     assert not at.exception
     assert at.title[0].value == "Evaluate"
-    assert at.multiselect(key="eval-sets").value == ["seed-heldout.jsonl"]
+    assert at.multiselect(key="eval-sets").value == ["seed-regression-dev.jsonl"]
     assert "No runs yet" in "\n".join(c.value for c in at.caption)
 
     at = submit(at)
@@ -67,7 +67,7 @@ def test_run_the_held_out_set_cards_table_history(evaluate_page, app_data: Path)
     assert labels["Overall accuracy"].endswith("%")
 
     saved = runs_in_db(app_data)
-    assert len(saved) == 1 and saved[0].sets == "seed-heldout.jsonl"
+    assert len(saved) == 1 and saved[0].sets == "seed-regression-dev.jsonl"
     assert saved[0].result is not None and len(saved[0].result["rows"]) == 52
     acc = saved[0].metrics["accuracy"]
     assert labels["Overall accuracy"] == f"{acc:.1%}"

@@ -195,3 +195,66 @@ def test_latency_median_and_p95() -> None:
     assert percentile([5.0, 5.0, 5.0], 95) == 5.0  # ties
     assert latency([]) == {"median": None, "p95": None}
     assert latency([7.0]) == {"median": 7.0, "p95": 7.0}
+
+
+# -- abstained while the right entry ranked first, and bootstrap intervals ----------------------
+def test_abstained_right_first_counts_only_in_scope_abstentions_with_the_answer_on_top() -> None:
+    from evals.metrics import abstained_right_first
+
+    outs = [
+        Outcome((A,), True, (A, B)),  # abstained, right entry first: counts
+        Outcome((B,), True, (A, B)),  # abstained, right entry second: does not
+        Outcome((A,), False, (A,)),  # answered right
+        Outcome((A,), True, ()),  # abstained with nothing suggested
+        Outcome((), True, (A,)),  # out of scope: never counts
+    ]
+    assert abstained_right_first(outs) == pytest.approx(1 / 4)
+    assert math.isnan(abstained_right_first([Outcome((), True, (A,))]))
+    assert summary(outs)["abstained_right_first"] == pytest.approx(1 / 4)
+
+
+def test_bootstrap_interval_brackets_the_share_and_is_fixed_by_the_seed() -> None:
+    from evals.metrics import bootstrap_ci
+
+    hits = [True] * 90 + [False] * 10
+    lo, hi = bootstrap_ci(hits)
+    assert lo < 0.9 < hi
+    # binomial standard error sqrt(.9*.1/100) = 0.03: the 95% interval is about ±0.06
+    assert 0.82 <= lo <= 0.86 and 0.94 <= hi <= 0.97
+    assert bootstrap_ci(hits) == (lo, hi)  # same seed, same interval
+    assert bootstrap_ci([True] * 20) == (1.0, 1.0)  # no variation, no width
+    assert all(math.isnan(x) for x in bootstrap_ci([]))
+
+
+def test_bootstrap_interval_narrows_with_more_rows() -> None:
+    from evals.metrics import bootstrap_ci
+
+    small = bootstrap_ci([True] * 9 + [False])
+    large = bootstrap_ci([True] * 900 + [False] * 100)
+    assert (large[1] - large[0]) < (small[1] - small[0]) / 5
+
+
+def test_bootstrap_by_binomial_matches_resampling_rows() -> None:
+    import numpy as np
+
+    from evals.metrics import bootstrap_ci
+
+    hits = np.array([1] * 37 + [0] * 13, dtype=float)
+    rng = np.random.default_rng(0)
+    means = hits[rng.integers(0, len(hits), size=(20_000, len(hits)))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    got = bootstrap_ci(hits.astype(bool).tolist(), resamples=20_000)
+    assert got[0] == pytest.approx(lo, abs=0.021) and got[1] == pytest.approx(hi, abs=0.021)
+
+
+def test_summary_reports_intervals_over_the_rows_each_rate_is_a_share_of() -> None:
+    from evals.metrics import rows_behind
+
+    m = summary(MIXED)
+    assert m["n_in_scope"] == 4 and m["n_out_of_scope"] == 2
+    for key in ("accuracy", "in_scope_accuracy", "out_of_scope_abstention", "false_abstention",
+                "abstained_right_first"):
+        lo, hi = m[f"{key}_ci"]
+        assert lo <= m[key] <= hi, key
+    assert rows_behind(m, "out_of_scope_abstention") == 2
+    assert rows_behind(m, "in_scope_accuracy") == 4 and rows_behind(m, "accuracy") == 6

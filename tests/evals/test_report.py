@@ -88,8 +88,8 @@ def test_markdown_lists_failed_rows_and_comparison() -> None:
 @pytest.mark.browser
 def test_report_opens_offline_in_chromium_with_failed_rows(seed_retriever, chromium,  # type: ignore[no-untyped-def]
                                                              tmp_path: Path) -> None:
-    result = run(seed_retriever, read_jsonl(EVAL_SETS / "seed-heldout.jsonl"),
-                 sets=["seed-heldout.jsonl"]).to_dict()
+    result = run(seed_retriever, read_jsonl(EVAL_SETS / "seed-regression-dev.jsonl"),
+                 sets=["seed-regression-dev.jsonl"]).to_dict()
     failed = [r["id"] for r in result["rows"] if not r["right"]]
     assert failed
     path = tmp_path / "report.html"
@@ -114,3 +114,15 @@ def test_report_opens_offline_in_chromium_with_failed_rows(seed_retriever, chrom
     page.screenshot(path=str(SCREENSHOTS / "eval-report-failed-rows.png"))
     assert outside == [] and errors == []  # works offline, no script errors
     page.close()
+
+
+def test_reports_show_each_rate_with_its_interval_and_row_count() -> None:
+    run_ = hand_made()
+    run_["metrics"].update({"in_scope_accuracy_ci": [0.1, 0.9], "abstained_right_first": 0.5,
+                            "abstained_right_first_ci": [0.0, 1.0]})
+    md = to_markdown(run_)
+    assert "| In scope answered right | 0.500 | 0.100–0.900 | 2 |" in md
+    assert "| Out-of-scope abstention | 0.000 |  | 1 |" in md  # no interval given: none shown
+    assert "| Abstained, right entry first | 0.500 | 0.000–1.000 | 2 |" in md
+    html = to_html(run_)
+    assert "<td class='num'>0.100–0.900</td><td class='num'>2</td>" in html

@@ -19,21 +19,21 @@ from tests.conftest import EVAL_SETS
 
 pytestmark = pytest.mark.slow
 
-HELDOUT = EVAL_SETS / "seed-heldout.jsonl"
-TUNING = EVAL_SETS / "seed-tuning.jsonl"
+DEV = EVAL_SETS / "seed-regression-dev.jsonl"
+TUNING = EVAL_SETS / "seed-tuning-dev.jsonl"
 
 
 @pytest.fixture(scope="module")
-def heldout_run(seed_retriever) -> RunResult:  # type: ignore[no-untyped-def]
-    return run(seed_retriever, read_jsonl(HELDOUT), sets=[str(HELDOUT)])
+def dev_run(seed_retriever) -> RunResult:  # type: ignore[no-untyped-def]
+    return run(seed_retriever, read_jsonl(DEV), sets=[str(DEV)])
 
 
-def test_json_follows_the_contract(heldout_run: RunResult) -> None:
-    d = json.loads(json.dumps(heldout_run.to_dict(), allow_nan=False))  # strict JSON, no NaN
+def test_json_follows_the_contract(dev_run: RunResult) -> None:
+    d = json.loads(json.dumps(dev_run.to_dict(), allow_nan=False))  # strict JSON, no NaN
     assert {"kb_version", "metrics", "rows"} <= d.keys()
     assert d["kb_version"].startswith("v")
     rows = {r["id"]: r for r in d["rows"]}
-    assert len(rows) == len(read_jsonl(HELDOUT))
+    assert len(rows) == len(read_jsonl(DEV))
     for r in d["rows"]:
         assert {"id", "question", "expected", "abstained", "results"} <= r.keys()
         assert all({"id", "score"} <= x.keys() for x in r["results"])
@@ -47,24 +47,26 @@ def test_json_follows_the_contract(heldout_run: RunResult) -> None:
     assert d["entries"] and all(e["disclaimer"] for e in d["entries"].values())
 
 
-def test_known_rows_of_the_held_out_set(heldout_run: RunResult) -> None:
-    rows = {r.row.id: r for r in heldout_run.rows}
-    bare = rows["held-006"]  # "77370": every entry about the code
+def test_rows_written_here_are_answered_or_abstained(seed_retriever) -> None:  # type: ignore[no-untyped-def]
+    rows = [EvalRow("bare", "77370", ("astro-daily-practice-physics:1",)),
+            EvalRow("recipe", "how long do I bake banana bread at 350?", ()),
+            EvalRow("sql", "'; DROP TABLE entries; --", ())]
+    got = {r.row.id: r for r in run(seed_retriever, rows).rows}
+    bare = got["bare"]  # a bare code: every entry about it
     assert not bare.abstained and {i for i, _ in bare.results} == {
         f"astro-daily-practice-physics:{n}" for n in (1, 2, 3)}
-    assert rows["held-046"].abstained and rows["held-046"].right  # a recipe
-    assert rows["held-049"].abstained  # SQL injection text
-    assert rows["held-024"].results[0][0] == "astro-daily-practice-physics:5"  # SBRT presence
+    assert got["recipe"].abstained and got["recipe"].right
+    assert got["sql"].abstained
 
 
 def test_csv_and_jsonl_give_identical_results(  # type: ignore[no-untyped-def]
-        seed_retriever, heldout_run: RunResult, tmp_path: Path) -> None:
+        seed_retriever, dev_run: RunResult, tmp_path: Path) -> None:
     buf = io.StringIO()
-    write_csv(read_jsonl(HELDOUT), buf)
-    csv_path = tmp_path / "seed-heldout.csv"
+    write_csv(read_jsonl(DEV), buf)
+    csv_path = tmp_path / "seed-regression-dev.csv"
     csv_path.write_text(buf.getvalue(), encoding="utf-8")
     from_csv = run(seed_retriever, read_set(csv_path)).to_dict()
-    from_jsonl = heldout_run.to_dict()
+    from_jsonl = dev_run.to_dict()
 
     def essence(d: dict) -> list:  # type: ignore[type-arg]
         return [(r["id"], r["question"], r["expected"], r["abstained"], r["results"],
@@ -81,17 +83,24 @@ def tuning_run(seed_retriever) -> RunResult:  # type: ignore[no-untyped-def]
     return run(seed_retriever, read_jsonl(TUNING))
 
 
-@pytest.mark.parametrize("threshold", [0.3, 0.45, 0.6], ids=lambda t: f"min_score={t}")
+@pytest.mark.parametrize("threshold", [0.3, 0.6, 0.85], ids=lambda t: f"threshold={t}")
 def test_threshold_sweep_matches_a_real_run_at_that_threshold(  # type: ignore[no-untyped-def]
         seed_retriever, tuning_run: RunResult, threshold: float) -> None:
-    """The sweep (one run at the shipped threshold) predicts what a run at another does."""
+    """The sweep (one run at the shipped threshold) predicts what a run at another does.
+
+    The threshold is the abstention model's probability cut (the fused-score floor without one).
+    """
     rows = read_jsonl(TUNING)
     base = tuning_run
     cal = seed_retriever.calibration
+    if cal.abstention is not None:
+        cal = Calibration(cal.fusion, cal.decision, cal.conversation,
+                          replace(cal.abstention, min_probability=threshold))
+    else:
+        cal = Calibration(cal.fusion, replace(cal.decision, min_score=threshold),
+                          cal.conversation)
     other = Retriever(seed_retriever.store, seed_retriever.embedder, top_k=seed_retriever.top_k,
-                      calibration=Calibration(cal.fusion,
-                                              replace(cal.decision, min_score=threshold),
-                                              cal.conversation))
+                      calibration=cal)
     real = run(other, rows)
     for b, r in zip(base.rows, real.rows, strict=True):
         assert b.profile is not None

@@ -31,7 +31,7 @@ def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     return p
 
 
-@pytest.mark.parametrize("name", ["seed-tuning.jsonl", "seed-heldout.jsonl"])
+@pytest.mark.parametrize("name", ["seed-tuning-dev.jsonl", "seed-regression-dev.jsonl"])
 def test_shipped_sets_as_csv_read_identically(tmp_path: Path, name: str) -> None:
     rows = read_jsonl(EVAL_SETS / name)
     buf = io.StringIO()

@@ -76,7 +76,7 @@ def test_ingest_dry_run_json(data: Path) -> None:
 
 def test_evals_run_writes_the_contract_json(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "run.json"
-    p = run("evals", "run", str(EVAL_SETS / "seed-tuning.jsonl"), "--data", str(data),
+    p = run("evals", "run", str(EVAL_SETS / "seed-tuning-dev.jsonl"), "--data", str(data),
             "--json", str(out))
     assert p.returncode == 0, p.stderr
     d = json.loads(out.read_text(encoding="utf-8"))

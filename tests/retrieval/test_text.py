@@ -42,7 +42,7 @@ def test_shorthand_and_spelled_out_forms_meet() -> None:
     assert "sbrt" in lex.terms("SBRT")
     assert "qmp" in lex.terms("a qualified medical physicist")
     assert "oar" in lex.terms("organs-at-risk (OAR)")
-    assert "physician" in lex.terms("can the MD sign") and "physician" in lex.terms("doc")
+    assert "physician" in lex.terms("can the MD sign") and "physician" in lex.terms("doctor")
     assert lex.modalities_in(lex.terms("IMRT planning")) == {"imrt"}
     assert "stereotactic body radiation therapy" in lex.spell_out("SBRT supervision")
 
@@ -67,3 +67,80 @@ def test_descriptors_in_both_published_forms() -> None:
         "77370": "Special medical radiation physics consultation",
         "77336": "Continuing Physics Consultation",
     }
+
+
+# -- the thesaurus: general mappings, and the wrong ones the issue lists stay fixed ---------------
+SAME = [  # (a coder's wording, the document's wording): both reach the same term
+    ("proton", "particle beam"), ("SBRT", "SABR"), ("SBRT", "stereotactic body radiotherapy"),
+    ("SRS", "radiosurgery"), ("IGRT", "image guidance"), ("port films", "portal images"),
+    ("4D CT", "respiratory motion management"), ("HDR", "brachytherapy"),
+    ("LDR", "brachytherapy"), ("IMRT", "intensity modulated"), ("VMAT", "IMRT"),
+    ("QMP", "physicist"), ("MD", "radiation oncologist"), ("CMD", "dosimetrist"),
+    ("RTT", "radiation therapist"), ("thermoplastic mask", "immobilization"),
+    ("vac-lok", "vacuum bag"), ("wing board", "immobilization"),
+    ("MLC", "multileaf collimator"), ("order", "request"), ("prescription", "request"),
+    ("write-up", "report"), ("charge", "bill"), ("submit", "bill"), ("mod", "modifier"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME, ids=[f"{a}={b}" for a, b in SAME])
+def test_synonyms_a_coder_would_accept_meet(a: str, b: str) -> None:
+    lex = default_lexicon()
+    ta, tb = lex.terms(a), lex.terms(b)
+    assert set(ta) & set(tb) or lex.roles_in(ta) & lex.roles_in(tb), (ta, tb)
+
+
+def test_mappings_the_issue_found_wrong_stay_apart() -> None:
+    lex = default_lexicon()
+
+    def term(word: str) -> str:
+        return lex.terms(word)[0]
+
+    assert term("frequency") not in lex.terms("can we bill it once a patient has finished?")
+    assert term("frequency") in lex.terms("may we bill it once per course?")
+    assert term("supervision") not in lex.terms("insurance coverage for SBRT")
+    assert term("payment") not in lex.terms("HDR dose rate")
+    assert term("quantity") not in lex.terms("monitor units in the plan")
+    assert term("remote") not in lex.terms("virtual simulation")
+    assert term("dosimetrist") not in lex.terms("basic dosimetry calculation")
+    assert lex.roles_in(lex.terms("basic dosimetry calculation")) == frozenset()
+
+
+def test_stopwords_with_apostrophes_match_what_the_tokenizer_yields() -> None:
+    lex = default_lexicon()
+    assert lex.terms("it's what I'm asking, let's see, we're sure") == ["ask", "see"]
+    assert lex.terms("it’s") == []  # typographic apostrophe too
+
+
+def test_only_acronyms_are_spelled_out_for_the_dense_query() -> None:
+    lex = default_lexicon()
+    assert lex.spell_out("VMAT plan") == "VMAT plan (intensity modulated radiation therapy)"
+    assert lex.spell_out("who must sign the chart") == "who must sign the chart"
+
+
+# -- questions typed without spaces -------------------------------------------------------------
+def _speller() -> Speller:
+    lex = default_lexicon()
+    vocab = lex.words("the physicist and the dosimetrist: sbrt supervision, weekly chart checks, "
+                      "treatment, billing")
+    known = set(lex.stopwords) | set(lex.synonyms) | set(lex.phrases.values())
+    return Speller(vocab, known, canonical=set(lex.phrases.values()))
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("canwebill77370aftertreatment", "can we bill 77370 after treatment"),
+    ("CANWEBILL77370AFTERTREATMENT", "CAN WE BILL 77370 AFTER TREATMENT"),
+    ("isthedosimetristsupervisedforweeklychartchecks",
+     "is the dosimetrist supervised for weekly chart checks"),
+    ("G6015andG6016together", "G6015 and G6016 together"),
+])
+def test_run_together_words_are_split_with_codes_kept_whole(typed: str, read: str) -> None:
+    assert _speller().split_runs(typed) == read
+
+
+@pytest.mark.parametrize("text", [
+    "electrocardiographically", "qwzxkjhgfdsapoiuy", "77370", "stereotactic radiosurgery",
+    "can we bill 77370 after treatment",
+])
+def test_long_real_words_gibberish_and_spaced_text_stay_as_typed(text: str) -> None:
+    assert _speller().split_runs(text) == text

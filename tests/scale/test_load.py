@@ -52,7 +52,7 @@ class LoadResult:
 
 
 def _questions() -> list[str]:
-    return [r.question for r in read_sets([EVAL_SETS / "seed-tuning.jsonl"])]
+    return [r.question for r in read_sets([EVAL_SETS / "seed-tuning-dev.jsonl"])]
 
 
 def run_load(replicas: list[Retriever], during: Callable[[], str]) -> tuple[LoadResult, str]:

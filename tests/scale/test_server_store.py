@@ -43,7 +43,7 @@ def test_ingest_ask_eval_contract_matches_the_embedded_store(
     from retrieval.__main__ import main as ask_main
 
     data = tmp_path / "data"
-    sets = [str(EVAL_SETS / "seed-tuning.jsonl"), str(EVAL_SETS / "seed-heldout.jsonl")]
+    sets = [str(EVAL_SETS / "seed-tuning-dev.jsonl"), str(EVAL_SETS / "seed-regression-dev.jsonl")]
     runner = CliRunner()
     env = {"RADONC_QA_CHROMA_URL": chroma_url}
 
