@@ -16,6 +16,7 @@ from retrieval.bulk import no_gc
 from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
+from retrieval.conversation import resolve
 from retrieval.decide import Verdict, decide
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry
@@ -81,6 +82,9 @@ class Answer:
     lookup: Lookup | None = None  # a code look-up ("what is 77336?"): the KB's listing
     # the text a follow-up was read as (with its earlier turn)
     resolved_text: str = field(default="", repr=False, compare=False)
+    # what the message is in its conversation (retrieval/turns.py) and, for small talk, the reply
+    turn: str = "standalone"
+    reply: str = ""
 
     @property
     def top(self) -> Match | None:
@@ -94,6 +98,8 @@ class Answer:
             "confidence": self.confidence,
             "reason": self.reason,
             "read_as": self.read_as,
+            "turn": self.turn,
+            "reply": self.reply,
             "clarify": self.clarify,
             "clarify_prompt": self.clarify_prompt,
             "lookup": self.lookup.to_dict() if self.lookup else None,
@@ -207,8 +213,16 @@ class Retriever:
 
     def single(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
         """One cleaned question on its own, without any conversation."""
-        q = self.terms(index, text)
-        vector = self.embed(index, text, q)
+        return self.decide_on(index, text, self.terms(index, text), text, top_k)
+
+    def decide_on(self, index: KBIndex, text: str, q: QueryTerms, embed_text: str,
+                  top_k: int | None = None) -> Answer:
+        """Rank and decide on given evidence: terms `q` and the embedding of `embed_text`.
+
+        A single question passes its own text for both; a follow-up (retrieval/conversation.py)
+        passes its terms and its text read with the earlier turn, so both are decided alike.
+        """
+        vector = self.embed(index, embed_text, q)
         scored = rank(index, q, vector, self.calibration.fusion)
         v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k)
         return self.answer(index, text, q, scored, v)
@@ -224,9 +238,6 @@ class Retriever:
         index = index or self.index()
         k = top_k or self.top_k
         a = self.single(index, text, k)
-        if context:
-            from retrieval.conversation import resolve
-
-            a = resolve(self, index, a, context, k, lambda t: self.single(index, t, k))
+        a = resolve(self, index, a, context, k, lambda t: self.single(index, t, k))
         return dataclasses.replace(a, clarify=needs_choice(a), clarify_prompt=prompt(a),
                                    lookup=lookup(index, text))
