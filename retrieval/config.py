@@ -33,7 +33,6 @@ class Decision:
 class Conversation:
     """How a follow-up is read with the conversation's earlier turns (retrieval/conversation.py)."""
 
-    max_elliptical_terms: int
     max_turns: int
 
 

@@ -22,7 +22,16 @@ from retrieval.errors import QueryError
 from retrieval.index import KBIndex
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.text import Lexicon, clean_query
-from retrieval.turns import REPLIES, TurnKind, additive, cue, elliptical, off_topic, small_talk
+from retrieval.turns import (
+    REPLIES,
+    TurnKind,
+    additive,
+    continues,
+    cue,
+    names_topic,
+    off_topic,
+    small_talk,
+)
 
 if TYPE_CHECKING:
     from retrieval.retriever import Answer, Retriever
@@ -198,7 +207,6 @@ def choose(
     retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor, top_k: int
 ) -> Answer:
     """The question alone, or read with its anchor (see the module docstring)."""
-    cal = retriever.calibration.conversation
     q = alone.terms
     if q is None:
         return alone
@@ -206,14 +214,16 @@ def choose(
         return _kind(index, alone, "standalone")  # a code the KB does not cover: that stands
     if q.codes and not q.words_besides_codes:
         return _kind(index, alone, "standalone")  # a bare code is a question of its own
-    leans = cue(alone.query) or elliptical(q, cal.max_elliptical_terms)
-    if not cue(alone.query) and off_topic(index, q, alone.abstained):
+    pointer = cue(alone.query)
+    topic = names_topic(index, q)
+    if not topic and not pointer and off_topic(index, q, alone.abstained):
         return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
-    if not leans and not alone.abstained:
+    # a pronoun in a question the ranker answers on its own points inside the question ("weekly
+    # chart check: who can do it?"); one it cannot answer, a continuation ("and…", "what about…",
+    # "…too?") or a message without a topic leans on the thread; a code it names is its topic
+    confident = not alone.abstained and len(alone.results) == 1
+    if topic and not continues(alone.query) and (confident or not pointer or q.codes):
         # stands on its own: exactly as if asked first
         same = bool(alone.results) and index.position[alone.results[0].entry.id] in anchor.entries
         return _kind(index, alone, "standalone" if same else "topic_switch")
-    ctx = read_with(retriever, index, alone, anchor, top_k)
-    if leans or not ctx.abstained:
-        return ctx
-    return _kind(index, alone, "standalone")
+    return read_with(retriever, index, alone, anchor, top_k)

@@ -8,7 +8,8 @@ knowledge base or the coding domain knows once those are taken out, and the rank
 
 Leaning on an earlier turn is plain English: a pronoun or demonstrative with nothing of its own
 to point at ("does it…", "that"), a turn that opens with a connective ("and…", "what about…",
-"same for…"), or an elliptical turn that says too little to name a topic on its own.
+"same for…") in a message the ranker cannot answer on its own, or a message that names no topic
+(no code, no term besides aspects and roles: "under what supervision?").
 """
 
 from __future__ import annotations
@@ -77,13 +78,13 @@ _LEADS = re.compile(
 )
 # pronouns and demonstratives that point back, and "too/as well/either" that add to something said
 _REFERS = re.compile(
-    r"\b(?:it|its|it's|that|this|these|those|they|them|their|there|the same|one|too|"
-    r"either|as well|else)\b",
+    r"\b(?:it|its|it's|that|this|these|those|they|them|their|there|the same|too|as well|"
+    r"else)\b",
     re.IGNORECASE,
 )
 
-# "too", "as well", "also", "either": the turn adds to what was said rather than replacing it
-_ADDS = re.compile(r"\b(?:too|also|as well|either|in addition|additionally)\b", re.IGNORECASE)
+# "too", "as well", "also": the turn adds to what was said rather than replacing it
+_ADDS = re.compile(r"\b(?:too|also|as well|in addition|additionally)\b", re.IGNORECASE)
 
 
 def _folded(text: str) -> str:
@@ -110,10 +111,17 @@ def _opening_stripped(text: str) -> str:
         folded = folded.lstrip(" ,.;:!-—–")[m.end():]
 
 
-def cue(text: str) -> bool:
-    """Whether the wording leans on an earlier turn (a pronoun, "and …?", "what about …")."""
+def continues(text: str) -> bool:
+    """Whether the message opens as a continuation ("and …?", "what about …") or adds to what
+    was said ("… too?", "as well"): it leans on an earlier turn whatever else it says."""
     body = _opening_stripped(text)
-    return bool(_LEADS.search(body) or _REFERS.search(body))
+    return bool(_LEADS.search(body) or _ADDS.search(body))
+
+
+def cue(text: str) -> bool:
+    """Whether the wording may lean on an earlier turn: a continuation, or a pronoun (which may
+    also point inside the question: "weekly chart check: who can do it?")."""
+    return continues(text) or bool(_REFERS.search(_opening_stripped(text)))
 
 
 def additive(text: str) -> bool:
@@ -150,6 +158,9 @@ def off_topic(index: KBIndex, q: QueryTerms, abstained: bool) -> bool:
     return abstained and not q.codes and not known_terms(index, q.terms)
 
 
-def elliptical(q: QueryTerms, max_terms: int) -> bool:
-    """Says too little to name a topic on its own: no code and at most `max_terms` content terms."""
-    return not q.codes and len(set(q.words_besides_codes)) <= max_terms
+def names_topic(index: KBIndex, q: QueryTerms) -> bool:
+    """Whether the message names what it is about: a code, or a known term that is not only an
+    aspect (payment, frequency, supervision…) or a role ("under what supervision?" names none)."""
+    lex = index.lexicon
+    facets = lex.aspects | set(lex.roles)
+    return bool(q.codes) or any(t not in facets for t in known_terms(index, q.terms))
