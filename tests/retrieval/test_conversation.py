@@ -227,8 +227,8 @@ SMALL_TALK_TURNS = ["thanks, that helps", "ok got it", "perfect, thank you!",
 @pytest.mark.slow
 @pytest.mark.parametrize("text", SMALL_TALK_TURNS, ids=SMALL_TALK_TURNS)
 def test_small_talk_gets_a_reply_and_no_answer(seed_retriever, text: str) -> None:  # type: ignore[no-untyped-def]
-    for context in ([], ["can weekly chart checks be done remotely?"],
-                    ["What does the physician's order for a 77370 need to say?", "and the report?"]):
+    chain = ["What does the physician's order for a 77370 need to say?", "and the report?"]
+    for context in ([], ["can weekly chart checks be done remotely?"], chain):
         a = seed_retriever.ask(text, context=context)
         assert a.turn == "small_talk", context
         assert a.abstained and a.results == () and a.suggestions == ()
