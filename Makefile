@@ -26,7 +26,7 @@ eval: install
 
 lint:
 	$(BIN)/ruff check .
-	$(BIN)/mypy ingest retrieval evals
+	$(BIN)/mypy ingest retrieval evals appdb admin
 
 unit:  ## fast tests only (no model, no browser, no servers)
 	$(BIN)/pytest -m "not slow and not browser and not server"

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from evals.cli import calibrate_cmd, gate_cmd, run_cmd
-from retrieval.service import friendly_errors
+from retrieval.cli import friendly_errors
 
 
 @click.group()

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -17,13 +17,13 @@ from evals.calibrate import current_min_score, write_min_score
 from evals.compare import compare, format_comparison
 from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
 from evals.metrics import choose_threshold, sweep
-from evals.report import to_html, to_markdown
-from evals.runner import RunResult, run
 from evals.sets import EvalRow, EvalSetError, read_sets
-from retrieval.config import calibration_path
-from retrieval.retriever import Retriever
-from retrieval.service import friendly_errors, open_retriever
+from retrieval.cli import friendly_errors
 from retrieval.settings import load_settings
+
+if TYPE_CHECKING:
+    from evals.runner import RunResult
+    from retrieval.retriever import Retriever
 
 FLOOR_EXIT = 1  # a floor was missed (bad input is 2, no knowledge base 3, …)
 SHOWN_POINTS = 24  # rows of the trade-off table
@@ -40,8 +40,17 @@ def _fmt(x: Any) -> str:
     return "n/a" if x is None or (isinstance(x, float) and x != x) else f"{x:.3f}"
 
 
+def open_retriever(data: Path | None) -> Retriever:
+    """The model and the store, loaded only by a command that asks questions (not --help)."""
+    from retrieval.service import open_retriever as open_it
+
+    return open_it(load_settings(data_dir=data))
+
+
 def run_with_progress(retriever: Retriever, rows: Sequence[EvalRow], console: Console,
                       sets: Sequence[str], label: str = "Asking") -> RunResult:
+    from evals.runner import run  # the query path (torch, the index): not for --help
+
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=console,
                   transient=True) as bar:
@@ -110,7 +119,7 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
         except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
             raise EvalSetError(f"{old_json}: not a run JSON written by `python -m evals run "
                                "--json`") from None
-    retriever = open_retriever(load_settings(data_dir=data))
+    retriever = open_retriever(data)
     console = _console()
     result = run_with_progress(retriever, rows, console, [str(s) for s in sets])
     d = result.to_dict()
@@ -121,6 +130,8 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
             console.print(line, highlight=False, markup=False)
     if json_out:
         json_out.write_text(json.dumps(d, ensure_ascii=False, indent=2), encoding="utf-8")
+    if html_out or md_out:
+        from evals.report import to_html, to_markdown  # plotly: only when a report is asked for
     if html_out:
         html_out.write_text(to_html(d, comparison), encoding="utf-8")
     if md_out:
@@ -141,7 +152,7 @@ def run_cmd(sets: tuple[Path, ...], data: Path | None, json_out: Path | None,
 @friendly_errors
 def gate_cmd(floors_file: Path, data: Path | None) -> None:
     """Run every gate of the floors file; exit 1 if any metric is below its floor."""
-    retriever = open_retriever(load_settings(data_dir=data))
+    retriever = open_retriever(data)
     console = _console()
     failed = False
     for g in load_gates(floors_file):
@@ -177,7 +188,8 @@ def _tradeoff_table(points: list[dict[str, Any]], marks: dict[float, str], title
               help="Held-out set(s) to report on (never tuned on) "
                    "[default: evals/sets/seed-heldout.jsonl].")
 @click.option("--calibration", "cal_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=None, help="calibration.toml to rewrite [default: retrieval's].")
+              default=None, help="Calibration file to write [default: DATA/calibration.toml, "
+                                 "which overrides the shipped one].")
 @click.option("--dry-run", is_flag=True, help="Show the trade-off and the choice; write nothing.")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
@@ -189,27 +201,16 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
                   json_out: Path | None) -> None:
     """Choose the abstention threshold (min_score) from TUNING set(s) for a target false-abstention
     rate, show the trade-off, write it to calibration.toml and report it on the held-out set."""
-    cal_path = cal_path or calibration_path()
-    if not heldout:
-        default = Path(__file__).with_name("sets") / "seed-heldout.jsonl"
-        heldout = (default,) if default.exists() else ()
-    same = {p.resolve() for p in tuning} & {p.resolve() for p in heldout}
-    if same:
-        raise EvalSetError(f"{', '.join(map(str, same))} is both the tuning and the held-out "
-                           "set — a held-out set must never be tuned on")
-    tune_rows = read_sets(tuning)
-    held_rows = read_sets(heldout) if heldout else []
-    overlap = {r.question.strip().lower() for r in tune_rows} & {
-        r.question.strip().lower() for r in held_rows}
     console = _console()
-    if overlap:
-        console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
-                      "and the held-out set; the held-out figures flatter[/yellow]")
-    retriever = open_retriever(load_settings(data_dir=data))
-    old = current_min_score(cal_path)
-    if abs(old - retriever.calibration.decision.min_score) > 1e-9:
+    tune_rows, held_rows, heldout = _calibration_sets(tuning, heldout, console)
+    retriever = open_retriever(data)
+    cal_path = cal_path or load_settings(data_dir=data).calibration_file
+    in_force = retriever.calibration.decision.min_score
+    written = current_min_score(cal_path)
+    old = in_force if written is None else written
+    if abs(old - in_force) > 1e-9:
         console.print(f"[yellow]note: {cal_path} has min_score {old}, retrieval runs with "
-                      f"{retriever.calibration.decision.min_score}[/yellow]")
+                      f"{in_force}[/yellow]")
     tuned = run_with_progress(retriever, tune_rows, console, [str(p) for p in tuning], "Tuning")
     fixed = sum(1 for r in tuned.rows if r.row.context)
     if fixed:
@@ -219,15 +220,9 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
         chosen = choose_threshold(tuned.profiles, target)
     except ValueError as e:
         raise EvalSetError(f"{', '.join(map(str, tuning))}: cannot calibrate — {e}") from None
-    points = sweep(tuned.profiles)
-    marks = {old: "← now", chosen: "← chosen" if chosen != old else "← now = chosen"}
-    ts = [p["threshold"] for p in points]
-    if len(ts) > SHOWN_POINTS:  # evenly spread, always with the current and chosen values
-        step = (len(ts) - 1) / (SHOWN_POINTS - 1)
-        ts = [ts[round(i * step)] for i in range(SHOWN_POINTS)]
-    shown = sweep(tuned.profiles, sorted(set(ts) | {old, chosen}))
-    console.print(_tradeoff_table(shown, marks, f"Tuning set trade-off ({len(tune_rows)} rows, "
-                                                f"target false abstention ≤ {target})"))
+    console.print(_tuning_table(tuned.profiles, old, chosen,
+                                f"Tuning set trade-off ({len(tune_rows)} rows, "
+                                f"target false abstention ≤ {target})"))
     figures: dict[str, Any] = {"previous": old, "chosen": chosen, "target": target,
                                "tuning": {str(t): p for t, p in zip(
                                    ("previous", "chosen"), sweep(tuned.profiles, [old, chosen]),
@@ -246,7 +241,38 @@ def calibrate_cmd(tuning: tuple[Path, ...], target: float, heldout: tuple[Path, 
     elif dry_run:
         console.print(f"Would set min_score {old:.3f} → {chosen:.3f} (dry run: nothing written).")
     else:
-        write_min_score(cal_path, chosen, tuning_sets=[str(p) for p in tuning], target=target)
+        write_min_score(cal_path, chosen, previous=old, tuning_sets=[str(p) for p in tuning],
+                        target=target)
         console.print(f"Set min_score {old:.3f} → {chosen:.3f} in {cal_path} (previous value "
                       "kept under [previous]). Restart the app to use it.", markup=False,
                       highlight=False)
+
+
+def _calibration_sets(tuning: tuple[Path, ...], heldout: tuple[Path, ...], console: Console
+                      ) -> tuple[list[EvalRow], list[EvalRow], tuple[Path, ...]]:
+    """The tuning and held-out rows; a set used as both is refused, shared questions warned of."""
+    if not heldout:
+        default = Path(__file__).with_name("sets") / "seed-heldout.jsonl"
+        heldout = (default,) if default.exists() else ()
+    same = {p.resolve() for p in tuning} & {p.resolve() for p in heldout}
+    if same:
+        raise EvalSetError(f"{', '.join(map(str, same))} is both the tuning and the held-out "
+                           "set — a held-out set must never be tuned on")
+    tune_rows = read_sets(tuning)
+    held_rows = read_sets(heldout) if heldout else []
+    overlap = {r.question.strip().lower() for r in tune_rows} & {
+        r.question.strip().lower() for r in held_rows}
+    if overlap:
+        console.print(f"[yellow]warning: {len(overlap)} question(s) appear in both the tuning "
+                      "and the held-out set; the held-out figures flatter[/yellow]")
+    return tune_rows, held_rows, heldout
+
+
+def _tuning_table(profiles: Any, old: float, chosen: float, title: str) -> Table:
+    """The trade-off over at most SHOWN_POINTS thresholds, always with the current and chosen."""
+    marks = {old: "← now", chosen: "← chosen" if chosen != old else "← now = chosen"}
+    ts = [p["threshold"] for p in sweep(profiles)]
+    if len(ts) > SHOWN_POINTS:  # evenly spread
+        step = (len(ts) - 1) / (SHOWN_POINTS - 1)
+        ts = [ts[round(i * step)] for i in range(SHOWN_POINTS)]
+    return _tradeoff_table(sweep(profiles, sorted(set(ts) | {old, chosen})), marks, title)

@@ -9,22 +9,24 @@ password (prompted, or `RADONC_QA_ADMIN_PASSWORD` for scripts).
 from __future__ import annotations
 
 import getpass
-import os
 import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from ingest.auth import ENV_PASSWORD, AdminAuth, AdminAuthError, configured_hash, hash_password
-from ingest.build import IngestReport, ingest
-from retrieval.service import friendly_errors, print_json
+from ingest.hooks import AdminServices, load_admin_services
+from retrieval.cli import friendly_errors, print_json
+from retrieval.errors import RadoncQAError
 from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
+
+if TYPE_CHECKING:
+    from ingest.build import IngestReport
 
 
 def _summary(r: IngestReport, console: Console) -> None:
@@ -70,27 +72,13 @@ def _actor(given: str | None) -> str:
     return f"{user}@{socket.gethostname()} (cli)"
 
 
-def _require_admin(settings: Settings, what: str) -> None:
-    """The admin password, from RADONC_QA_ADMIN_PASSWORD or a prompt; AdminAuthError if wrong."""
-    auth = AdminAuth(configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml"),
-                     settings.data_dir / "admin-auth.json")
-    if not auth.configured:
-        auth.require(None)  # raises with how to set one
-    password = os.environ.get(ENV_PASSWORD)
-    if password is None:
-        if not sys.stdin.isatty():
-            raise AdminAuthError(f"{what} needs the admin password: set {ENV_PASSWORD} or run "
-                                 "it in a terminal to be asked")
-        password = click.prompt(f"Admin password ({what})", hide_input=True, err=True)
-    auth.require(password)
+def _require_admin(admin: AdminServices, settings: Settings, what: str) -> None:
+    """The admin password (env or a prompt on a terminal); AdminAuthError if wrong."""
 
+    def ask(text: str) -> str:
+        return str(click.prompt(text, hide_input=True, err=True))
 
-def _db(settings: Settings) -> Any:
-    from retrieval.appdb import AppDB
-
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return AppDB(settings.db_url)
+    admin.require_admin(settings, what, ask if sys.stdin.isatty() else None)
 
 
 def _list_versions(settings: Settings, as_json: bool) -> None:
@@ -134,7 +122,7 @@ def _list_versions(settings: Settings, as_json: bool) -> None:
 @click.option("--override-reason", metavar="TEXT", default=None,
               help="Activate even if the quality gate fails; the reason is kept in the history "
                    "(admin password required).")
-@click.option("--gate-set", "gate_sets", multiple=True, envvar="RADONC_QA_GATE_SETS",
+@click.option("--gate-set", "gate_sets", multiple=True,
               type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Eval set the quality gate runs (repeatable) [default: every shipped set, "
                    "env RADONC_QA_GATE_SETS joined by ':'].")
@@ -155,16 +143,19 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     """
     if ctx.invoked_subcommand is not None:
         return
-    settings = load_settings(data_dir=data, corpus_dir=corpus, keep_versions=keep)
+    settings = load_settings(data_dir=data, corpus_dir=corpus, keep_versions=keep,
+                             gate_sets=gate_sets or None)
     if list_versions:
         _list_versions(settings, as_json)
         return
     if rollback:
-        _require_admin(settings, "rollback")
-        from ingest.history import rollback as do_rollback
+        admin = load_admin_services()
+        _require_admin(admin, settings, "rollback")
+        from ingest.versions import rollback as do_rollback
 
         store = open_store(settings)
-        previous = do_rollback(store, rollback, actor=_actor(actor), db=_db(settings), note=note)
+        previous = do_rollback(store, rollback, actor=_actor(actor),
+                               record=admin.activation_log(settings), note=note)
         if as_json:
             print_json({"kb_version": rollback, "previous": previous, "action": "rollback"})
         else:
@@ -174,16 +165,17 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     if override_reason is not None:
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
-        _require_admin(settings, "quality-gate override")
+        _require_admin(load_admin_services(), settings, "quality-gate override")
+    from ingest.build import ingest, plan  # the pipeline's libraries: not for --help or listing
+
     store = open_store(settings)
     console = Console(stderr=True)
     if dry_run:
-        from retrieval.embedding import HashingEmbedder  # a dry run embeds nothing
-
-        report = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
+        report = plan(store, settings.corpus_dir)  # compared by content: no model needed
     else:
-        from ingest.gate import QualityGate
         from retrieval.embedding import default_embedder
+
+        admin = load_admin_services()  # the quality gate: every activation is gated
 
         with Progress("[progress.description]{task.description}", BarColumn(),
                       MofNCompleteColumn(), TimeRemainingColumn(), console=console,
@@ -195,9 +187,9 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
                             progress=lambda done, total: bar.update(task, completed=done,
                                                                    total=total),
                             stage=lambda msg: bar.update(task, description=msg),
-                            gate=QualityGate(embedder, sets=list(gate_sets) or None,
-                                             override_reason=override_reason),
-                            db=_db(settings), actor=_actor(actor), note=note)
+                            gate=admin.quality_gate(embedder, settings, override_reason),
+                            record=admin.activation_log(settings), actor=_actor(actor),
+                            note=note)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -210,8 +202,8 @@ def hash_password_cmd() -> None:
     password = click.prompt("New admin password", hide_input=True, confirmation_prompt=True,
                             err=True)
     try:
-        hashed = hash_password(password)
-    except AdminAuthError as e:
+        hashed = load_admin_services().hash_password(password)
+    except RadoncQAError as e:
         raise click.ClickException(str(e)) from None
     click.echo(hashed)
     click.echo("Set it for the app and the CLI, either way:\n"

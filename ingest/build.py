@@ -8,27 +8,23 @@ against the new version before it is activated; a version that fails it is delet
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ingest import chunk
 from ingest.chunk import Passage, passages_for
+from ingest.corpus import Corpus, load_corpus
 from ingest.diff import EntryDiff, diff_entries
-from ingest.load import find_documents, read_document
-from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
-from ingest.sidecars import apply_sidecars, read_meta
+from ingest.hooks import ActivationLog, GateVerdict, QualityGate, QualityGateFailed
+from ingest.parse import ParsedDocument
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
-from retrieval.errors import CorpusFormatError
 from retrieval.store.base import KBStore, Manifest, PassageRecord, new_version_id, utcnow
-
-if TYPE_CHECKING:
-    from ingest.gate import GateResult, QualityGate
-    from retrieval.appdb import AppDB
 
 EMBED_BATCH = 256
 Progress = Callable[[int, int], None]
@@ -54,7 +50,9 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     previous: str | None = None
     changes: EntryDiff | None = None
-    gate: GateResult | None = None
+    gate: GateVerdict | None = None
+    # wall time of this call, and of the quality gate within it (scripts and the benchmark)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -77,91 +75,9 @@ class IngestReport:
             d["changes"] = self.changes.to_dict()
         if self.gate is not None:
             d["quality_gate"] = self.gate.to_dict()
+        if self.seconds:
+            d["seconds"] = self.seconds
         return d
-
-
-@dataclass
-class Corpus:
-    """The parsed corpus as it will be served: superseded entries already taken out."""
-
-    documents: list[ParsedDocument]
-    superseded: dict[str, str]
-    warnings: list[str]
-
-    @property
-    def entries(self) -> list[Entry]:
-        return [e for d in self.documents for e in d.entries]
-
-
-def load_corpus(corpus: Path) -> Corpus:
-    """Every document parsed with its sidecars; the first problem found raises CorpusError."""
-    corpus = Path(corpus)
-    loaded: list[tuple[Path, ParsedDocument, tuple[str, ...]]] = []
-    warnings: list[str] = []
-    for path in find_documents(corpus):
-        meta = read_meta(path)
-        doc = parse_daily_practice(read_document(path), path, title=meta.title,
-                                   publisher=meta.publisher, published=meta.date_label)
-        doc, side_warnings = apply_sidecars(doc, path)
-        warnings += side_warnings
-        loaded.append((path, doc, meta.supersedes))
-    stems: dict[str, str] = {}
-    for _, doc, _ in loaded:
-        if doc.document.name in stems:
-            raise CorpusFormatError(
-                corpus / doc.document.filename,
-                f"has the same name as {stems[doc.document.name]}",
-                "entry ids come from the file name; rename one of the two")
-        stems[doc.document.name] = doc.document.filename
-
-    superseded: dict[str, str] = {}
-    all_ids = {e.id for _, d, _ in loaded for e in d.entries}
-    for path, doc, sup in loaded:
-        for target in sup:
-            if target == doc.document.name:
-                raise CorpusFormatError(path.with_name(f"{path.stem}.meta.toml"),
-                                        "a document cannot supersede itself",
-                                        "name the older document it replaces")
-            if ":" in target:
-                hits = [target] if target in all_ids else []
-            else:
-                hits = [e.id for _, d, _ in loaded if d.document.name == target
-                        for e in d.entries]
-            if not hits:
-                warnings.append(f"{path.stem}.meta.toml supersedes '{target}', which is not in "
-                                "the corpus (nothing to hide)")
-            for i in hits:
-                superseded.setdefault(i, doc.document.name)
-
-    parsed: list[ParsedDocument] = []
-    for _, doc, _ in loaded:
-        keep = tuple(e for e in doc.entries if e.id not in superseded)
-        if keep:
-            parsed.append(ParsedDocument(doc.document, keep))
-        elif doc.entries:
-            warnings.append(f"every entry of {doc.document.filename} is superseded; "
-                            "it is no longer served")
-
-    seen: dict[str, Entry] = {}
-    for doc in parsed:
-        for e in doc.entries:
-            key = _norm_question(e.question)
-            if key in seen:
-                other = seen[key]
-                raise CorpusFormatError(
-                    corpus / doc.document.filename,
-                    f"the question on line {e.line} repeats {other.id} "
-                    f"({other.document.filename} line {other.line})",
-                    "keep the question in one document only, or, if this document replaces "
-                    f"the other, add supersedes = [\"{other.document.name}\"] to "
-                    f"{doc.document.name}.meta.toml", line=e.line)
-            seen[key] = e
-    return Corpus(parsed, superseded, warnings)
-
-
-def parse_corpus(corpus: Path) -> list[ParsedDocument]:
-    """Every document in the corpus, parsed (superseded entries left out)."""
-    return load_corpus(corpus).documents
 
 
 def diff(old: list[Entry], new: list[Entry]) -> dict[str, list[str]]:
@@ -241,90 +157,122 @@ def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages:
     return vectors, len(todo)
 
 
+def _compare(store: KBStore, loaded: Corpus, dry_run: bool) -> tuple[IngestReport, Manifest | None]:
+    """The report of what the corpus changes against the active version (under the lock)."""
+    store.cleanup_incomplete()
+    active = store.active_version()
+    old = store.read_manifest(active) if active else None
+    changes = diff_entries(old.entries if old else [], loaded.entries)
+    ids = changes.ids()
+    report = IngestReport(active, len(loaded.entries), len(loaded.documents), added=ids["added"],
+                          updated=ids["updated"], removed=ids["removed"],
+                          unchanged=ids["unchanged"], moved=ids["moved"], dry_run=dry_run,
+                          superseded=loaded.superseded, warnings=loaded.warnings,
+                          previous=active, changes=changes)
+    return report, old
+
+
+def plan(store: KBStore, corpus: Path) -> IngestReport:
+    """What ingesting the corpus would change (a dry run): entries are compared by content, so
+    no model is needed and nothing is written."""
+    loaded = load_corpus(corpus)
+    with store.ingest_lock():
+        return _compare(store, loaded, dry_run=True)[0]
+
+
+def _write(store: KBStore, embedder: Embedder, loaded: Corpus, old: Manifest | None,
+           report: IngestReport, progress: Progress | None, say: Stage,
+           info: dict[str, Any]) -> Manifest:
+    """Embed what is new, write the version (not active yet); fills embedded/reused."""
+    say("Embedding new and changed text")
+    chunker = chunker_fingerprint(embedder)
+    passages = reuse_passages(loaded.entries, embedder, old, chunker)
+    vectors, embedded = _vectors(store, embedder, old, passages, progress)
+
+    say("Writing the new version")
+    assert report.changes is not None
+    manifest = Manifest(
+        version=new_version_id(),
+        created_at=utcnow(),
+        model=embedder.name,
+        documents={d.document.name: d.document for d in loaded.documents},
+        entries=loaded.entries,
+        passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
+        info={"previous": report.previous, **report.changes.counts(), "chunker": chunker,
+              "superseded": loaded.superseded, **info},
+    )
+    store.write_version(manifest, vectors)
+    report.embedded = embedded
+    report.reused = len(passages) - embedded
+    return manifest
+
+
+def _check(store: KBStore, gate: QualityGate, version: str, report: IngestReport) -> None:
+    """Run the gate on the written version; delete it unless it passes or is overridden."""
+    changes = report.changes
+    assert changes is not None
+    try:
+        # eval rows name entries by their id in the active version: follow renumbered ones
+        renamed = {c.old.id: c.new.id for c in (*changes.moved, *changes.changed)}
+        renamed.update({e.id: f"{e.id} (removed)" for e in changes.removed})
+        report.gate = gate.check(store, version, report.previous, renamed)
+    except BaseException:
+        store.delete_version(version)
+        raise
+    if not report.gate.passed and not gate.override_reason:
+        store.delete_version(version)
+        raise QualityGateFailed(report.gate)
+
+
 def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = False,
            force: bool = False, keep_versions: int = 5, progress: Progress | None = None,
            info: dict[str, Any] | None = None, gate: QualityGate | None = None,
-           db: AppDB | None = None, actor: str = "unknown", note: str | None = None,
+           record: ActivationLog | None = None, actor: str = "unknown", note: str | None = None,
            stage: Stage | None = None) -> IngestReport:
-    """Build and activate a new version from the corpus (or, with dry_run, only report).
+    """Build and activate a new version from the corpus (with dry_run, only report: see plan).
 
     With `gate`, the new version must pass it before activation (QualityGateFailed otherwise,
-    and the version is deleted). With `db`, the activation is recorded in its history.
+    and the version is deleted). With `record`, the activation is written to the history.
     """
+    started = time.perf_counter()
     say = stage or (lambda _msg: None)
     say("Reading and checking the corpus")
     loaded = load_corpus(corpus)
-    parsed, entries = loaded.documents, loaded.entries
     with store.ingest_lock():
-        store.cleanup_incomplete()
-        active = store.active_version()
-        old = store.read_manifest(active) if active else None
-        changes = diff_entries(old.entries if old else [], entries)
-        ids = changes.ids()
-        report = IngestReport(active, len(entries), len(parsed), added=ids["added"],
-                              updated=ids["updated"], removed=ids["removed"],
-                              unchanged=ids["unchanged"], moved=ids["moved"], dry_run=dry_run,
-                              superseded=loaded.superseded, warnings=loaded.warnings,
-                              previous=active, changes=changes)
+        report, old = _compare(store, loaded, dry_run)
         if dry_run:
             return report
-        if old is not None and not force and _same_documents(old, parsed):
+        if old is not None and not force and _same_documents(old, loaded.documents):
             return report  # nothing changed: the active version already is this corpus
-
-        say("Embedding new and changed text")
-        chunker = chunker_fingerprint(embedder)
-        passages = reuse_passages(entries, embedder, old, chunker)
-        vectors, embedded = _vectors(store, embedder, old, passages, progress)
-
-        say("Writing the new version")
-        version = new_version_id()
-        documents = {d.document.name: d.document for d in parsed}
-        manifest = Manifest(
-            version=version,
-            created_at=utcnow(),
-            model=embedder.name,
-            documents=documents,
-            entries=entries,
-            passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
-            info={"previous": active, **changes.counts(), "actor": actor, "chunker": chunker,
-                  "superseded": loaded.superseded, **({"note": note} if note else {}),
-                  **(info or {})},
-        )
-        store.write_version(manifest, vectors)
-        report.embedded = embedded
-        report.reused = len(passages) - embedded
-
+        manifest = _write(store, embedder, loaded, old, report, progress, say,
+                          {"actor": actor, **({"note": note} if note else {}), **(info or {})})
+        gate_started = time.perf_counter()
         if gate is not None:
             say("Running the eval sets against the new version")
-            try:
-                renamed = {c.old.id: c.new.id for c in (*changes.moved, *changes.changed)}
-                renamed.update({e.id: f"{e.id} (removed)" for e in changes.removed})
-                report.gate = gate.check(store, version, active, renamed)
-            except BaseException:
-                store.delete_version(version)
-                raise
-            if not report.gate.passed and not gate.override_reason:
-                store.delete_version(version)
-                from ingest.gate import QualityGateFailed
-
-                raise QualityGateFailed(report.gate)
+            _check(store, gate, manifest.version, report)
+        gate_s = time.perf_counter() - gate_started
         say("Activating")
-        store.activate(version)
-        report.kb_version = version
+        store.activate(manifest.version)
+        report.kb_version = manifest.version
         report.activated = True
-        if db is not None:
-            from ingest.history import record_activation
-
-            gate_note = gate.override_reason if gate is not None and report.gate is not None \
+        if record is not None:
+            override = report.gate.override_reason if report.gate is not None \
                 and not report.gate.passed else None
-            record_activation(db, version=version, previous=active, actor=actor,
-                              action="ingest", documents=sorted(documents),
-                              counts={**changes.counts(), "entries": len(entries),
-                                      "embedded": embedded},
-                              note=_join_notes(note, gate_note and
-                                               f"quality gate overridden: {gate_note}"))
+            _record(record, manifest, report, actor,
+                    _join_notes(note, override and f"quality gate overridden: {override}"))
         report.pruned = store.prune(keep_versions)
+        report.seconds = {"total": round(time.perf_counter() - started, 3),
+                          "quality_gate": round(gate_s, 3)}
         return report
+
+
+def _record(record: ActivationLog, manifest: Manifest, report: IngestReport, actor: str,
+            note: str | None) -> None:
+    counts = report.changes.counts() if report.changes else {}
+    record(version=manifest.version, previous=report.previous, actor=actor, action="ingest",
+           documents=sorted(manifest.documents),
+           counts={**counts, "entries": len(manifest.entries), "embedded": report.embedded},
+           note=note)
 
 
 def _join_notes(*notes: str | None) -> str | None:

@@ -23,8 +23,6 @@ out with a warning in the ingest report, never attached to whatever entry now ha
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -198,29 +196,3 @@ def apply_sidecars(doc: ParsedDocument, path: Path) -> tuple[ParsedDocument, lis
     entries = tuple(replace(e, alternates=tuple(extra[e.id])) for e in doc.entries)
     return ParsedDocument(doc.document, entries), warnings
 
-
-def _toml_str(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-
-
-def add_alternate(document: Path, entry: Entry, phrasing: str) -> Path:
-    """Append a phrasing for `entry` to the document's alternates file (comments are kept)."""
-    phrasing = " ".join(phrasing.split())
-    if not phrasing:
-        raise ValueError("the phrasing is empty")
-    path = alternates_path(document)
-    old = path.read_text(encoding="utf-8") if path.exists() else (
-        f"# Alternate phrasings of questions in {document.name}; used by retrieval.\n"
-        "# Blocks name their entry by question_hash (survives renumbering).\n")
-    question = entry.question if len(entry.question) <= 100 else entry.question[:97] + "…"
-    block = (f"\n[[entry]]\nnumber = {entry.position}\n"
-             f"question_hash = {_toml_str(question_key(entry.question))}\n"
-             f"question = {_toml_str(question)}\n"
-             f"phrasings = [{_toml_str(phrasing)}]\n")
-    text = old if old.endswith("\n") else old + "\n"
-    text += block
-    tomllib.loads(text)  # never write a file the next ingest cannot read
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path

@@ -15,8 +15,9 @@ from typing import Any
 
 import streamlit as st
 
+from appdb import AppDB
 from pages._ui import md
-from retrieval.appdb import AppDB
+from retrieval.config import load_calibration
 from retrieval.embedding import Embedder, default_embedder
 from retrieval.errors import CorpusError, RadoncQAError
 from retrieval.retriever import Retriever
@@ -71,7 +72,8 @@ def _load(settings: Settings) -> Resources:
             store, embedder, settings.corpus_dir, keep_versions=settings.keep_versions, info=info
         )
         ingested = True
-    retriever = Retriever(store, embedder, top_k=settings.top_k)
+    retriever = Retriever(store, embedder, top_k=settings.top_k,
+                          calibration=load_calibration(overlay=settings.calibration_file))
     retriever.index()  # load the active version now, not on the first question
     embedder.embed(["warm up the model"])
     try:

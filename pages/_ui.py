@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from retrieval.appdb import AppDB
+from appdb import AppDB
 from retrieval.entry import Entry
 from retrieval.export import citable_text, export_filename
 from retrieval.retriever import Answer, Match

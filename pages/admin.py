@@ -1,30 +1,30 @@
 """Admin: upload guidance, see the diff, activate (quality-gated), roll back, and review gaps.
 
 Nothing below the password form is drawn until the admin has signed in. The logic lives in
-`ingest.*`; this page only draws and calls it.
+`admin.*` and `ingest.*`; this page only draws and calls it (the diff and gate views in
+`pages/_admin_views.py`, the gaps tab in `pages/_admin_gaps.py`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from ingest import gaps as gap_report
-from ingest import upload
-from ingest.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError, configured_hash
+from admin import upload
+from admin.auth import HOW_TO_SET, SECRETS_KEY, AdminAuth, AdminAuthError
+from admin.gate import QualityGate, QualityGateFailed
+from admin.history import activation_history, record_activation, rollback
 from ingest.build import IngestReport, ingest
-from ingest.diff import EntryDiff
-from ingest.gate import GateResult, QualityGate, QualityGateFailed
-from ingest.history import activation_history, rollback
-from ingest.loop import attach_alternate, mark_out_of_scope
-from pages import _shared, _ui
-from retrieval.embedding import HashingEmbedder
+from ingest.build import plan as build_plan
+from pages import _admin_gaps, _shared
+from pages._admin_views import show_diff, show_gate
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
+from retrieval.settings import load_settings
 
 SIGNED_IN = "admin_signed_in_at"
 SESSION_HOURS = 4
@@ -40,9 +40,9 @@ store = res.retriever.store
 
 # --- access ----------------------------------------------------------------------------------
 def _password_hash() -> str | None:
-    found = configured_hash(os.environ, Path.cwd() / ".streamlit" / "secrets.toml")
+    found = load_settings().admin_password_hash  # the environment, then .streamlit/secrets.toml
     if found:
-        return found
+        return found.get_secret_value()
     try:
         value = st.secrets.get(SECRETS_KEY)
     except Exception:  # no secrets file at all: Streamlit raises its own error type
@@ -97,70 +97,6 @@ with st.sidebar:
               key="admin_sign_out")
 
 
-def _gate_sets() -> list[Path] | None:
-    """Eval sets the quality gate runs: RADONC_QA_GATE_SETS (paths joined by ':'), else all
-    shipped sets."""
-    raw = os.environ.get("RADONC_QA_GATE_SETS", "").strip()
-    return [Path(p) for p in raw.split(os.pathsep) if p.strip()] if raw else None
-
-
-# --- drawing helpers -------------------------------------------------------------------------
-def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str]) -> None:
-    counts = changes.counts()
-    cols = st.columns(5)
-    for col, (label, key) in zip(cols, (("Added", "added"), ("Changed", "updated"),
-                                        ("Removed", "removed"), ("Moved", "moved"),
-                                        ("Unchanged", "unchanged")), strict=True):
-        col.metric(label, counts[key])
-    for w in warnings:
-        st.warning(w, icon=":material/warning:")
-    if superseded:
-        st.info("Superseded (no longer served): " + ", ".join(
-            f"{old} by {doc}" for old, doc in superseded.items()))
-    for c in changes.changed:
-        with st.container(border=True,
-                          key=f"admin-change-{re.sub(r'[^A-Za-z0-9_-]', '-', c.new.id)}"):
-            renamed = f" (was {c.old.id})" if c.old.id != c.new.id else ""
-            st.markdown(f"**Changed {c.new.id}**{renamed} — {', '.join(c.fields)}")
-            left, right = st.columns(2)
-            left.caption("Before (active)")
-            right.caption("After (this upload)")
-            for name in ("question", "answer"):
-                left.markdown(f"*{name.title()}:* " + _ui.md(getattr(c.old, name)))
-                right.markdown(f"*{name.title()}:* " + _ui.md(getattr(c.new, name)))
-            if "alternates" in c.fields:
-                left.markdown("*Alternates:* " + _ui.md("; ".join(c.old.alternates) or "—"))
-                right.markdown("*Alternates:* " + _ui.md("; ".join(c.new.alternates) or "—"))
-    if changes.added:
-        with st.expander(f"Added entries ({len(changes.added)})", expanded=len(changes.added) < 6):
-            for e in changes.added:
-                st.markdown(f"**{e.id}** — " + _ui.md(e.question))
-    if changes.removed:
-        with st.expander(f"Removed entries ({len(changes.removed)})", expanded=True):
-            for e in changes.removed:
-                st.markdown(f"**{e.id}** — " + _ui.md(e.question))
-    if changes.moved:
-        with st.expander(f"Moved entries, same text ({len(changes.moved)})"):
-            for c in changes.moved:
-                st.markdown(f"{c.old.id} → **{c.new.id}**")
-
-
-def show_gate(g: GateResult) -> None:
-    if g.passed:
-        st.success(f"Quality gate passed on {g.rows} eval rows ({g.skipped} about other "
-                   "documents skipped).", icon=":material/verified:")
-        return
-    st.error("**Quality gate failed — the new version was not activated.** "
-             + "; ".join(g.failures), icon=":material/gpp_bad:")
-    rows = g.broken_rows or g.wrong_rows
-    label = "Rows that broke (right before, wrong now)" if g.broken_rows else "Rows wrong now"
-    st.markdown(f"**{label}:**")
-    st.dataframe([{"set": r["set"], "id": r["id"], "question": r["question"],
-                   "expected": ", ".join(r["expected"]) or "abstain",
-                   "got": "abstained" if r["abstained"] else ", ".join(r["got"])}
-                  for r in rows], hide_index=True, width="stretch")
-
-
 def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestReport | None:
     """Build, gate and activate a version from `corpus`, with progress; None if refused."""
     bar = st.progress(0.0, text="Starting…")
@@ -178,9 +114,10 @@ def activate(corpus: Path, override: str, *, on_success: Any = None) -> IngestRe
     try:
         report = ingest(store, embedder, corpus, keep_versions=settings.keep_versions,
                         progress=on_progress, stage=on_stage,
-                        gate=QualityGate(embedder, sets=_gate_sets(),
-                                         override_reason=override or None),
-                        db=res.db, actor=ACTOR, note=None)
+                        gate=QualityGate.from_settings(embedder, load_settings(),
+                                                       override_reason=override or None),
+                        record=partial(record_activation, res.db) if res.db else None,
+                        actor=ACTOR, note=None)
     except QualityGateFailed as e:
         bar.empty()
         show_gate(e.result)
@@ -269,7 +206,7 @@ with docs_tab:
     st.subheader("Re-ingest the corpus folder")
     st.caption("After editing files in the corpus folder, or attaching alternate phrasings.")
     try:
-        plan = ingest(store, HashingEmbedder(), settings.corpus_dir, dry_run=True)
+        plan = build_plan(store, settings.corpus_dir)
     except IngestBusy as e:
         st.warning(str(e), icon=":material/hourglass:")
     except RadoncQAError as e:
@@ -326,96 +263,5 @@ with versions_tab:
         st.caption("No activations recorded yet.")
 
 
-@st.cache_data(show_spinner="Grouping similar questions…", ttl=300)
-def _clusters(db_url: str, n_questions: int, similarity: float) -> list[gap_report.GapCluster]:
-    assert res.db is not None
-    return gap_report.gap_clusters(res.db, res.retriever.embedder, similarity)
-
-
-def close_the_loop(question: str, key: str) -> None:
-    """Attach a coder's wording to an entry as an alternate, or mark it out of scope."""
-    manifest = res.retriever.index().manifest
-    try:
-        guess = res.retriever.ask(question)
-        ranked = [m.entry.id for m in (guess.results or guess.suggestions)]
-    except RadoncQAError:
-        ranked = []
-    ids = ranked + [e.id for e in manifest.entries if e.id not in ranked]
-    by_id = {e.id: e for e in manifest.entries}
-    choice = st.selectbox("Entry that answers it", ids, key=f"{key}-entry",
-                          format_func=lambda i: f"{i} — {by_id[i].question[:90]}")
-    a, b = st.columns(2)
-    if a.button("Attach as alternate phrasing", key=f"{key}-attach"):
-        try:
-            path = attach_alternate(store, settings.corpus_dir, choice, question)
-        except RadoncQAError as e:
-            st.error(str(e))
-        else:
-            st.success(f"Written to `{path.name}` beside the document. Re-ingest the corpus "
-                       "folder (Documents tab) to use it.")
-    if b.button("Mark out of scope", key=f"{key}-oos"):
-        try:
-            rid = mark_out_of_scope(question)
-        except (RadoncQAError, ValueError) as e:
-            st.error(str(e))
-        else:
-            st.success(f"Added to the eval set gaps-out-of-scope.jsonl as {rid} (expected: "
-                       "abstain).")
-
-
 with gaps_tab:
-    db = res.db
-    if db is None:
-        st.warning("The app database is unavailable, so there is no question log to show.")
-    else:
-        per_day = gap_report.questions_per_day(db)
-        st.subheader("Questions per day")
-        if per_day:
-            import plotly.graph_objects as go
-
-            fig = go.Figure([
-                go.Bar(x=[d for d, _, _ in per_day], y=[t - g for _, t, g in per_day],
-                       name="answered", marker_color="#1c5d99"),
-                go.Bar(x=[d for d, _, _ in per_day], y=[g for _, _, g in per_day],
-                       name="no matching guidance", marker_color="#d9822b"),
-            ])
-            fig.update_layout(barmode="stack", height=260, margin={"l": 0, "r": 0, "t": 10,
-                                                                   "b": 0},
-                              legend={"orientation": "h"})
-            st.plotly_chart(fig, width="stretch")
-            st.download_button("Questions per day (CSV)", gap_report.per_day_csv(per_day),
-                               "questions-per-day.csv", "text/csv", key="admin_csv_days")
-        else:
-            st.caption("No questions logged yet.")
-
-        st.subheader("Most frequent unanswered questions")
-        similarity = st.slider("Group wordings at similarity", 0.5, 0.95,
-                               gap_report.DEFAULT_SIMILARITY, 0.01, key="admin_similarity")
-        clusters = _clusters(db.url, gap_report.question_count(db), similarity)
-        if clusters:
-            st.dataframe([{"times asked": c.count, "question": c.question,
-                           "other wordings": " | ".join(w for w, _ in c.wordings[1:]),
-                           "last asked": c.last_asked} for c in clusters[:50]],
-                         hide_index=True, width="stretch")
-            st.download_button("Unanswered questions (CSV)", gap_report.gaps_csv(clusters),
-                               "unanswered-questions.csv", "text/csv", key="admin_csv_gaps")
-        else:
-            st.caption("No abstentions logged yet.")
-
-        st.subheader("Answers marked unhelpful")
-        downs = gap_report.thumbs_down(db)
-        if downs:
-            st.dataframe([{"asked": d.asked_at, "question": d.question, "entry": d.entry_id,
-                           "comment": d.comment or ""} for d in downs], hide_index=True,
-                         width="stretch")
-            st.download_button("Thumbs-down answers (CSV)", gap_report.thumbs_down_csv(downs),
-                               "thumbs-down.csv", "text/csv", key="admin_csv_down")
-        else:
-            st.caption("No thumbs-down yet.")
-
-        options = [c.question for c in clusters[:50]] + [
-            d.question for d in downs if d.question not in {c.question for c in clusters[:50]}]
-        if options:
-            st.subheader("Close the loop")
-            picked = st.selectbox("Coder's question", options, key="admin_loop_question")
-            close_the_loop(picked, "admin_loop")
+    _admin_gaps.draw(res)

@@ -1,7 +1,7 @@
 """Evaluate: trainers run eval sets against the active knowledge base and see where it goes wrong.
 
 The page draws; `evals` reads the sets, runs them, computes the metrics and builds the reports;
-`retrieval.appdb.evalruns` keeps the history. A run that fails records nothing.
+`appdb.evalruns` keeps the history. A run that fails records nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from appdb.evalruns import eval_run_result, eval_runs, record_eval_run
 from evals.metrics import ABSTAIN
 from evals.plots import history_figure, per_entry_figure, risk_coverage_figure
 from evals.report import to_html
 from evals.runner import run
 from evals.sets import EvalSetError, read_sets, read_uploads
 from pages import _shared, _ui
-from retrieval.appdb.evalruns import eval_run_result, eval_runs, record_eval_run
 from retrieval.errors import RadoncQAError
 
 SETS_DIR = Path(__file__).resolve().parents[1] / "evals" / "sets"

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from retrieval.lookup import Lookup
-from retrieval.retriever import Answer
-from retrieval.service import friendly_errors, open_retriever, print_json
+from retrieval.cli import friendly_errors, print_json
 from retrieval.settings import load_settings
+from retrieval.text import clean_query
+
+if TYPE_CHECKING:
+    from retrieval.lookup import Lookup
+    from retrieval.retriever import Answer
 
 
 def render_lookup(lk: Lookup) -> list[str]:
@@ -80,6 +84,9 @@ def render(a: Answer) -> str:
 def main(question: str, data: Path | None, top_k: int | None, context: tuple[str, ...],
          as_json: bool) -> None:
     """Answer QUESTION from the active knowledge base, or say that nothing answers it."""
+    clean_query(question)  # refuse unusable text before loading the model (seconds)
+    from retrieval.service import open_retriever  # the model, the store: only to answer
+
     settings = load_settings(data_dir=data)
     answer = open_retriever(settings).ask(question, context=context, top_k=top_k)
     if as_json:

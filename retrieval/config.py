@@ -1,4 +1,9 @@
-"""The fusion weights and abstention thresholds, read from `calibration.toml` (one place)."""
+"""The fusion weights and abstention thresholds, read from `calibration.toml` (one place).
+
+The shipped `retrieval/calibration.toml` holds every value. An installation's own calibration
+(`data/calibration.toml`, written by `python -m evals calibrate`) overrides single keys of it, so a
+later release's new or re-tuned values still arrive where the installation changed nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from retrieval.errors import SettingsError
 
 
 @dataclass(frozen=True)
@@ -52,11 +59,36 @@ def calibration_path() -> Path:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise SettingsError(f"{path} is not valid TOML ({e}); fix it") from None
 
 
-def load_calibration(path: Path | None = None) -> Calibration:
+TABLES = ("fusion", "decision", "conversation")
+
+
+def _overlaid(raw: dict[str, Any], overlay: Path) -> dict[str, Any]:
+    """`raw` with the keys of the overlay's tables replaced (other tables, e.g. [previous], are
+    the overlay's own notes)."""
+    own = _read(overlay)
+    merged = dict(raw)
+    for table in TABLES:
+        given = own.get(table)
+        if given is None:
+            continue
+        if not isinstance(given, dict) or not set(given) <= set(raw.get(table, {})):
+            raise SettingsError(f"{overlay}: [{table}] may only change keys the shipped "
+                                f"{calibration_path().name} has ({', '.join(raw.get(table, {}))})")
+        merged[table] = {**raw.get(table, {}), **given}
+    return merged
+
+
+def load_calibration(path: Path | None = None, overlay: Path | None = None) -> Calibration:
+    """The calibration in `path` (the shipped file), with `overlay`'s keys over it if it exists."""
     raw = _read(path or calibration_path())
+    if overlay is not None and overlay.is_file():
+        raw = _overlaid(raw, overlay)
     conv = raw.get("conversation")
     return Calibration(Fusion(**raw["fusion"]), Decision(**raw["decision"]),
                        *([Conversation(**conv)] if conv else []))

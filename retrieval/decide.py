@@ -22,16 +22,20 @@ class Verdict:
 
 def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
            top_k: int) -> Verdict:
-    uncovered = [c for c in q.codes if c not in index.codes]
+    # a code entries only mention (in a list, a range) is no guidance on it
+    uncovered = [c for c in q.codes
+                 if not any(c in index.entries[i].codes_about for i in index.codes.get(c, ()))]
     if uncovered:
+        mentioned = [c for c in uncovered if c in index.codes]
         return Verdict(True, [], scored[:SUGGESTIONS],
-                       f"The knowledge base has no guidance on {', '.join(uncovered)}.",
-                       "No match")
+                       f"The knowledge base has no guidance on {', '.join(uncovered)}."
+                       + (f" ({', '.join(mentioned)} only listed in passing.)" if mentioned
+                          else ""), "No match")
 
     if q.codes and not q.words_besides_codes:
         # a bare code: every entry about it is an answer; the chat asks which one is meant
         qc = set(q.codes)
-        about = [s for s in scored if qc & index.entries[s.entry].code_set][:max(top_k, 5)]
+        about = [s for s in scored if qc & index.entries[s.entry].codes_about][:max(top_k, 5)]
         if about:
             label = "Entries about this code" if len(about) > 1 else "Entry about this code"
             return Verdict(False, about, [s for s in scored if s not in about][:SUGGESTIONS],

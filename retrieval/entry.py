@@ -22,12 +22,17 @@ def content_hash(*parts: str) -> str:
     return h.hexdigest()[:16]
 
 
+ABOUT = "about"  # the entry answers about this code (named in its question, or on its own)
+MENTION = "mention"  # the entry only lists it (a range, a list, codes that may not be billed)
+
+
 @dataclass(frozen=True)
 class Code:
-    """A CPT® or HCPCS code an entry mentions, with the descriptor the document gives, if any."""
+    """A CPT® or HCPCS code of an entry, with the descriptor the document gives, if any."""
 
     code: str
     descriptor: str | None = None
+    role: str = ABOUT  # ABOUT or MENTION; versions stored before roles existed read as ABOUT
 
     def label(self) -> str:
         return f"{self.code} ({self.descriptor})" if self.descriptor else self.code
@@ -63,7 +68,10 @@ class Document:
 
 @dataclass(frozen=True)
 class Entry:
-    """One curated question with its verbatim answer, the codes it covers and its document."""
+    """One curated question with its verbatim answer, its codes and its document.
+
+    `codes` holds every code the entry names (`code_set`); `codes_about` only those it is about.
+    """
 
     id: str
     position: int
@@ -83,6 +91,11 @@ class Entry:
     def code_set(self) -> frozenset[str]:
         """The codes as a set; computed once (ranking asks for it per candidate, per question)."""
         return frozenset(c.code for c in self.codes)
+
+    @cached_property
+    def codes_about(self) -> frozenset[str]:
+        """The codes the entry is about (not those it only mentions in a list)."""
+        return frozenset(c.code for c in self.codes if c.role == ABOUT)
 
     def to_dict(self) -> dict[str, Any]:
         """Serialise with the document referenced by name (see `from_dict`)."""

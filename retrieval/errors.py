@@ -29,6 +29,12 @@ class CorpusFormatError(CorpusError):
     """A document is readable but not in a format the parser understands."""
 
 
+class SettingsError(RadoncQAError):
+    """An environment variable or settings file holds a value that cannot be used."""
+
+    exit_code = 2
+
+
 class QueryError(RadoncQAError):
     """A question that cannot be searched as typed (empty, far too long…)."""
 

@@ -52,11 +52,12 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
         dense = max(dq, da * fusion.answer_passage_factor)
         cov = index.coverage(q.terms, i, fusion.unknown_term_weight)
         score = fusion.dense_weight * dense + fusion.coverage_weight * cov
-        entry_codes = index.entries[i].code_set
+        entry = index.entries[i]
         code_adj = 0.0
-        if qcodes:
-            code_adj = (fusion.code_match_bonus if qcodes & entry_codes
-                        else -fusion.code_mismatch_penalty)
+        if qcodes & entry.codes_about:
+            code_adj = fusion.code_match_bonus
+        elif qcodes and not qcodes & entry.code_set:  # a code only mentioned is no mismatch
+            code_adj = -fusion.code_mismatch_penalty
         mod_adj = 0.0
         em = index.entry_modalities[i]
         if q.modalities and em and not (q.modalities & em):

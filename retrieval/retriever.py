@@ -12,15 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.bulk import no_gc
 from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
-from retrieval.conversation import resolve
 from retrieval.decide import Verdict, decide
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing
+from retrieval.gc_pause import no_gc
 from retrieval.index import KBIndex
 from retrieval.lexcache import LexicalCache
 from retrieval.lookup import Lookup, lookup
@@ -211,18 +210,10 @@ class Retriever:
             **extra,
         )
 
-    def single(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
+    def ask_alone(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
         """One cleaned question on its own, without any conversation."""
-        return self.decide_on(index, text, self.terms(index, text), text, top_k)
-
-    def decide_on(self, index: KBIndex, text: str, q: QueryTerms, embed_text: str,
-                  top_k: int | None = None) -> Answer:
-        """Rank and decide on given evidence: terms `q` and the embedding of `embed_text`.
-
-        A single question passes its own text for both; a follow-up (retrieval/conversation.py)
-        passes its terms and its text read with the earlier turn, so both are decided alike.
-        """
-        vector = self.embed(index, embed_text, q)
+        q = self.terms(index, text)
+        vector = self.embed(index, text, q)
         scored = rank(index, q, vector, self.calibration.fusion)
         v = decide(index, q, scored, self.calibration.decision, top_k or self.top_k)
         return self.answer(index, text, q, scored, v)
@@ -237,7 +228,10 @@ class Retriever:
         text = clean_query(question)
         index = index or self.index()
         k = top_k or self.top_k
-        a = self.single(index, text, k)
-        a = resolve(self, index, a, context, k, lambda t: self.single(index, t, k))
+        a = self.ask_alone(index, text, k)
+        from retrieval.conversation import resolve
+
+        # also without context: small talk ("thanks") is typed on any turn
+        a = resolve(self, index, a, context, k, lambda t: self.ask_alone(index, t, k))
         return dataclasses.replace(a, clarify=needs_choice(a), clarify_prompt=prompt(a),
                                    lookup=lookup(index, text))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.embedding import HashingEmbedder
 from retrieval.settings import Settings
+from tests.fakes import HashingEmbedder
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"

@@ -25,9 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
 
 from retrieval.errors import IngestBusy, StoreUnavailable, VersionNotFound
@@ -40,8 +38,16 @@ from retrieval.store.base import (
     utcnow,
 )
 
-_CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False)
 _ADD_BATCH = 4096
+
+
+def _persistent_client(path: Path) -> Any:
+    # imported here: listing versions or reading a manifest must not load Chroma (seconds, MBs)
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(path=str(path),
+                                     settings=ChromaSettings(anonymized_telemetry=False))
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -127,9 +133,7 @@ class LocalStore(KBStore):
             if version not in self._clients:
                 path = self._dir(version) / "chroma"
                 try:
-                    self._clients[version] = chromadb.PersistentClient(
-                        path=str(path), settings=_CHROMA_SETTINGS
-                    )
+                    self._clients[version] = _persistent_client(path)
                 except Exception as e:  # chromadb raises many types; wrap them all here
                     raise StoreUnavailable(f"Cannot open the vector store at {path}: {e}") from e
             return self._clients[version]

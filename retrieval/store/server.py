@@ -42,13 +42,13 @@ from retrieval.store.base import (
     chroma_rows,
     utcnow,
 )
+from retrieval.store.lease import Lease
 
 T = TypeVar("T")
 DEFAULT_NAMESPACE = "radonc-qa"
 MANIFEST_CHUNK = 1_000_000  # characters per registry record
 ADD_BATCH = 2048  # passages per request (well under the server's max batch size)
 GET_BATCH = 5000
-LOCK_TTL_S = 120.0  # a crashed ingest's lock expires after this; a live one renews it
 CHECK_INTERVAL_S = 0.5  # how stale `changes_token` may be (other replicas' activations)
 _NO_VECTOR = [0.0]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,40}[A-Za-z0-9]$")
@@ -355,65 +355,22 @@ class ServerStore(KBStore):
                 f"Another ingest is running on this machine ({self.kb_dir}); "
                 "wait for it to finish and try again"
             ) from None
-        owner = secrets.token_hex(8)
-        stop = threading.Event()
         try:
-            self._take_lease(owner)
-            renew = threading.Thread(target=self._renew_lease, args=(owner, stop), daemon=True)
-            renew.start()
-            try:
+            with Lease(self.location, self._read_lease, self._write_lease,
+                       self._delete_lease).held():
                 yield
-            finally:
-                stop.set()
-                renew.join(timeout=5)
-                self._release_lease(owner)
         finally:
             local.release()
 
-    def _lease(self) -> dict[str, Any] | None:
+    def _read_lease(self) -> dict[str, Any] | None:
         _, docs, _ = self._records("reading the ingest lock", ids=["lock"])
         return json.loads(docs[0]) if docs else None
 
-    def _write_lease(self, owner: str) -> None:
-        self._upsert(
-            "taking the ingest lock",
-            ["lock"],
-            [json.dumps({"owner": owner, "expires": time.time() + LOCK_TTL_S})],
-            [{"kind": "lock"}],
-        )
+    def _write_lease(self, record: dict[str, Any]) -> None:
+        self._upsert("taking the ingest lock", ["lock"], [json.dumps(record)], [{"kind": "lock"}])
 
-    def _take_lease(self, owner: str) -> None:
-        held = self._lease()
-        if held and held["owner"] != owner and held["expires"] > time.time():
-            raise IngestBusy(
-                f"Another ingest is running against {self.location}; wait for it "
-                "to finish (or for its lock to expire) and try again"
-            )
-        self._write_lease(owner)
-        time.sleep(0.2)  # two takers at once: the later write wins, the other backs off
-        held = self._lease()
-        if not held or held["owner"] != owner:
-            raise IngestBusy(
-                f"Another ingest started against {self.location} at the same "
-                "moment; wait for it to finish and try again"
-            )
-
-    def _renew_lease(self, owner: str, stop: threading.Event) -> None:
-        while not stop.wait(LOCK_TTL_S / 4):
-            try:
-                self._write_lease(owner)
-            except StoreUnavailable:
-                pass  # the ingest itself will fail on the same server; nothing to do here
-
-    def _release_lease(self, owner: str) -> None:
-        try:
-            held = self._lease()
-            if held and held["owner"] == owner:
-                self._call(
-                    "releasing the ingest lock", lambda c: self._registry(c).delete(ids=["lock"])
-                )
-        except StoreUnavailable:
-            pass  # the lease expires by itself
+    def _delete_lease(self) -> None:
+        self._call("releasing the ingest lock", lambda c: self._registry(c).delete(ids=["lock"]))
 
     def cleanup_incomplete(self) -> list[str]:
         complete = {v.version for v in self.list_versions()}

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.auth import ENV_HASH, hash_password
-from retrieval.appdb import AppDB
+from admin.auth import ENV_HASH, hash_password
+from appdb import AppDB
 from retrieval.store import LocalStore
 from tests.browser.harness import screenshot, start_app_server, wait_for_app
 from tests.conftest import CORPUS, EVAL_SETS

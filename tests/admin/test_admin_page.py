@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ingest.auth import ENV_HASH, hash_password
+from admin.auth import ENV_HASH, hash_password
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from appdb import Feedback, QuestionLog
 from pages._ui import LOGGED, WHERE_NEXT, md
-from retrieval.appdb import Feedback, QuestionLog
 from retrieval.store import LocalStore
 
 pytestmark = pytest.mark.slow

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import func, inspect, select
 
-from ingest.history import activation_history, record_activation
-from retrieval.appdb import AppDB, Base, EvalRun, Feedback, QuestionLog
-from retrieval.appdb.db import engine_url
+from admin.history import activation_history, record_activation
+from appdb import AppDB, Base, EvalRun, Feedback, QuestionLog
+from appdb.db import engine_url
 
 
 def _log(db: AppDB, n: int, **extra: object) -> int | None:

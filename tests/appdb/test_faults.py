@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from retrieval.appdb import AppDB
+from appdb import AppDB
 from tests.servers import PostgresCluster, pg_bin
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -31,7 +31,7 @@ def test_questions_are_answered_while_postgres_is_down(
 
         assert chat("can we bill 77370 after treatment ended?") == (True, 1)
         cluster.stop()
-        with caplog.at_level(logging.INFO, logger="retrieval.appdb.db"):
+        with caplog.at_level(logging.INFO, logger="appdb.db"):
             for q in ("77370 after treatment?", "supervision for SBRT?", "weekly chart checks"):
                 answered, qid = chat(q)
                 assert answered and qid is None

@@ -8,9 +8,9 @@ from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect
 
-from retrieval.appdb import AppDB, Base
-from retrieval.appdb.migrations import FIRST, config, current, upgrade
-from retrieval.appdb.migrations.__main__ import main as migrations_main
+from appdb import AppDB, Base
+from appdb.migrations import FIRST, config, current, upgrade
+from appdb.migrations.__main__ import main as migrations_main
 
 
 def _head() -> str:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from retrieval.appdb import Feedback, QuestionLog
+from appdb import Feedback, QuestionLog
 from retrieval.store import LocalStore
 from tests.browser.harness import DESKTOP, PHONE, screenshot, send, wait_for_app
 

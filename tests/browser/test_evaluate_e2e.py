@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from retrieval.appdb import EvalRun
+from appdb import EvalRun
 from tests.browser.harness import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -8,15 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evals import bench
-from retrieval.embedding import HashingEmbedder
+from evals import bench, measure
+from ingest.build import ingest
+from retrieval.store import LocalStore
+from tests.fakes import HashingEmbedder
 
 KEYS = {"entries", "ingest_entries_per_s", "reingest_one_s", "query_ms", "baseline_query_ms",
         "embed_ms", "cold_start_s", "peak_rss_mb"}
 
 
 def test_percentiles() -> None:
-    assert bench.percentiles([float(i) for i in range(1, 101)]) == {
+    assert measure.percentiles([float(i) for i in range(1, 101)]) == {
         "median": 50.5, "p95": 95.05, "p99": 99.01}
 
 
@@ -24,11 +26,17 @@ def test_one_size_end_to_end_with_a_fake_model(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     runs: list[list[str]] = []
 
-    def fake_cold_start(cmd: list[str]) -> bench.ChildRun:
+    def fake_cold_start(cmd: list[str]) -> measure.ChildRun:
         runs.append(cmd)  # the real one starts the CLI with the real model: too slow here
-        return bench.ChildRun(1.5, 300.0)
+        return measure.ChildRun(1.5, 300.0)
 
-    monkeypatch.setattr(bench, "cold_start", fake_cold_start)
+    def in_process_ingest(corpus: Path, data: Path, gate_set: Path) -> dict[str, object]:
+        # the real one runs `python -m ingest --json` with the real model: too slow here
+        assert json.loads(gate_set.read_text(encoding="utf-8"))["expected"] == []
+        return ingest(LocalStore(data / "kb"), HashingEmbedder(), corpus).to_dict()
+
+    monkeypatch.setattr(measure, "cold_start", fake_cold_start)
+    monkeypatch.setattr(bench, "ingest_cli", in_process_ingest)
     r = bench.bench_size(60, tmp_path, HashingEmbedder(), n_queries=200, seed=3)
     assert KEYS <= set(r)
     assert r["entries"] == 60 and r["passages"] >= 120 and r["queries"] == 200
@@ -64,7 +72,19 @@ def test_a_childs_peak_memory_is_its_own_not_its_parents(tmp_path: Path) -> None
     ballast = np.ones(400 * 2**20 // 8)  # 400 MB held (and touched) by this process
     data = tmp_path / "x.json"
     data.write_text('{"a": 1}', encoding="utf-8")
-    run = bench.run_child(bench.measured_command("json.tool", str(data)))
+    run = measure.run_child(measure.measured_command("json.tool", str(data)))
     assert ballast.sum() > 0
     assert 5 < run.peak_rss_mb < 200
     assert run.seconds > 0
+
+
+@pytest.mark.slow
+def test_ingest_runs_as_the_documented_command_and_reports_its_own_time(tmp_path: Path) -> None:
+    from evals import synth
+
+    corpus = tmp_path / "corpus"
+    synth.write_corpus(corpus, 30, seed=5)
+    report = bench.ingest_cli(corpus, tmp_path / "data", bench._smoke_gate_set(tmp_path))
+    assert report["activated"] and report["entries"] == 30
+    assert report["quality_gate"]["passed"] and report["quality_gate"]["rows"] == 1
+    assert 0 < report["seconds"]["quality_gate"] < report["seconds"]["total"]

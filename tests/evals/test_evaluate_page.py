@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from retrieval.appdb import EvalRun
+from appdb import EvalRun
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

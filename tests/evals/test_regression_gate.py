@@ -10,10 +10,10 @@ import tomllib
 
 import pytest
 
+from admin.gate import read_floors
 from evals.floors import FLOORS_FILE, Gate, breaches, load_gates, parse_floor
 from evals.runner import run
 from evals.sets import read_sets
-from ingest.gate import read_floors
 
 GATES = load_gates()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from evals import synth
-from ingest.build import diff, parse_corpus
+from ingest.build import diff
+from ingest.corpus import parse_corpus
 
 
 def test_same_seed_same_files_other_seed_other_files(tmp_path: Path) -> None:

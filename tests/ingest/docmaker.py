@@ -32,8 +32,10 @@ def _pdf_escape(s: str) -> bytes:
     return bytes(out)
 
 
-def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 60) -> Path:
-    """A real text-layer PDF (Helvetica, WinAnsi) of the text, wrapped; None text = image only."""
+def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 60,
+             header: str | None = None) -> Path:
+    """A real text-layer PDF (Helvetica, WinAnsi) of the text, wrapped; None text = image only.
+    With `header`, every page starts with it and ends with "Page n of N" (page furniture)."""
     lines: list[str] = []
     if text is not None:
         for para in text.split("\n"):
@@ -49,7 +51,9 @@ def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 6
                b"/Encoding /WinAnsiEncoding >>")
     page_ids = []
     pages_id = len(objects) + 1 + 2 * len(pages)  # allocated after the pages
-    for chunk in pages:
+    for n, chunk in enumerate(pages, 1):
+        if header is not None:
+            chunk = [header, "", *chunk, "", f"Page {n} of {len(pages)}"]
         ops = [b"BT /F1 9 Tf 11 TL 40 800 Td"]
         for ln in chunk:
             ops.append(b"(" + _pdf_escape(ln) + b") Tj T*")
@@ -86,6 +90,32 @@ def make_docx(path: Path, text: str) -> Path:
     for para in text.split("\n"):
         if para.strip():
             d.add_paragraph(para)
+    d.save(str(path))
+    return path
+
+
+Block = tuple[str, object]  # ("heading", text) | ("p", text) | ("table", rows) | ("merged", rows)
+
+
+def make_docx_blocks(path: Path, blocks: list[Block]) -> Path:
+    """A Word document of headings (style "Heading 3"), paragraphs and tables; a "merged" table
+    has its first column's first two cells merged across rows (a vertical merge)."""
+    import docx
+
+    d = docx.Document()
+    for kind, content in blocks:
+        if kind == "heading":
+            d.add_heading(str(content), level=3)
+        elif kind == "p":
+            d.add_paragraph(str(content))
+        else:
+            rows = list(content)  # type: ignore[call-overload]
+            table = d.add_table(rows=len(rows), cols=len(rows[0]))
+            for r, row in enumerate(rows):
+                for c, text in enumerate(row):
+                    table.cell(r, c).text = text
+            if kind == "merged":
+                table.cell(0, 0).merge(table.cell(1, 0))
     d.save(str(path))
     return path
 

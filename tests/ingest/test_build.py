@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import ingest
-from retrieval.embedding import HashingEmbedder
+from ingest.build import ingest, plan
 from retrieval.errors import CorpusError, IngestBusy
 from retrieval.settings import Settings
 from retrieval.store import LocalStore
 from tests.conftest import SEED_IDS
+from tests.fakes import HashingEmbedder
 
 
 @pytest.fixture
@@ -90,6 +90,21 @@ def test_dry_run_writes_nothing(store, corpus_dir, fake_embedder) -> None:  # ty
     report = ingest(store, fake_embedder, corpus_dir, dry_run=True)
     assert report.dry_run and report.added == SEED_IDS and report.kb_version is None
     assert store.active_version() is None and store.list_versions() == []
+
+
+def test_a_plan_needs_no_model_and_matches_what_ingest_then_does(  # type: ignore[no-untyped-def]
+        store, corpus_dir, fake_embedder) -> None:
+    ingest(store, fake_embedder, corpus_dir)
+    doc = corpus_dir / "astro-daily-practice-physics.txt"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("onsite", "on the premises"),
+                   encoding="utf-8")
+    before = store.list_versions()
+    planned = plan(store, corpus_dir)  # no embedder at all: entries are compared by content
+    assert planned.dry_run and planned.updated and not planned.added
+    assert store.list_versions() == before
+    done = ingest(store, fake_embedder, corpus_dir)
+    assert (done.added, done.updated, done.removed) == (planned.added, planned.updated,
+                                                         planned.removed)
 
 
 def test_second_ingest_is_refused_while_one_runs(store, corpus_dir, fake_embedder) -> None:  # type: ignore[no-untyped-def]

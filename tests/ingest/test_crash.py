@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from ingest.build import ingest
-from retrieval.embedding import HashingEmbedder
 from retrieval.retriever import Retriever
 from retrieval.store import LocalStore
 from tests.conftest import REPO
+from tests.fakes import HashingEmbedder
 
 pytestmark = pytest.mark.slow
 QUESTION = "What is the supervision requirement for physicists during SBRT delivery?"
@@ -34,7 +34,7 @@ def hold():
 import numpy as np
 import retrieval.store.local as local
 from ingest.build import ingest
-from retrieval.embedding import HashingEmbedder
+from tests.fakes import HashingEmbedder
 from retrieval.store import LocalStore
 
 class Slow(HashingEmbedder):

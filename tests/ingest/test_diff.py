@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import ingest, load_corpus
+from ingest.build import ingest
+from ingest.corpus import load_corpus
 from ingest.diff import diff_entries
 from retrieval.store import LocalStore
 from tests.conftest import SEED_IDS

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import ingest, load_corpus
-from ingest.sidecars import add_alternate, question_key
+from admin.loop import add_alternate
+from ingest.build import ingest
+from ingest.corpus import load_corpus
+from ingest.sidecars import question_key
 from retrieval.errors import CorpusFormatError
 from retrieval.store import LocalStore
 from tests.conftest import SEED_IDS

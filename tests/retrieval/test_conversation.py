@@ -340,7 +340,7 @@ def test_empty_context_behaves_exactly_as_a_single_question(seed_retriever) -> N
     index = seed_retriever.index()
     for row in read_jsonl(EVAL_SETS / "seed-tuning.jsonl"):
         a = seed_retriever.ask(row.question, context=())
-        b = seed_retriever.single(index, a.query)
+        b = seed_retriever.ask_alone(index, a.query)
         assert (a.abstained, a.reason, a.confidence, a.read_as) == (
             b.abstained, b.reason, b.confidence, None), row.id
         assert [(m.entry.id, m.score) for m in a.results] == [

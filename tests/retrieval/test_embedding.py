@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from ingest.build import load_corpus
 from ingest.chunk import CHUNK_TOKENS, passages_for
+from ingest.corpus import load_corpus
 from retrieval.embedding import BF16_MIN_BATCH, SentenceTransformerEmbedder
 from tests.conftest import CORPUS
 

@@ -9,10 +9,10 @@ import pytest
 
 import retrieval.index as index_module
 from ingest.build import ingest
-from retrieval.embedding import HashingEmbedder
 from retrieval.errors import StoreUnavailable
 from retrieval.retriever import Retriever
 from retrieval.store.server import ServerStore
+from tests.fakes import HashingEmbedder
 from tests.servers import ChromaServer
 
 pytestmark = pytest.mark.server

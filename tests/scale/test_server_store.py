@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from admin.history import rollback
 from ingest.build import ingest
-from ingest.history import rollback
-from retrieval.embedding import HashingEmbedder
 from retrieval.errors import IngestBusy, StoreUnavailable, VersionNotFound
 from retrieval.retriever import Retriever
 from retrieval.store import open_store
@@ -18,6 +17,7 @@ from retrieval.store import server as server_mod
 from retrieval.store.base import Manifest, new_version_id
 from retrieval.store.server import ServerStore, parse_url
 from tests.conftest import CORPUS, EVAL_SETS, SEED, SEED_IDS
+from tests.fakes import HashingEmbedder
 
 pytestmark = pytest.mark.server
 

@@ -1,0 +1,1 @@
+"""Admin services: sign-in, uploads, activation history, gaps, close-the-loop, the quality gate."""

@@ -1,0 +1,138 @@
+"""Where the last answer ends, and the disclaimer and CPT notice after it.
+
+Inside a document every answer ends at the next label. The last one has no next question: it ends
+at a "References" label, at the end of its container (an accordion or definition list), or at the
+disclaimer. Only one unlabelled tail is accepted after it, because publishers print it and it
+cannot be answer prose: a run of reference-like lines (short, title-like, no sentence
+punctuation, e.g. "2023 ASTRO Radiation Oncology Coding Resource"), as in the seed document.
+Anything that could be either answer text or references is refused with the line to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.parse.labels import Token
+from retrieval.codes import CODE_RE
+from retrieval.errors import CorpusFormatError
+
+MAX_REFERENCE_WORDS = 15  # a citation title, not a sentence
+_SENTENCE_END = re.compile(r"[.!?:;,][\"'”’)\]]*$")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w'’&-]*")
+
+Para = list[Token]
+ADD_REFERENCES = ("add a 'References:' line (or heading) before the references, so the answer "
+                  "ends above it")
+
+
+_BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s+")
+
+
+def reference_text(text: str) -> str:
+    """A reference line without the list marker (bullet or number) a format put before it."""
+    return _BULLET.sub("", text.strip(), count=1)
+
+
+def reference_like(text: str) -> bool:
+    """A line read as a citation title: short, title-like, no sentence punctuation, no code.
+
+    A bulleted line is not: a bullet list after an answer may as well be the answer's own.
+    """
+    s = text.strip()
+    if _URL.match(s):
+        return True
+    if not s or len(s.split()) > MAX_REFERENCE_WORDS or _SENTENCE_END.search(s):
+        return False
+    if CODE_RE.search(s) or not (s[0].isupper() or s[0].isdigit()):
+        return False
+    long_words = [w for w in _WORD.findall(s) if len(w) >= 4]
+    capitalised = [w for w in long_words if w[0].isupper()]
+    return not long_words or 2 * len(capitalised) >= len(long_words)
+
+
+def paragraph_kind(para: Para) -> str:
+    """'prose' (answer text), 'reference' (every line reference-like) or 'unclear'."""
+    texts = [t.text.strip() for t in para]
+    if any(t.kind == "row" for t in para):
+        return "prose"  # a table is answer content
+    if all(reference_like(t) for t in texts):
+        return "reference"
+    if re.search(r"[.!?:][\"'”’)\]]*$", texts[-1]) or any(
+            len(t.split()) > MAX_REFERENCE_WORDS for t in texts):
+        return "prose"
+    return "unclear"
+
+
+def split_last_answer(paras: list[Para], path: Path, question_line: int, *, bounded: bool = True
+                      ) -> tuple[list[Para], list[str]]:
+    """The last answer's own paragraphs and the references printed after it (maybe none).
+
+    `bounded`: the disclaimer follows the last answer. When it does not (the disclaimer opens
+    the document) nothing marks where the answer ends, so a second paragraph is refused.
+    """
+    kinds = [paragraph_kind(p) for p in paras]
+    if not bounded and len(paras) > 1 and kinds[1] != "reference":
+        raise CorpusFormatError(
+            path, f"the last answer (question on line {question_line}) runs to the end of the "
+            f"document: cannot tell whether line {paras[1][0].number} is still part of it",
+            "add a 'References:' line (or heading) after the last answer, or move the "
+            "disclaimer after it", line=paras[1][0].number)
+    for para, kind in zip(paras[1:], kinds[1:], strict=True):
+        if kind == "unclear":
+            raise CorpusFormatError(
+                path, f"cannot tell whether line {para[0].number} belongs to the last answer "
+                f"(question on line {question_line}) or is a reference",
+                f"{ADD_REFERENCES}, or end the line with punctuation if it is answer text",
+                line=para[0].number)
+    k = len(paras)
+    while k > 1 and kinds[k - 1] == "reference":
+        k -= 1
+    if k == len(paras):
+        return paras, []
+    before = paras[k - 1][-1].text.strip()
+    if before.endswith(":"):
+        raise CorpusFormatError(
+            path, f"the lines from line {paras[k][0].number} may be a list that ends the last "
+            f"answer (the line before ends with ':') or the document's references",
+            ADD_REFERENCES, line=paras[k][0].number)
+    return paras[:k], [reference_text(t.text) for p in paras[k:] for t in p]
+
+
+def trailing_references(paras: list[Para], path: Path) -> list[str]:
+    """Unlabelled text after a closed answer container: references, or refused."""
+    for para in paras:
+        if paragraph_kind(para) != "reference":
+            raise CorpusFormatError(
+                path, f"text after the last answer on line {para[0].number} is neither a "
+                "question, an answer nor a reference",
+                f"{ADD_REFERENCES}, or remove the text", line=para[0].number)
+    return [reference_text(t.text) for p in paras for t in p]
+
+
+def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
+    """The disclaimer (its label's paragraph, or the one after a label standing alone) and the
+    CPT notice (every line after it)."""
+    label = tail[0]
+    rest = tail[1:]
+    lines = [label.text] if label.text.strip() else []
+    if not lines:
+        while rest and rest[0].kind == "blank":
+            rest = rest[1:]
+        if not rest or rest[0].kind not in ("text", "row"):
+            raise CorpusFormatError(
+                path, "the disclaimer is only a heading, with no text after it",
+                "paste the publisher's disclaimer text under the 'Disclaimer' heading",
+                line=label.number)
+    while rest and rest[0].kind in ("text", "row"):
+        lines.append(rest[0].text)
+        rest = rest[1:]
+    for tok in rest:
+        if tok.kind in ("question", "answer"):
+            raise CorpusFormatError(
+                path, f"a {tok.kind} label on line {tok.number} comes after the disclaimer",
+                "move the disclaimer (and the CPT notice) after the last answer",
+                line=tok.number)
+    notice = "\n".join(t.text.strip() for t in rest if t.text.strip())
+    return "\n".join(lines).strip(), notice

@@ -1,0 +1,120 @@
+"""Recognise the labels publishers put before questions, answers, references and disclaimers.
+
+Accepted (any case, optional number such as `1`, `#2`, `No. 3`):
+  question:   `Coding Question`, `Question`, `CUAC Question`, `Q` (Q only with a colon)
+  answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`,
+              `A` (A only with a colon, so an answer may begin with the article "A")
+  references: `References`, `Reference`, `Sources`, `Source`
+  disclaimer: `Disclaimer`, `Important notice`, `Legal notice` (publishers' names for it)
+A label followed by a colon may carry its text on the same line; without a colon the label must
+stand alone (its own line or a heading) and its text follows in the next paragraph(s).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
+
+_LABEL = re.compile(
+    r"^\s*(?:(?P<prefix>coding|cuac)\s+)?"
+    r"(?P<word>question|answer|response|q|a|disclaimers?|(?:important|legal)\s+notice|"
+    r"references?|sources?)"
+    r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
+    r"\s*(?P<colon>:)?\s*",
+    re.IGNORECASE,
+)
+_KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANSWER,
+          "a": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
+          "important notice": "disclaimer", "legal notice": "disclaimer",
+          "reference": "references", "references": "references", "source": "references",
+          "sources": "references"}
+
+# Site chrome that survives in saved pages and pasted text: a copyright line of the site (not
+# the AMA's CPT notice) and a row of policy links.
+_COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+_CPT_NOTICE = re.compile(r"\bCPT\b|American Medical Association|\bAMA\b")
+_LINK_ROW_WORDS = re.compile(
+    r"\b(?:privacy|terms|cookies?|contact|sitemap|site map|accessibility|legal|careers|"
+    r"unsubscribe|log ?in|sign ?in)\b", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s+[|·•]\s+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A line classified: a label (with any text after it), a heading, text or a table row."""
+
+    kind: str  # question|answer|disclaimer|references|heading|text|row|end|blank
+    number: int
+    text: str  # for a label, the text after it on the same line (may be empty)
+    label: str = ""  # the label as written, for messages
+
+
+def match_label(text: str) -> tuple[str, str, str] | None:
+    """(kind, label as written, text after it) when the line starts with a label."""
+    m = _LABEL.match(text)
+    if not m:
+        return None
+    word = re.sub(r"\s+", " ", m.group("word").lower())
+    rest = text[m.end():]
+    if m.group("prefix") and word not in ("question", "answer", "response"):
+        return None
+    if not m.group("colon"):
+        # without a colon a label must stand alone; "Q" and "A" never do (too easily prose)
+        if rest.strip() or word in ("q", "a"):
+            return None
+    label = text[m.start("word") if not m.group("prefix") else m.start("prefix"):m.end()]
+    return _KINDS[word], label.strip(), rest
+
+
+def is_chrome(text: str) -> bool:
+    """A site's copyright line or a row of policy links ("Privacy Policy | Terms of Use")."""
+    s = text.strip()
+    if len(s.split()) > 25:
+        return False
+    if _COPYRIGHT.match(s) and not _CPT_NOTICE.search(s):
+        return True
+    parts = _SEPARATORS.split(s)
+    links = [p for p in parts if _LINK_ROW_WORDS.search(p)]
+    return (len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts)
+            and 2 * len(links) >= len(parts) and not re.search(r"[.?!]$", s))
+
+
+def tokenize(lines: list[Line]) -> list[Token]:
+    """Every line classified; site chrome lines are dropped here, before any section sees them."""
+    out: list[Token] = []
+    for ln in lines:
+        if ln.kind in (QUESTION, ANSWER, END):  # structure the reader already knows
+            out.append(Token(ln.kind if ln.kind != END else "end", ln.number, ln.text.strip(),
+                             "question" if ln.kind == QUESTION else ""))
+            continue
+        if not ln.text.strip():
+            out.append(Token("blank", ln.number, ""))
+            continue
+        if ln.kind == ROW:
+            out.append(Token("row", ln.number, ln.text.strip()))
+            continue
+        found = match_label(ln.text)
+        if found:
+            kind, label, rest = found
+            out.append(Token(kind, ln.number, rest, label))
+        elif is_chrome(ln.text):
+            continue
+        else:
+            out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text))
+    return _merge_markers(out)
+
+
+def _merge_markers(tokens: list[Token]) -> list[Token]:
+    """An answer container whose text starts with its own 'Answer:' label is one answer."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "answer" and tok.label:
+            i = len(out) - 1
+            while i >= 0 and out[i].kind == "blank":
+                i -= 1
+            if i >= 0 and out[i].kind == "answer" and not out[i].label:
+                del out[i]
+        out.append(tok)
+    return out

@@ -1,0 +1,26 @@
+"""The readers' output: numbered lines of text, each tagged with what the source made it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEXT = "text"  # a line of a paragraph (blank lines separate paragraphs)
+HEADING = "heading"  # a heading of the source (HTML h1-h6, Markdown #, Word heading style)
+ROW = "row"  # a table row, cells joined by " | "
+QUESTION = "question"  # the source's structure says this text is a question (<summary>, <dt>)
+ANSWER = "answer"  # marker (empty text): an answer starts here (<details> body, <dd>)
+END = "end"  # marker (empty text): the answer's container closed here
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of extracted text with its 1-based number in the source (for error messages)."""
+
+    number: int
+    text: str
+    kind: str = TEXT
+
+
+def split_lines(text: str) -> list[Line]:
+    """Plain text as numbered lines."""
+    return [Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), start=1)]

@@ -1,0 +1,199 @@
+"""Labelled tokens → the document's sections: preamble, question/answer pairs, references, tail.
+
+Rules (each refusal names the line and the fix):
+- a question runs until its answer label; an answer until the next label, a "References" label,
+  the end of its container or the disclaimer (the last answer: see `ending`);
+- a heading that is not a label, directly followed by a label or another heading, is a section
+  title and is dropped; one followed by text inside an answer is refused (it could be part of
+  the answer or the start of something else);
+- text after a closed answer container that is not another entry is refused unless it is a run
+  of references after the last entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.parse.ending import Para, reference_text, split_last_answer, trailing_references
+from ingest.parse.labels import Token
+from retrieval.errors import CorpusFormatError
+
+_LABELS = ("question", "answer", "disclaimer", "references")
+
+
+@dataclass
+class Block:
+    """A question or an answer as paragraphs of tokens."""
+
+    kind: str
+    line: int
+    label: str
+    paras: list[Para] = field(default_factory=lambda: [[]])
+    closed: bool = False
+
+    def add(self, tok: Token) -> None:
+        self.paras[-1].append(tok)
+
+    def break_paragraph(self) -> None:
+        if self.paras[-1]:
+            self.paras.append([])
+
+    def nonempty(self) -> list[Para]:
+        return [p for p in self.paras if "".join(t.text for t in p).strip()]
+
+    def text(self) -> str:
+        return "\n\n".join("\n".join(t.text for t in p).strip() for p in self.nonempty())
+
+
+@dataclass
+class Sections:
+    preamble: list[str]
+    pairs: list[tuple[Block, Block]]
+    references: list[str]
+    tail: list[Token]
+
+
+class _Walker:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.preamble: list[str] = []
+        self.blocks: list[Block] = []
+        self.current: Block | None = None
+        self.in_refs = False
+        self.refs: list[str] = []
+        self.loose: list[tuple[int, Para]] = []  # (blocks before it, paragraph) after a container
+        self.heading: Token | None = None
+
+    def feed(self, tok: Token) -> None:
+        if self.heading is not None and tok.kind != "blank":
+            if tok.kind not in (*_LABELS, "heading", "end"):
+                self._stray_heading(self.heading)
+            self.heading = None
+        if tok.kind in ("question", "answer"):
+            self.current = Block(tok.kind, tok.number, tok.label or tok.kind)
+            self.blocks.append(self.current)
+            self.in_refs = False
+            if tok.text.strip():
+                self.current.add(tok)
+        elif tok.kind == "references":
+            self.current, self.in_refs = None, True
+            if tok.text.strip():
+                self.refs.append(reference_text(tok.text))
+        elif tok.kind == "end":
+            if self.current is not None:
+                self.current.closed = True
+            self.current = None
+        elif tok.kind == "heading" and (self.blocks or self.in_refs):
+            self.heading = tok
+        elif tok.kind == "blank":
+            if self.current is not None:
+                self.current.break_paragraph()
+            elif self.loose and self.loose[-1][1]:
+                self.loose.append((len(self.blocks), []))
+        else:
+            self._text(tok)
+
+    def _text(self, tok: Token) -> None:
+        if self.in_refs:
+            self.refs.append(reference_text(tok.text))
+        elif self.current is not None:
+            self.current.add(tok)
+        elif not self.blocks:
+            self.preamble.append(tok.text.strip())
+        else:
+            if not self.loose or not self.loose[-1][1] or self.loose[-1][0] != len(self.blocks):
+                self.loose.append((len(self.blocks), []))
+            self.loose[-1][1].append(tok)
+
+    def _stray_heading(self, h: Token) -> None:
+        questions = [b.line for b in self.blocks if b.kind == "question"]
+        where = (f"inside the entry whose question is on line {questions[-1]}"
+                 if self.current is not None and questions else "between entries")
+        raise CorpusFormatError(
+            self.path, f"the heading '{h.text.strip()}' on line {h.number} is followed by text "
+            f"{where}: it could be part of the answer or the start of another section",
+            "make it a label ('Coding Question', 'References', 'Disclaimer'…), or make it plain "
+            "text of the answer, or remove it", line=h.number)
+
+
+def _pairs(blocks: list[Block], path: Path) -> list[tuple[Block, Block]]:
+    pairs: list[tuple[Block, Block]] = []
+    pending: Block | None = None
+    for b in blocks:
+        if b.kind == "question":
+            if pending is not None:
+                raise CorpusFormatError(
+                    path, f"the question on line {pending.line} has no answer (another question "
+                    f"follows on line {b.line})", "add its answer (e.g. a 'Coding Answer:' "
+                    "label) after it, or delete the question", line=pending.line)
+            pending = b
+        elif pending is None:
+            raise CorpusFormatError(
+                path, f"an answer with no question before it ('{b.label}')", "add the question "
+                "it answers (e.g. 'Coding Question:') above it, or delete the answer",
+                line=b.line)
+        else:
+            pairs.append((pending, b))
+            pending = None
+    if pending is not None:
+        raise CorpusFormatError(path, f"the question on line {pending.line} has no answer",
+                                "add its answer (e.g. a 'Coding Answer:' label) after it, or "
+                                "delete the question", line=pending.line)
+    return pairs
+
+
+def segment(tokens: list[Token], path: Path) -> Sections:
+    """Split a document's tokens into its sections; CorpusFormatError where it is ambiguous."""
+    walker = _Walker(path)
+    tail: list[Token] = []
+    head: list[Token] = []  # a disclaimer printed before the entries
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "disclaimer" and not walker.blocks and not head:
+            head = _paragraph_from(tokens, i)
+            i += len(head)
+            continue
+        if tok.kind == "disclaimer":
+            tail = tokens[i:]
+            break
+        walker.feed(tok)
+        i += 1
+    if not walker.blocks:
+        raise CorpusFormatError(
+            path, "no Q&A pairs found", "each entry needs a question label ('Coding Question:', "
+            "'Question 1', a 'Coding Question' heading…) followed by an answer label ('Coding "
+            "Answer:', 'Coding Response', 'CUAC Response 1'…)")
+    pairs = _pairs(walker.blocks, path)
+    for before, para in walker.loose:
+        if before < len(walker.blocks):
+            raise CorpusFormatError(
+                path, f"text on line {para[0].number} sits between entries, outside any answer",
+                "put it inside the answer it belongs to, or remove it", line=para[0].number)
+    references = list(walker.refs)
+    trailing = [p for before, p in walker.loose if p]
+    last_q, last_a = pairs[-1]
+    if trailing:
+        references += trailing_references(trailing, path)
+    elif not last_a.closed and not walker.in_refs:
+        keep, refs = split_last_answer(last_a.nonempty(), path, last_q.line,
+                                       bounded=bool(tail))
+        last_a.paras = keep
+        references = refs + references
+    if head and tail:
+        raise CorpusFormatError(
+            path, f"two disclaimers, on lines {head[0].number} and {tail[0].number}",
+            "keep the publisher's disclaimer once, after the last answer", line=tail[0].number)
+    return Sections(walker.preamble, pairs, references, tail or head)
+
+
+def _paragraph_from(tokens: list[Token], i: int) -> list[Token]:
+    """The disclaimer label at `i` and its paragraph (the next one when the label stands alone)."""
+    j = i + 1
+    if not tokens[i].text.strip():
+        while j < len(tokens) and tokens[j].kind == "blank":
+            j += 1
+    while j < len(tokens) and tokens[j].kind in ("text", "row"):
+        j += 1
+    return tokens[i:j]

@@ -1,0 +1,77 @@
+"""Plain text and Markdown: the text's own lines; Markdown headings and pipe tables tagged."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.parse.lines import HEADING, ROW, Line, split_lines
+from retrieval.errors import CorpusError
+
+FORMATS = "UTF-8 text (.txt), Markdown (.md), HTML (.html), PDF (.pdf) or Word (.docx)"
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 text (a BOM is allowed) or a CorpusError naming the line with the bad bytes."""
+    if b"\x00" in data[:8192]:
+        raise CorpusError(path, "this looks like a binary file, not text",
+                          f"save the guidance as {FORMATS}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise CorpusError(path, f"invalid UTF-8 (byte 0x{data[e.start]:02x})",
+                          "re-save the file with UTF-8 encoding", line=line) from None
+
+
+def read_text(path: Path) -> list[Line]:
+    return split_lines(decode_text(path.read_bytes(), path))
+
+
+_MD_LABEL = re.compile(
+    r"^(?P<lead>\s*(?:#{1,6}\s+|>\s*)*)(?P<em>\*\*|__|\*|_)?\s*"
+    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Q|A)(?:\s*#?\s*\d{1,3})?"
+    r"|Disclaimer|References?|Sources?)"
+    r"\s*(?P<colon1>:?)\s*(?P=em)?\s*(?P<colon2>:?)",
+    re.IGNORECASE,
+)
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.*?)(?:\s+#+)?\s*$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def _markdown_line(text: str) -> str:
+    """Drop Markdown decoration around labels and headings; leave everything else verbatim."""
+    m = _MD_LABEL.match(text)
+    if m and (m.group("em") or m.group("lead").strip()):
+        rest = text[m.end():].strip()
+        label = m.group("label")
+        if len(label) == 1 and not (m.group("colon1") or m.group("colon2")):
+            return text  # a bare "A"/"Q" is prose (the article), never a label
+        if m.group("colon1") or m.group("colon2"):
+            return f"{label}: {rest}".rstrip() if rest else f"{label}:"
+        if not rest:
+            return f"{label}:" if label.lower().startswith(("reference", "source")) else label
+    h = _MD_HEADING.match(text)
+    return h.group("text") if h else text
+
+
+def _cells(row: str) -> str:
+    inner = row.strip()[1:-1]
+    return " | ".join(c.strip() for c in re.split(r"(?<!\\)\|", inner))
+
+
+def read_markdown(path: Path) -> list[Line]:
+    """Markdown: `**Coding Question:**`-style emphasis unwrapped, `#` headings tagged as
+    headings, pipe tables as rows (cells joined by " | ", the |---| rule dropped)."""
+    out = []
+    for ln in read_text(path):
+        if _MD_RULE.match(ln.text) and "-" in ln.text:
+            continue
+        if _MD_ROW.match(ln.text):
+            out.append(Line(ln.number, _cells(ln.text), ROW))
+        elif _MD_HEADING.match(ln.text):
+            out.append(Line(ln.number, _markdown_line(ln.text), HEADING))
+        else:
+            out.append(Line(ln.number, _markdown_line(ln.text)))
+    return out

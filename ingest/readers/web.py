@@ -1,0 +1,270 @@
+"""A saved web page → lines: the page's content only, headings, paragraphs, lists and tables.
+
+Site chrome is removed structurally before any text is read: navigation, page-level header and
+footer, asides, scripts, styles, forms that hold no content, hidden elements and cookie/consent
+banners. `<details>`/`<summary>` accordions, `<dl>` lists whose terms are not labels and schema.org
+FAQPage markup (`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`) give the
+question and the answer by their structure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ingest.parse.labels import match_label
+from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, TEXT, Line
+from ingest.readers.text import decode_text
+from retrieval.errors import CorpusFormatError
+
+_DROP = ("script, style, noscript, template, svg, iframe, object, embed, button, select, input, "
+         "textarea, nav, aside, dialog, [role=navigation], [role=banner], [role=contentinfo], "
+         "[role=search], [role=complementary], [role=dialog], [hidden], [aria-hidden=true]")
+# id/class words (split on - and _) of page furniture: banners anywhere, and a site's header,
+# footer and menus when they sit outside the article / main content
+_BANNER_WORDS = {"cookie", "cookies", "consent", "gdpr", "onetrust", "newsletter", "signup",
+                 "subscribe", "breadcrumb", "breadcrumbs", "share", "sharing", "social", "sidebar",
+                 "skip", "skiplink", "print", "advert", "ad", "ads", "promo"}
+_SITE_WORDS = {"header", "footer", "nav", "navbar", "navigation", "menu", "masthead", "topbar"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "blockquote", "pre",
+           "address", "figure", "figcaption", "form", "fieldset", "center", "body", "html",
+           "hgroup", "search"}
+_SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
+
+
+def _words(el: Any) -> set[str]:
+    marks = " ".join([str(el.get("id") or ""), *(el.get("class") or [])]).lower()
+    return set(re.split(r"[\s_-]+", marks)) - {""}
+
+
+def _strip_chrome(soup: Any) -> None:
+    for el in soup.select(_DROP):
+        el.decompose()
+    for el in soup.find_all(True):
+        if el.decomposed or el.attrs is None or el.name in ("body", "html", "main", "article"):
+            continue
+        words = _words(el)
+        outside = not el.find_parent(["article", "main"])
+        if words & _BANNER_WORDS or (outside and words & _SITE_WORDS):
+            el.decompose()
+    for el in soup.find_all(["header", "footer"]):
+        if not el.decomposed and not el.find_parent(["article", "main"]):
+            el.decompose()  # the site's header and footer, not an article's
+    for form in soup.find_all("form"):
+        # ASP.NET pages wrap the whole page in a form; a search or sign-up form holds no prose
+        if not form.decomposed and not form.find(["main", "article", *_HEADINGS]) \
+                and len(form.find_all("p")) < 3:
+            form.decompose()
+
+
+class _Emitter:
+    """Walks the content and emits lines; paragraphs end with a blank line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: list[Line] = []
+        self.buf: list[str] = []
+        self.number = 1
+
+    def emit(self, text: str, kind: str = TEXT, number: int | None = None) -> None:
+        self.lines.append(Line(number or self.number, text, kind))
+
+    def flush(self, paragraph: bool = True) -> None:
+        for part in "".join(self.buf).split("\n"):
+            cleaned = _SPACE.sub(" ", part).strip()
+            if cleaned:
+                self.emit(cleaned)
+        self.buf.clear()
+        if paragraph and self.lines and self.lines[-1].text:
+            self.emit("")
+
+    def inline_text(self, el: Any) -> str:
+        sub = _Emitter(self.path)
+        sub.walk(el)
+        sub.flush()
+        return " ".join(ln.text for ln in sub.lines if ln.text)
+
+    def walk(self, el: Any) -> None:
+        from bs4 import NavigableString, Tag
+        from bs4.element import Comment, Doctype, ProcessingInstruction
+
+        for child in el.children:
+            if isinstance(child, Comment | Doctype | ProcessingInstruction):
+                continue
+            if isinstance(child, NavigableString):
+                if not self.buf and str(child).strip():
+                    self.number = getattr(el, "sourceline", None) or self.number
+                self.buf.append(_SPACE.sub(" ", str(child)))
+            elif isinstance(child, Tag):
+                self.element(child)
+
+    def element(self, el: Any) -> None:
+        name = el.name.lower()
+        line = el.sourceline or self.number
+        if str(el.get("itemtype") or "").rstrip("/").endswith("/Question") and self.microdata(el):
+            return
+        if name == "br":
+            self.buf.append("\n")
+        elif name in _HEADINGS:
+            self.flush()
+            self.emit(self.inline_text(el), HEADING, line)
+            self.emit("", TEXT, line)
+        elif name in ("ul", "ol", "menu"):
+            self.flush()
+            for li in el.find_all("li", recursive=False):
+                self.number = li.sourceline or line
+                self.walk(li)
+                self.flush(paragraph=False)
+            self.flush()
+        elif name == "table":
+            self.flush()
+            self.table(el)
+        elif name == "details":
+            self.details(el)
+        elif name == "dl":
+            self.definitions(el)
+        elif name == "hr":
+            self.flush()
+        elif name in _BLOCKS or name == "li":
+            self.flush()
+            self.number = line
+            self.walk(el)
+            self.flush()
+        else:
+            if not self.buf:
+                self.number = line
+            self.walk(el)
+
+    def table(self, table: Any) -> None:
+        if _is_layout(table):
+            for cell in _own(table, ["td", "th"]):  # a page laid out in a table: cells are blocks
+                self.flush()
+                self.walk(cell)
+                self.flush()
+            return
+        caption = table.find("caption")
+        if caption is not None:
+            self.emit(self.inline_text(caption), TEXT, caption.sourceline)
+        for tr in _own(table, ["tr"]):
+            cells = tr.find_all(["td", "th"], recursive=False)
+            for cell in cells:
+                if _span(cell.get("rowspan")) > 1:
+                    raise CorpusFormatError(
+                        self.path, "a table cell spans several rows (rowspan)",
+                        "unmerge the cells (give each row its own cell, repeating the text if "
+                        "needed), or write the table as a list", line=cell.sourceline)
+            # a cell spanning columns is shown once: repeating it would add text the page
+            # does not show
+            self.emit(" | ".join(self.inline_text(c) for c in cells), ROW, tr.sourceline)
+        self.emit("", TEXT, self.number)
+
+    def _qa(self, question: Any, answer: Callable[[], None]) -> None:
+        """A container pair: its question element, and a function emitting its answer."""
+        text = self.inline_text(question)
+        found = match_label(text)
+        line = question.sourceline or self.number
+        self.flush()
+        if found is not None and not (found[0] == "question" and found[2].strip()):
+            self.emit(text, HEADING, line)  # a label heading: the parser reads what follows
+            self.emit("", TEXT, line)
+            answer()
+            self.flush()
+            return
+        self.emit(found[2].strip() if found else text, QUESTION, line)
+        self.emit("", ANSWER, line)
+        answer()
+        self.flush()
+        self.emit("", END, self.number)
+
+    def microdata(self, el: Any) -> bool:
+        """A schema.org Question (FAQPage markup): its name and its accepted answer."""
+        question = el.find(attrs={"itemprop": "name"})
+        answer = el.find(attrs={"itemprop": ["acceptedAnswer", "suggestedAnswer"]})
+        if question is None or answer is None:
+            return False
+        self._qa(question, partial(self.walk, answer))
+        return True
+
+    def details(self, el: Any) -> None:
+        summary = el.find("summary", recursive=False)
+        if summary is None:
+            self.flush()
+            self.walk(el)
+            self.flush()
+            return
+        summary.extract()
+        self._qa(summary, lambda: self.walk(el))
+
+    def definitions(self, dl: Any) -> None:
+        terms: list[tuple[Any, list[Any]]] = []
+        for child in dl.find_all(["dt", "dd"], recursive=False):
+            if child.name == "dt":
+                terms.append((child, []))
+            elif terms:
+                terms[-1][1].append(child)
+            else:
+                self.walk(child)
+                self.flush()
+        for term, defs in terms:
+            self._qa(term, partial(self._blocks, defs))
+
+    def _blocks(self, elements: list[Any]) -> None:
+        for el in elements:  # each definition is a paragraph of the answer
+            self.flush()
+            self.number = el.sourceline or self.number
+            self.walk(el)
+            self.flush()
+
+
+def _own(table: Any, names: list[str]) -> list[Any]:
+    """The table's own elements of these names (not those of a table nested in a cell)."""
+    return [el for el in table.find_all(names) if el.find_parent("table") is table]
+
+
+def _span(value: Any) -> int:
+    try:
+        return int(str(value or "1").strip())
+    except ValueError:
+        return 1  # a malformed span is a browser's single cell too
+
+
+def _is_layout(table: Any) -> bool:
+    """A table used to lay out a page rather than to hold data: it holds headings, nested
+    tables or Q&A labels."""
+    if table.find(["table", "details", "dl", *_HEADINGS]):
+        return True
+    return any(match_label(str(t)) for t in table.find_all(string=True) if str(t).strip())
+
+
+def read_html(path: Path) -> list[Line]:
+    """A saved web page: its content's headings, paragraphs, lists and tables, chrome dropped."""
+    from bs4 import BeautifulSoup
+
+    text = decode_text(path.read_bytes(), path)
+    soup = BeautifulSoup(text, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    title_line = (soup.title.sourceline if soup.title else None) or 1
+    _strip_chrome(soup)
+    root: Any = soup.find("main") or soup.select_one("[role=main]") or soup.body
+    emitter = _Emitter(path)
+    if root is not None:
+        emitter.element(root)
+    else:
+        emitter.walk(soup)
+    emitter.flush()
+    lines: list[Line] = []
+    first = next((ln.text for ln in emitter.lines if ln.text), "")
+    if title and first != title:  # the page title is the document's title
+        lines += [Line(title_line, title), Line(title_line, "")]
+    for ln in emitter.lines:
+        if ln.text or ln.kind != TEXT or (lines and lines[-1].text):
+            lines.append(ln)
+    if not any(ln.text for ln in lines):
+        raise CorpusFormatError(path, "the page has no visible text",
+                                "save the page with its content (File → Save as, 'Web page, "
+                                "complete'), or paste the guidance into a .txt file")
+    return lines

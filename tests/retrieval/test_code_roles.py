@@ -1,0 +1,58 @@
+"""A code an entry only mentions (in a list, a range) earns no code bonus, costs no mismatch and
+is no guidance on that code; the look-up listing still knows it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.build import ingest
+from retrieval.retriever import Retriever
+from retrieval.store import LocalStore
+
+FIXTURE = Path(__file__).parents[1] / "ingest" / "fixtures" / "treatment-devices.html"
+DEVICES = "treatment-devices"
+
+
+@pytest.fixture
+def retriever(tmp_path: Path, corpus_dir: Path, fake_embedder) -> Retriever:  # type: ignore[no-untyped-def]
+    shutil.copy(FIXTURE, corpus_dir / FIXTURE.name)
+    store = LocalStore(tmp_path / "kb")
+    assert ingest(store, fake_embedder, corpus_dir).kb_version is not None
+    return Retriever(store, fake_embedder)
+
+
+def test_roles_survive_ingest(retriever: Retriever) -> None:
+    index = retriever.index()
+    entry = index.entries[index.position[f"{DEVICES}:3"]]
+    assert {"77470", "77427", "77431"} <= entry.code_set
+    assert not {"77470", "77427", "77431"} & entry.codes_about
+    assert "77285" in entry.codes_about  # inside the question's range 77280-77290
+
+
+def test_a_code_only_mentioned_is_no_guidance_but_is_listed(retriever: Retriever) -> None:
+    a = retriever.ask("Can 77431 be billed for a block check?")
+    assert a.abstained and not a.results
+    assert "no guidance on 77431" in a.reason and "only listed in passing" in a.reason
+    listing = retriever.ask("what is 77431?").lookup
+    assert listing is not None
+    (info,) = listing.codes
+    assert info.covered and [i for i, _ in info.entries] == [f"{DEVICES}:3"]
+
+
+def test_code_bonus_only_for_codes_an_entry_is_about(retriever: Retriever) -> None:
+    index = retriever.index()
+    a = retriever.single(index, "is a block check a new simulation under 77285 or 77427?")
+    signals = {index.entries[s.entry].id: s.signals["code"] for s in a.scored}
+    assert signals[f"{DEVICES}:3"] > 0  # about 77285 (its question's range)
+    a = retriever.single(index, "can 77332 be billed twice in one course of IMRT planning?")
+    signals = {index.entries[s.entry].id: s.signals["code"] for s in a.scored}
+    assert signals[f"{DEVICES}:2"] == 0  # 77332 sits in its table: a mention, no mismatch
+    assert signals[f"{DEVICES}:1"] < 0  # about 77334 only
+
+
+def test_a_bare_code_lists_only_entries_about_it(retriever: Retriever) -> None:
+    a = retriever.ask("77334")
+    assert [m.entry.id for m in a.results] == [f"{DEVICES}:1"]

@@ -1,0 +1,89 @@
+"""Codes as a document gives them: ranges, lists, roles, descriptors."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.codes import (
+    code_roles,
+    document_codes,
+    find_codes,
+    find_descriptors,
+    find_ranges,
+    listed_codes,
+)
+
+
+@pytest.mark.parametrize("text", ["77280-77290", "77280–77290", "77280 — 77290",
+                                  "77280 through 77290", "77280 thru 77290"],
+                         ids=["hyphen", "en dash", "em dash spaced", "through", "thru"])
+def test_a_range_covers_every_code_between_its_ends(text: str) -> None:
+    assert document_codes(f"simulation ({text}) is separate") == [
+        f"772{n}" for n in range(80, 91)]
+    assert find_codes(text) == ["77280", "77290"]  # what was typed, for questions
+
+
+def test_hcpcs_ranges_and_ends_of_different_families() -> None:
+    assert document_codes("G6003-G6006") == ["G6003", "G6004", "G6005", "G6006"]
+    assert document_codes("77280-77399") == ["77280", "77399"]  # two families: two codes
+    assert document_codes("0394T-0396T") == ["0394T", "0396T"]  # not a numeric family
+
+
+def test_a_backwards_range_is_flagged_and_read_low_to_high() -> None:
+    (r,) = find_ranges("report 77290-77280 once")
+    assert r.backwards and r.codes()[0] == "77280" and r.codes()[-1] == "77290"
+    assert not find_ranges("77280-77290")[0].backwards
+
+
+def test_lists_ranges_negated_pairs_and_table_rows_are_mentions() -> None:
+    text = ("Report 77336 weekly. It should not be reported with 77470 or 77427. "
+            "Simulation (77280-77282) is separate; so are 77261, 77262, 77263.\n"
+            "Code | Weekly\n77332 | Yes\n77333 | No")
+    assert listed_codes(text) == {"77470", "77427", "77280", "77281", "77282", "77261",
+                                  "77262", "77263", "77332", "77333"}
+
+
+def test_an_entry_is_about_its_question_codes_and_its_answer_s_own() -> None:
+    roles = code_roles("Can 77427 be billed with IGRT?",
+                       "Yes; 77427 and 77387 may both be reported. Never with 77431, 77432.")
+    assert roles == {"77427": "about", "77387": "about", "77431": "mention",
+                     "77432": "mention"}
+    roles = code_roles("Which devices go with 77301?", "77332, 77333 and 77334 may be reported "
+                       "with 77301.")
+    assert roles["77301"] == "about" and roles["77333"] == "mention"
+
+
+def test_a_single_code_the_answer_says_not_to_bill_is_still_its_subject() -> None:
+    assert code_roles("How is IORT coded?", "Do not report 77469 for the planning.") == {
+        "77469": "about"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("CPT® code 77370 (Special medical radiation physics consultation) is used",
+     {"77370": "Special medical radiation physics consultation"}),
+    ("see 77417 (Therapeutic radiology port image(s)) weekly",
+     {"77417": "Therapeutic radiology port image(s)"}),
+    ("the Continuing Physics Consultation (CPT code 77336) must",
+     {"77336": "Continuing Physics Consultation"}),
+    ("- 77336 – Continuing medical physics consultation\n",
+     {"77336": "Continuing medical physics consultation"}),
+    ("Code | Descriptor\n77338 | Multi-leaf collimator (MLC) device(s) for IMRT\n",
+     {"77338": "Multi-leaf collimator (MLC) device(s) for IMRT"}),
+    ("seeds for 77778 (prostate) were placed", {}),
+    ("77778 (Prostate)", {}),
+    ("report 77300 (Also see the planning page)", {}),
+    ("77336 – Continuing consultation is reported weekly.\n", {}),
+    ("77427 (5 fractions)", {}),
+], ids=["code (descriptor)", "nested parentheses", "descriptor (CPT code)", "dash line",
+        "code | descriptor table", "lower-case aside", "one word", "cross-reference",
+        "a sentence after a dash", "a count"])
+def test_descriptors_only_from_descriptor_phrasing(text: str, expected: dict[str, str]) -> None:
+    assert find_descriptors(text) == expected
+
+
+def test_a_code_named_on_its_own_once_is_about_even_if_also_listed() -> None:
+    answer = ("Report 77387 for the imaging.\nSetting | Code\nHospital | 77387\nOffice | G6002\n"
+              "It is not reported with 77014 or 77387.")
+    assert listed_codes(answer) == {"G6002", "77014"}
+    assert code_roles("How is IGRT reported?", answer) == {
+        "77387": "about", "G6002": "mention", "77014": "mention"}
