@@ -124,26 +124,22 @@ def read_with(
 
 
 def _both_readings(index: KBIndex, alone: Answer, with_ctx: list[Scored]) -> list[Scored]:
-    """Entries ordered by both readings, scored on the scale of the one read with context.
+    """Each entry scored by the mean of its two readings: with the earlier turn, and alone.
 
     Read with the earlier turn, the entry that answered it keeps an edge it did not earn from
     the follow-up; read alone, a follow-up that leans on the earlier turn has no topic. An entry
-    must fit both, so they are ordered by the sum of the two scores. The decision then needs one
-    score per entry on the calibrated scale: the first entry keeps its score read with context,
-    and each other entry sits below it by its gap in the mean of the two readings.
+    must fit both. The mean stays on the single-question scale, so the single-question decision
+    (its threshold and margin) decides on it unchanged. Chosen over the score read with context
+    alone, and over the sum for the order with the context score for the decision, by
+    leave-one-document-out cross-validation on the mixed conversation dev set (see README).
     """
     by_alone = {s.entry: s.score for s in alone.scored}
-    both = {s.entry: s.score + by_alone.get(s.entry, 0.0) for s in with_ctx}
-    ordered = sorted(with_ctx, key=lambda s: (-both[s.entry], index.entries[s.entry].id))
-    if not ordered:
-        return []
-    first = ordered[0]
     out = []
-    for s in ordered:
-        score = first.score - (both[first.entry] - both[s.entry]) / 2
-        signals = dict(s.signals, alone=round(by_alone.get(s.entry, 0.0), 4),
-                       with_context=round(s.score, 4))
-        out.append(Scored(s.entry, score, signals))
+    for s in with_ctx:
+        a = by_alone.get(s.entry, 0.0)
+        signals = dict(s.signals, alone=round(a, 4), with_context=round(s.score, 4))
+        out.append(Scored(s.entry, (s.score + a) / 2, signals))
+    out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
     return out
 
 
@@ -218,11 +214,12 @@ def choose(
     topic = names_topic(index, q)
     if not topic and not pointer and off_topic(index, q, alone.abstained):
         return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
-    # a pronoun in a question the ranker answers on its own points inside the question ("weekly
-    # chart check: who can do it?"); one it cannot answer, a continuation ("and…", "what about…",
-    # "…too?") or a message without a topic leans on the thread; a code it names is its topic
+    # a question that names its topic and that the ranker answers on its own, with one entry,
+    # stands alone (a pronoun in it points inside it: "weekly chart check: who can do it?");
+    # a continuation ("and…", "what about…", "…too?"), a message without a topic, or one the
+    # ranker cannot answer alone is read with the thread (cross-validated, see README)
     confident = not alone.abstained and len(alone.results) == 1
-    if topic and not continues(alone.query) and (confident or not pointer or q.codes):
+    if topic and not continues(alone.query) and confident:
         # stands on its own: exactly as if asked first
         same = bool(alone.results) and index.position[alone.results[0].entry.id] in anchor.entries
         return _kind(index, alone, "standalone" if same else "topic_switch")
