@@ -58,7 +58,7 @@ def test_follow_up_topic_switch_and_off_topic_follow_up(run_app, app_data) -> No
     # small talk: a short reply, no answer card, no abstention notice
     at = ask(at, "thanks, that helps")
     assert not at.exception
-    assert "You're welcome" in markdown_text(at)
+    assert md("You're welcome. Ask another coding question any time.") in markdown_text(at)
     assert markdown_text(at).count("No matching guidance in the knowledge base") == 1
     assert markdown_text(at).count(quoted(entry(app_data, 5).answer)) == 1
 
