@@ -214,12 +214,13 @@ def choose(
     topic = names_topic(index, q)
     if not topic and not pointer and off_topic(index, q, alone.abstained):
         return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
-    # a question that names its topic and that the ranker answers on its own, with one entry,
-    # stands alone (a pronoun in it points inside it: "weekly chart check: who can do it?");
-    # a continuation ("and…", "what about…", "…too?"), a message without a topic, or one the
-    # ranker cannot answer alone is read with the thread (cross-validated, see README)
+    # a question that names its topic and does not continue the thread stands alone when it
+    # leans on nothing, or when the ranker answers it with one entry (a pronoun in it then
+    # points inside it: "weekly chart check: who can do it?"); an abstention on such a question
+    # stands too, so an uncovered question is not answered by the thread. A continuation
+    # ("and…", "what about…", "…too?") or a message without a topic is read with the thread.
     confident = not alone.abstained and len(alone.results) == 1
-    if topic and not continues(alone.query) and confident:
+    if topic and not continues(alone.query) and (confident or not pointer or q.codes):
         # stands on its own: exactly as if asked first
         same = bool(alone.results) and index.position[alone.results[0].entry.id] in anchor.entries
         return _kind(index, alone, "standalone" if same else "topic_switch")
