@@ -1,4 +1,4 @@
-"""Conversation pieces of the Ask page: clarifying choices and the code look-up listing.
+"""Conversation pieces of the Ask page: small-talk replies, clarifying choices, code look-ups.
 
 Clarifying choices follow a two-stage fallback: the candidates as buttons plus "None of these"
 (stage one); "None of these" asks the coder to rephrase (stage two). Choosing a candidate shows
@@ -33,6 +33,17 @@ def as_context(turn: Turn) -> str:
         if chosen is not None:
             return gist(chosen.question)
     return turn.question
+
+
+def is_small_talk(a: Answer) -> bool:
+    """Thanks, an acknowledgement, a greeting or a closing (retrieval/turns.py): no card, no gap."""
+    return a.turn == "small_talk"
+
+
+def small_talk_block(a: Answer, *, key: str) -> None:
+    """The short friendly reply to small talk: plain text, no answer card, no feedback."""
+    with st.container(key=f"small-talk-{key}"):
+        st.markdown(md(a.reply))
 
 
 def rephrase_key(turn_id: str) -> str:

@@ -64,7 +64,8 @@ def ask(question: str, turn_id: str) -> _ui.Turn:
         turn.error = str(e)
     latency_ms = (time.perf_counter() - started) * 1000
     a = turn.answer
-    if a is not None and res.db is not None:
+    # small talk ("thanks, that helps") is no coding question: not logged, so never a gap
+    if a is not None and res.db is not None and not _conversation.is_small_talk(a):
         try:
             turn.log_id = res.db.log_question(
                 session_id=_shared.session_id(),
@@ -126,6 +127,9 @@ def render_reply(turn: _ui.Turn) -> None:
 def render_answer(turn: _ui.Turn) -> None:
     a = turn.answer
     assert a is not None
+    if _conversation.is_small_talk(a):  # a short reply, no answer card
+        _conversation.small_talk_block(a, key=turn.id)
+        return
     if a.lookup is not None:  # "what is 77336?": the KB's own listing of the code(s)
         _conversation.lookup_block(a.lookup, key=turn.id)
         lookup_notes(turn)

@@ -34,6 +34,8 @@ def render_lookup(lk: Lookup) -> list[str]:
 
 def render(a: Answer) -> str:
     """Plain-text rendering; every answer shown carries its document's disclaimer and notice."""
+    if a.turn == "small_talk":
+        return a.reply  # "thanks, that helps": a short reply, no answer and no abstention notice
     out: list[str] = []
     if a.read_as:
         out.append(f"({a.read_as})")

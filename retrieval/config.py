@@ -71,13 +71,6 @@ class Abstention:
 class Conversation:
     """How a follow-up is read with the conversation's earlier turns (retrieval/conversation.py)."""
 
-    context_weight: float
-    min_support: float
-    min_score: float
-    min_context_score: float
-    min_thread: float
-    no_cue_margin: float
-    max_elliptical_terms: int
     max_turns: int
 
 

@@ -82,6 +82,9 @@ class Answer:
     lookup: Lookup | None = None  # a code look-up ("what is 77336?"): the KB's listing
     # the text a follow-up was read as (with its earlier turn)
     resolved_text: str = field(default="", repr=False, compare=False)
+    # what the message is in its conversation (retrieval/turns.py) and, for small talk, the reply
+    turn: str = "standalone"
+    reply: str = ""
 
     @property
     def top(self) -> Match | None:
@@ -95,6 +98,8 @@ class Answer:
             "confidence": self.confidence,
             "reason": self.reason,
             "read_as": self.read_as,
+            "turn": self.turn,
+            "reply": self.reply,
             "clarify": self.clarify,
             "clarify_prompt": self.clarify_prompt,
             "lookup": self.lookup.to_dict() if self.lookup else None,
@@ -265,9 +270,9 @@ class Retriever:
         index = index or self.index()
         k = top_k or self.top_k
         a = self.ask_alone(index, text, k)
-        if context:
-            from retrieval.conversation import resolve
+        from retrieval.conversation import resolve
 
-            a = resolve(self, index, a, context, k, lambda t: self.ask_alone(index, t, k))
+        # also without context: small talk ("thanks") is typed on any turn
+        a = resolve(self, index, a, context, k, lambda t: self.ask_alone(index, t, k))
         return dataclasses.replace(a, clarify=needs_choice(a), clarify_prompt=prompt(a),
                                    lookup=lookup(index, text))

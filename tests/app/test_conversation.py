@@ -55,6 +55,13 @@ def test_follow_up_topic_switch_and_off_topic_follow_up(run_app, app_data) -> No
     assert not at.exception
     assert markdown_text(at).count("No matching guidance in the knowledge base") == 1
 
+    # small talk: a short reply, no answer card, no abstention notice
+    at = ask(at, "thanks, that helps")
+    assert not at.exception
+    assert md("You're welcome. Ask another coding question any time.") in markdown_text(at)
+    assert markdown_text(at).count("No matching guidance in the knowledge base") == 1
+    assert markdown_text(at).count(quoted(entry(app_data, 5).answer)) == 1
+
 
 def test_bare_code_offers_choices_and_choosing_one_shows_its_card(run_app, app_data) -> None:  # type: ignore[no-untyped-def]
     at = ask(run_app(), "77370")

@@ -1,0 +1,166 @@
+"""What kind of turn a chat message is: small talk, a question of its own, or one that leans on
+an earlier turn.
+
+Small talk is decided from evidence, not from the words alone: the message has an
+acknowledgement, thanks, greeting or closing in it, names no code, has no content term that the
+knowledge base or the coding domain knows once those are taken out, and the ranker abstains on it.
+"great — and is it billable per course?" keeps "billable" and "course" and is a question.
+
+Leaning on an earlier turn is plain English: a pronoun or demonstrative with nothing of its own
+to point at ("does it…", "that"), a turn that opens with a connective ("and…", "what about…",
+"same for…") in a message the ranker cannot answer on its own, or a message that names no topic
+(no code, no term besides aspects and roles: "under what supervision?").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal
+
+from retrieval.codes import find_codes
+
+if TYPE_CHECKING:
+    from retrieval.index import KBIndex
+    from retrieval.rank import QueryTerms
+
+TurnKind = Literal["small_talk", "standalone", "follow_up", "topic_switch", "off_topic"]
+
+# Conversational formulas of English (general language, not of any corpus), by what they do.
+# Multi-word formulas first: their words are common ("got", "that", "all") and only the phrase
+# is the formula. Matched on lower-cased text with apostrophes folded.
+_SMALL_TALK: dict[str, tuple[str, ...]] = {
+    "thanks": (
+        "thank you", "thanks a lot", "thanks so much", "many thanks", "much appreciated",
+        "thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "grateful",
+    ),
+    "acknowledgement": (
+        "got it", "makes sense", "that makes sense", "that helps", "that helped",
+        "very helpful", "good to know", "understood", "ok", "okay", "k", "alright", "all right",
+        "great", "perfect", "cool", "awesome", "excellent", "wonderful", "nice", "sounds good",
+        "noted", "right", "sure", "yes", "yep", "yeah", "no", "nope", "helpful", "helps",
+        "super", "fantastic", "brilliant", "lovely", "gotcha", "i see", "fair enough",
+    ),
+    "greeting": (
+        "hello", "hi", "hey", "hiya", "good morning", "good afternoon", "good evening",
+        "greetings", "howdy", "how are you",
+    ),
+    "closing": (
+        "bye", "goodbye", "good bye", "see you", "see ya", "take care", "have a good day",
+        "have a nice day", "have a great day", "thats all", "that is all", "thats it",
+        "that is it", "all set", "im done", "i am done", "all i needed", "that's all i needed",
+        "nothing else", "no more questions", "talk later",
+    ),
+}
+_FORMULAS = sorted(
+    ((p.replace("'", ""), kind) for kind, ps in _SMALL_TALK.items() for p in ps),
+    key=lambda t: -len(t[0]),
+)
+_FORMULA_RE = re.compile(
+    r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p, _ in _FORMULAS) + r")(?![a-z0-9])"
+)
+_KIND_OF = dict(_FORMULAS)
+
+REPLIES: dict[str, str] = {
+    "thanks": "You're welcome. Ask another coding question any time.",
+    "acknowledgement": "Glad that helps. Ask another coding question any time.",
+    "greeting": (
+        "Hello. Ask a radiation-oncology coding question in your own words, for example "
+        "“Can we bill 77370 after treatment ended?”"
+    ),
+    "closing": "Thanks for asking. Start a new question any time.",
+}
+
+# "and the report?", "what about for SBRT?", "same for the physicist", "as for the order…"
+_LEADS = re.compile(
+    r"^\s*(?:and|also|but|or|plus|then|what about|how about|what if|same|as for|"
+    r"and what about|and how about|what else)\b",
+    re.IGNORECASE,
+)
+# pronouns and demonstratives that point back, and "too/as well/either" that add to something said
+_REFERS = re.compile(
+    r"\b(?:it|its|it's|that|this|these|those|they|them|their|there|the same|too|as well|"
+    r"else)\b",
+    re.IGNORECASE,
+)
+
+# "too", "as well", "also": the turn adds to what was said rather than replacing it
+_ADDS = re.compile(r"\b(?:too|also|as well|in addition|additionally)\b", re.IGNORECASE)
+
+
+def _folded(text: str) -> str:
+    return text.lower().replace("’", "'").replace("'", "")
+
+
+def formulas(text: str) -> list[str]:
+    """The small-talk formulas in a message, longest first (as matched)."""
+    return _FORMULA_RE.findall(_folded(text))
+
+
+def without_formulas(text: str) -> str:
+    """The message with its small-talk formulas taken out ("thanks! and who signs?" → "and…")."""
+    return " ".join(_FORMULA_RE.sub(" ", _folded(text)).split())
+
+
+def _opening_stripped(text: str) -> str:
+    """The message without the acknowledgements it opens with ("ok thanks, and the report?")."""
+    folded = _folded(text)
+    while True:
+        m = _FORMULA_RE.match(folded.lstrip(" ,.;:!-—–"))
+        if not m:
+            return folded.lstrip(" ,.;:!-—–")
+        folded = folded.lstrip(" ,.;:!-—–")[m.end():]
+
+
+def continues(text: str) -> bool:
+    """Whether the message opens as a continuation ("and …?", "what about …") or adds to what
+    was said ("… too?", "as well"): it leans on an earlier turn whatever else it says."""
+    body = _opening_stripped(text)
+    return bool(_LEADS.search(body) or _ADDS.search(body))
+
+
+def cue(text: str) -> bool:
+    """Whether the wording may lean on an earlier turn: a continuation, or a pronoun (which may
+    also point inside the question: "weekly chart check: who can do it?")."""
+    return continues(text) or bool(_REFERS.search(_opening_stripped(text)))
+
+
+def additive(text: str) -> bool:
+    """Whether the turn adds to the earlier one ("does the doctor have to sign it too?")."""
+    return bool(_ADDS.search(text))
+
+
+def known_terms(index: KBIndex, terms: list[str]) -> list[str]:
+    """The terms the knowledge base uses or the coding domain's lexicon names (codes included)."""
+    lex = index.lexicon
+    domain = lex.modalities | lex.aspects | set(lex.roles)
+    return [t for t in terms if t in index.idf or t in domain or t in index.codes
+            or find_codes(t)]
+
+
+def small_talk(index: KBIndex, text: str, q: QueryTerms, abstained: bool) -> str | None:
+    """The kind of small talk ("thanks", "acknowledgement", "greeting", "closing"), else None."""
+    found = formulas(text)
+    if not found or q.codes or not abstained:
+        return None
+    rest = index.lexicon.terms(without_formulas(text), q.fixes)
+    if known_terms(index, rest):
+        return None  # "great — and is it billable per course?": a question follows
+    kinds = [_KIND_OF[f] for f in found]
+    # the reply answers what the message does last ("ok, thanks, bye" is a closing)
+    for kind in ("closing", "thanks", "greeting", "acknowledgement"):
+        if kind in kinds:
+            return kind
+    return kinds[-1]
+
+
+def off_topic(index: KBIndex, q: QueryTerms, abstained: bool) -> bool:
+    """A message the ranker abstains on with no term the KB or the coding domain knows."""
+    return abstained and not q.codes and not known_terms(index, q.terms)
+
+
+def names_topic(index: KBIndex, q: QueryTerms) -> bool:
+    """Whether the message names what it is about: a code, or a known term that is not only an
+    aspect (payment, frequency, supervision…) or a role ("under what supervision?" names none)."""
+    lex = index.lexicon
+    facets = lex.aspects | set(lex.roles)
+    return bool(q.codes) or any(t not in facets for t in known_terms(index, q.terms))
