@@ -44,10 +44,10 @@ def test_a_code_only_mentioned_is_no_guidance_but_is_listed(retriever: Retriever
 
 def test_code_bonus_only_for_codes_an_entry_is_about(retriever: Retriever) -> None:
     index = retriever.index()
-    a = retriever.single(index, "is a block check a new simulation under 77285 or 77427?")
+    a = retriever.ask_alone(index, "is a block check a new simulation under 77285 or 77427?")
     signals = {index.entries[s.entry].id: s.signals["code"] for s in a.scored}
     assert signals[f"{DEVICES}:3"] > 0  # about 77285 (its question's range)
-    a = retriever.single(index, "can 77332 be billed twice in one course of IMRT planning?")
+    a = retriever.ask_alone(index, "can 77332 be billed twice in one course of IMRT planning?")
     signals = {index.entries[s.entry].id: s.signals["code"] for s in a.scored}
     assert signals[f"{DEVICES}:2"] == 0  # 77332 sits in its table: a mention, no mismatch
     assert signals[f"{DEVICES}:1"] < 0  # about 77334 only
