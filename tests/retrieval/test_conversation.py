@@ -266,9 +266,8 @@ def test_a_question_that_stands_alone_is_answered_as_if_asked_first(seed_retriev
             first.abstained, first.reason, first.confidence), row.id
         assert [(m.entry.id, m.score) for m in later.results] == [
             (m.entry.id, m.score) for m in first.results], row.id
-    # the rest lean on the thread or are abstained on alone (out-of-scope rows), which a
-    # conversation reads with the earlier turn: 327 of 432 rows stood alone when last measured
-    assert read_alone >= 0.75 * len(rows)
+    # the rest lean on the thread (a pronoun in a question the ranker cannot settle alone)
+    assert read_alone >= 0.9 * len(rows)
 
 
 @pytest.mark.slow
