@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from evals import abstention as ab
 from evals.calibrate import abstention_table, fold_lines, write_abstention
 from evals.compare import compare, format_comparison
 from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
@@ -273,6 +272,8 @@ def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], cal_path: Path | None,
     check_outputs(json=json_out)
     cal_path = cal_path or calibration_path()
     console = _console()
+    from evals import abstention as ab  # scikit-learn and the index: only to calibrate
+
     pool: list[ab.Sample] = []
     sources = []
     for name, data, pattern in kbs:

@@ -166,8 +166,12 @@ def _load(store: KBStore, corpus: Path, alternates_dir: Path | None = None, *,
     on the active version and on every id given before)."""
     if clean:
         store.cleanup_incomplete()
-    pool = pool_from_store(store)
-    return load_corpus(corpus, pool, alternates_dir), pool
+    warnings: list[str] = []
+    # a damaged active version is built around: ids come from the newest intact one
+    pool = pool_from_store(store, _previous(store, store.active_version(), warnings))
+    loaded = load_corpus(corpus, pool, alternates_dir)
+    loaded.warnings.extend(warnings)
+    return loaded, pool
 
 
 def _compare(store: KBStore, loaded: Corpus, pool: IdPool,

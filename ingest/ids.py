@@ -93,14 +93,17 @@ class IdPool:
         return cls(list(known.values()), reg, previous)
 
 
-def pool_from_store(store: KBStore) -> IdPool:
+def pool_from_store(store: KBStore, previous: Manifest | None | bool = True) -> IdPool:
     """The id pool of a store: its active version, plus every kept version's used numbers.
 
     Kept versions newer than the active one (rolled back from) are read whole, so their ids are
     neither reused nor forgotten; older ones only lend their registries (cheap summaries).
     """
     active = store.active_version()
-    previous = store.read_manifest(active) if active else None
+    if previous is True:  # read it here; a caller that has the manifest to build on passes it
+        previous = store.read_manifest(active) if active else None
+    elif previous is False:
+        previous = None
     versions = store.list_versions()
     registries = [IdRegistry.of(v.info) for v in versions if v.version != active]
     created = previous.created_at if previous else ""

@@ -58,5 +58,5 @@ def test_listing_versions_loads_nothing_heavy(tmp_path: Path) -> None:
 
 def test_an_empty_question_is_refused_before_the_model_loads(tmp_path: Path) -> None:
     code, heavy, out = run_command("retrieval", "   ", "--data", str(tmp_path))
-    assert code == 2 and "empty" in out
+    assert code == 8 and "empty" in out
     assert heavy == []

@@ -134,7 +134,7 @@ def test_new_guidance_activates_and_holds_the_rows_it_answers_for_review(  # typ
         gated, settings, corpus_dir, real_embedder, TUNING, tmp_path) -> None:  # noqa: N803
     store, db, first = gated
     log = partial(record_activation, db)
-    rows = [json.loads(x) for x in (EVAL_SETS / "seed-tuning.jsonl").read_text(
+    rows = [json.loads(x) for x in (EVAL_SETS / "seed-tuning-dev.jsonl").read_text(
         encoding="utf-8").splitlines() if x.strip()]
     answered = [{**r, "id": f"x-{r['id']}"} for r in rows if r["id"] in ("tune-028", "tune-032")]
     assert [r["expected"] for r in answered] == [[], []]  # written as out of scope

@@ -14,11 +14,12 @@ def test_cli_review_lists_and_decides(settings, monkeypatch, tmp_path) -> None: 
 
     book = ReviewBook(settings.data_dir / "evals")
     book.hold([ReviewItem("r1", "how often can 77427 be billed", "tm:1", "How often…", "tm",
-                          "v1", "seed-tuning.jsonl")])
+                          "v1", "seed-tuning-dev.jsonl")])
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RADONC_QA_DATA", str(settings.data_dir))
     out = CliRunner().invoke(main, ["review"])
-    assert out.exit_code == 0 and "r1 (seed-tuning.jsonl)" in out.output and "tm:1" in out.output
+    assert out.exit_code == 0 and "r1 (seed-tuning-dev.jsonl)" in out.output
+    assert "tm:1" in out.output
     monkeypatch.setenv(ENV_HASH, hash_password("correct horse battery"))
     monkeypatch.setenv(ENV_PASSWORD, "correct horse battery")
     out = CliRunner().invoke(main, ["review", "--accept", "r2"])

@@ -72,7 +72,7 @@ def test_cli_entry_lookup(settings, corpus_dir, fake_embedder, monkeypatch) -> N
     out = CliRunner().invoke(cli.main, ["--entry", SEED_IDS[0], *args])
     assert out.exit_code == 0 and "Disclaimer:" in out.output and "77370" in out.output
     out = CliRunner().invoke(cli.main, ["--entry", "nothing:9", *args])
-    assert out.exit_code == 2 and "never was" in out.output
+    assert out.exit_code == 8 and "never was" in out.output
 
 
 def test_two_documents_giving_the_same_entry_are_refused(settings, corpus_dir,  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from tests.robustness.conftest import clean, cli
 
 @pytest.mark.parametrize("args", [
     ("retrieval", "77370"), ("ingest", "--dry-run"), ("ingest", "--list-versions"),
-    ("evals", "run", str(EVAL_SETS / "seed-heldout.jsonl"))], ids=["ask", "dry-run", "list",
+    ("evals", "run", str(EVAL_SETS / "seed-regression-dev.jsonl"))], ids=["ask", "dry-run", "list",
                                                                    "evals"])
 def test_data_is_a_file(tmp_path: Path, args: tuple[str, ...]) -> None:
     f = tmp_path / "data.txt"

@@ -32,7 +32,7 @@ def test_read_only_data_dir_still_answers_and_refuses_ingest_clearly(
         active = json.loads((data / "kb" / "active.json").read_text())["version"]
         remount_read_only(data)
         assert answer(data)["kb_version"] == active
-        run = cli("evals", "run", str(EVAL_SETS / "seed-heldout.jsonl"), "--data", str(data))
+        run = cli("evals", "run", str(EVAL_SETS / "seed-regression-dev.jsonl"), "--data", str(data))
         clean(run)
         assert run.returncode == 0, run.stderr
         ing = cli("ingest", "--data", str(data), "--corpus", str(CORPUS), "--force")

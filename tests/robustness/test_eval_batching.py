@@ -21,7 +21,7 @@ def _scores(result):  # type: ignore[no-untyped-def]
 
 
 def test_batched_embeddings_change_no_row(seed_retriever, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    rows = read_sets([EVAL_SETS / "seed-tuning.jsonl", EVAL_SETS / "seed-heldout.jsonl"])
+    rows = read_sets([EVAL_SETS / "seed-tuning-dev.jsonl", EVAL_SETS / "seed-regression-dev.jsonl"])
     assert len(rows) > 64  # more than one block
     seed_retriever._vectors.clear()
     batched = run(seed_retriever, rows)
@@ -40,10 +40,10 @@ def test_progress_lines_off_a_terminal(seed_data_dir, monkeypatch) -> None:  # t
     from evals.__main__ import main
 
     monkeypatch.setattr(evals_cli, "PROGRESS_EVERY_S", 0.0)  # a line per row
-    res = CliRunner().invoke(main, ["run", str(EVAL_SETS / "seed-heldout.jsonl"),
+    res = CliRunner().invoke(main, ["run", str(EVAL_SETS / "seed-regression-dev.jsonl"),
                                     "--data", str(seed_data_dir)])
     assert res.exit_code == 0, res.output
     lines = [ln for ln in res.stderr.splitlines() if ln.startswith("Asking: ")]
-    total = len(read_sets([EVAL_SETS / "seed-heldout.jsonl"]))
+    total = len(read_sets([EVAL_SETS / "seed-regression-dev.jsonl"]))
     assert len(lines) == total and lines[-1].startswith(f"Asking: {total}/{total} rows (100%)")
     assert "rows/s, about" in lines[0]

@@ -67,7 +67,7 @@ def test_integer_ids_still_read(tmp_path: Path) -> None:
 def test_run_checks_output_paths_before_asking(tmp_path: Path, option: str) -> None:
     # --data names no knowledge base: a check made after the run would report that instead
     data = str(tmp_path / "nothing")
-    heldout = str(EVAL_SETS / "seed-heldout.jsonl")
+    heldout = str(EVAL_SETS / "seed-regression-dev.jsonl")
     missing = CliRunner().invoke(main, ["run", heldout, "--data", data,
                                         option, str(tmp_path / "no" / "out")])
     assert missing.exit_code == 8, missing.output

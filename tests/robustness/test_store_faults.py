@@ -75,7 +75,7 @@ def test_rollback_works_whatever_the_pointer_holds(seed_copy: Path, real_embedde
     kb = seed_copy / "kb"
     (kb / "active.json").write_text("null")
     store = LocalStore(kb)
-    assert rollback(store, older, actor="test") is None
+    assert rollback(store, older, actor="test").previous is None
     assert answers(seed_copy, real_embedder) == older
 
 

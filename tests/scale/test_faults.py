@@ -56,7 +56,8 @@ def test_server_down_then_back(own_server: ChromaServer, tmp_path: Path,
 def test_server_down_mid_query_after_the_index_is_loaded(
         own_server: ChromaServer, tmp_path: Path, corpus_dir: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large KB queries Chroma's ANN index per question: that lookup fails, and says so."""
+    """A large KB queries Chroma's ANN index per question; with the server gone the search runs
+    exactly over the vectors already in memory, so coders keep getting answers."""
     monkeypatch.setattr(index_module, "EXACT_SEARCH_MAX", 0)  # as past 40,000 passages
     emb = HashingEmbedder()
     store = ServerStore(own_server.url, tmp_path / "kb", check_interval=3600)  # pointer cached
@@ -64,8 +65,7 @@ def test_server_down_mid_query_after_the_index_is_loaded(
     app = Retriever(store, emb)
     app.ask(QUESTION)
     own_server.stop()
-    with pytest.raises(StoreUnavailable, match="vector store did not answer|unavailable"):
-        app.ask(QUESTION)  # the dense lookup itself fails, and says so
+    assert not app.ask(QUESTION).abstained  # the ANN lookup fails; the exact search answers
     own_server.start()
     assert not app.ask(QUESTION).abstained
 
