@@ -31,7 +31,7 @@ import os
 import time
 import tomllib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,6 @@ from retrieval.store.base import KBStore, Manifest
 EVALS_DIR = FLOORS_FILE.parent
 Progress = Callable[[int, int], None]
 QUERY_CACHE = 20_000  # eval questions' vectors kept across versions (≈30 MB at 384 dims)
-FP32_BATCH = 7  # the embedder batches in bf16 from 8 texts; the chat embeds one text in fp32
 __all__ = ["GateResult", "QualityGate", "QualityGateFailed", "read_floors"]
 
 
@@ -135,6 +134,24 @@ class _Cached(Retriever):
         hit = _VECTORS.get((self.embedder.name, self.query_text(text, q)))
         return hit if hit is not None else super().embed(index, text, q)
 
+    def prefill(self, index: KBIndex, questions: Sequence[str]) -> None:
+        """The runner's batch embedding, for questions the gate's cache does not hold (the gate
+        primes its rows first, so a run embeds nothing twice)."""
+        super().prefill(index, [q for q in questions
+                                if (k := _key(self, index, q)) is not None and k not in _VECTORS])
+
+
+def _key(retriever: Retriever, index: KBIndex, text: str) -> tuple[str, str] | None:
+    """A question's key in the gate's cache: (model, the text the model is given); None for
+    unusable text (the runner records it as bad input)."""
+    from retrieval.text import clean_query
+
+    try:
+        cleaned = clean_query(text)
+    except RadoncQAError:
+        return None
+    return retriever.embedder.name, retriever.query_text(cleaned, retriever.terms(index, cleaned))
+
 
 def _disk_cache(store: KBStore, model: str) -> Path | None:
     """This machine's file of eval-question vectors (a cache: deleting it is always safe)."""
@@ -170,32 +187,27 @@ def _save_disk(path: Path | None, model: str) -> None:
 
 
 def _prime(retriever: Retriever, index: KBIndex, rows: list[EvalRow]) -> int:
-    """Embed the rows' questions not yet cached, a few at a time in fp32; returns how many.
+    """Embed the rows' questions not yet cached, in one fp32 batch; returns how many.
 
     Vectors are kept by text in the process and in the store's cache folder, so a new process
     (the CLI) embeds only questions it has never seen."""
-    from retrieval.text import clean_query
-
     model = retriever.embedder.name
     disk = _disk_cache(retriever.store, model)
     _load_disk(disk, model)
     todo: dict[tuple[str, str], None] = {}
     for r in rows:
         for text in (*r.context, r.question):
-            try:
-                cleaned = clean_query(text)
-            except RadoncQAError:
-                continue  # the runner records it as unusable input
-            key = (model, retriever.query_text(cleaned, retriever.terms(index, cleaned)))
+            key = _key(retriever, index, text)
+            if key is None:
+                continue
             if key in _VECTORS:
                 _VECTORS.move_to_end(key)
             else:
                 todo[key] = None
     keys = list(todo)
-    for start in range(0, len(keys), FP32_BATCH):
-        batch = keys[start : start + FP32_BATCH]
-        for key, vector in zip(batch, retriever.embedder.embed([k[1] for k in batch]),
-                               strict=True):
+    if keys:  # fp32, as single questions and the runner's batches are embedded
+        batch = getattr(retriever.embedder, "embed_fp32", retriever.embedder.embed)
+        for key, vector in zip(keys, batch([k[1] for k in keys]), strict=True):
             _VECTORS[key] = vector
     while len(_VECTORS) > QUERY_CACHE:
         _VECTORS.popitem(last=False)
