@@ -123,6 +123,12 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
     if not lines:
         while rest and rest[0].kind == "blank":
             rest = rest[1:]
+        if rest and rest[0].kind == "heading":
+            raise CorpusFormatError(
+                path, f"the disclaimer's text under the '{label.label}' heading (line "
+                f"{label.number}) is itself a heading, on line {rest[0].number}",
+                "make the disclaimer text a paragraph (not a heading), so it cannot be taken "
+                "for a section title", line=rest[0].number)
         if not rest or rest[0].kind not in ("text", "row"):
             raise CorpusFormatError(
                 path, "the disclaimer is only a heading, with no text after it",

@@ -329,6 +329,22 @@ def test_refused_documents_name_the_line_and_the_fix(text: str, message: str, li
     assert str(err.value).startswith(f"guide.txt{f':{line}' if line else ''}: ")
 
 
+def test_disclaimer_given_in_a_heading() -> None:
+    from ingest.parse import Line
+
+    qa = [Line(1, "Question: Q?"), Line(2, "Answer: A."), Line(3, "")]
+    inline = parse_daily_practice([*qa, Line(4, "Disclaimer: Opinions only.", "heading"),
+                                   Line(4, ""), Line(5, "CPT is a trademark of the AMA.")],
+                                  Path("t.html"))
+    assert inline.document.disclaimer == "Opinions only."  # label and text in one heading
+    assert inline.document.notice == "CPT is a trademark of the AMA."
+    with pytest.raises(CorpusFormatError) as err:
+        parse_daily_practice([*qa, Line(4, "Disclaimer", "heading"), Line(4, ""),
+                              Line(5, "Opinions only.", "heading")], Path("t.html"))
+    assert err.value.line == 5 and "is itself a heading, on line 5" in err.value.problem
+    assert "make the disclaimer text a paragraph" in err.value.hint
+
+
 def test_a_disclaimer_before_the_entries() -> None:
     parsed = parse_text("Physics FAQ\n\nDisclaimer: Opinions only.\n\nQuestion: One?\nAnswer: "
                         "One a.\n\nOne b.\n\nQuestion: Two?\nAnswer: Two.\n")
