@@ -1,9 +1,9 @@
 """A saved web page → lines: the page's content only, headings, paragraphs, lists and tables.
 
-Site chrome is removed structurally before any text is read: navigation, page-level header and
-footer, asides, scripts, styles, forms that hold no content, hidden elements and cookie/consent
-banners. `<details>`/`<summary>` accordions, `<dl>` lists whose terms are not labels and schema.org
-FAQPage markup (`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`) give the
+Site chrome is removed structurally before any text is read (`chrome`). `<details>`/`<summary>`
+accordions, `<dl>` lists whose terms are not labels, schema.org FAQPage microdata
+(`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`), accordion and question/answer
+markup (`faq_markup`) and, when the page shows no question, FAQPage JSON-LD (`jsonld`) give the
 question and the answer by their structure.
 """
 
@@ -17,63 +17,17 @@ from typing import Any
 
 from ingest.parse.labels import match_label
 from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, TEXT, Line
-from ingest.readers.faq_markup import ANSWER_MARK, INTERACTIVE, QUESTION_MARK, mark_pairs
-from ingest.readers.faq_markup import role as faq_role
-from ingest.readers.faq_markup import words as markup_words
+from ingest.readers.chrome import strip_chrome, strip_interactive
+from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
 from ingest.readers.jsonld import jsonld_faq, shows_questions, with_structured
 from ingest.readers.text import decode_text
 from retrieval.errors import CorpusFormatError
 
-_DROP = ("script, style, noscript, template, svg, iframe, object, embed, nav, aside, dialog, "
-         "[role=navigation], [role=banner], [role=contentinfo], [role=search], "
-         "[role=complementary], [role=dialog]")
-# id/class words (split on - and _) of page furniture: banners anywhere, and a site's header,
-# footer and menus when they sit outside the article / main content
-_BANNER_WORDS = {"cookie", "cookies", "consent", "gdpr", "onetrust", "newsletter", "signup",
-                 "subscribe", "breadcrumb", "breadcrumbs", "share", "sharing", "social", "sidebar",
-                 "skip", "skiplink", "print", "advert", "ad", "ads", "promo"}
-_SITE_WORDS = {"header", "footer", "nav", "navbar", "navigation", "menu", "masthead", "topbar"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "blockquote", "pre",
            "address", "figure", "figcaption", "form", "fieldset", "center", "body", "html",
            "hgroup", "search"}
 _SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
-
-
-def _strip_chrome(soup: Any) -> None:
-    """Page furniture, before Q&A markup is paired (see `_strip_interactive` for the rest)."""
-    for el in soup.select(_DROP):
-        el.decompose()
-    for el in soup.find_all(True):
-        if el.decomposed or el.attrs is None or el.name in ("body", "html", "main", "article"):
-            continue
-        words = markup_words(el)
-        outside = not el.find_parent(["article", "main"])
-        # "accordion-header" is an accordion's question, not the site's header
-        if words & _BANNER_WORDS or (outside and words & _SITE_WORDS and not faq_role(el)):
-            el.decompose()
-    for el in soup.find_all(["header", "footer"]):
-        if not el.decomposed and not el.find_parent(["article", "main"]):
-            el.decompose()  # the site's header and footer, not an article's
-    for form in soup.find_all("form"):
-        # ASP.NET pages wrap the whole page in a form; a search or sign-up form holds no prose
-        if not form.decomposed and not form.find(["main", "article", *_HEADINGS]) \
-                and len(form.find_all("p")) < 3:
-            form.decompose()
-
-
-def _strip_interactive(soup: Any) -> None:
-    """Buttons, form fields and hidden elements, except a paired question or answer (a
-    collapsed answer is hidden, an accordion's question is often a button), what holds one, and
-    the button inside a question that carries its text."""
-    def marked(t: Any) -> bool:
-        return bool(t.has_attr(QUESTION_MARK) or t.has_attr(ANSWER_MARK))
-
-    for el in soup.select(INTERACTIVE):
-        if el.decomposed or marked(el) or el.find(marked) or (
-                el.name == "button" and el.find_parent(attrs={QUESTION_MARK: True})):
-            continue
-        el.decompose()
 
 
 class _Emitter:
@@ -285,9 +239,9 @@ def read_html(path: Path) -> list[Line]:
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     title_line = (soup.title.sourceline if soup.title else None) or 1
     structured = jsonld_faq(soup, path)  # read before scripts go with the chrome
-    _strip_chrome(soup)
+    strip_chrome(soup)
     answers = mark_pairs(soup, path)
-    _strip_interactive(soup)
+    strip_interactive(soup)
     root: Any = soup.find("main") or soup.select_one("[role=main]") or soup.body
     emitter = _Emitter(path, answers)
     if root is not None:
