@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.readers.faq_markup import ANSWER_MARK, INTERACTIVE, QUESTION_MARK
+from ingest.readers.faq_markup import ANSWER_MARK, INTERACTIVE, QUESTION_MARK, revealed
 from ingest.readers.faq_markup import role as faq_role
 from ingest.readers.faq_markup import words as markup_words
 
@@ -54,8 +54,9 @@ def strip_interactive(soup: Any) -> None:
     def marked(t: Any) -> bool:
         return bool(t.has_attr(QUESTION_MARK) or t.has_attr(ANSWER_MARK))
 
+    shown = revealed(soup)  # what a "Read more" reveals is content, though hidden
     for el in soup.select(INTERACTIVE):
-        if el.decomposed or marked(el) or el.find(marked) or (
+        if el.decomposed or marked(el) or el.find(marked) or el.get("id") in shown or (
                 el.name == "button" and el.find_parent(attrs={QUESTION_MARK: True})):
             continue
         el.decompose()

@@ -4,8 +4,9 @@ Publishers' FAQ pages (CMS accordions, Bootstrap, jQuery UI, WordPress FAQ block
 in one of three ways, all read here before any chrome is stripped (collapsed answers are often
 `hidden` and their questions `<button>`s, which chrome removal would drop):
 
-- an ARIA disclosure: a trigger whose `aria-controls` (or Bootstrap's `data-bs-target` /
-  `data-target`) names the element holding the answer;
+- an ARIA disclosure inside an accordion or FAQ container: a trigger whose `aria-controls` (or
+  Bootstrap's `data-bs-target` / `data-target`) names the element holding the answer (elsewhere,
+  e.g. a "Read more" toggle inside an answer, the element it reveals is kept as content);
 - class words (split on `-`, `_`): `question` / `answer`, or an accordion word (`accordion`,
   `faq`, `toggle`, `collapsible`…) with a title word (`title`, `header`, `button`, `trigger`…) for
   the question and a panel word (`panel`, `body`, `content`, `collapse`…) for the answer; the
@@ -81,6 +82,20 @@ def _disclosure(el: Any) -> bool:
     return el.get("role") != "tab" and (el.has_attr("aria-expanded") or toggle == "collapse")
 
 
+def _in_accordion(el: Any) -> bool:
+    """A disclosure inside an accordion or FAQ (not a "Read more" toggle within an answer)."""
+    return any(words(p) & _CONTEXT for p in [el, *el.parents] if p.name)
+
+
+def revealed(soup: Any) -> set[str]:
+    """Ids of the elements a disclosure on the page reveals: content, however hidden."""
+    out = set()
+    for el in soup.find_all(lambda t: any(t.has_attr(a) for a in _LINKS)):
+        if _disclosure(el):
+            out |= {str(el.get(a) or "").strip().removeprefix("#") for a in _LINKS}
+    return out - {""}
+
+
 def _target(q: Any, soup: Any) -> Any | None:
     """The element a trigger (the question or one inside it) says holds its answer."""
     for el in [q, *q.find_all(True)]:
@@ -107,8 +122,8 @@ def mark_pairs(soup: Any, path: Any) -> dict[str, Any]:
         if el.name in ("html", "body", "main", "article") or _inside_known(el):
             continue
         kind = role(el)
-        if kind == "q" or (kind is None and _disclosure(el) and _target(el, soup) is not None
-                           and el.get_text(strip=True)):
+        if kind == "q" or (kind is None and _disclosure(el) and _in_accordion(el)
+                           and _target(el, soup) is not None and el.get_text(strip=True)):
             questions.append(el)
         elif kind == "a":
             answers.append(el)

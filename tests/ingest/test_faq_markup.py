@@ -103,12 +103,21 @@ def test_visible_labels_win_over_json_ld(tmp_path: Path) -> None:
 
 def test_panels_linked_by_aria_controls_anywhere_on_the_page(tmp_path: Path) -> None:
     html = page(
-        "<div class='tabs'><button aria-expanded='false' aria-controls='p1'>One?</button>"
+        "<div class='faq-tabs'><button aria-expanded='false' aria-controls='p1'>One?</button>"
         "<button aria-expanded='false' aria-controls='p2'>Two?</button></div>"
         "<div id='p1' hidden><p>Answer one.</p></div><div id='p2' hidden><p>Answer two.</p>"
         "<p>More of two.</p></div>" + DISCLAIMER)
     assert qa(parse_html(tmp_path, html)) == [("One?", "Answer one."),
                                               ("Two?", "Answer two.\n\nMore of two.")]
+
+
+def test_a_read_more_toggle_inside_an_answer_is_not_a_question(tmp_path: Path) -> None:
+    html = page("<p>Question: Is 77470 reported with SRS?</p><p>Answer: No.</p>"
+                "<button aria-expanded='false' aria-controls='more'>Read more</button>"
+                "<div id='more' hidden><p>The special procedure is part of the SRS work.</p>"
+                "</div>" + DISCLAIMER)
+    assert qa(parse_html(tmp_path, html)) == [  # what it reveals is the answer's, kept
+        ("Is 77470 reported with SRS?", "No.\n\nThe special procedure is part of the SRS work.")]
 
 
 @pytest.mark.parametrize("html", [
