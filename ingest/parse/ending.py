@@ -1,9 +1,10 @@
 """Where the last answer ends, and the disclaimer and CPT notice after it.
 
 Inside a document every answer ends at the next question. The last one has none: it ends
-at a "References" label, at the end of its container (an accordion or definition list), or at the
-disclaimer. Only one unlabelled tail is accepted after it, because publishers print it and it
-cannot be answer prose: a run of reference-like lines (short, title-like, no sentence
+at a "References" label (the last one in it: `structure` keeps earlier ones as the answer's own
+citations), at the end of its container (an accordion or definition list), or at the disclaimer.
+Only one unlabelled tail is accepted after it, because publishers print it and it cannot be
+answer prose: a run of reference-like lines (short, title-like, no sentence
 punctuation, e.g. "2023 ASTRO Radiation Oncology Coding Resource"), as in the seed document.
 Anything that could be either answer text or references is refused with the line to fix.
 """
