@@ -88,11 +88,11 @@ def _in_accordion(el: Any) -> bool:
 
 
 def revealed(soup: Any) -> set[str]:
-    """Ids of the elements a disclosure on the page reveals: content, however hidden."""
+    """Ids of the elements a control on the page reveals (a disclosure's panel, an inactive
+    tab's panel): content, however hidden. Menus and dialogs are gone with the chrome by now."""
     out = set()
     for el in soup.find_all(lambda t: any(t.has_attr(a) for a in _LINKS)):
-        if _disclosure(el):
-            out |= {str(el.get(a) or "").strip().removeprefix("#") for a in _LINKS}
+        out |= {str(el.get(a) or "").strip().removeprefix("#") for a in _LINKS}
     return out - {""}
 
 

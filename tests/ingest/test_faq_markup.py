@@ -120,6 +120,17 @@ def test_a_read_more_toggle_inside_an_answer_is_not_a_question(tmp_path: Path) -
         ("Is 77470 reported with SRS?", "No.\n\nThe special procedure is part of the SRS work.")]
 
 
+def test_faq_categories_in_tabs_keep_the_hidden_tab(tmp_path: Path) -> None:
+    html = page(
+        "<div class='faq'><div role='tablist'><button role='tab' aria-controls='t1'>Physics"
+        "</button><button role='tab' aria-controls='t2'>Planning</button></div>"
+        "<div id='t1' role='tabpanel'><h3 class='faq-question'>One?</h3>"
+        "<div class='faq-answer'>A one.</div></div>"
+        "<div id='t2' role='tabpanel' hidden><p>Question: Two?</p><p>Answer: A two.</p>"
+        "</div></div>" + DISCLAIMER)  # the hidden tab holds labels, no markup to pair
+    assert qa(parse_html(tmp_path, html)) == [("One?", "A one."), ("Two?", "A two.")]
+
+
 @pytest.mark.parametrize("html", [
     "<div class='faq-item'><h3 class='faq-question'>Is 77427 weekly?</h3>"
     "<div class='faq-answer'><p>Yes, per five fractions.</p></div></div>",
