@@ -24,6 +24,7 @@ from ingest.hooks import ActivationLog, GateVerdict, QualityGate, QualityGateFai
 from ingest.ids import IdPool, close_registry, pool_from_store
 from ingest.parse import ParsedDocument
 from ingest.sources import SOURCES_KEY, archive_corpus, archive_dir
+from ingest.versions import intact_manifest, readable
 from retrieval.embedding import Embedder
 from retrieval.entry import Entry, content_hash
 from retrieval.errors import RadoncQAError, StoreUnavailable
@@ -308,25 +309,13 @@ def _previous(store: KBStore, active: str | None, warnings: list[str]) -> Manife
     """
     if active is None:
         return None
-
-    def intact(version: str) -> Manifest:
-        m = store.read_manifest(version)
-        store.embeddings(version, m)  # the vectors a re-ingest reuses must be there too
-        return m
-
     try:
-        return intact(active)
+        return intact_manifest(store, active)  # the vectors a re-ingest reuses must read too
     except RadoncQAError as e:
         warnings.append(f"the active version is unusable ({e}); building from the newest "
                         "intact version instead")
-    for v in store.list_versions():
-        if v.version == active:
-            continue
-        try:
-            return intact(v.version)
-        except RadoncQAError:
-            continue
-    return None
+    return next((m for v in store.list_versions() if v.version != active
+                 and (m := readable(store, v.version)) is not None), None)
 
 
 def _discard(store: KBStore, version: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ingest.hooks import ActivationLog
 from ingest.sources import SOURCES_KEY, Restored, archive_dir, restore_corpus
 from retrieval.errors import ActivePointerDamaged, RadoncQAError, VersionNotFound
-from retrieval.store.base import KBStore
+from retrieval.store.base import KBStore, Manifest
 
 
 @dataclass(frozen=True)
@@ -85,16 +85,16 @@ def repair(store: KBStore, *, actor: str,
         except ActivePointerDamaged:
             current = None
         else:
-            if current is not None and _readable(store, current):
+            if current is not None and readable(store, current) is not None:
                 return current, current
         candidates = [store.last_served()] + [v.version for v in store.list_versions()]
-        target = next((v for v in candidates if v and v != current and _readable(store, v)),
-                      None)
-        if target is None:
+        found = next(((v, m) for v in candidates if v and v != current
+                      and (m := readable(store, v)) is not None), None)
+        if found is None:
             raise VersionNotFound(f"No intact knowledge-base version in {store.location} to "
                                   "repair with; rebuild with `python -m ingest --force`")
+        target, manifest = found
         store.activate(target)
-        manifest = store.read_manifest(target)
     if record is not None:
         record(version=target, previous=current, actor=actor, action="repair",
                documents=sorted(manifest.documents), counts={"entries": len(manifest.entries)},
@@ -102,9 +102,19 @@ def repair(store: KBStore, *, actor: str,
     return current, target
 
 
-def _readable(store: KBStore, version: str) -> bool:
+def intact_manifest(store: KBStore, version: str) -> Manifest:
+    """The version's manifest once its vectors read too; RadoncQAError when either does not.
+
+    Repair (which activates it) and a re-ingest (which reuses its vectors) need both.
+    """
+    manifest = store.read_manifest(version)
+    store.embeddings(version, manifest)
+    return manifest
+
+
+def readable(store: KBStore, version: str) -> Manifest | None:
+    """The version's manifest when it and its vectors read, else None."""
     try:
-        store.embeddings(version, store.read_manifest(version))
+        return intact_manifest(store, version)
     except RadoncQAError:
-        return False
-    return True
+        return None

@@ -1,9 +1,10 @@
 """Where the last answer ends, and the disclaimer and CPT notice after it.
 
-Inside a document every answer ends at the next label. The last one has no next question: it ends
-at a "References" label, at the end of its container (an accordion or definition list), or at the
-disclaimer. Only one unlabelled tail is accepted after it, because publishers print it and it
-cannot be answer prose: a run of reference-like lines (short, title-like, no sentence
+Inside a document every answer ends at the next question. The last one has none: it ends
+at a "References" label (the last one in it: `structure` keeps earlier ones as the answer's own
+citations), at the end of its container (an accordion or definition list), or at the disclaimer.
+Only one unlabelled tail is accepted after it, because publishers print it and it cannot be
+answer prose: a run of reference-like lines (short, title-like, no sentence
 punctuation, e.g. "2023 ASTRO Radiation Oncology Coding Resource"), as in the seed document.
 Anything that could be either answer text or references is refused with the line to fix.
 """
@@ -65,21 +66,24 @@ def paragraph_kind(para: Para) -> str:
     return "unclear"
 
 
-def split_last_answer(paras: list[Para], path: Path, question_line: int, *, bounded: bool = True
-                      ) -> tuple[list[Para], list[str]]:
+def split_last_answer(paras: list[Para], path: Path, question_line: int, *, bounded: bool = True,
+                      known: int = 1) -> tuple[list[Para], list[str]]:
     """The last answer's own paragraphs and the references printed after it (maybe none).
 
     `bounded`: the disclaimer follows the last answer. When it does not (the disclaimer opens
-    the document) nothing marks where the answer ends, so a second paragraph is refused.
+    the document) nothing marks where the answer ends, so a further paragraph is refused.
+    `known`: how many first paragraphs are the answer's for certain (its first; more when it
+    ends with the publisher's own citation line).
     """
     kinds = [paragraph_kind(p) for p in paras]
-    if not bounded and len(paras) > 1 and kinds[1] != "reference":
+    if not bounded and len(paras) > known and kinds[known] != "reference":
+        line = paras[known][0].number
         raise CorpusFormatError(
             path, f"the last answer (question on line {question_line}) runs to the end of the "
-            f"document: cannot tell whether line {paras[1][0].number} is still part of it",
+            f"document: cannot tell whether line {line} is still part of it",
             "add a 'References:' line (or heading) after the last answer, or move the "
-            "disclaimer after it", line=paras[1][0].number)
-    for para, kind in zip(paras[1:], kinds[1:], strict=True):
+            "disclaimer after it", line=line)
+    for para, kind in zip(paras[known:], kinds[known:], strict=True):
         if kind == "unclear":
             raise CorpusFormatError(
                 path, f"cannot tell whether line {para[0].number} belongs to the last answer "
@@ -87,7 +91,7 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
                 f"{ADD_REFERENCES}, or end the line with punctuation if it is answer text",
                 line=para[0].number)
     k = len(paras)
-    while k > 1 and kinds[k - 1] == "reference":
+    while k > known and kinds[k - 1] == "reference":
         k -= 1
     if k == len(paras):
         return paras, []
@@ -120,6 +124,12 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
     if not lines:
         while rest and rest[0].kind == "blank":
             rest = rest[1:]
+        if rest and rest[0].kind == "heading":
+            raise CorpusFormatError(
+                path, f"the disclaimer's text under the '{label.label}' heading (line "
+                f"{label.number}) is itself a heading, on line {rest[0].number}",
+                "make the disclaimer text a paragraph (not a heading), so it cannot be taken "
+                "for a section title", line=rest[0].number)
         if not rest or rest[0].kind not in ("text", "row"):
             raise CorpusFormatError(
                 path, "the disclaimer is only a heading, with no text after it",

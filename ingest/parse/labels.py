@@ -49,6 +49,7 @@ class Token:
     number: int
     text: str  # for a label, the text after it on the same line (may be empty)
     label: str = ""  # the label as written, for messages
+    raw: str = ""  # the whole line as the reader gave it (a citation kept inside an answer)
 
 
 def match_label(text: str) -> tuple[str, str, str] | None:
@@ -98,7 +99,7 @@ def tokenize(lines: list[Line]) -> list[Token]:
         found = match_label(ln.text)
         if found:
             kind, label, rest = found
-            out.append(Token(kind, ln.number, rest, label))
+            out.append(Token(kind, ln.number, rest, label, ln.text))
         elif is_chrome(ln.text):
             continue
         else:

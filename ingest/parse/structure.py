@@ -1,8 +1,12 @@
 """Labelled tokens → the document's sections: preamble, question/answer pairs, references, tail.
 
 Rules (each refusal names the line and the fix):
-- a question runs until its answer label; an answer until the next label, a "References" label,
-  the end of its container or the disclaimer (the last answer: see `ending`);
+- a question runs until its answer label; an answer until the next question or answer label, the
+  end of its container or the disclaimer (the last answer: see `ending`);
+- a "References"/"Source" label inside an answer that another entry follows (or inside an answer
+  container) is that answer's own citation and stays in it, verbatim; only one after the last
+  entry starts the document's references (in the last answer, the last such label), unless the
+  publisher cites inside every answer with the same label: then it is the last answer's too;
 - a heading that is not a label, directly followed by a label or another heading, is a section
   title and is dropped; one followed by text inside an answer is refused (it could be part of
   the answer or the start of something else);
@@ -12,6 +16,7 @@ Rules (each refusal names the line and the fix):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +52,29 @@ class Block:
 
 
 @dataclass
+class _Cut:
+    """A references label met inside an answer: where the answer would end if it is the last."""
+
+    block: Block
+    para: int  # index into block.paras
+    pos: int  # index of the label's token in that paragraph
+    token: Token
+
+    def references(self) -> list[str]:
+        """Cut the block at the label; the label's text and every line after it."""
+        para = self.block.paras[self.para]
+        rest = [t.text for t in para[self.pos + 1:]]
+        rest += [t.text for p in self.block.paras[self.para + 1:] for t in p]
+        self.block.paras = self.block.paras[:self.para] + ([para[:self.pos]] if self.pos else [])
+        return [reference_text(t) for t in [self.token.text, *rest] if t.strip()]
+
+
+def _label_key(label: str) -> str:
+    """'Sources 2:' and 'source' are the same label."""
+    return re.sub(r"[^a-z]", "", label.casefold()).removesuffix("s")
+
+
+@dataclass
 class Sections:
     preamble: list[str]
     pairs: list[tuple[Block, Block]]
@@ -64,6 +92,8 @@ class _Walker:
         self.refs: list[str] = []
         self.loose: list[tuple[int, Para]] = []  # (blocks before it, paragraph) after a container
         self.heading: Token | None = None
+        self.cut: _Cut | None = None  # the latest references label inside the current answer
+        self.cited: set[str] = set()  # labels used for citations inside earlier answers
 
     def feed(self, tok: Token) -> None:
         if self.heading is not None and tok.kind != "blank":
@@ -71,16 +101,24 @@ class _Walker:
                 self._stray_heading(self.heading)
             self.heading = None
         if tok.kind in ("question", "answer"):
+            self._keep_citation()
             self.current = Block(tok.kind, tok.number, tok.label or tok.kind)
             self.blocks.append(self.current)
             self.in_refs = False
             if tok.text.strip():
                 self.current.add(tok)
+        elif tok.kind == "references" and self.current is not None \
+                and self.current.kind == "answer":
+            self._keep_citation()  # a later label in the same answer is the candidate now
+            para = self.current.paras[-1]
+            self.cut = _Cut(self.current, len(self.current.paras) - 1, len(para), tok)
+            self.current.add(Token("text", tok.number, tok.raw, tok.label, tok.raw))
         elif tok.kind == "references":
             self.current, self.in_refs = None, True
             if tok.text.strip():
                 self.refs.append(reference_text(tok.text))
         elif tok.kind == "end":
+            self._keep_citation()
             if self.current is not None:
                 self.current.closed = True
             self.current = None
@@ -93,6 +131,12 @@ class _Walker:
                 self.loose.append((len(self.blocks), []))
         else:
             self._text(tok)
+
+    def _keep_citation(self) -> None:
+        """The pending references label turned out to be inside an answer: it stays there."""
+        if self.cut is not None:
+            self.cited.add(_label_key(self.cut.token.label))
+            self.cut = None
 
     def _text(self, tok: Token) -> None:
         if self.in_refs:
@@ -174,11 +218,19 @@ def segment(tokens: list[Token], path: Path) -> Sections:
     references = list(walker.refs)
     trailing = [p for before, p in walker.loose if p]
     last_q, last_a = pairs[-1]
+    cut = walker.cut if walker.cut is not None and walker.cut.block is last_a else None
+    known = 1  # paragraphs of the last answer known to be its own
+    if cut is not None and cut.token.text.strip() and _label_key(cut.token.label) in walker.cited:
+        # the publisher cites inside every answer with this label: the last answer's own citation
+        known = sum(1 for p in last_a.paras[:cut.para + 1] if _has_text(p))
+        cut = None
     if trailing:
         references += trailing_references(trailing, path)
+    elif cut is not None:
+        references += cut.references()
     elif not last_a.closed and not walker.in_refs:
         keep, refs = split_last_answer(last_a.nonempty(), path, last_q.line,
-                                       bounded=bool(tail))
+                                       bounded=bool(tail), known=known)
         last_a.paras = keep
         references = refs + references
     if head and tail:
@@ -186,6 +238,10 @@ def segment(tokens: list[Token], path: Path) -> Sections:
             path, f"two disclaimers, on lines {head[0].number} and {tail[0].number}",
             "keep the publisher's disclaimer once, after the last answer", line=tail[0].number)
     return Sections(walker.preamble, pairs, references, tail or head)
+
+
+def _has_text(para: Para) -> bool:
+    return bool("".join(t.text for t in para).strip())
 
 
 def _paragraph_from(tokens: list[Token], i: int) -> list[Token]:

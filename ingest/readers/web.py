@@ -1,9 +1,9 @@
 """A saved web page → lines: the page's content only, headings, paragraphs, lists and tables.
 
-Site chrome is removed structurally before any text is read: navigation, page-level header and
-footer, asides, scripts, styles, forms that hold no content, hidden elements and cookie/consent
-banners. `<details>`/`<summary>` accordions, `<dl>` lists whose terms are not labels and schema.org
-FAQPage markup (`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`) give the
+Site chrome is removed structurally before any text is read (`chrome`). `<details>`/`<summary>`
+accordions, `<dl>` lists whose terms are not labels, schema.org FAQPage microdata
+(`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`), accordion and question/answer
+markup (`faq_markup`) and, when the page shows no question, FAQPage JSON-LD (`jsonld`) give the
 question and the answer by their structure.
 """
 
@@ -17,18 +17,12 @@ from typing import Any
 
 from ingest.parse.labels import match_label
 from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, TEXT, Line
+from ingest.readers.chrome import strip_chrome, strip_interactive
+from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
+from ingest.readers.jsonld import jsonld_faq, shows_questions, with_structured
 from ingest.readers.text import decode_text
 from retrieval.errors import CorpusFormatError
 
-_DROP = ("script, style, noscript, template, svg, iframe, object, embed, button, select, input, "
-         "textarea, nav, aside, dialog, [role=navigation], [role=banner], [role=contentinfo], "
-         "[role=search], [role=complementary], [role=dialog], [hidden], [aria-hidden=true]")
-# id/class words (split on - and _) of page furniture: banners anywhere, and a site's header,
-# footer and menus when they sit outside the article / main content
-_BANNER_WORDS = {"cookie", "cookies", "consent", "gdpr", "onetrust", "newsletter", "signup",
-                 "subscribe", "breadcrumb", "breadcrumbs", "share", "sharing", "social", "sidebar",
-                 "skip", "skiplink", "print", "advert", "ad", "ads", "promo"}
-_SITE_WORDS = {"header", "footer", "nav", "navbar", "navigation", "menu", "masthead", "topbar"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "blockquote", "pre",
            "address", "figure", "figcaption", "form", "fieldset", "center", "body", "html",
@@ -36,36 +30,12 @@ _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "blockq
 _SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
 
 
-def _words(el: Any) -> set[str]:
-    marks = " ".join([str(el.get("id") or ""), *(el.get("class") or [])]).lower()
-    return set(re.split(r"[\s_-]+", marks)) - {""}
-
-
-def _strip_chrome(soup: Any) -> None:
-    for el in soup.select(_DROP):
-        el.decompose()
-    for el in soup.find_all(True):
-        if el.decomposed or el.attrs is None or el.name in ("body", "html", "main", "article"):
-            continue
-        words = _words(el)
-        outside = not el.find_parent(["article", "main"])
-        if words & _BANNER_WORDS or (outside and words & _SITE_WORDS):
-            el.decompose()
-    for el in soup.find_all(["header", "footer"]):
-        if not el.decomposed and not el.find_parent(["article", "main"]):
-            el.decompose()  # the site's header and footer, not an article's
-    for form in soup.find_all("form"):
-        # ASP.NET pages wrap the whole page in a form; a search or sign-up form holds no prose
-        if not form.decomposed and not form.find(["main", "article", *_HEADINGS]) \
-                and len(form.find_all("p")) < 3:
-            form.decompose()
-
-
 class _Emitter:
     """Walks the content and emits lines; paragraphs end with a blank line."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, answers: dict[str, Any] | None = None) -> None:
         self.path = path
+        self.answers = answers or {}  # paired answers by pair number (see faq_markup)
         self.lines: list[Line] = []
         self.buf: list[str] = []
         self.number = 1
@@ -83,7 +53,7 @@ class _Emitter:
             self.emit("")
 
     def inline_text(self, el: Any) -> str:
-        sub = _Emitter(self.path)
+        sub = _Emitter(self.path, self.answers)
         sub.walk(el)
         sub.flush()
         return " ".join(ln.text for ln in sub.lines if ln.text)
@@ -107,6 +77,11 @@ class _Emitter:
         line = el.sourceline or self.number
         if str(el.get("itemtype") or "").rstrip("/").endswith("/Question") and self.microdata(el):
             return
+        if el.has_attr(QUESTION_MARK):
+            self._qa(el, partial(self.walk, self.answers[el[QUESTION_MARK]]))
+            return
+        if el.has_attr(ANSWER_MARK):
+            return  # emitted with its question
         if name == "br":
             self.buf.append("\n")
         elif name in _HEADINGS:
@@ -143,7 +118,10 @@ class _Emitter:
         if _is_layout(table):
             for cell in _own(table, ["td", "th"]):  # a page laid out in a table: cells are blocks
                 self.flush()
-                self.walk(cell)
+                if cell.has_attr(QUESTION_MARK) or cell.has_attr(ANSWER_MARK):
+                    self.element(cell)
+                else:
+                    self.walk(cell)
                 self.flush()
             return
         caption = table.find("caption")
@@ -235,9 +213,21 @@ def _span(value: Any) -> int:
 def _is_layout(table: Any) -> bool:
     """A table used to lay out a page rather than to hold data: it holds headings, nested
     tables or Q&A labels."""
-    if table.find(["table", "details", "dl", *_HEADINGS]):
+    if table.find(["table", "details", "dl", *_HEADINGS]) or table.find(
+            lambda t: t.has_attr(QUESTION_MARK)):
         return True
     return any(match_label(str(t)) for t in table.find_all(string=True) if str(t).strip())
+
+
+def _answer_lines(path: Path, html: str, number: int) -> list[Line]:
+    """An answer given as HTML text (JSON-LD may carry paragraphs and lists) as lines."""
+    from bs4 import BeautifulSoup
+
+    emitter = _Emitter(path)
+    emitter.number = number
+    emitter.walk(BeautifulSoup(html, "html.parser"))
+    emitter.flush()
+    return [Line(number, ln.text, ln.kind) for ln in emitter.lines]
 
 
 def read_html(path: Path) -> list[Line]:
@@ -248,9 +238,12 @@ def read_html(path: Path) -> list[Line]:
     soup = BeautifulSoup(text, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     title_line = (soup.title.sourceline if soup.title else None) or 1
-    _strip_chrome(soup)
+    structured = jsonld_faq(soup, path)  # read before scripts go with the chrome
+    strip_chrome(soup)
+    answers = mark_pairs(soup, path)
+    strip_interactive(soup)
     root: Any = soup.find("main") or soup.select_one("[role=main]") or soup.body
-    emitter = _Emitter(path)
+    emitter = _Emitter(path, answers)
     if root is not None:
         emitter.element(root)
     else:
@@ -263,6 +256,8 @@ def read_html(path: Path) -> list[Line]:
     for ln in emitter.lines:
         if ln.text or ln.kind != TEXT or (lines and lines[-1].text):
             lines.append(ln)
+    if structured and not shows_questions(lines):
+        lines = with_structured(lines, structured, path, partial(_answer_lines, path))
     if not any(ln.text for ln in lines):
         raise CorpusFormatError(path, "the page has no visible text",
                                 "save the page with its content (File → Save as, 'Web page, "

@@ -196,11 +196,65 @@ def test_reference_lines_after_a_multi_paragraph_last_answer() -> None:
                                           "Payer Policy Manual, Chapter 4")
 
 
-def test_per_answer_references_section_then_more_entries() -> None:
+def test_a_sources_label_inside_an_answer_that_more_entries_follow_stays_in_it() -> None:
     parsed = parse_text("Question: One?\nAnswer: One.\n\nSources:\nGuide A\n\nQuestion: Two?\n"
                         "Answer: Two.\n\nTwo, continued.\n\nDisclaimer: d\n")
-    assert [e.answer for e in parsed.entries] == ["One.", "Two.\n\nTwo, continued."]
+    assert [e.answer for e in parsed.entries] == ["One.\n\nSources:\nGuide A",
+                                                  "Two.\n\nTwo, continued."]
+    assert parsed.document.references == ()
+
+
+def test_a_source_line_inside_an_answer_does_not_cut_it() -> None:
+    parsed = parse_text(
+        "Coding Question: Is 77470 reported with SRS?\nCoding Answer: No, the special treatment "
+        "procedure is not reported with 77372.\nSource: CPT Professional Edition, radiation "
+        "oncology guidelines.\n\nThe plan must still document the technique.\n\n"
+        "Coding Question: Two?\nCoding Answer: Two.\n\nReference: Payer Manual 4.2\n\n"
+        "Still part of the second answer.\n\nCoding Question: Three?\nCoding Answer: Three."
+        "\n\nReferences\n\nExample Society Coding Guide\n\nDisclaimer: d\n")
+    first, second, third = (e.answer for e in parsed.entries)
+    assert first == ("No, the special treatment procedure is not reported with 77372.\nSource: "
+                     "CPT Professional Edition, radiation oncology guidelines.\n\nThe plan must "
+                     "still document the technique.")  # verbatim, label included
+    assert second == "Two.\n\nReference: Payer Manual 4.2\n\nStill part of the second answer."
+    assert third == "Three."  # the references section after the last entry ends it
+    assert parsed.document.references == ("Example Society Coding Guide",)
+
+
+def test_a_references_label_after_the_last_entry_starts_the_references() -> None:
+    parsed = parse_text("Question: One?\nAnswer: One.\nSource: Guide A\n\nQuestion: Two?\n"
+                        "Answer: Two.\n\nReferences: Guide B\nGuide C\n\nDisclaimer: d\n")
+    assert [e.answer for e in parsed.entries] == ["One.\nSource: Guide A", "Two."]
+    assert parsed.document.references == ("Guide B", "Guide C")
+
+
+def test_the_last_of_several_references_labels_in_the_last_answer_starts_them() -> None:
+    parsed = parse_text("Question: Q?\nAnswer: Para one.\nSource: Payer bulletin 12.\n\n"
+                        "Para two.\n\nReferences\nGuide A\n\nDisclaimer: d\n")
+    assert parsed.entries[0].answer == "Para one.\nSource: Payer bulletin 12.\n\nPara two."
     assert parsed.document.references == ("Guide A",)
+
+
+def test_a_publisher_citing_in_every_answer_cites_in_the_last_one_too() -> None:
+    parsed = parse_text("Question: One?\nAnswer: One.\nSource: Guide A, p. 4\n\n"
+                        "Question: Two?\nAnswer: Two.\nSource: Guide B, p. 9\n\n"
+                        "Example Society Coding Guide\n\nDisclaimer: d\n")
+    assert [e.answer for e in parsed.entries] == ["One.\nSource: Guide A, p. 4",
+                                                  "Two.\nSource: Guide B, p. 9"]
+    assert parsed.document.references == ("Example Society Coding Guide",)
+
+
+def test_a_source_label_inside_an_accordion_answer_stays_in_it() -> None:
+    from ingest.parse import Line
+
+    lines = [Line(1, "Q one?", "question"), Line(1, "", "answer"), Line(2, "A one."),
+             Line(3, "Source: Guide A"), Line(4, "", "end"), Line(5, "Q two?", "question"),
+             Line(5, "", "answer"), Line(6, "A two."), Line(7, "Sources: Guide B"),
+             Line(8, "", "end"), Line(9, ""), Line(10, "Disclaimer: d")]
+    parsed = parse_daily_practice(lines, Path("t.html"))
+    assert [e.answer for e in parsed.entries] == ["A one.\nSource: Guide A",
+                                                  "A two.\nSources: Guide B"]
+    assert parsed.document.references == ()
 
 
 def test_site_chrome_lines_never_reach_the_notice_but_the_cpt_copyright_does() -> None:
@@ -273,6 +327,22 @@ def test_refused_documents_name_the_line_and_the_fix(text: str, message: str, li
     assert message in err.value.problem
     assert fix in err.value.hint
     assert str(err.value).startswith(f"guide.txt{f':{line}' if line else ''}: ")
+
+
+def test_disclaimer_given_in_a_heading() -> None:
+    from ingest.parse import Line
+
+    qa = [Line(1, "Question: Q?"), Line(2, "Answer: A."), Line(3, "")]
+    inline = parse_daily_practice([*qa, Line(4, "Disclaimer: Opinions only.", "heading"),
+                                   Line(4, ""), Line(5, "CPT is a trademark of the AMA.")],
+                                  Path("t.html"))
+    assert inline.document.disclaimer == "Opinions only."  # label and text in one heading
+    assert inline.document.notice == "CPT is a trademark of the AMA."
+    with pytest.raises(CorpusFormatError) as err:
+        parse_daily_practice([*qa, Line(4, "Disclaimer", "heading"), Line(4, ""),
+                              Line(5, "Opinions only.", "heading")], Path("t.html"))
+    assert err.value.line == 5 and "is itself a heading, on line 5" in err.value.problem
+    assert "make the disclaimer text a paragraph" in err.value.hint
 
 
 def test_a_disclaimer_before_the_entries() -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from ingest.corpus import parse_corpus
 
-CORPUS = Path(__file__).resolve().parents[2] / "evals" / "corpora" / "publishers-dev"
+CORPORA = Path(__file__).resolve().parents[2] / "evals" / "corpora"
+CORPUS = CORPORA / "publishers-dev"
 CHROME = ("privacy policy", "terms of use", "cookie", "all rights reserved", "skip to")
 
 
@@ -38,3 +39,16 @@ def test_last_answer_keeps_every_paragraph(parsed, doc: str) -> None:
     last = parsed[doc].entries[-1]
     assert last.answer.count("\n\n") >= 1, last.answer
     assert not any(last.answer.endswith(r) for r in parsed[doc].document.references)
+
+
+@pytest.mark.parametrize("corpus,documents,per_document",
+                         [("publishers-dev", 8, 9), ("blind-2026-12-01", 3, 8)])
+def test_every_eval_corpus_document_parses_whole(corpus: str, documents: int,
+                                                 per_document: int) -> None:
+    """The eval sets' expected ids stay valid: every document, every entry, ids 1..n in order."""
+    parsed = parse_corpus(CORPORA / corpus)
+    assert len(parsed) == documents
+    for pd in parsed:
+        name = pd.document.name
+        assert [e.id for e in pd.entries] == [f"{name}:{n}" for n in
+                                              range(1, per_document + 1)], name
