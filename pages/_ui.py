@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from appdb import AppDB
+from pages._copy import copy_button
 from retrieval.entry import Document, Entry
 from retrieval.export import citable_text, export_filename
 from retrieval.retriever import Answer, Match
@@ -87,6 +88,7 @@ class Turn:
     error: str | None = None  # the knowledge base could not be read
     log_id: int | None = None  # QuestionLog row, for feedback
     opened: list[str] = field(default_factory=list)  # suggestions the coder opened
+    looked_up: list[str] = field(default_factory=list)  # entries opened from a code look-up
     rating: int | None = None  # thumbs given (kept here: widget state is dropped off-page)
 
 
@@ -100,8 +102,12 @@ def answer_card(
     confidence: str = "",
     read_as: str | None = None,
     label: str | None = None,
+    scored: bool = True,
 ) -> None:
-    """One curated entry as a card: question, verbatim answer, codes, source, disclaimer, notice."""
+    """One curated entry as a card: question, verbatim answer, codes, source, disclaimer, notice.
+
+    `scored=False` for an entry opened from a listing (a code look-up): no match score to show.
+    """
     e, doc = m.entry, m.entry.document
     with st.container(border=True, key=f"card-{key}"):
         head = st.container(horizontal=True, vertical_alignment="center", gap="small")
@@ -132,7 +138,8 @@ def answer_card(
         if doc.references:
             st.markdown("\n".join(f"- {md(r)}" for r in doc.references))
         document_notes(doc, key=key)
-        st.caption(f"Knowledge base {md(kb_version)} · match score {m.score:.2f}")
+        st.caption(f"Knowledge base {md(kb_version)}"
+                   + (f" · match score {m.score:.2f}" if scored else ""))
         export_bar(
             e,
             asked=asked,
@@ -220,7 +227,10 @@ def export_bar(
     text = citable_text(
         asked, e, kb_version=kb_version, when=when, confidence=confidence, read_as=read_as
     )
-    row = st.container(horizontal=True, vertical_alignment="center")
+    row = st.container(horizontal=True, vertical_alignment="center", key=f"cite-{key}")
+    with row:
+        copy_button(text, key=f"copy-{key}")  # visible on any screen (the code box's icon is
+        # hover-only)
     row.download_button(
         "Download citation",
         text,
@@ -230,10 +240,8 @@ def export_bar(
         on_click="ignore",
         key=f"dl-{key}",
     )
-    with st.expander("Copy citation", icon=":material/content_copy:", key=f"cp-{key}"):
-        st.caption("Citable text — point at or tap the box, then use the copy icon at its top "
-                   "right; or use Download citation.")
-        # a short scrolling box (not ~2,600 px on a phone)
+    with st.expander("Citation text", icon=":material/format_quote:", key=f"cp-{key}"):
+        # a short scrolling box (not ~2,600 px on a phone), to read or select by hand
         st.code(text, language=None, wrap_lines=True, height=260)
 
 

@@ -131,8 +131,7 @@ def render_answer(turn: _ui.Turn) -> None:
         _conversation.small_talk_block(a, key=turn.id)
         return
     if a.lookup is not None:  # "what is 77336?": the KB's own listing of the code(s)
-        _conversation.lookup_block(a.lookup, key=turn.id)
-        lookup_notes(turn)
+        render_lookup(turn)
         if a.abstained and any(c.covered for c in a.lookup.codes):
             _ui.feedback(turn, res.db, entry_id=None)
             return  # "codes for physics consults": the listing is the answer
@@ -179,6 +178,42 @@ def covers() -> str:
     """What the knowledge base covers, for a reply that found nothing."""
     docs = ", ".join(_ui.md(t) for t in facts.documents)
     return f"The knowledge base covers {facts.entries} questions from {docs}."
+
+
+def render_lookup(turn: _ui.Turn) -> None:
+    """A code look-up: the listing (entries by question and title), its documents' notes, and
+    the card of each entry the coder opened from it."""
+    a = turn.answer
+    assert a is not None and a.lookup is not None
+    index = res.retriever.index()
+    listed = {i for c in a.lookup.codes for i, _ in c.entries}
+    entries = {i: index.entries[index.position[i]] for i in listed if i in index.position}
+    _conversation.lookup_block(
+        a.lookup,
+        key=turn.id,
+        titles={i: e.document.title for i, e in entries.items()},
+        opened=turn.looked_up,
+        on_open=lambda eid: open_looked_up(turn, eid),
+    )
+    lookup_notes(turn)
+    for eid in turn.looked_up:
+        if eid in entries:
+            _ui.answer_card(
+                Match(entries[eid], 0.0),
+                asked=a.query,
+                kb_version=index.version,
+                when=turn.asked_at,
+                key=f"{turn.id}-lk-{eid}",
+                label="From the code look-up",
+                scored=False,
+            )
+
+
+def open_looked_up(turn: _ui.Turn, entry_id: str) -> None:
+    """Show the card of an entry listed by a code look-up and bring it into view."""
+    if entry_id not in turn.looked_up:
+        turn.looked_up.append(entry_id)
+    scroll_to(f"card-{turn.id}-lk-{entry_id}")
 
 
 def lookup_notes(turn: _ui.Turn) -> None:
