@@ -72,10 +72,11 @@ def per_entry_figure(run: dict[str, Any]) -> go.Figure:
                              ("abstained", "abstained", ABSTAINED)):
         fig.add_trace(go.Bar(y=labels, x=[table[e][key] for e in labels], name=name,
                              orientation="h", marker_color=color))
-    fig.update_layout(barmode="stack", title="Per expected entry",
-                      xaxis_title="rows", height=max(260, 60 + 34 * len(labels)),
+    # the unit goes in the title: an x-axis title sits where a phone's legend wraps under it
+    fig.update_layout(barmode="stack", title="Rows per expected entry",
+                      height=max(260, 60 + 34 * len(labels)),
                       yaxis={"autorange": "reversed", "automargin": True},
-                      legend={"orientation": "h", "y": -0.25},  # not beside the bars on a phone
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
                       margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
 

@@ -37,11 +37,11 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
     the answer and disclaimer coders will see, removed and moved ones; `after` names the
     source of the new side (an upload, or the corpus folder)."""
     counts = changes.counts()
-    cols = st.columns(5)
-    for col, (label, key) in zip(cols, (("Added", "added"), ("Changed", "updated"),
-                                        ("Removed", "removed"), ("Moved", "moved"),
-                                        ("Unchanged", "unchanged")), strict=True):
-        col.metric(label, counts[key])
+    # a wrapping row, not five columns: a phone shows the counts side by side, not 500 px tall
+    row = st.container(horizontal=True, gap="large", key="admin-diff-counts")
+    for label, key in (("Added", "added"), ("Changed", "updated"), ("Removed", "removed"),
+                       ("Moved", "moved"), ("Unchanged", "unchanged")):
+        row.metric(label, counts[key], width="content")
     for w in warnings:
         st.warning(w, icon=":material/warning:")
     if superseded:

@@ -119,7 +119,7 @@ def answer_card(
             )
         if label:
             head.badge(label, color="gray", icon=":material/info:")
-        st.caption("Matched guidance question")
+        st.caption("Matched guidance question" if scored else "Guidance question")
         st.markdown(f"**{md(e.question)}**")
         if read_as:
             st.caption(f":material/forum: {md(read_as)}")
@@ -167,10 +167,13 @@ _SCROLL_JS = """
 (() => {
   const t0 = Date.now();
   let still = 0;
+  // a newer request (the coder clicked on while this one was still settling) wins: two loops
+  // pulling the box towards two elements would never settle
+  const me = (window.__radoncScrollGen = (window.__radoncScrollGen || 0) + 1);
   // tests wait on this count instead of sleeping
   const done = () => { window.__radoncScrolls = (window.__radoncScrolls || 0) + 1; };
   const tick = () => {
-    if (Date.now() - t0 > 20000) return;
+    if (Date.now() - t0 > 20000 || window.__radoncScrollGen !== me) return;
     const app = document.querySelector('[data-testid="stApp"]');
     const el = document.querySelector(__SELECTOR__);
     if (!el || app?.getAttribute('data-test-script-state') === 'running') {

@@ -224,7 +224,7 @@ with docs_tab:
         st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
     st.subheader("Upload a guidance document")
     st.caption("Text, Markdown, HTML, PDF (with a text layer) or Word (.docx), up to "
-               "50 MiB. A file with the name of a corpus document replaces it. Nothing is "
+               "50 MB. A file with the name of a corpus document replaces it. Nothing is "
                "written to the corpus until the new version is activated.")
     file = st.file_uploader("Document", type=["txt", "md", "html", "htm", "pdf", "docx"],
                             key=f"admin_upload_{st.session_state.get(UPLOADS, 0)}",

@@ -299,6 +299,11 @@ with st.sidebar:
 
 # --- conversation --------------------------------------------------------------------------
 if not turns() and question is None:
+    if st.session_state.get(UNDO):  # also here: on a phone the sidebar is folded away
+        with st.container(horizontal=True, vertical_alignment="center", key="undo-bar"):
+            st.caption("The conversation was cleared.", width="content")
+            st.button("Undo", icon=":material/undo:", on_click=undo_new_conversation,
+                      key="undo-new-conversation-main")
     st.title("Radiation Oncology Coding Q&A")
     st.markdown(
         "Ask a radiation-oncology CPT® coding question in your own words. Answers are the "
