@@ -38,7 +38,7 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
     source of the new side (an upload, or the corpus folder)."""
     counts = changes.counts()
     # a wrapping row, not five columns: a phone shows the counts side by side, not 500 px tall
-    row = st.container(horizontal=True, gap="large", key="admin-diff-counts")
+    row = st.container(horizontal=True, gap="medium", key="admin-diff-counts")
     for label, key in (("Added", "added"), ("Changed", "updated"), ("Removed", "removed"),
                        ("Moved", "moved"), ("Unchanged", "unchanged")):
         row.metric(label, counts[key], width="content")

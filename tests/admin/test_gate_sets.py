@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from admin.gate import QualityGate, gate_sets, shipped_sets
 from admin.loop import gaps_set, mark_out_of_scope
 from retrieval.settings import Settings
@@ -41,3 +43,24 @@ def test_configured_gate_sets_get_the_gap_set_too_once(tmp_path: Path) -> None:
     assert gate_sets(settings) == [own, gaps_set(data)]
     named = Settings(data_dir=data, gate_sets=(own, gaps_set(data)))  # already listed: once
     assert gate_sets(named) == [own, gaps_set(data)]
+
+
+@pytest.mark.slow
+def test_a_marked_question_the_knowledge_base_answers_counts_as_wrong(  # type: ignore[no-untyped-def]
+        app_data, real_embedder, tmp_path) -> None:
+    """Real model and KB: the gap row is asked like any shipped row, and its verdict binds."""
+    from retrieval.store import LocalStore
+
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"id": "o-1", "question": OFF_TOPIC, "expected": []}) + "\n",
+                   encoding="utf-8")
+    answered = "Can weekly physics chart checks be done remotely?"  # the seed KB answers it
+    rid = mark_out_of_scope(answered, gaps_set(app_data))
+    settings = Settings(data_dir=app_data, gate_sets=(one,))
+    store = LocalStore(settings.kb_dir)
+    active = store.active_version()
+    assert active is not None
+    # judged against itself: no document is new, so an answered gap row is wrong, not "for review"
+    result = QualityGate.from_settings(real_embedder, settings).check(store, active, active)
+    assert result.rows == 2  # the configured row and the marked gap
+    assert [r["id"] for r in result.wrong_rows] == [rid]  # answered, but marked out of scope
