@@ -170,6 +170,16 @@ _SCROLL_JS = """
   // a newer request (the coder clicked on while this one was still settling) wins: two loops
   // pulling the box towards two elements would never settle
   const me = (window.__radoncScrollGen = (window.__radoncScrollGen || 0) + 1);
+  // and so does the coder: a real wheel, touch, key or click stops a request still settling
+  // (under load that can take a second or two), instead of pulling the view back
+  if (!window.__radoncUserStops) {
+    window.__radoncUserStops = true;
+    for (const type of ['wheel', 'touchstart', 'keydown', 'mousedown']) {
+      document.addEventListener(type, (e) => {
+        if (e.isTrusted) window.__radoncScrollGen = (window.__radoncScrollGen || 0) + 1;
+      }, {capture: true, passive: true});
+    }
+  }
   // tests wait on this count instead of sleeping
   const done = () => { window.__radoncScrolls = (window.__radoncScrolls || 0) + 1; };
   const tick = () => {
