@@ -65,7 +65,8 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
     if changes.added:
         with st.expander(f"Added entries ({len(changes.added)})", expanded=len(changes.added) < 6):
             for e in changes.added:  # what coders will read, with the disclaimer they will see
-                with st.container(border=True):
+                with st.container(border=True,
+                                  key=f"admin-added-{re.sub(r'[^A-Za-z0-9_-]', '-', e.id)}"):
                     st.markdown(f"**{e.id}** — " + _ui.md(e.question))
                     st.markdown("\n".join(f"> {line}" for line in _ui.md(e.answer).split("\n")))
                     doc = (documents or {}).get(e.document.name, e.document)

@@ -51,6 +51,9 @@ div[class*="st-key-example-"] button p, div[class*="st-key-open-"] button p { te
   opacity: 1; font-size: 1.02rem; line-height: 1.6; margin: 0.25rem 0;
   border-left: 3px solid #1c5d99; padding-left: 0.9rem; }
 [data-testid="stChatMessage"] blockquote p { color: #1d2733 !important; }
+/* an added entry's answer on the Admin page: as legible as coders will see it */
+div[class*="st-key-admin-added-"] blockquote { opacity: 1; border-left: 3px solid #1c5d99; }
+div[class*="st-key-admin-added-"] blockquote p { color: #1d2733 !important; }
 /* disclaimer and CPT notice: small but dark (#3d4a5c on white is 8.9:1; WCAG AA asks 4.5:1) */
 div[class*="st-key-notes-"] p { color: #3d4a5c !important; font-size: 0.875rem; }
 /* the one-shot scroll script takes no room */

@@ -21,7 +21,7 @@ from admin.history import activation_history, corpus_note, record_activation, ro
 from admin.signin import COOKIE, LIFETIME_S, SignIns
 from ingest.build import IngestReport, ingest
 from ingest.build import plan as build_plan
-from pages import _admin_gaps, _admin_review, _shared
+from pages import _admin_gaps, _admin_review, _shared, _ui
 from pages._admin_views import show_diff, show_gate
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
 from retrieval.settings import load_settings
@@ -96,6 +96,7 @@ def sign_out() -> None:
     st.session_state[COOKIE_SET] = None  # delete it from the browser on the next run
 
 
+_ui.style()  # the app's static rules (an added entry's answer legible, as coders see it)
 st.title("Admin")
 try:
     _hash = _password_hash()
