@@ -11,10 +11,11 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from pages._ui import Turn, md
+from pages._ui import Turn, answer_card, document_notes, md
 from retrieval.clarify import NONE_OF_THESE, REPHRASE
+from retrieval.index import KBIndex
 from retrieval.lookup import Lookup, gist
-from retrieval.retriever import Answer
+from retrieval.retriever import Answer, Match
 
 _CSS = """
 <style>
@@ -140,3 +141,24 @@ def lookup_block(
                     args=(eid,),
                     width="stretch",
                 )
+
+
+def lookup_reply(turn: Turn, index: KBIndex, *, on_open: Callable[[str], None]) -> None:
+    """A code look-up reply: the listing (entries by question and title), the disclaimer and
+    notice of every document it quotes, and the card of each entry the coder opened from it."""
+    a = turn.answer
+    assert a is not None and a.lookup is not None
+    listed = {i for c in a.lookup.codes for i, _ in c.entries}
+    entries = {i: index.entries[index.position[i]] for i in listed if i in index.position}
+    lookup_block(a.lookup, key=turn.id, titles={i: e.document.title for i, e in entries.items()},
+                 opened=turn.looked_up, on_open=on_open)
+    names = {i.rsplit(":", 1)[0] for i in listed}
+    titles = {t for c in a.lookup.codes for _, t in c.descriptors}
+    for d in index.manifest.documents.values():
+        if d.name in names or d.title in titles:
+            document_notes(d, key=f"{turn.id}-{d.name}")
+    for eid in turn.looked_up:
+        if eid in entries:
+            answer_card(Match(entries[eid], 0.0), asked=a.query, kb_version=index.version,
+                        when=turn.asked_at, key=f"{turn.id}-lk-{eid}",
+                        label="From the code look-up", scored=False)

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import streamlit as st
 
-from pages import _conversation, _shared, _ui
+from pages import _conversation, _scroll, _shared, _ui
 from retrieval.errors import QueryError, RadoncQAError
 from retrieval.retriever import Answer, Match
 
@@ -181,32 +181,9 @@ def covers() -> str:
 
 
 def render_lookup(turn: _ui.Turn) -> None:
-    """A code look-up: the listing (entries by question and title), its documents' notes, and
-    the card of each entry the coder opened from it."""
-    a = turn.answer
-    assert a is not None and a.lookup is not None
-    index = res.retriever.index()
-    listed = {i for c in a.lookup.codes for i, _ in c.entries}
-    entries = {i: index.entries[index.position[i]] for i in listed if i in index.position}
-    _conversation.lookup_block(
-        a.lookup,
-        key=turn.id,
-        titles={i: e.document.title for i, e in entries.items()},
-        opened=turn.looked_up,
-        on_open=lambda eid: open_looked_up(turn, eid),
-    )
-    lookup_notes(turn)
-    for eid in turn.looked_up:
-        if eid in entries:
-            _ui.answer_card(
-                Match(entries[eid], 0.0),
-                asked=a.query,
-                kb_version=index.version,
-                when=turn.asked_at,
-                key=f"{turn.id}-lk-{eid}",
-                label="From the code look-up",
-                scored=False,
-            )
+    """A code look-up: the listing, its documents' notes, the cards the coder opened from it."""
+    _conversation.lookup_reply(turn, res.retriever.index(),
+                               on_open=lambda eid: open_looked_up(turn, eid))
 
 
 def open_looked_up(turn: _ui.Turn, entry_id: str) -> None:
@@ -214,18 +191,6 @@ def open_looked_up(turn: _ui.Turn, entry_id: str) -> None:
     if entry_id not in turn.looked_up:
         turn.looked_up.append(entry_id)
     scroll_to(f"card-{turn.id}-lk-{entry_id}")
-
-
-def lookup_notes(turn: _ui.Turn) -> None:
-    """The disclaimer and notice of every document a look-up quotes (descriptors, entries)."""
-    a = turn.answer
-    assert a is not None and a.lookup is not None
-    docs = res.retriever.index().manifest.documents
-    names = {i.split(":", 1)[0] for c in a.lookup.codes for i, _ in c.entries}
-    titles = {t for c in a.lookup.codes for _, t in c.descriptors}
-    for d in docs.values():
-        if d.name in names or d.title in titles:
-            _ui.document_notes(d, key=f"{turn.id}-{d.name}")
 
 
 def opened_cards(turn: _ui.Turn, matches: tuple[Match, ...], label: str,
@@ -336,4 +301,4 @@ else:
         scroll_to(f"turn-{tid}")  # the new turn starts at the top of the view, answer first
 
 if SCROLL in st.session_state:
-    _ui.scroll_into_view(st.session_state.pop(SCROLL), nonce=uuid4().hex[:8])
+    _scroll.scroll_into_view(st.session_state.pop(SCROLL), nonce=uuid4().hex[:8])
