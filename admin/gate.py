@@ -18,6 +18,8 @@ pass over the sets plus a handful of rows. Rows whose expected entries all belon
 the candidate does not have are skipped (they test another corpus), so a first version on an
 empty data dir, or one that removes a whole document, is judged on its own documents only.
 Decided review rows (`<data>/evals/reviewed.jsonl`) replace the shipped rows of the same id.
+The gap questions admins marked out of scope (`<data>/evals/gaps-out-of-scope.jsonl`) run with
+the shipped sets (`gate_sets`).
 
 The `[floors]` table of `evals/floors.toml` stays as a sanity floor on the rows about the
 candidate's own documents (in-scope accuracy, false abstention): a version a growing knowledge
@@ -38,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from admin.loop import gaps_set
 from admin.review import ReviewBook, ReviewItem
 from evals.floors import FLOORS_FILE, breaches, parse_floor
 from evals.metrics import correct, summary
@@ -272,6 +275,21 @@ def _top(r: RowResult) -> list[str]:
     return [ranked[0][0]] if ranked else []
 
 
+def shipped_sets() -> list[Path]:
+    return sorted((EVALS_DIR / "sets").glob("*.jsonl"))
+
+
+def gate_sets(settings: Settings) -> list[Path]:
+    """The sets a gate runs: the configured ones (else every shipped set), then the data dir's
+    out-of-scope gap questions when an admin has marked any (their verdicts are as binding as
+    the shipped rows: new guidance must not start answering them unnoticed)."""
+    sets = list(settings.gate_sets) or shipped_sets()
+    gaps = gaps_set(settings.data_dir)
+    if gaps.is_file() and gaps.resolve() not in {p.resolve() for p in sets}:
+        sets.append(gaps)
+    return sets
+
+
 class QualityGate:
     """Compares a written (not yet active) version with the active one on the eval sets."""
 
@@ -280,7 +298,7 @@ class QualityGate:
                  calibration: Calibration | None = None, review: ReviewBook | None = None,
                  progress: Progress | None = None):
         self.embedder = embedder
-        self.sets = sets if sets is not None else sorted((EVALS_DIR / "sets").glob("*.jsonl"))
+        self.sets = sets if sets is not None else shipped_sets()
         self.floors = floors if floors is not None else read_floors()
         self.override_reason = (override_reason or "").strip() or None
         self.calibration = calibration
@@ -291,9 +309,10 @@ class QualityGate:
     def from_settings(cls, embedder: Embedder, settings: Settings,
                       override_reason: str | None = None,
                       progress: Progress | None = None) -> QualityGate:
-        """The gate as the app serves: the settings' gate sets (else every shipped set), the
-        installation's calibration and the data dir's review decisions."""
-        return cls(embedder, sets=list(settings.gate_sets) or None,
+        """The gate as the app serves: the settings' gate sets (else every shipped set) plus the
+        gap questions admins marked out of scope, the installation's calibration and the data
+        dir's review decisions."""
+        return cls(embedder, sets=gate_sets(settings),
                    override_reason=override_reason,
                    calibration=load_calibration(overlay=settings.calibration_file),
                    review=ReviewBook(settings.data_dir / "evals"), progress=progress)

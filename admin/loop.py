@@ -17,7 +17,13 @@ from retrieval.entry import Entry, content_hash
 from retrieval.errors import CorpusError, VersionNotFound
 from retrieval.store.base import KBStore
 
-GAPS_SET = Path(__file__).resolve().parents[1] / "evals" / "sets" / "gaps-out-of-scope.jsonl"
+GAPS_FILE = "gaps-out-of-scope.jsonl"  # under <data>/evals/, beside the review book's files
+
+
+def gaps_set(data_dir: Path) -> Path:
+    """The eval set of gap questions admins marked out of scope (under the data dir, never the
+    code); the quality gate runs it with the shipped sets, Evaluate lists it."""
+    return Path(data_dir) / "evals" / GAPS_FILE
 
 
 def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: str,
@@ -50,7 +56,7 @@ def attach_alternate(store: KBStore, corpus_dir: Path, entry_id: str, question: 
     return add_alternate(document, entry, question, alternates_dir)
 
 
-def mark_out_of_scope(question: str, path: Path = GAPS_SET) -> str:
+def mark_out_of_scope(question: str, path: Path) -> str:
     """Append an abstention row (`expected: []`) to an eval set; returns the row id.
 
     The same question (ignoring case and punctuation) is added once only.
@@ -67,6 +73,7 @@ def mark_out_of_scope(question: str, path: Path = GAPS_SET) -> str:
             return rid
     line = json.dumps({"id": rid, "question": question, "expected": []}, ensure_ascii=False)
     text = existing if not existing or existing.endswith("\n") else existing + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text + line + "\n", encoding="utf-8")
     os.replace(tmp, path)

@@ -72,11 +72,14 @@ def per_entry_figure(run: dict[str, Any]) -> go.Figure:
                              ("abstained", "abstained", ABSTAINED)):
         fig.add_trace(go.Bar(y=labels, x=[table[e][key] for e in labels], name=name,
                              orientation="h", marker_color=color))
-    fig.update_layout(barmode="stack", title="Per expected entry",
-                      xaxis_title="rows", height=max(260, 60 + 34 * len(labels)),
+    # the unit goes in the title (no x-axis title) and the legend has the figure's bottom strip
+    # to itself: on a phone its entries stack and, placed by the plot area, covered the ticks
+    fig.update_layout(barmode="stack", title="Rows per expected entry",
+                      height=max(330, 130 + 34 * len(labels)),
                       yaxis={"autorange": "reversed", "automargin": True},
-                      legend={"orientation": "h", "y": -0.25},  # not beside the bars on a phone
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+                      legend={"orientation": "h", "x": 0, "xref": "container", "y": 0,
+                              "yref": "container", "yanchor": "bottom", "font": {"size": 11}},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 90})
     return fig
 
 

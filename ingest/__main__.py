@@ -164,7 +164,8 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
 @click.option("--gate-set", "gate_sets", multiple=True,
               type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Eval set the quality gate runs (repeatable) [default: every shipped set, "
-                   "env RADONC_QA_GATE_SETS joined by ':'].")
+                   "env RADONC_QA_GATE_SETS joined by ':']; questions admins marked out of "
+                   "scope (DATA/evals/gaps-out-of-scope.jsonl) always run too.")
 @click.option("--keep", "keep", type=click.IntRange(min=2), default=None,
               help="Versions to keep when pruning [default: 5, env RADONC_QA_KEEP_VERSIONS].")
 @click.option("--actor", default=None, help="Who is activating, for the history "

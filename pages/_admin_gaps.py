@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from admin import gaps as gap_report
-from admin.loop import attach_alternate, mark_out_of_scope
+from admin.loop import attach_alternate, gaps_set, mark_out_of_scope
 from evals.sets import read_jsonl
 from pages._shared import Resources
 from retrieval.errors import RadoncQAError
@@ -17,7 +17,7 @@ LOOP_FLASH = "admin_loop_flash"
 
 def out_of_scope_set(res: Resources) -> Path:
     """Questions marked out of scope: an eval set under the data dir, never in the code."""
-    return res.settings.data_dir / "evals" / "gaps-out-of-scope.jsonl"
+    return gaps_set(res.settings.data_dir)
 
 
 @st.cache_data(show_spinner="Grouping similar questions…", ttl=300)

@@ -7,9 +7,12 @@ from typing import Any
 
 import streamlit as st
 
-from admin.review import ReviewBook
+from admin.review import ReviewBook, ReviewItem
 from ingest.remove import remove_document
+from pages._ui import md
 from retrieval.settings import Settings
+
+SHOWN = 3  # review cards shown before the rest are folded into an expander
 
 
 def review_section(settings: Settings, actor: str) -> None:
@@ -24,17 +27,25 @@ def review_section(settings: Settings, actor: str) -> None:
                "a new entry now competes for. Accept and the quality gate counts that entry as "
                "right for the row from now on; keep the row as written and that answer counts "
                f"as wrong. Decisions go to `{book.reviewed_path}`.")
-    for item in pending:
-        with st.container(border=True):
-            st.markdown(f"**{item.question}**  \n→ `{item.entry}` {item.entry_question}")
-            st.caption(f"{item.set} · row {item.id}")
-            left, right = st.columns(2)
-            if left.button("Accept this answer", key=f"admin_accept_{item.id}"):
-                book.decide(item.id, in_scope=True, by=actor)
-                st.rerun()
-            if right.button("Keep the row as written", key=f"admin_keep_{item.id}"):
-                book.decide(item.id, in_scope=False, by=actor)
-                st.rerun()
+    for item in pending[:SHOWN]:
+        review_card(book, item, actor)
+    if len(pending) > SHOWN:  # a long list would push the rest of the tab screens away
+        with st.expander(f"{len(pending) - SHOWN} more rows for review"):
+            for item in pending[SHOWN:]:
+                review_card(book, item, actor)
+
+
+def review_card(book: ReviewBook, item: ReviewItem, actor: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{md(item.question)}**  \n→ `{item.entry}` {md(item.entry_question)}")
+        st.caption(f"{md(item.set)} · row {md(item.id)}")
+        left, right = st.columns(2)
+        if left.button("Accept this answer", key=f"admin_accept_{item.id}"):
+            book.decide(item.id, in_scope=True, by=actor)
+            st.rerun()
+        if right.button("Keep the row as written", key=f"admin_keep_{item.id}"):
+            book.decide(item.id, in_scope=False, by=actor)
+            st.rerun()
 
 
 def remove_section(settings: Settings, res: Any, active: str | None,

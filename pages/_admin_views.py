@@ -37,11 +37,11 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
     the answer and disclaimer coders will see, removed and moved ones; `after` names the
     source of the new side (an upload, or the corpus folder)."""
     counts = changes.counts()
-    cols = st.columns(5)
-    for col, (label, key) in zip(cols, (("Added", "added"), ("Changed", "updated"),
-                                        ("Removed", "removed"), ("Moved", "moved"),
-                                        ("Unchanged", "unchanged")), strict=True):
-        col.metric(label, counts[key])
+    # a wrapping row, not five columns: a phone shows the counts side by side, not 500 px tall
+    row = st.container(horizontal=True, gap="medium", key="admin-diff-counts")
+    for label, key in (("Added", "added"), ("Changed", "updated"), ("Removed", "removed"),
+                       ("Moved", "moved"), ("Unchanged", "unchanged")):
+        row.metric(label, counts[key], width="content")
     for w in warnings:
         st.warning(w, icon=":material/warning:")
     if superseded:
@@ -65,7 +65,8 @@ def show_diff(changes: EntryDiff, superseded: dict[str, str], warnings: list[str
     if changes.added:
         with st.expander(f"Added entries ({len(changes.added)})", expanded=len(changes.added) < 6):
             for e in changes.added:  # what coders will read, with the disclaimer they will see
-                with st.container(border=True):
+                with st.container(border=True,
+                                  key=f"admin-added-{re.sub(r'[^A-Za-z0-9_-]', '-', e.id)}"):
                     st.markdown(f"**{e.id}** — " + _ui.md(e.question))
                     st.markdown("\n".join(f"> {line}" for line in _ui.md(e.answer).split("\n")))
                     doc = (documents or {}).get(e.document.name, e.document)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from appdb import AppDB
+from pages._copy import copy_button
 from retrieval.entry import Document, Entry
 from retrieval.export import citable_text, export_filename
 from retrieval.retriever import Answer, Match
@@ -50,6 +51,9 @@ div[class*="st-key-example-"] button p, div[class*="st-key-open-"] button p { te
   opacity: 1; font-size: 1.02rem; line-height: 1.6; margin: 0.25rem 0;
   border-left: 3px solid #1c5d99; padding-left: 0.9rem; }
 [data-testid="stChatMessage"] blockquote p { color: #1d2733 !important; }
+/* an added entry's answer on the Admin page: as legible as coders will see it */
+div[class*="st-key-admin-added-"] blockquote { opacity: 1; border-left: 3px solid #1c5d99; }
+div[class*="st-key-admin-added-"] blockquote p { color: #1d2733 !important; }
 /* disclaimer and CPT notice: small but dark (#3d4a5c on white is 8.9:1; WCAG AA asks 4.5:1) */
 div[class*="st-key-notes-"] p { color: #3d4a5c !important; font-size: 0.875rem; }
 /* the one-shot scroll script takes no room */
@@ -87,6 +91,7 @@ class Turn:
     error: str | None = None  # the knowledge base could not be read
     log_id: int | None = None  # QuestionLog row, for feedback
     opened: list[str] = field(default_factory=list)  # suggestions the coder opened
+    looked_up: list[str] = field(default_factory=list)  # entries opened from a code look-up
     rating: int | None = None  # thumbs given (kept here: widget state is dropped off-page)
 
 
@@ -100,8 +105,12 @@ def answer_card(
     confidence: str = "",
     read_as: str | None = None,
     label: str | None = None,
+    scored: bool = True,
 ) -> None:
-    """One curated entry as a card: question, verbatim answer, codes, source, disclaimer, notice."""
+    """One curated entry as a card: question, verbatim answer, codes, source, disclaimer, notice.
+
+    `scored=False` for an entry opened from a listing (a code look-up): no match score to show.
+    """
     e, doc = m.entry, m.entry.document
     with st.container(border=True, key=f"card-{key}"):
         head = st.container(horizontal=True, vertical_alignment="center", gap="small")
@@ -113,7 +122,7 @@ def answer_card(
             )
         if label:
             head.badge(label, color="gray", icon=":material/info:")
-        st.caption("Matched guidance question")
+        st.caption("Matched guidance question" if scored else "Guidance question")
         st.markdown(f"**{md(e.question)}**")
         if read_as:
             st.caption(f":material/forum: {md(read_as)}")
@@ -132,7 +141,8 @@ def answer_card(
         if doc.references:
             st.markdown("\n".join(f"- {md(r)}" for r in doc.references))
         document_notes(doc, key=key)
-        st.caption(f"Knowledge base {md(kb_version)} · match score {m.score:.2f}")
+        st.caption(f"Knowledge base {md(kb_version)}"
+                   + (f" · match score {m.score:.2f}" if scored else ""))
         export_bar(
             e,
             asked=asked,
@@ -152,60 +162,6 @@ def document_notes(doc: Document, *, key: str) -> None:
             st.markdown(md(doc.notice))
 
 
-# Streamlit's chat keeps its scroll box pinned to the bottom while content grows, and re-pins it
-# when a scroll arrives with a height change. So: wait for the run to be drawn, tell the box a
-# user scrolled (a wheel event unpins it, as a real wheel would), scroll, and repeat until the
-# element has stayed in place for a few checks (or the box cannot scroll further).
-_SCROLL_JS = """
-(() => {
-  const t0 = Date.now();
-  let still = 0;
-  // tests wait on this count instead of sleeping
-  const done = () => { window.__radoncScrolls = (window.__radoncScrolls || 0) + 1; };
-  const tick = () => {
-    if (Date.now() - t0 > 20000) return;
-    const app = document.querySelector('[data-testid="stApp"]');
-    const el = document.querySelector(__SELECTOR__);
-    if (!el || app?.getAttribute('data-test-script-state') === 'running') {
-      still = 0; setTimeout(tick, 50); return;
-    }
-    const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
-    if (!box) { el.scrollIntoView({block: 'start'}); done(); return; }
-    const header = document.querySelector('[data-testid="stHeader"]');
-    const top = Math.max(box.getBoundingClientRect().top,
-                         header ? header.getBoundingClientRect().bottom : 0) + 8;
-    const max = box.scrollHeight - box.clientHeight;
-    const want = Math.max(0, Math.min(max, box.scrollTop + el.getBoundingClientRect().top - top));
-    if (Math.abs(want - box.scrollTop) > 2) {
-      box.dispatchEvent(new WheelEvent('wheel', {bubbles: true, deltaY: -1}));
-      box.scrollTop = want;
-      still = 0;
-    } else {
-      still += 1;
-    }
-    if (still < 6) setTimeout(tick, 50); else done();
-  };
-  tick();
-})();
-"""
-
-
-def scroll_into_view(key: str, nonce: str) -> None:
-    """Once this run is drawn, bring the element with Streamlit key `key` to the top of the view.
-
-    Streamlit keeps a chat pinned to its bottom; a coder reads an answer from its top, so a new
-    turn (or an opened card) is scrolled to instead. `nonce` makes each request a new element,
-    so the browser runs it even when the key is the same as before. `key` is an app-made id.
-    """
-    selector = ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())  # Streamlit's own class
-    st.html(
-        f"""<span class="radonc-scroll" data-nonce="{nonce}"></span><script>
-{_SCROLL_JS.replace("__SELECTOR__", repr(selector))}
-</script>""",
-        unsafe_allow_javascript=True,
-    )
-
-
 def export_bar(
     e: Entry,
     *,
@@ -220,7 +176,10 @@ def export_bar(
     text = citable_text(
         asked, e, kb_version=kb_version, when=when, confidence=confidence, read_as=read_as
     )
-    row = st.container(horizontal=True, vertical_alignment="center")
+    row = st.container(horizontal=True, vertical_alignment="center", key=f"cite-{key}")
+    with row:
+        copy_button(text, key=f"copy-{key}")  # visible on any screen (the code box's icon is
+        # hover-only)
     row.download_button(
         "Download citation",
         text,
@@ -230,10 +189,8 @@ def export_bar(
         on_click="ignore",
         key=f"dl-{key}",
     )
-    with st.expander("Copy citation", icon=":material/content_copy:", key=f"cp-{key}"):
-        st.caption("Citable text — point at or tap the box, then use the copy icon at its top "
-                   "right; or use Download citation.")
-        # a short scrolling box (not ~2,600 px on a phone)
+    with st.expander("Citation text", icon=":material/format_quote:", key=f"cp-{key}"):
+        # a short scrolling box (not ~2,600 px on a phone), to read or select by hand
         st.code(text, language=None, wrap_lines=True, height=260)
 
 

@@ -21,7 +21,7 @@ from admin.history import activation_history, corpus_note, record_activation, ro
 from admin.signin import COOKIE, LIFETIME_S, SignIns
 from ingest.build import IngestReport, ingest
 from ingest.build import plan as build_plan
-from pages import _admin_gaps, _admin_review, _shared
+from pages import _admin_gaps, _admin_review, _shared, _ui
 from pages._admin_views import show_diff, show_gate
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
 from retrieval.settings import load_settings
@@ -96,6 +96,7 @@ def sign_out() -> None:
     st.session_state[COOKIE_SET] = None  # delete it from the browser on the next run
 
 
+_ui.style()  # the app's static rules (an added entry's answer legible, as coders see it)
 st.title("Admin")
 try:
     _hash = _password_hash()
@@ -224,7 +225,7 @@ with docs_tab:
         st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
     st.subheader("Upload a guidance document")
     st.caption("Text, Markdown, HTML, PDF (with a text layer) or Word (.docx), up to "
-               "50 MiB. A file with the name of a corpus document replaces it. Nothing is "
+               "50 MB. A file with the name of a corpus document replaces it. Nothing is "
                "written to the corpus until the new version is activated.")
     file = st.file_uploader("Document", type=["txt", "md", "html", "htm", "pdf", "docx"],
                             key=f"admin_upload_{st.session_state.get(UPLOADS, 0)}",

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import streamlit as st
 
-from pages import _conversation, _shared, _ui
+from pages import _conversation, _scroll, _shared, _ui
 from retrieval.errors import QueryError, RadoncQAError
 from retrieval.retriever import Answer, Match
 
@@ -131,8 +131,7 @@ def render_answer(turn: _ui.Turn) -> None:
         _conversation.small_talk_block(a, key=turn.id)
         return
     if a.lookup is not None:  # "what is 77336?": the KB's own listing of the code(s)
-        _conversation.lookup_block(a.lookup, key=turn.id)
-        lookup_notes(turn)
+        render_lookup(turn)
         if a.abstained and any(c.covered for c in a.lookup.codes):
             _ui.feedback(turn, res.db, entry_id=None)
             return  # "codes for physics consults": the listing is the answer
@@ -181,16 +180,17 @@ def covers() -> str:
     return f"The knowledge base covers {facts.entries} questions from {docs}."
 
 
-def lookup_notes(turn: _ui.Turn) -> None:
-    """The disclaimer and notice of every document a look-up quotes (descriptors, entries)."""
-    a = turn.answer
-    assert a is not None and a.lookup is not None
-    docs = res.retriever.index().manifest.documents
-    names = {i.split(":", 1)[0] for c in a.lookup.codes for i, _ in c.entries}
-    titles = {t for c in a.lookup.codes for _, t in c.descriptors}
-    for d in docs.values():
-        if d.name in names or d.title in titles:
-            _ui.document_notes(d, key=f"{turn.id}-{d.name}")
+def render_lookup(turn: _ui.Turn) -> None:
+    """A code look-up: the listing, its documents' notes, the cards the coder opened from it."""
+    _conversation.lookup_reply(turn, res.retriever.index(),
+                               on_open=lambda eid: open_looked_up(turn, eid))
+
+
+def open_looked_up(turn: _ui.Turn, entry_id: str) -> None:
+    """Show the card of an entry listed by a code look-up and bring it into view."""
+    if entry_id not in turn.looked_up:
+        turn.looked_up.append(entry_id)
+    scroll_to(f"card-{turn.id}-lk-{entry_id}")
 
 
 def opened_cards(turn: _ui.Turn, matches: tuple[Match, ...], label: str,
@@ -264,6 +264,11 @@ with st.sidebar:
 
 # --- conversation --------------------------------------------------------------------------
 if not turns() and question is None:
+    if st.session_state.get(UNDO):  # also here: on a phone the sidebar is folded away
+        with st.container(horizontal=True, vertical_alignment="center", key="undo-bar"):
+            st.caption("The conversation was cleared.", width="content")
+            st.button("Undo", icon=":material/undo:", on_click=undo_new_conversation,
+                      key="undo-new-conversation-main")
     st.title("Radiation Oncology Coding Q&A")
     st.markdown(
         "Ask a radiation-oncology CPT® coding question in your own words. Answers are the "
@@ -296,4 +301,4 @@ else:
         scroll_to(f"turn-{tid}")  # the new turn starts at the top of the view, answer first
 
 if SCROLL in st.session_state:
-    _ui.scroll_into_view(st.session_state.pop(SCROLL), nonce=uuid4().hex[:8])
+    _scroll.scroll_into_view(st.session_state.pop(SCROLL), nonce=uuid4().hex[:8])

@@ -190,6 +190,9 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
                                                                        width="small"),
                                 "right": st.column_config.CheckboxColumn(width="small"),
                                 "id": st.column_config.TextColumn(width="small"),
+                                # entry ids are long: medium columns keep the score in view
+                                "expected": st.column_config.TextColumn(width="medium"),
+                                "returned": st.column_config.TextColumn(width="medium"),
                                 "question": st.column_config.TextColumn(width="large")})
 
     if HTML not in st.session_state:

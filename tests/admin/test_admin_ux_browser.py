@@ -184,3 +184,47 @@ def test_activation_shows_progress_with_counts(app, browser, tmp_path: Path) -> 
     gate = re.compile(r"Running the eval sets.*: \d+ of \d+ eval questions")
     counted = [t for t in seen if gate.search(t)]
     assert len(counted) >= 2, seen  # the gate's rows tick by, not a bar frozen at one stage
+
+
+NEW_DOC = """Review Notes
+
+
+Coding Question: Does a newly uploaded document show its entries before activation?
+
+Coding Answer: Yes. This invented entry only checks that the Admin page shows an added
+entry's answer and its document's disclaimer before anything is activated.
+
+References:
+Internal test note
+
+Disclaimer: Invented for a browser test; this is not coding guidance.
+"""
+
+
+def test_an_added_entry_shows_its_answer_and_disclaimer_before_activation(
+        app, browser, tmp_path: Path) -> None:  # noqa: F811
+    server, _, corpus = app
+    before = sorted(p.name for p in corpus.iterdir())
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    try:
+        page = context.new_page()
+        go_admin(page, server.url)
+        sign_in(page, PASSWORD)
+        doc = tmp_path / "review-notes.txt"
+        doc.write_text(NEW_DOC, encoding="utf-8")
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(doc))
+        page.get_by_text("Added entries (1)").wait_for(timeout=120_000)
+        wait_for_app(page)
+        card = page.locator(".st-key-admin-added-review-notes-1")
+        text = " ".join(card.inner_text().split())
+        assert "This invented entry only checks that the Admin page shows" in text
+        assert "Disclaimer (Review Notes). Invented for a browser test" in text
+        colour = card.locator("blockquote p").first.evaluate("(p) => getComputedStyle(p).color")
+        assert colour == "rgb(29, 39, 51)", colour  # the answer as legible as coders see it
+        card.scroll_into_view_if_needed()
+        screenshot(page, "admin-added-entry-phone", full_page=False)
+        page.get_by_role("button", name="Discard upload").click()
+        wait_for_app(page)
+    finally:
+        context.close()
+    assert sorted(p.name for p in corpus.iterdir()) == before  # nothing written to the corpus

@@ -68,13 +68,13 @@ def test_ask_answer_abstain_and_thumbs_down(open_app, app_server, viewport) -> N
     assert f"Question asked: {ON_TOPIC}" in citation
     for part in (e.answer, e.document.disclaimer, e.document.notice, e.id):
         assert part in citation
-    if viewport == DESKTOP:  # the copy box folds out with Streamlit's copy button
-        card.get_by_text("Copy citation").click()
+    if viewport == DESKTOP:  # the citable text folds out in a short box (to read or select)
+        card.get_by_text("Citation text").first.click()
         code = card.locator('[data-testid="stExpander"] [data-testid="stCode"]')
         code.wait_for()
         assert e.answer in code.inner_text()
         screenshot(page, "ask-desktop-2b-copy-citation")
-        card.get_by_text("Copy citation").click()
+        card.get_by_text("Citation text").first.click()
         wait_for_app(page)
 
     # an off-topic question: a plain abstention with the closest entries
