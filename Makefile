@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: install run test lint unit ingest eval bench clean
+.PHONY: install run test lint unit ingest eval bench calibrate clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,21 @@ test: install lint  ## everything: lint, types, unit, real-model, browser and se
 bench: install  ## speed and memory at 1k and 10k entries vs the LangChain baseline (see BENCHMARKS.md)
 	$(BIN)/python -m evals bench --entries 1000 --entries 10000 --json artifacts/bench.json \
 		--markdown artifacts/bench.md
+
+# The evaluation corpora, each ingested into its own data dir (gated by a seed set: its rows about
+# the seed are skipped, its out-of-scope rows still catch a broken build; how well each corpus is
+# answered is what calibrate itself measures and reports).
+CAL := artifacts/calibrate
+CAL_GATE := --gate-set evals/sets/seed-tuning-dev.jsonl
+calibrate: install  ## refit the abstention model on seed, publishers-dev and blind-2026-12-01 (writes retrieval/calibration.toml)
+	$(BIN)/python -m ingest --corpus corpus --data $(CAL)/seed $(CAL_GATE)
+	$(BIN)/python -m ingest --corpus evals/corpora/publishers-dev --data $(CAL)/publishers $(CAL_GATE)
+	$(BIN)/python -m ingest --corpus evals/corpora/blind-2026-12-01 --data $(CAL)/blind $(CAL_GATE)
+	$(BIN)/python -m evals calibrate --shipped --json $(CAL)/calibration.json \
+		--kb seed $(CAL)/seed 'evals/sets/seed-*.jsonl' \
+		--kb seed $(CAL)/seed evals/sets/blind-2026-12-01-seed-dev.jsonl \
+		--kb publishers $(CAL)/publishers evals/sets/publishers-dev.jsonl \
+		--kb blind $(CAL)/blind evals/sets/blind-2026-12-01-corpus-dev.jsonl
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

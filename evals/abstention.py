@@ -38,7 +38,8 @@ class Sample:
         return int(self.right_top)
 
 
-def samples(corpus: str, rows: Sequence[dict[str, Any]]) -> list[Sample]:
+def samples(corpus: str, rows: Sequence[dict[str, Any]],
+            features: Sequence[str] = FEATURES) -> list[Sample]:
     """Samples from a run's rows (`RunResult.to_dict()["rows"]`) the model decides."""
     out = []
     for r in rows:
@@ -48,7 +49,7 @@ def samples(corpus: str, rows: Sequence[dict[str, Any]]) -> list[Sample]:
         ranked = r["results"] if not r["abstained"] else r["suggestions"]
         top = ranked[0]["id"] if ranked else None
         out.append(Sample(corpus, r.get("top_document", ""),
-                          tuple(float(ev.get(f, 0.0)) for f in FEATURES),
+                          tuple(float(ev.get(f, 0.0)) for f in features),
                           bool(r["expected"]), top in r["expected"]))
     return out
 
@@ -62,8 +63,9 @@ def _weights(ss: Sequence[Sample]) -> np.ndarray:
     return w
 
 
-def fit(ss: Sequence[Sample], c: float = C) -> Abstention:
-    """The model fitted on `ss`, its threshold chosen on its own predictions (see `threshold`)."""
+def fit(ss: Sequence[Sample], c: float = C, features: Sequence[str] = FEATURES) -> Abstention:
+    """The model fitted on `ss` (their x in `features`' order), its threshold chosen on its own
+    predictions (see `threshold`)."""
     x = np.array([s.x for s in ss], dtype=float)
     y = np.array([s.y for s in ss])
     if len(set(y.tolist())) < 2:
@@ -73,9 +75,9 @@ def fit(ss: Sequence[Sample], c: float = C) -> Abstention:
     scale[scale < 1e-9] = 1.0
     lr = LogisticRegression(C=c, max_iter=1000)
     lr.fit((x - center) / scale, y, sample_weight=_weights(ss))
-    model = Abstention(FEATURES, tuple(center.round(6).tolist()), tuple(scale.round(6).tolist()),
-                       tuple(lr.coef_[0].round(6).tolist()), round(float(lr.intercept_[0]), 6),
-                       0.5, STRONG)
+    model = Abstention(tuple(features), tuple(center.round(6).tolist()),
+                       tuple(scale.round(6).tolist()), tuple(lr.coef_[0].round(6).tolist()),
+                       round(float(lr.intercept_[0]), 6), 0.5, STRONG)
     p = predict(model, ss)
     return Abstention(model.features, model.center, model.scale, model.coef, model.intercept,
                       threshold(ss, p), STRONG)
@@ -123,7 +125,8 @@ def threshold(ss: Sequence[Sample], p: np.ndarray) -> float:
     return round(float((lo + hi) / 2), 3)
 
 
-def cross_validate(ss: Sequence[Sample], by: str, c: float = C) -> list[dict[str, Any]]:
+def cross_validate(ss: Sequence[Sample], by: str, c: float = C,
+                   features: Sequence[str] = FEATURES) -> list[dict[str, Any]]:
     """Leave one group out (`by` = "document" or "corpus"): each fold fitted without its group
     (threshold included) and scored on it. Groups the rest cannot be fitted without are skipped."""
     groups = sorted({getattr(s, by) for s in ss})
@@ -132,7 +135,7 @@ def cross_validate(ss: Sequence[Sample], by: str, c: float = C) -> list[dict[str
         test = [s for s in ss if getattr(s, by) == g]
         train = [s for s in ss if getattr(s, by) != g]
         try:
-            model = fit(train, c)
+            model = fit(train, c, features)
         except ValueError:
             continue
         out.append({"held_out": g, "rows": len(test),

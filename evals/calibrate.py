@@ -1,44 +1,31 @@
-"""Write a fitted abstention model to calibration.toml's `[abstention]` table.
+"""Write a fitted abstention model as the `[abstention]` table of a calibration TOML file.
 
-The file is edited in place: every other table and its comments are kept; the `[abstention]`
-table is replaced whole, with comments saying when and on what it was fitted and how it did on
-the documents and corpora each fold left out.
+The file is the installation's overlay (`<data dir>/calibration.toml`, read over the shipped
+one) or, asked for explicitly, the shipped `retrieval/calibration.toml`. It is edited with
+tomlkit: every other table and comment is kept; `[abstention]` is replaced whole, its comments
+saying when and on what it was fitted and how it did on the documents and corpora each fold left
+out. The result is re-read as the app would read it before it replaces the file.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-import tomllib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Table
+
 from evals.sets import EvalSetError
-from retrieval.config import Abstention, load_calibration
+from retrieval.config import Abstention, calibration_path, load_calibration
+from retrieval.errors import SettingsError
 
-_FIRST = "# The answer/abstain decision for single questions"
-_HEADER = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
-
-
-def _sections(lines: list[str]) -> list[tuple[str, int, int]]:
-    """(table name, first line, end line) of each table; the preamble is ''."""
-    marks = [("", 0)]
-    for i, line in enumerate(lines):
-        m = _HEADER.match(line)
-        if m:
-            marks.append((m.group(1).strip(), i))
-    out = []
-    for j, (name, start) in enumerate(marks):
-        end = marks[j + 1][1] if j + 1 < len(marks) else len(lines)
-        out.append((name, start, end))
-    return out
-
-
-def _floats(xs: Sequence[float]) -> str:
-    return "[" + ", ".join(repr(float(x)) for x in xs) + "]"  # the fit's own rounding
+OVERLAY_HEAD = ("This installation's calibration, read over the shipped retrieval/calibration.toml "
+                "(see retrieval/config.py): written by `python -m evals calibrate`.")
 
 
 def _pct(x: float) -> str:
@@ -46,62 +33,64 @@ def _pct(x: float) -> str:
 
 
 def fold_lines(title: str, folds: Sequence[dict[str, Any]]) -> list[str]:
-    """Comment lines: one per fold (held-out group, rows, the three rates)."""
-    out = [f"# {title}: held out → in scope right / out of scope abstained / abstained while "
+    """Comment lines (without '#'): one per fold (held-out group, rows, the three rates)."""
+    out = [f"{title}: held out → in scope right / out of scope abstained / abstained while "
            "right first (rows)"]
     for f in folds:
-        out.append(f"#   {f['held_out']:<48} {_pct(f['in_scope_accuracy'])} / "
+        out.append(f"  {f['held_out']:<48} {_pct(f['in_scope_accuracy'])} / "
                    f"{_pct(f['out_of_scope_abstention'])} / "
                    f"{_pct(f['abstained_right_first'])} ({f['rows']})")
     return out
 
 
-def abstention_table(model: Abstention, *, sources: Sequence[str],
-                     notes: Sequence[str], now: datetime | None = None) -> list[str]:
-    """The `[abstention]` table's lines, comments first."""
+def abstention_table(model: Abstention, *, sources: Sequence[str], notes: Sequence[str],
+                     now: datetime | None = None) -> Table:
+    """The `[abstention]` table: comments first (how it was fitted, on what, its folds)."""
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    head = [
-        _FIRST + " (retrieval/decide.py): a logistic",
-        "# model of 'the top entry answers' over evidence features (retrieval/evidence.py),",
-        "# centred and scaled as below. Fitted by `python -m evals calibrate` on DEV sets only,",
-        "# each corpus weighted equally, L2 C=1; min_probability is the cut with the best",
-        "# balanced accuracy (in scope right, out of scope abstained). Refit, never hand-edit.",
-        f"# Fitted {when} on: " + "; ".join(sources),
+    t = tomlkit.table()
+    for line in (
+        "The answer/abstain decision for single questions (retrieval/decide.py): a logistic",
+        "model of 'the top entry answers' over evidence features (retrieval/evidence.py),",
+        "centred and scaled as below. Fitted by `python -m evals calibrate` on DEV sets only,",
+        "each corpus weighted equally, L2 C=1; min_probability is the cut with the best",
+        "balanced accuracy (in scope right, out of scope abstained). Refit, never hand-edit.",
+        f"Fitted {when} on: " + "; ".join(sources),
         *notes,
-    ]
-    return [*head, "[abstention]",
-            "features = [" + ", ".join(f'"{f}"' for f in model.features) + "]",
-            f"center = {_floats(model.center)}",
-            f"scale = {_floats(model.scale)}",
-            f"coef = {_floats(model.coef)}",
-            f"intercept = {float(model.intercept)!r}",
-            f"min_probability = {model.min_probability:.3f}",
-            f"strong_probability = {model.strong_probability:.3f}"]
+    ):
+        t.add(tomlkit.comment(line))
+    t.add("features", list(model.features))
+    t.add("center", [float(x) for x in model.center])
+    t.add("scale", [float(x) for x in model.scale])
+    t.add("coef", [float(x) for x in model.coef])
+    t.add("intercept", float(model.intercept))
+    t.add("min_probability", round(float(model.min_probability), 3))
+    t.add("strong_probability", round(float(model.strong_probability), 3))
+    return t
 
 
-def write_abstention(path: Path, table: list[str]) -> None:
-    """Replace (or add) the `[abstention]` table with its comment lines; atomic, re-read."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    secs = _sections(lines)
-    old = [s for s in secs if s[0] == "abstention"]
-    if old:
-        _, start, end = old[0]
-        k = start
-        while k > 0 and lines[k - 1].startswith("#"):
-            k -= 1
-            if lines[k].startswith(_FIRST):  # its own comments go with it, no one else's
-                start = k
-                break
-        del lines[start:end]
-    while lines and not lines[-1].strip():
-        lines.pop()
-    lines += ["", *table, ""]
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
+def write_abstention(path: Path, table: Table) -> None:
+    """Put `table` as `[abstention]` into `path` (created if missing); atomic, re-read first.
+
+    The shipped file is checked on its own; any other file as an overlay over the shipped one.
+    """
     try:
-        tomllib.loads(tmp.read_text(encoding="utf-8"))
-        load_calibration(tmp)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
-        tmp.unlink()
+        doc = (tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file()
+               else tomlkit.document())
+    except (TOMLKitError, UnicodeDecodeError) as e:
+        raise EvalSetError(f"{path} is not valid TOML ({e}); fix or remove it first") from None
+    if not path.is_file():
+        doc.add(tomlkit.comment(OVERLAY_HEAD))
+        doc.add(tomlkit.nl())
+    doc["abstention"] = table
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    shipped = path.resolve() == calibration_path().resolve()
+    try:
+        tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
+        if shipped:
+            load_calibration(tmp)
+        else:
+            load_calibration(overlay=tmp)
+    except (OSError, SettingsError, KeyError, TypeError, ValueError) as e:
+        tmp.unlink(missing_ok=True)
         raise EvalSetError(f"{path}: could not write the model safely ({e}); unchanged") from e
     os.replace(tmp, path)

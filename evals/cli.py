@@ -256,60 +256,51 @@ def _folds_table(title: str, folds: list[dict[str, Any]]) -> Table:
 @click.option("--kb", "kbs", type=(str, click.Path(path_type=Path), str), multiple=True,
               required=True, metavar="NAME DATA_DIR SETS",
               help="A corpus: its name, the data dir of its ingested KB and its dev sets (a "
-                   "path or a quoted glob). Repeat for every corpus.")
+                   "path or a quoted glob). Repeat for every corpus; the same NAME again adds "
+                   "sets to that corpus.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Installation whose calibration overlay (DATA/calibration."
+                                 "toml) gets the model [default: env RADONC_QA_DATA, ./data].")
+@click.option("--shipped", is_flag=True,
+              help="Write the shipped retrieval/calibration.toml instead (a release's model).")
 @click.option("--calibration", "cal_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=None, help="calibration.toml to rewrite [default: retrieval's].")
+              default=None, help="Write this calibration file instead (overlay or full).")
 @click.option("--dry-run", is_flag=True, help="Fit and report; write nothing.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), default=None,
               help="Write the model and the cross-validation folds as JSON to this file.")
 @click.option("--runs", "runs_dir", type=click.Path(path_type=Path, file_okay=False),
               default=None, help="Also keep each corpus's run (rows with evidence) here.")
 @friendly_errors
-def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], cal_path: Path | None, dry_run: bool,
-                  json_out: Path | None, runs_dir: Path | None) -> None:
+def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], data_dir: Path | None, shipped: bool,
+                  cal_path: Path | None, dry_run: bool, json_out: Path | None,
+                  runs_dir: Path | None) -> None:
     """Fit the abstention model on the dev sets of one or more corpora, report it across the
-    documents and corpora each fold leaves out, and write it to calibration.toml."""
-    check_outputs(json=json_out)
-    cal_path = cal_path or calibration_path()
+    documents and corpora each fold leaves out, and write it to the installation's calibration
+    overlay (or, with --shipped, to the shipped calibration.toml)."""
+    if shipped and cal_path is not None:
+        raise click.UsageError("--shipped and --calibration name two files; give one")
+    target = cal_path or (calibration_path() if shipped
+                          else load_settings(data_dir=data_dir).calibration_file)
+    check_outputs(json=json_out, **({} if dry_run else {"calibration": target}))
     console = _console()
     from evals import abstention as ab  # scikit-learn and the index: only to calibrate
 
-    pool: list[ab.Sample] = []
-    sources = []
-    for name, data, pattern in kbs:
-        sets = _expand(pattern)
-        rows = read_sets(sets)
-        retriever = open_retriever(data)
-        result = run_with_progress(retriever, rows, console, [str(p) for p in sets], name)
-        d = result.to_dict()
-        if runs_dir:
-            runs_dir.mkdir(parents=True, exist_ok=True)
-            (runs_dir / f"{name}.json").write_text(json.dumps(d), encoding="utf-8")
-        got = ab.samples(name, d["rows"])
-        pool += got
-        sources.append(f"{name} ({len(got)} rows of {', '.join(p.name for p in sets)})")
+    pool, sources = _calibration_samples(kbs, console, runs_dir)
+    empty = sorted({n for n, _, _ in kbs} - {s.corpus for s in pool})
+    if empty:
+        raise EvalSetError(f"cannot calibrate: no row of corpus {', '.join(empty)} is decided "
+                           "by the model (only bare codes, uncovered codes or follow-ups?) — "
+                           "give it single questions with and without an answer")
     try:
         model = ab.fit(pool)
     except ValueError as e:
         raise EvalSetError(f"cannot calibrate: {e}") from None
     by_doc = ab.cross_validate(pool, "document")
-    by_corpus = ab.cross_validate(pool, "corpus") if len(kbs) > 1 else []
+    by_corpus = ab.cross_validate(pool, "corpus") if len({s.corpus for s in pool}) > 1 else []
     console.print(_folds_table("Leave one document out", by_doc))
     if by_corpus:
         console.print(_folds_table("Leave one corpus out", by_corpus))
-    notes = []
-    for title, folds in (("leave one document out", by_doc), ("leave one corpus out", by_corpus)):
-        if folds:
-            notes += fold_lines(title, folds)
-            sp = {k: ab.spread(folds, k) for k in ("in_scope_accuracy",
-                                                    "out_of_scope_abstention")}
-            notes.append(f"#   spread over folds (min / median / max): in scope "
-                         f"{_fmt(sp['in_scope_accuracy']['min'])} / "
-                         f"{_fmt(sp['in_scope_accuracy']['median'])} / "
-                         f"{_fmt(sp['in_scope_accuracy']['max'])}, out of scope "
-                         f"{_fmt(sp['out_of_scope_abstention']['min'])} / "
-                         f"{_fmt(sp['out_of_scope_abstention']['median'])} / "
-                         f"{_fmt(sp['out_of_scope_abstention']['max'])}")
+    notes = _fold_notes(ab, by_doc, by_corpus)
     console.print(f"Model: {dict(zip(model.features, model.coef, strict=True))}, intercept "
                   f"{model.intercept:.3f}, min_probability {model.min_probability:.3f}",
                   highlight=False, markup=False)
@@ -321,9 +312,50 @@ def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], cal_path: Path | None,
     if dry_run:
         console.print("Dry run: nothing written.")
         return
-    write_abstention(cal_path, abstention_table(model, sources=sources, notes=notes))
-    console.print(f"Wrote [abstention] to {cal_path}. Restart the app to use it.",
+    write_abstention(target, abstention_table(model, sources=sources, notes=notes))
+    console.print(f"Wrote [abstention] to {target}. Restart the app to use it.",
                   markup=False, highlight=False)
+
+
+def _calibration_samples(kbs: Sequence[tuple[str, Path, str]], console: Console,
+                         runs_dir: Path | None) -> tuple[list[Any], list[str]]:
+    """Every --kb's dev sets run once on its KB: the samples and a line saying what they were."""
+    from evals import abstention as ab
+
+    pool: list[ab.Sample] = []
+    sources = []
+    for k, (name, data, pattern) in enumerate(kbs):
+        sets = _expand(pattern)
+        rows = read_sets(sets)
+        retriever = open_retriever(data)
+        result = run_with_progress(retriever, rows, console, [str(p) for p in sets], name)
+        d = result.to_dict()
+        if runs_dir:
+            runs_dir.mkdir(parents=True, exist_ok=True)
+            (runs_dir / f"{name}-{k + 1}.json").write_text(json.dumps(d), encoding="utf-8")
+        got = ab.samples(name, d["rows"])
+        pool += got
+        sources.append(f"{name} ({len(got)} rows of {', '.join(p.name for p in sets)})")
+    return pool, sources
+
+
+def _fold_notes(ab: Any, by_doc: list[dict[str, Any]],
+                by_corpus: list[dict[str, Any]]) -> list[str]:
+    notes = []
+    for title, folds in (("leave one document out", by_doc), ("leave one corpus out", by_corpus)):
+        if folds:
+            notes += fold_lines(title, folds)
+            sp = {k: ab.spread(folds, k) for k in ("in_scope_accuracy",
+                                                    "out_of_scope_abstention",
+                                                    "abstained_right_first")}
+            notes.append("  spread over folds (min / median / max): " + ", ".join(
+                f"{label} {_fmt(sp[k]['min'])} / {_fmt(sp[k]['median'])} / {_fmt(sp[k]['max'])}"
+                for label, k in (("in scope", "in_scope_accuracy"),
+                                 ("out of scope", "out_of_scope_abstention"),
+                                 ("abstained while right first", "abstained_right_first"))))
+    notes += ["(fold rates count only the rows the model decides: not bare codes, codes no",
+              " entry covers or follow-ups; the eval figures in README count every row)"]
+    return notes
 
 
 def _finite_json(x: Any) -> Any:

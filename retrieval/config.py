@@ -2,7 +2,8 @@
 
 The shipped `retrieval/calibration.toml` holds every value. An installation's own calibration
 (`data/calibration.toml`, written by `python -m evals calibrate`) overrides single keys of it, so a
-later release's new or re-tuned values still arrive where the installation changed nothing.
+later release's new or re-tuned values still arrive where the installation changed nothing; its
+`[abstention]` model, when it has one, replaces the shipped model whole.
 """
 
 from __future__ import annotations
@@ -98,13 +99,19 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 TABLES = ("fusion", "decision", "conversation")
+WHOLE = "abstention"  # a fitted model: its lists go together, so the overlay's replaces it whole
 
 
 def _overlaid(raw: dict[str, Any], overlay: Path) -> dict[str, Any]:
-    """`raw` with the keys of the overlay's tables replaced (other tables, e.g. [previous], are
-    the overlay's own notes)."""
+    """`raw` with the keys of the overlay's tables replaced and its [abstention] model instead
+    of the shipped one (other tables, e.g. [previous], are the overlay's own notes)."""
     own = _read(overlay)
     merged = dict(raw)
+    if WHOLE in own:
+        if not isinstance(own[WHOLE], dict):
+            raise SettingsError(f"{overlay}: [{WHOLE}] must be a table; refit it with "
+                                "`python -m evals calibrate`")
+        merged[WHOLE] = own[WHOLE]
     for table in TABLES:
         given = own.get(table)
         if given is None:
@@ -125,11 +132,17 @@ def load_calibration(path: Path | None = None, overlay: Path | None = None) -> C
     ab = raw.get("abstention")
     model = None
     if ab:
-        model = Abstention(
-            tuple(ab["features"]), tuple(map(float, ab["center"])),
-            tuple(map(float, ab["scale"])), tuple(map(float, ab["coef"])),
-            float(ab["intercept"]), float(ab["min_probability"]),
-            float(ab.get("strong_probability", 0.9)))
+        try:
+            model = Abstention(
+                tuple(ab["features"]), tuple(map(float, ab["center"])),
+                tuple(map(float, ab["scale"])), tuple(map(float, ab["coef"])),
+                float(ab["intercept"]), float(ab["min_probability"]),
+                float(ab.get("strong_probability", 0.9)))
+        except (KeyError, TypeError, ValueError) as e:
+            where = overlay if overlay is not None and overlay.is_file() else path
+            raise SettingsError(f"{where or calibration_path()}: [abstention] is not a usable "
+                                f"model ({type(e).__name__}: {e}); refit it with "
+                                "`python -m evals calibrate`") from None
     return Calibration(Fusion(**raw["fusion"]), Decision(**raw["decision"]),
                        Conversation(**conv) if conv else _shipped_conversation(), model)
 

@@ -20,6 +20,7 @@ import torch
 from retrieval.entry import Entry, content_hash
 from retrieval.errors import StoreUnavailable
 from retrieval.lexcache import EntryTerms
+from retrieval.neighbours import SAME_QUESTION, nearest_other_question
 from retrieval.store.base import Manifest
 from retrieval.text import Lexicon, Speller
 
@@ -39,8 +40,10 @@ class KBIndex:
     """Entries of one version plus dense (Chroma), lexical (BM25) and code indexes."""
 
     def __init__(self, manifest: Manifest, collection: Any, vectors: np.ndarray,
-                 lexicon: Lexicon, known: Mapping[str, EntryTerms] | None = None) -> None:
-        """`known`: earlier results of the per-entry lexical work, by text hash (lexcache)."""
+                 lexicon: Lexicon, known: Mapping[str, EntryTerms] | None = None,
+                 neighbours: np.ndarray | None = None) -> None:
+        """`known`: earlier results of the per-entry lexical work, by text hash (lexcache);
+        `neighbours`: this version's `neighbour` levels computed before (retrieval/neighbours)."""
         self.version = manifest.version
         self.manifest = manifest
         self.entries: list[Entry] = list(manifest.entries)
@@ -69,6 +72,16 @@ class KBIndex:
                              if self._search_t is None else {})
         self._passage_field = [p.field for p in manifest.passages]
         self._warned = False
+        # each entry's first question passage (-1: none), and how close the nearest other
+        # entry's question comes to it (the abstention model's reference for this entry)
+        self._qrow = np.full(len(self.entries), -1, dtype=np.int64)
+        for r in range(len(self._passage_field) - 1, -1, -1):
+            if self._passage_field[r] == "question":
+                self._qrow[self._passage_entry[r]] = r
+        self.neighbour_computed = neighbours is None or neighbours.shape != (len(self.entries),)
+        if neighbours is None or self.neighbour_computed:
+            neighbours = nearest_other_question(self._vectors, self._qrow, SAME_QUESTION)
+        self.neighbour: np.ndarray = neighbours
 
         self.entry_terms: list[frozenset[str]] = []
         tokenized: list[list[str]] = []
@@ -235,11 +248,7 @@ class KBIndex:
         return float(self._vectors[va] @ self._vectors[vb])
 
     def _question_row(self, entry: int) -> int:
-        start = self._first[entry]
-        for r in self._by_entry[start:start + self._count[entry]]:
-            if self._passage_field[r] == "question":
-                return int(r)
-        return -1
+        return int(self._qrow[entry])
 
     def lexical(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         """Top entries by BM25 over question + answer + alternate phrasings."""

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from retrieval import neighbours
 from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
@@ -162,10 +163,13 @@ class Retriever:
             cached = known is not None
             if known is None:
                 known = cache.read(manifest.info.get("previous"))
+            levels = neighbours.read_cached(self.store.cache_dir, version, len(manifest.entries))
             index = KBIndex(manifest, lambda: self.store.collection(version), vectors,
-                            self.lexicon, known)
+                            self.lexicon, known, levels)
         if not cached and index.lexical_table is not None:
             cache.write(version, index.lexical_table)
+        if index.neighbour_computed:
+            neighbours.write_cached(self.store.cache_dir, version, index.neighbour)
         index.lexical_table = None  # only needed for the file
         return index
 

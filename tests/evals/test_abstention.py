@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from evals import abstention as ab
 from evals.calibrate import abstention_table, write_abstention
 from evals.sets import EvalSetError
 from retrieval.config import Abstention, calibration_path, load_calibration
+from retrieval.errors import SettingsError
 from retrieval.evidence import FEATURES
 
 
@@ -113,14 +115,37 @@ def test_the_model_is_written_in_place_and_read_back(tmp_path: Path) -> None:
     cal.write_text(calibration_path().read_text(encoding="utf-8"), encoding="utf-8")
     before = load_calibration(cal)
     model = ab.fit(_pool())
-    table = abstention_table(model, sources=["a (50 rows)"], notes=["# a note"])
+    table = abstention_table(model, sources=["a (50 rows)"], notes=["a note"])
     write_abstention(cal, table)
     write_abstention(cal, table)  # twice: replaced, not appended
     text = cal.read_text(encoding="utf-8")
     assert text.splitlines().count("[abstention]") == 1 and text.count("# a note") == 1
+    assert "# dense_weight" not in text and "dense_weight = 0.7" in text  # the rest kept as is
     after = load_calibration(cal)
     assert after.abstention is not None and after.abstention.coef == model.coef
     assert after.fusion == before.fusion and after.conversation == before.conversation
+    bad = abstention_table(model, sources=["a"], notes=[])
+    bad["coef"] = [1.0]  # fewer coefficients than features: the app could not use it
     with pytest.raises(EvalSetError, match="unchanged"):
-        write_abstention(cal, ["[abstention]", "features = ["])
+        write_abstention(cal, bad)
     assert cal.read_text(encoding="utf-8") == text
+    assert [p.name for p in tmp_path.iterdir()] == ["calibration.toml"]  # no temporary left
+
+
+def test_the_overlay_is_created_and_its_model_replaces_the_shipped_one(tmp_path: Path) -> None:
+    overlay = tmp_path / "data" / "calibration.toml"
+    overlay.parent.mkdir()
+    model = ab.fit(_pool())
+    write_abstention(overlay, abstention_table(model, sources=["a (50 rows)"], notes=[]))
+    raw = tomllib.loads(overlay.read_text(encoding="utf-8"))
+    assert set(raw) == {"abstention"}  # only the model: every other value stays the release's
+    got = load_calibration(overlay=overlay)
+    shipped = load_calibration()
+    assert got.abstention is not None and got.abstention.features == tuple(FEATURES)
+    assert got.abstention.coef == model.coef and got.fusion == shipped.fusion
+    overlay.write_text("[abstention]\nfeatures = [\"score\"]\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"calibration.toml: \[abstention\] is not a usable"):
+        load_calibration(overlay=overlay)
+    overlay.write_text("[abstention\n", encoding="utf-8")
+    with pytest.raises(EvalSetError, match="not valid TOML"):
+        write_abstention(overlay, abstention_table(model, sources=["a"], notes=[]))

@@ -137,3 +137,44 @@ def test_calibrate_dry_run_and_refusing_held_out_sets(seed_data_dir: Path,  # ty
                                     "--calibration", str(cal)])
     assert res.exit_code == 8 and "never tuned on" in res.output
     assert cal.read_text() == text
+
+
+def test_calibrate_writes_the_installation_overlay_not_the_shipped_file(  # type: ignore[no-untyped-def]
+        seed_data_dir: Path, tmp_path: Path) -> None:
+    shipped = calibration_path().read_text()
+    inst = tmp_path / "inst"
+    inst.mkdir()
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(seed_data_dir), TUNING,
+                                    "--kb", "seed", str(seed_data_dir), DEV,  # same corpus
+                                    "--data", str(inst)])
+    assert res.exit_code == 0, res.output
+    overlay = tomllib.loads((inst / "calibration.toml").read_text())
+    assert set(overlay) == {"abstention"} and calibration_path().read_text() == shipped
+    assert "Leave one corpus out" not in res.output  # one corpus, given twice
+    assert "seed-tuning-dev.jsonl" in (inst / "calibration.toml").read_text()
+
+
+def test_calibrate_refuses_bad_input_with_a_clear_message(seed_data_dir: Path,  # type: ignore[no-untyped-def]
+                                                          tmp_path: Path) -> None:
+    cal = tmp_path / "calibration.toml"
+    shutil.copy(calibration_path(), cal)
+    text = cal.read_text()
+    oos = tmp_path / "oos-dev.jsonl"  # nothing answered right: no model can be fitted
+    oos.write_text("".join(json.dumps({"id": f"o{i}", "question": q, "expected": []}) + "\n"
+                           for i, q in enumerate(["left knee sprain icd-10",
+                                                  "how do I reset my email password",
+                                                  "what is the copay for a flu shot"])))
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(seed_data_dir), str(oos),
+                                    "--calibration", str(cal)])
+    assert res.exit_code == 8, res.output
+    assert "cannot calibrate" in res.output and "one class" in res.output
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(seed_data_dir), str(oos),
+                                    "--calibration", str(cal), "--shipped"])
+    assert res.exit_code == 2 and "give one" in res.output
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(tmp_path / "nope"), TUNING,
+                                    "--calibration", str(cal)])
+    assert res.exit_code == 3, res.output  # no knowledge base there: says to ingest first
+    res = CliRunner().invoke(main, ["calibrate", "--kb", "seed", str(seed_data_dir), TUNING,
+                                    "--calibration", str(tmp_path / "missing" / "c.toml")])
+    assert res.exit_code == 8 and "does not exist" in res.output
+    assert cal.read_text() == text

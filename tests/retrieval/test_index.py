@@ -54,3 +54,17 @@ def test_batched_similarities_equal_entry_by_entry(index: KBIndex, real_embedder
     some = [3, 0, 2]
     q2, a2 = index.similarities(v, some)
     assert np.allclose(q2, best_q[some]) and np.allclose(a2, best_a[some])
+
+
+def test_neighbour_levels_are_built_with_the_index_and_cached_per_version(  # type: ignore[no-untyped-def]
+        index: KBIndex, seed_retriever) -> None:
+    n = len(index.entries)
+    rows = [index._question_row(i) for i in range(n)]
+    q = index._vectors[rows]
+    sims = q @ q.T
+    sims[(sims >= 0.92) | np.eye(n, dtype=bool)] = -1.0
+    assert index.neighbour == pytest.approx(np.clip(sims.max(axis=1), 0, None), abs=1e-5)
+    assert 0.0 < index.neighbour.min() and index.neighbour.max() < 0.92
+    # a second build of the same version reads them back instead of computing them again
+    again = seed_retriever.load(index.version)
+    assert not again.neighbour_computed and np.array_equal(again.neighbour, index.neighbour)
