@@ -29,9 +29,11 @@ from retrieval.turns import (
     REPLIES,
     TurnKind,
     additive,
+    continues,
     cue,
     names_topic,
     off_topic,
+    off_topic_reply,
     small_talk,
 )
 
@@ -214,7 +216,9 @@ def _small_talk(index: KBIndex, alone: Answer) -> Answer | None:
 def _kind(index: KBIndex, alone: Answer, kind: TurnKind) -> Answer:
     q = alone.terms
     if q is not None and off_topic(index, q, alone.abstained):
-        kind = "off_topic"
+        # an abstention still (suggestions kept, the question logged), with a reply that says
+        # what the knowledge base covers instead of a follow-up reading
+        return dataclasses.replace(alone, turn="off_topic", reply=off_topic_reply(index))
     return dataclasses.replace(alone, turn=kind)
 
 
@@ -243,4 +247,15 @@ def choose(
         # stands on its own: exactly as if asked first
         same = bool(alone.results) and index.position[alone.results[0].entry.id] in anchor.entries
         return _kind(index, alone, "standalone" if same else "topic_switch")
-    return read_with(retriever, index, alone, anchor, top_k)
+    a = read_with(retriever, index, alone, anchor, top_k)
+    if topic and not continues(alone.query) and not alone.abstained and len(alone.results) == 1:
+        # a pronoun in a question that names its topic and is answered alone by one entry may
+        # point inside it ("weekly chart check: who can do it?"): it stands alone when the
+        # thread answers it with the same entry; a thread that moves it to another entry, or
+        # finds nothing that answers it ("how much does medicare pay for it?"), decides
+        if not a.abstained and a.results[0].entry.id == alone.results[0].entry.id:
+            same = index.position[alone.results[0].entry.id] in anchor.entries
+            return _kind(index, alone, "standalone" if same else "topic_switch")
+    if a.abstained and off_topic(index, q, alone.abstained):
+        return _kind(index, alone, "off_topic")  # "write me a poem about it": not a follow-up
+    return a
