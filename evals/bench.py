@@ -169,10 +169,9 @@ def conversation_figures(retriever: Any, embedder: CountingEmbedder,
     for n, (q, _) in enumerate(qs):
         other = qs[(n + 1) % len(qs)][0].rstrip("?").split()
         turns.append((q, FOLLOW_UPS[n % len(FOLLOW_UPS)].format(" ".join(other[-4:]))))
-    for earlier, _ in turns:
-        retriever.ask(earlier)  # the conversation so far: asked, so warm
     follow_ms, embedded = [], []
     for n, (earlier, follow) in enumerate(turns, 1):
+        retriever.ask(earlier)  # the conversation so far, as the chat asked it: warm
         before = embedder.texts
         ms, _ = timed(partial(retriever.ask, follow, context=[earlier]))
         follow_ms.append(ms)
@@ -272,7 +271,7 @@ def markdown(results: Sequence[dict[str, Any]]) -> str:
                 f"{b.get(p, float('nan')):.2f} | {_ratio(r['query_ms'][p], b.get(p))} | "
                 f"{_ratio(r['query_ms'][p], floor[p])} |"
             )
-        fu = r.get("follow_up_ms")
+        fu: dict[str, float] = r.get("follow_up_ms") or {}
         for p in ("median", "p95") if fu else ():
             out.append(
                 f"| warm follow-up with one earlier question {p} (ms) | {fu[p]:.2f} | — | — | "

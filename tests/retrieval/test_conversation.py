@@ -296,19 +296,24 @@ def _with_cut(retriever, min_probability: float):  # type: ignore[no-untyped-def
 
 @pytest.mark.slow
 def test_a_follow_up_is_decided_by_the_single_question_abstention_model(seed_retriever) -> None:  # type: ignore[no-untyped-def]
-    # the follow-up's answer follows the model's cut, not a threshold of its own: refusing
-    # everything abstains on it, accepting everything answers it with the same entry
-    context, question = ["what does the 77370 report need?"], "and who has to sign it?"
-    shipped = seed_retriever.ask(question, context=context)
+    # the follow-up is answered exactly when the model's probability on its reading clears the
+    # model's cut: no threshold of its own
+    from retrieval.evidence import evidence
+
+    earlier, question = "what must the physicist's 77370 report include?", "and who signs it?"
+    index, model = seed_retriever.index(), seed_retriever.calibration.abstention
+    shipped = seed_retriever.ask(question, context=[earlier])
     assert shipped.turn == "follow_up" and not shipped.abstained
-    never = _with_cut(seed_retriever, 1.01).ask(question, context=context)
-    always = _with_cut(seed_retriever, 0.0).ask(question, context=context)
-    assert never.turn == "follow_up" and never.abstained and never.results == ()
-    assert never.read_as == shipped.read_as
-    assert not always.abstained and always.top.entry.id == shipped.top.entry.id
-    # an uncovered follow-up abstains at the shipped cut, and only the cut lets it through
-    uncovered = seed_retriever.ask("what's the RVU on it?", context=["77370 report"])
-    assert uncovered.abstained
+    assert shipped.top.entry.id == E[3]
+    first = seed_retriever.ask(earlier)
+    p_follow = model.probability(evidence(index, shipped.terms, list(shipped.scored)))
+    p_first = model.probability(evidence(index, first.terms, list(first.scored)))
+    assert model.min_probability <= p_follow < p_first  # the earlier turn stays answered
+    above = _with_cut(seed_retriever, (p_follow + p_first) / 2).ask(question, context=[earlier])
+    assert above.turn == "follow_up" and above.abstained and above.results == ()
+    assert above.read_as == shipped.read_as
+    below = _with_cut(seed_retriever, p_follow - 1e-6).ask(question, context=[earlier])
+    assert not below.abstained and below.top.entry.id == E[3]
 
 
 @pytest.mark.slow
