@@ -2,7 +2,8 @@
 
 For each size: write a synthetic corpus (`evals.synth`), ingest it with `python -m ingest --json`
 (entries/s, from the command's own timing), re-ingest after one changed answer (s), then in this
-process time warm queries (median/p95/p99 over the query set),
+process time warm queries (median/p95/p99 over the query set) and warm follow-ups (a new
+follow-up read with an earlier question already asked; with how many texts each embeds),
 time the bare query embedding (the floor no retrieval can beat), and run the same queries through
 a naive baseline — LangChain's `Chroma` vector store over `RecursiveCharacterTextSplitter` chunks
 of the same documents, with the same embedding model wrapped as LangChain `Embeddings`
@@ -137,6 +138,50 @@ def query_figures(retriever: Any, embedder: Embedder, qs: list[tuple[str, str | 
             "queries": len(qs), "right_at_3": round(hits / len(qs), 3)}
 
 
+class CountingEmbedder:
+    """The embedder, counting the texts it is asked to embed (how many embeddings a turn costs)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self.texts = 0
+
+    def embed(self, texts: list[str]) -> Any:
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+
+# follow-ups as coders type them after a question (general English, no corpus's words): each is
+# joined to another bench question's own words so every follow-up text is new to the cache
+FOLLOW_UPS = ("and what about {}?", "does that also apply when {}?", "and is it the same for {}?",
+              "what if {} though?")
+
+
+def conversation_figures(retriever: Any, embedder: CountingEmbedder,
+                         qs: list[tuple[str, str | None]],
+                         progress: Progress | None) -> dict[str, Any]:
+    """Warm follow-up latency: the earlier question was asked before (as in the chat, its
+    vector is cached), the follow-up is new; and how many texts each turn embeds."""
+    turns = []
+    for n, (q, _) in enumerate(qs):
+        other = qs[(n + 1) % len(qs)][0].rstrip("?").split()
+        turns.append((q, FOLLOW_UPS[n % len(FOLLOW_UPS)].format(" ".join(other[-4:]))))
+    follow_ms, embedded = [], []
+    for n, (earlier, follow) in enumerate(turns, 1):
+        retriever.ask(earlier)  # the conversation so far, as the chat asked it: warm
+        before = embedder.texts
+        ms, _ = timed(partial(retriever.ask, follow, context=[earlier]))
+        follow_ms.append(ms)
+        embedded.append(embedder.texts - before)
+        if progress:
+            progress("warm follow-ups", n, len(turns))
+    return {"follow_up_ms": percentiles(follow_ms),
+            "follow_up_embeddings_max": max(embedded, default=0)}
+
+
 def bench_size(
     entries: int,
     work: Path,
@@ -160,6 +205,8 @@ def bench_size(
     store = LocalStore(data / "kb")
     passages = len(store.read_manifest(built["report"]["kb_version"]).passages)
     queried = query_figures(Retriever(store, embedder), embedder, qs, progress)
+    counting = CountingEmbedder(embedder)
+    talked = conversation_figures(Retriever(store, counting), counting, qs, progress)
     cold = measure.cold_start(measured_command("retrieval", qs[0][0], "--data", str(data),
                                                "--json"))
     result: dict[str, Any] = {
@@ -169,6 +216,7 @@ def bench_size(
         "ingest_entries_per_s": round(entries / built["ingest_s"], 1),
         "reingest_one_s": round(built["reingest_s"], 2),
         **queried,
+        **talked,
         "cold_start_s": cold.seconds,
         "peak_rss_mb": cold.peak_rss_mb,
     }
@@ -223,6 +271,15 @@ def markdown(results: Sequence[dict[str, Any]]) -> str:
                 f"{b.get(p, float('nan')):.2f} | {_ratio(r['query_ms'][p], b.get(p))} | "
                 f"{_ratio(r['query_ms'][p], floor[p])} |"
             )
+        fu: dict[str, float] = r.get("follow_up_ms") or {}
+        for p in ("median", "p95") if fu else ():
+            out.append(
+                f"| warm follow-up with one earlier question {p} (ms) | {fu[p]:.2f} | — | — | "
+                f"{_ratio(fu[p], floor[p])} |"
+            )
+        if fu:
+            out.append(f"| texts embedded per follow-up (most) | "
+                       f"{r['follow_up_embeddings_max']} | — | — | — |")
         for p in ("median", "p95", "p99"):
             out.append(f"| floor: bare query embedding {p} (ms) | {floor[p]:.2f} | — | — | 1.00× |")
         rows = (

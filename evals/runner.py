@@ -149,7 +149,7 @@ def profile(index: KBIndex, answer: Answer, retriever: Retriever,
     """How this row is decided at any threshold: decide() at -inf and +inf on the same scores."""
     scored = list(answer.scored)
     if answer.terms is None or context:
-        # no trace, or a follow-up (decided with the conversation's own threshold): only this
+        # no trace, or a follow-up (decided on its reading with the thread): only this
         # decision is known, so the sweep holds it fixed
         ranked = answer.results or answer.suggestions
         return ThresholdProfile(expected, ranked[0].entry.id if ranked else None,

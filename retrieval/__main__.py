@@ -51,6 +51,8 @@ def render(a: Answer) -> str:
         out.append("No matching guidance in the knowledge base.")
         if a.reason:
             out.append(a.reason)
+        if a.reply:  # off-topic: what the knowledge base covers
+            out.append(a.reply)
         if a.suggestions:
             out.append("\nClosest entries:")
             out += [f"  - [{m.entry.id}] {m.entry.question} (score {m.score:.2f})"

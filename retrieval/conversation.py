@@ -3,10 +3,12 @@
 No language model and no thresholds of its own. A follow-up is read with the earlier turn it
 leans on: the follow-up and that turn are embedded together (one more query embedding), the
 follow-up's own terms plus the code and modality it inherits are what an entry must cover, and
-the ranker and the single-question decision then run on that evidence unchanged, so a follow-up
-is answered, or abstained on, by the same calibrated rule as a question asked first. A code,
-modality or role the follow-up names replaces the earlier one. A question that stands on its own
-(answered alone, and leaning on nothing) is returned exactly as if asked first.
+each entry is scored on that reading and on the follow-up read alone, the alone reading counting
+as much as the abstention model trusts it. The single-question abstention model (`decide`,
+`retrieval/evidence.py`) then answers or abstains on that ranking, so a follow-up is decided by
+the same calibrated evidence as a question asked first. A code, modality or role the follow-up
+names replaces the earlier one. A question that names its topic and leans on nothing (no
+pronoun, no "and…"/"what about…") is returned exactly as if asked first.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 from retrieval.codes import CODE_RE
 from retrieval.decide import decide
 from retrieval.errors import QueryError
+from retrieval.evidence import evidence
 from retrieval.index import KBIndex
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.text import Lexicon, clean_query
@@ -30,6 +33,7 @@ from retrieval.turns import (
     cue,
     names_topic,
     off_topic,
+    off_topic_reply,
     small_talk,
 )
 
@@ -112,8 +116,10 @@ def read_with(
     terms = own + inherited if own else list(both.terms)
     q = QueryTerms(terms=terms, codes=codes, modalities=modalities, fixes=both.fixes)
     vector = retriever.embed(index, combined, q)
-    scored = _both_readings(index, alone, rank(index, q, vector, retriever.calibration.fusion))
-    v = decide(index, q, scored, retriever.calibration.decision, top_k)
+    cal = retriever.calibration
+    scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion), _trust(index, alone,
+                                                                                       retriever))
+    v = decide(index, q, scored, cal.decision, top_k, cal.abstention)
     label = anchor.label
     a = retriever.answer(index, alone.query, q, scored, v)
     if a.abstained:
@@ -123,22 +129,37 @@ def read_with(
     return dataclasses.replace(a, read_as=label, resolved_text=combined, turn="follow_up")
 
 
-def _both_readings(index: KBIndex, alone: Answer, with_ctx: list[Scored]) -> list[Scored]:
-    """Each entry scored by the mean of its two readings: with the earlier turn, and alone.
+def _trust(index: KBIndex, alone: Answer, retriever: Retriever) -> float:
+    """How far the follow-up read alone is trusted: the abstention model's probability that its
+    own top entry answers it (1 without a model: then the two readings weigh the same)."""
+    model = retriever.calibration.abstention
+    if model is None:
+        return 1.0
+    if alone.terms is None or not alone.scored:
+        return 0.0
+    return model.probability(evidence(index, alone.terms, list(alone.scored)))
+
+
+def _both_readings(index: KBIndex, alone: Answer, with_ctx: list[Scored],
+                   trust: float) -> list[Scored]:
+    """Each entry scored on its two readings: with the earlier turn, and the follow-up alone.
 
     Read with the earlier turn, the entry that answered it keeps an edge it did not earn from
-    the follow-up; read alone, a follow-up that leans on the earlier turn has no topic. An entry
-    must fit both. The mean stays on the single-question scale, so the single-question decision
-    (its threshold and margin) decides on it unchanged. Chosen over the score read with context
-    alone, and over the sum for the order with the context score for the decision, by
-    leave-one-document-out cross-validation on the mixed conversation dev set (see README).
+    the follow-up; read alone, a follow-up that leans on the earlier turn ("and in the
+    hospital?") has no topic. So the alone reading counts in proportion to how much the
+    abstention model trusts it (`trust`, its probability in [0, 1]): a follow-up that carries its
+    own question ("can we bill the weekly management code for it too?") is held to both, an
+    elliptical one is read mostly with its thread. The weighted mean stays on the
+    single-question scale, so the single-question decision decides on it unchanged. Chosen over
+    the plain mean and the context reading alone by leave-one-document-out cross-validation on
+    the conversation dev sets (README); no weight or threshold of its own is fitted.
     """
     by_alone = {s.entry: s.score for s in alone.scored}
     out = []
     for s in with_ctx:
         a = by_alone.get(s.entry, 0.0)
         signals = dict(s.signals, alone=round(a, 4), with_context=round(s.score, 4))
-        out.append(Scored(s.entry, (s.score + a) / 2, signals))
+        out.append(Scored(s.entry, (s.score + trust * a) / (1 + trust), signals))
     out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
     return out
 
@@ -195,7 +216,9 @@ def _small_talk(index: KBIndex, alone: Answer) -> Answer | None:
 def _kind(index: KBIndex, alone: Answer, kind: TurnKind) -> Answer:
     q = alone.terms
     if q is not None and off_topic(index, q, alone.abstained):
-        kind = "off_topic"
+        # an abstention still (suggestions kept, the question logged), with a reply that says
+        # what the knowledge base covers instead of a follow-up reading
+        return dataclasses.replace(alone, turn="off_topic", reply=off_topic_reply(index))
     return dataclasses.replace(alone, turn=kind)
 
 
@@ -214,14 +237,25 @@ def choose(
     topic = names_topic(index, q)
     if not topic and not pointer and off_topic(index, q, alone.abstained):
         return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
-    # a question that names its topic and does not continue the thread stands alone when it
-    # leans on nothing, or when the ranker answers it with one entry (a pronoun in it then
-    # points inside it: "weekly chart check: who can do it?"); an abstention on such a question
-    # stands too, so an uncovered question is not answered by the thread. A continuation
-    # ("and…", "what about…", "…too?") or a message without a topic is read with the thread.
-    confident = not alone.abstained and len(alone.results) == 1
-    if topic and not continues(alone.query) and (confident or not pointer or q.codes):
+    # a question that names its topic and leans on nothing (no pronoun, no "and…", "what
+    # about…", "…too?") stands alone, answered or abstained on exactly as if asked first, so an
+    # uncovered question is not answered by the thread. Anything with a pronoun is read with
+    # the thread too: a one-entry answer alone is no proof the pronoun points inside the
+    # question ("who has to ask for it?" is answered alone by the wrong entry), and when it does
+    # ("weekly chart check: who can do it?") the alone reading, trusted, keeps its entry.
+    if topic and not pointer:
         # stands on its own: exactly as if asked first
         same = bool(alone.results) and index.position[alone.results[0].entry.id] in anchor.entries
         return _kind(index, alone, "standalone" if same else "topic_switch")
-    return read_with(retriever, index, alone, anchor, top_k)
+    a = read_with(retriever, index, alone, anchor, top_k)
+    if topic and not continues(alone.query) and not alone.abstained and len(alone.results) == 1:
+        # a pronoun in a question that names its topic and is answered alone by one entry may
+        # point inside it ("weekly chart check: who can do it?"): it stands alone when the
+        # thread answers it with the same entry; a thread that moves it to another entry, or
+        # finds nothing that answers it ("how much does medicare pay for it?"), decides
+        if not a.abstained and a.results[0].entry.id == alone.results[0].entry.id:
+            same = index.position[alone.results[0].entry.id] in anchor.entries
+            return _kind(index, alone, "standalone" if same else "topic_switch")
+    if a.abstained and off_topic(index, q, alone.abstained):
+        return _kind(index, alone, "off_topic")  # "write me a poem about it": not a follow-up
+    return a

@@ -39,6 +39,7 @@ _SMALL_TALK: dict[str, tuple[str, ...]] = {
         "great", "perfect", "cool", "awesome", "excellent", "wonderful", "nice", "sounds good",
         "noted", "right", "sure", "yes", "yep", "yeah", "no", "nope", "helpful", "helps",
         "super", "fantastic", "brilliant", "lovely", "gotcha", "i see", "fair enough",
+        "fine", "good enough", "that works", "will do",
     ),
     "greeting": (
         "hello", "hi", "hey", "hiya", "good morning", "good afternoon", "good evening",
@@ -59,6 +60,7 @@ _FORMULA_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p, _ in _FORMULAS) + r")(?![a-z0-9])"
 )
 _KIND_OF = dict(_FORMULAS)
+_SHOWN_DOCUMENTS = 5  # documents named in the off-topic reply
 
 REPLIES: dict[str, str] = {
     "thanks": "You're welcome. Ask another coding question any time.",
@@ -137,13 +139,45 @@ def known_terms(index: KBIndex, terms: list[str]) -> list[str]:
             or find_codes(t)]
 
 
+# how a question opens in English once acknowledgements are taken out ("ok, can we…", "thanks,
+# who signs…"): an interrogative word or an auxiliary verb put first. A message with an
+# acknowledgement that opens otherwise and has no question mark is a statement about the answer
+# ("ok I'll pass that on to the team", "that answers it, thanks"), not a new question.
+_ASKS = re.compile(
+    r"^\s*(?:what|whats|who|whom|whose|which|when|where|why|how|can|could|may|might|must|shall|"
+    r"should|will|would|do|does|did|is|are|was|were|has|have|had|am|any|anything|if|whether|"
+    r"tell me|explain|need|list|show)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(text: str) -> bool:
+    """Whether the message, without its opening acknowledgements, is worded as a question."""
+    body = _opening_stripped(text)
+    return "?" in text or bool(_ASKS.match(body)) or continues(text)
+
+
+def domain_terms(index: KBIndex, terms: list[str]) -> list[str]:
+    """The terms the coding domain's lexicon names (codes, modalities, roles, aspects): general
+    words the knowledge base happens to use ("answer", "clear", "work") are not among them."""
+    lex = index.lexicon
+    domain = lex.modalities | lex.aspects | set(lex.roles)
+    return [t for t in terms if t in domain or t in index.codes or find_codes(t)]
+
+
 def small_talk(index: KBIndex, text: str, q: QueryTerms, abstained: bool) -> str | None:
-    """The kind of small talk ("thanks", "acknowledgement", "greeting", "closing"), else None."""
+    """The kind of small talk ("thanks", "acknowledgement", "greeting", "closing"), else None.
+
+    Evidence, not the formula alone: an acknowledgement formula, no code, the ranker abstains on
+    the message, and either nothing the knowledge base knows is left once the formulas are taken
+    out, or what is left is a statement (not worded as a question) naming nothing of the coding
+    domain — "that answers it, thanks" and "ok, that works for me" are thanks, not follow-ups.
+    """
     found = formulas(text)
     if not found or q.codes or not abstained:
         return None
     rest = index.lexicon.terms(without_formulas(text), q.fixes)
-    if known_terms(index, rest):
+    if known_terms(index, rest) and (asks(text) or domain_terms(index, rest)):
         return None  # "great — and is it billable per course?": a question follows
     kinds = [_KIND_OF[f] for f in found]
     # the reply answers what the message does last ("ok, thanks, bye" is a closing)
@@ -154,8 +188,23 @@ def small_talk(index: KBIndex, text: str, q: QueryTerms, abstained: bool) -> str
 
 
 def off_topic(index: KBIndex, q: QueryTerms, abstained: bool) -> bool:
-    """A message the ranker abstains on with no term the KB or the coding domain knows."""
-    return abstained and not q.codes and not known_terms(index, q.terms)
+    """A message the ranker abstains on that is about something else: no code and no term of
+    the coding domain, and most of its words (or all) used by no entry of the knowledge base
+    ("who won the game last night?"). A coding question the KB does not cover still uses the
+    domain's words and stays an abstention with its gap logged."""
+    if not abstained or q.codes or domain_terms(index, q.terms):
+        return False
+    known = known_terms(index, q.terms)
+    return not known or len(known) * 2 < len(q.terms)
+
+
+def off_topic_reply(index: KBIndex) -> str:
+    """What to say to an off-topic message: what the knowledge base does cover."""
+    docs = sorted({e.document.title or e.document.name for e in index.entries})
+    shown = "; ".join(docs[:_SHOWN_DOCUMENTS]) + (
+        f"; and {len(docs) - _SHOWN_DOCUMENTS} more" if len(docs) > _SHOWN_DOCUMENTS else "")
+    return (f"That is outside what this knowledge base covers. It answers radiation-oncology "
+            f"CPT coding questions from {len(index.entries)} curated entries of: {shown}.")
 
 
 def names_topic(index: KBIndex, q: QueryTerms) -> bool:

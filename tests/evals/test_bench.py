@@ -45,6 +45,11 @@ def test_one_size_end_to_end_with_a_fake_model(tmp_path: Path,
         assert set(r[k]) == {"median", "p95", "p99"}
         assert 0 < r[k]["median"] <= r[k]["p95"] <= r[k]["p99"]
     assert 0 <= r["right_at_3"] <= 1 and 0 <= r["baseline_right_at_3"] <= 1
+    # a warm follow-up embeds itself and itself read with the earlier question: one more text
+    # than a single question (the earlier question's vector is cached)
+    assert set(r["follow_up_ms"]) == {"median", "p95", "p99"}
+    assert 0 < r["follow_up_ms"]["median"] <= r["follow_up_ms"]["p95"]
+    assert 1 <= r["follow_up_embeddings_max"] <= 2
     assert runs[0][1:5] == ["-m", "evals.bench", "run-module", "retrieval"]
     assert "--json" in runs[0]
     assert runs[1][1:4] == ["-m", "evals.bench", "baseline-child"]
@@ -59,8 +64,13 @@ def test_markdown_table_has_ratios_to_baseline_and_floor() -> None:
          "ingest_entries_per_s": 50.0, "baseline_ingest_entries_per_s": 25.0,
          "reingest_one_s": 2.0, "baseline_reingest_one_s": 400.0, "cold_start_s": 6.0,
          "baseline_cold_start_s": 5.0, "peak_rss_mb": 900.0, "baseline_peak_rss_mb": 700.0,
-         "right_at_3": 0.8, "baseline_right_at_3": 0.3}
+         "right_at_3": 0.8, "baseline_right_at_3": 0.3,
+         "follow_up_ms": {"median": 16.0, "p95": 30.0, "p99": 40.0},
+         "follow_up_embeddings_max": 2}
     table = bench.markdown([r])
+    row = "| warm follow-up with one earlier question median (ms) | 16.00 | — | — | 2.00× |"
+    assert row in table
+    assert "| texts embedded per follow-up (most) | 2 | — | — | — |" in table
     assert "### 10,000 entries" in table
     assert "| warm query median (ms) | 10.00 | 20.00 | 0.50× | 1.25× |" in table
     assert "| warm query p95 (ms) | 20.00 | 40.00 | 0.50× | 2.00× |" in table

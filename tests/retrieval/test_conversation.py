@@ -18,7 +18,7 @@ from retrieval.__main__ import main as retrieval_cli
 from retrieval.lookup import gist
 from retrieval.rank import QueryTerms
 from retrieval.text import default_lexicon
-from retrieval.turns import continues, cue, names_topic, small_talk
+from retrieval.turns import asks, continues, cue, names_topic, off_topic, small_talk
 from tests.conftest import EVAL_SETS, REPO, SEED_IDS
 
 E = dict(enumerate(SEED_IDS, 1))
@@ -72,7 +72,11 @@ class _Index:
 
 KB = _Index(["Can a 77370 be billed after the course of treatment?",
              "What does the physician's request need to entail? Who signs the report?",
-             "Weekly chart checks can be performed remotely under supervision."], ["77370"])
+             "Weekly chart checks can be performed remotely under supervision.",
+             # general words a real knowledge base uses too: an acknowledgement holding them
+             # ("that answers it") must still read as one
+             "The answer is clear: this works for a game of chance, last seen at night."],
+            ["77370"])
 
 
 def _q(text: str) -> QueryTerms:
@@ -89,10 +93,18 @@ SMALL_TALK = {
     "that makes sense": "acknowledgement", "hello": "greeting", "good morning!": "greeting",
     "ok thanks, bye": "closing", "great, that's all I needed": "closing",
     "awesome": "acknowledgement", "cheers": "thanks",
+    # acknowledgements with "that"/"it" and words the knowledge base uses: statements, no code,
+    # nothing of the coding domain
+    "that answers it, thanks": "thanks", "ok that works for me": "acknowledgement",
+    "got it, that is clear now": "acknowledgement",
+    "perfect, that's what I needed": "acknowledgement",
 }
 NOT_SMALL_TALK = ["great — and is it billable per course?", "thanks! and who signs the report?",
                   "ok, can the weekly chart checks be remote?", "thanks, what about 77370?",
-                  "can we bill 77370 after treatment?", "what's the weather like?"]
+                  "can we bill 77370 after treatment?", "what's the weather like?",
+                  # worded as a question, or naming a role of the coding domain
+                  "ok, does that answer work for the report?", "thanks, is it clear who signs?",
+                  "ok the physician signs it"]
 
 
 @pytest.mark.parametrize("text,kind", SMALL_TALK.items(), ids=list(SMALL_TALK))
@@ -103,6 +115,25 @@ def test_small_talk_is_read_as_small_talk(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", NOT_SMALL_TALK, ids=NOT_SMALL_TALK)
 def test_a_question_after_an_acknowledgement_is_not_small_talk(text: str) -> None:
     assert small_talk(KB, text, _q(text), abstained=True) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text,question", [
+    ("ok, can it be remote?", True), ("thanks! and the report", True), ("who signs", True),
+    ("that answers it, thanks", False), ("ok I'll pass that on", False),
+], ids=lambda v: str(v))
+def test_asks_tells_a_question_from_a_statement(text: str, question: bool) -> None:
+    assert asks(text) is question
+
+
+@pytest.mark.parametrize("text,off", [
+    ("what's the weather like?", True), ("who won the game at the stadium?", True),
+    ("write me a poem", True), ("what about the physician's payment?", False),
+    ("is it billable after the course?", False), ("and 77370?", False),
+], ids=lambda v: str(v))
+def test_off_topic_is_about_nothing_the_domain_or_most_of_the_kb_knows(text: str, off: bool
+                                                                       ) -> None:
+    assert off_topic(KB, _q(text), abstained=True) is off  # type: ignore[arg-type]
+    assert off_topic(KB, _q(text), abstained=False) is False  # type: ignore[arg-type]
 
 
 def test_small_talk_needs_the_ranker_to_abstain_too() -> None:
@@ -220,7 +251,10 @@ def test_an_uncovered_follow_up_keeps_abstaining(seed_retriever, context, questi
 
 SMALL_TALK_TURNS = ["thanks, that helps", "ok got it", "perfect, thank you!",
                     "that makes sense, thanks a lot", "great, that's all I needed", "hello!",
-                    "got it, bye"]
+                    "got it, bye",
+                    # with "that"/"it" and words the seed's entries use ("answer", "work", "clear")
+                    "that answers it, thanks", "ok that works for me", "great, that clears it up",
+                    "got it, that is clear now"]
 
 
 @pytest.mark.slow
@@ -234,6 +268,52 @@ def test_small_talk_gets_a_reply_and_no_answer(seed_retriever, text: str) -> Non
         assert a.reply and a.read_as is None and a.lookup is None
         d = a.to_dict()
         assert d["results"] == [] and d["abstained"] is True and d["reply"] == a.reply
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["what's the weather like?", "write me a poem",
+                                  "who won the game at the stadium?"])
+def test_off_topic_gets_what_the_kb_covers_and_no_answer(seed_retriever, text: str) -> None:  # type: ignore[no-untyped-def]
+    for context in ([], ["What does the physician's order for a 77370 need to say?"]):
+        a = seed_retriever.ask(text, context=context)
+        assert a.turn == "off_topic", context
+        assert a.abstained and a.results == () and a.read_as is None
+        assert a.reply.startswith("That is outside what this knowledge base covers")
+        assert "Daily Practice" in a.reply or "astro" in a.reply.lower()
+
+
+def _with_cut(retriever, min_probability: float):  # type: ignore[no-untyped-def]
+    """The same store and model with the abstention model's cut moved."""
+    from dataclasses import replace
+
+    from retrieval.retriever import Retriever
+
+    cal = retriever.calibration
+    assert cal.abstention is not None
+    cal = replace(cal, abstention=replace(cal.abstention, min_probability=min_probability))
+    return Retriever(retriever.store, retriever.embedder, calibration=cal)
+
+
+@pytest.mark.slow
+def test_a_follow_up_is_decided_by_the_single_question_abstention_model(seed_retriever) -> None:  # type: ignore[no-untyped-def]
+    # the follow-up is answered exactly when the model's probability on its reading clears the
+    # model's cut: no threshold of its own
+    from retrieval.evidence import evidence
+
+    earlier, question = "what must the physicist's 77370 report include?", "and who signs it?"
+    index, model = seed_retriever.index(), seed_retriever.calibration.abstention
+    shipped = seed_retriever.ask(question, context=[earlier])
+    assert shipped.turn == "follow_up" and not shipped.abstained
+    assert shipped.top.entry.id == E[3]
+    first = seed_retriever.ask(earlier)
+    p_follow = model.probability(evidence(index, shipped.terms, list(shipped.scored)))
+    p_first = model.probability(evidence(index, first.terms, list(first.scored)))
+    assert model.min_probability <= p_follow < p_first  # the earlier turn stays answered
+    above = _with_cut(seed_retriever, (p_follow + p_first) / 2).ask(question, context=[earlier])
+    assert above.turn == "follow_up" and above.abstained and above.results == ()
+    assert above.read_as == shipped.read_as
+    below = _with_cut(seed_retriever, p_follow - 1e-6).ask(question, context=[earlier])
+    assert not below.abstained and below.top.entry.id == E[3]
 
 
 @pytest.mark.slow
