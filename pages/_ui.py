@@ -30,6 +30,8 @@ CONFIDENCE_COLOURS = {
     "Several close matches": "orange",
     "Entries about this code": "blue",
     "Entry about this code": "blue",
+    "Entries listing this code": "gray",
+    "Entry listing this code": "gray",
 }
 WHERE_NEXT = (
     "**Where to look next:** the patient's payer (your Medicare Administrative Contractor's "

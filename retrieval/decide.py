@@ -26,26 +26,35 @@ class Verdict:
 def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
            top_k: int, model: Abstention | None = None) -> Verdict:
     """Answer or abstain; with `model`, its probability decides instead of `d.min_score`."""
-    # a code entries only mention (in a list, a range) is no guidance on it
+    # a code no entry names is no guidance on it; nor is one entries only list (a range, a table,
+    # "not with 77470, 77427 or 77431") when the question asks something about it. A bare code
+    # is a look-up: the entries that list it are shown (below)
+    bare = bool(q.codes) and not q.words_besides_codes
     uncovered = [c for c in q.codes
                  if not any(c in index.entries[i].codes_about for i in index.codes.get(c, ()))]
-    if uncovered:
+    if uncovered and not (bare and all(c in index.codes for c in uncovered)):
         mentioned = [c for c in uncovered if c in index.codes]
         return Verdict(True, [], scored[:SUGGESTIONS],
                        f"The knowledge base has no guidance on {', '.join(uncovered)}."
                        + (f" ({', '.join(mentioned)} only listed in passing.)" if mentioned
                           else ""), "No match")
 
-    if q.codes and not q.words_besides_codes:
-        # a bare code: every entry about it is an answer; the chat asks which one is meant
+    if bare:
+        # a bare code: every entry about it is an answer (else every entry that lists it); the
+        # chat asks which one is meant
         qc = set(q.codes)
-        every = [s for s in scored if qc & index.entries[s.entry].codes_about]
+        every = ([s for s in scored if qc & index.entries[s.entry].codes_about]
+                 or [s for s in scored if qc & index.entries[s.entry].code_set])
         about = every[:top_k]  # top_k is an upper bound here too; the reason says how many more
         if about:
-            label = "Entries about this code" if len(about) > 1 else "Entry about this code"
+            listed = not any(qc & index.entries[s.entry].codes_about for s in about)
+            many = len(every) > 1
+            label = ("Entries" if len(about) > 1 else "Entry") + (
+                " listing this code" if listed else " about this code")
             shown = f" (showing the first {len(about)})" if len(every) > len(about) else ""
+            verb = ("list" if many else "lists") if listed else "about"
             return Verdict(False, about, [s for s in scored if s not in about][:SUGGESTIONS],
-                           f"{len(every)} entr{'ies' if len(every) > 1 else 'y'} about "
+                           f"{len(every)} entr{'ies' if many else 'y'} {verb} "
                            f"{', '.join(q.codes)}{shown}.", label)
 
     if model is not None:

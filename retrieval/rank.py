@@ -26,7 +26,9 @@ class QueryTerms:
 
     @property
     def words_besides_codes(self) -> list[str]:
-        return [t for t in self.terms if t not in self.codes]
+        # terms are lower-cased, codes as printed: "g6009" is the HCPCS code G6009
+        codes = {c.lower() for c in self.codes}
+        return [t for t in self.terms if t not in codes]
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,17 @@ def test_code_bonus_only_for_codes_an_entry_is_about(retriever: Retriever) -> No
 def test_a_bare_code_lists_only_entries_about_it(retriever: Retriever) -> None:
     a = retriever.ask("77334")
     assert [m.entry.id for m in a.results] == [f"{DEVICES}:1"]
+
+
+def test_a_bare_code_only_listed_shows_the_entries_that_list_it(retriever: Retriever) -> None:
+    a = retriever.ask("77431")
+    assert not a.abstained
+    assert [m.entry.id for m in a.results] == [f"{DEVICES}:3"]
+    assert "lists 77431" in a.reason
+
+
+def test_a_letter_code_alone_is_a_bare_code() -> None:
+    from retrieval.rank import QueryTerms
+
+    q = QueryTerms(terms=["g6009"], codes=["G6009"], modalities=frozenset())
+    assert q.words_besides_codes == []
