@@ -8,7 +8,8 @@
 - An entry is *about* the codes its question names and the codes its answer names on their own
   (at least once); codes its answer only lists (a range, an enumeration of three or more, two or
   more in a sentence that says what may not be done, codes in several rows of a table) are
-  *mentions*.
+  *mentions* — except a table row whose cell gives a billing verdict ("Yes", "No – included"),
+  which is guidance on its codes.
 - A descriptor is taken only where the text gives one: "77370 (Special medical radiation physics
   consultation)", "Continuing Physics Consultation (CPT code 77336)", "77336 – Continuing medical
   physics consultation" at the start of a line, or a table with Code and Descriptor columns.
@@ -107,8 +108,27 @@ def _listed_spans(text: str) -> list[tuple[int, int]]:
     return spans + (rows if len(rows) >= 2 else [])
 
 
+# a table cell that gives a billing verdict on its row's code ("Yes", "No – included in 77600",
+# "Not separately billable", "Bundled"): such a row is guidance on that code, not a listing
+_VERDICT_CELL = re.compile(
+    r"^(?:yes|no|not|never|allowed|billable|reportable|bundled|included|covered|separately)\b",
+    re.IGNORECASE)
+
+
+def _verdict_rows(text: str) -> set[str]:
+    """Codes (ranges expanded) of table rows that say whether the code may be billed."""
+    out: set[str] = set()
+    for line in text.split("\n"):
+        if " | " not in line:
+            continue
+        cells = [c.strip() for c in line.split(" | ")]
+        if any(_VERDICT_CELL.match(c) for c in cells if not CODE_RE.search(c[:12])):
+            out.update(document_codes(line))
+    return out
+
+
 def listed_codes(text: str) -> set[str]:
-    """Codes the text names only in lists (never on their own)."""
+    """Codes the text names only in lists (never on their own, nor in a row giving a verdict)."""
     spans = _listed_spans(text)
     listed: set[str] = set()
     named: set[str] = set()
@@ -117,7 +137,7 @@ def listed_codes(text: str) -> set[str]:
         (listed if inside else named).add(m.group(1).upper())
     for r in find_ranges(text):
         listed.update(r.codes())
-    return listed - named
+    return listed - named - _verdict_rows(text)
 
 
 def code_roles(question: str, answer: str) -> dict[str, str]:

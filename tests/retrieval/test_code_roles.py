@@ -49,7 +49,7 @@ def test_code_bonus_only_for_codes_an_entry_is_about(retriever: Retriever) -> No
     assert signals[f"{DEVICES}:3"] > 0  # about 77285 (its question's range)
     a = retriever.ask_alone(index, "can 77332 be billed twice in one course of IMRT planning?")
     signals = {index.entries[s.entry].id: s.signals["code"] for s in a.scored}
-    assert signals[f"{DEVICES}:2"] == 0  # 77332 sits in its table: a mention, no mismatch
+    assert signals[f"{DEVICES}:2"] > 0  # its table row says Yes/No for 77332: guidance on it
     assert signals[f"{DEVICES}:1"] < 0  # about 77334 only
 
 
@@ -70,3 +70,17 @@ def test_a_letter_code_alone_is_a_bare_code() -> None:
 
     q = QueryTerms(terms=["g6009"], codes=["G6009"], modalities=frozenset())
     assert q.words_besides_codes == []
+
+
+def test_a_table_row_with_a_verdict_is_about_its_codes_a_plain_listing_is_not() -> None:
+    from retrieval.codes import code_roles
+
+    verdicts = ("Which codes go with hyperthermia?\nCode | Descriptor | Billable with it?\n"
+                "77427 | Treatment management | Yes\n"
+                "77261-77263 | Planning | Yes, when documented\n"
+                "77470 | Special procedure | No - not by itself")
+    roles = code_roles("What else is billed?", verdicts)
+    assert {c for c, r in roles.items() if r == "about"} >= {"77427", "77262", "77470"}
+    listing = "Code | Descriptor\n77332 | Devices; simple\n77333 | Devices; intermediate"
+    roles = code_roles("Which device codes exist?", listing)
+    assert roles == {"77332": "mention", "77333": "mention"}

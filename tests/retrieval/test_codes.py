@@ -38,7 +38,9 @@ def test_a_backwards_range_is_flagged_and_read_low_to_high() -> None:
 def test_lists_ranges_negated_pairs_and_table_rows_are_mentions() -> None:
     text = ("Report 77336 weekly. It should not be reported with 77470 or 77427. "
             "Simulation (77280-77282) is separate; so are 77261, 77262, 77263.\n"
-            "Code | Weekly\n77332 | Yes\n77333 | No")
+            "Code | Descriptor\n77332 | Devices, simple\n77333 | Devices, intermediate\n\n"
+            "Code | Weekly\n77334 | Yes\n77338 | No")
+    # rows that only list codes are mentions; a row whose cell says Yes/No is guidance on its code
     assert listed_codes(text) == {"77470", "77427", "77280", "77281", "77282", "77261",
                                   "77262", "77263", "77332", "77333"}
 
