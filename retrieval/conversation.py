@@ -31,6 +31,7 @@ from retrieval.turns import (
     additive,
     continues,
     cue,
+    fragment,
     names_topic,
     off_topic,
     off_topic_reply,
@@ -233,8 +234,10 @@ def choose(
         return _kind(index, alone, "standalone")  # a code the KB does not cover: that stands
     if q.codes and not q.words_besides_codes:
         return _kind(index, alone, "standalone")  # a bare code is a question of its own
-    pointer = cue(alone.query)
     topic = names_topic(index, q)
+    # a fragment ("deep?") that names something the KB knows is the earlier question with one
+    # slot changed: read with the thread too (the alone reading still counts, as trusted)
+    pointer = cue(alone.query) or (topic and fragment(alone.query, q))
     if not topic and not pointer and off_topic(index, q, alone.abstained):
         return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
     # a question that names its topic and leans on nothing (no pronoun, no "and…", "what

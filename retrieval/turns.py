@@ -126,6 +126,18 @@ def cue(text: str) -> bool:
     return continues(text) or bool(_REFERS.search(_opening_stripped(text)))
 
 
+FRAGMENT_TERMS = 2  # "deep?", "in the hospital?", "freestanding billing?": no question of its own
+
+
+def fragment(text: str, q: QueryTerms) -> bool:
+    """Whether the message is a fragment that only makes sense as the earlier question with one
+    slot changed ("deep?" after "superficial hyperthermia code?"): no code, at most
+    `FRAGMENT_TERMS` content terms, and not worded as a question of its own (no interrogative or
+    auxiliary opening). A terse query with a code ("77370 after tx?") is a question of its own."""
+    return (not q.codes and 0 < len(q.terms) <= FRAGMENT_TERMS
+            and not _ASKS.match(_opening_stripped(text)))
+
+
 def additive(text: str) -> bool:
     """Whether the turn adds to the earlier one ("does the doctor have to sign it too?")."""
     return bool(_ADDS.search(text))

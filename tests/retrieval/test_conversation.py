@@ -534,3 +534,19 @@ def test_cli_asks_which_entry_a_bare_code_means(seed_data_dir: Path) -> None:
     assert "3 entries are about 77370. Which one do you mean?" in out
     for n in (1, 2, 3):
         assert f"] [{E[n]}]" in out
+
+
+@pytest.mark.parametrize(("text", "terms", "codes", "expected"), [
+    ("deep?", ["deep"], [], True),                       # the earlier question, one slot changed
+    ("in the hospital?", ["hospit"], [], True),
+    ("freestanding billing?", ["freestand", "bill"], [], True),
+    ("who signs it?", ["sign"], [], False),               # worded as a question of its own
+    ("77370 after tx?", ["77370", "tx"], ["77370"], False),  # a terse question with its code
+    ("remote weekly chart checks", ["remot", "week", "chart", "check"], [], False),  # too long
+])
+def test_a_fragment_is_short_codeless_and_not_worded_as_a_question(
+        text: str, terms: list[str], codes: list[str], expected: bool) -> None:
+    from retrieval.rank import QueryTerms
+    from retrieval.turns import fragment
+
+    assert fragment(text, QueryTerms(terms, codes, frozenset())) is expected
