@@ -20,7 +20,7 @@ from rich.table import Table
 from evals.calibrate import abstention_table, fold_lines, write_abstention
 from evals.compare import compare, format_comparison
 from evals.floors import CLI_FLOORS, FLOORS_FILE, breaches, load_gates
-from evals.metrics import rows_behind
+from evals.metrics import finite, rows_behind
 from evals.sets import EvalRow, EvalSetError, read_sets
 from retrieval.cli import friendly_errors
 from retrieval.config import calibration_path
@@ -305,7 +305,7 @@ def calibrate_cmd(kbs: tuple[tuple[str, Path, str], ...], data_dir: Path | None,
                   f"{model.intercept:.3f}, min_probability {model.min_probability:.3f}",
                   highlight=False, markup=False)
     if json_out:
-        json_out.write_text(json.dumps(_finite_json({
+        json_out.write_text(json.dumps(finite({
             "model": dataclasses.asdict(model), "sources": sources,
             "leave_one_document_out": by_doc, "leave_one_corpus_out": by_corpus}), indent=2),
             encoding="utf-8")
@@ -358,11 +358,3 @@ def _fold_notes(ab: Any, by_doc: list[dict[str, Any]],
     return notes
 
 
-def _finite_json(x: Any) -> Any:
-    if isinstance(x, float) and x != x:
-        return None
-    if isinstance(x, dict):
-        return {k: _finite_json(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_finite_json(v) for v in x]
-    return x

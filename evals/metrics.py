@@ -344,3 +344,14 @@ def latency(values: Sequence[float]) -> dict[str, float | None]:
         return {"median": None, "p95": None}
     return {"median": round(statistics.median(values), 2),
             "p95": round(percentile(values, 95), 2)}
+
+
+def finite(x: Any) -> Any:
+    """JSON has no NaN/Infinity: undefined rates become null."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [finite(v) for v in x]
+    return x

@@ -19,6 +19,7 @@ from evals.metrics import (
     ThresholdProfile,
     confusion,
     correct,
+    finite,
     got_label,
     latency,
     mistakes,
@@ -91,17 +92,6 @@ class RowResult:
         }
 
 
-def _finite(x: Any) -> Any:
-    """JSON has no NaN/Infinity: undefined rates become null."""
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: _finite(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_finite(v) for v in x]
-    return x
-
-
 @dataclass(frozen=True)
 class RunResult:
     kb_version: str
@@ -128,7 +118,7 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         outs = self.outcomes
-        return _finite({
+        return finite({
             "kb_version": self.kb_version,
             "run_at": self.run_at,
             "sets": list(self.sets),
