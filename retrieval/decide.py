@@ -43,11 +43,11 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
         # a bare code: every entry about it is an answer (else every entry that lists it); the
         # chat asks which one is meant
         qc = set(q.codes)
-        every = ([s for s in scored if qc & index.entries[s.entry].codes_about]
-                 or [s for s in scored if qc & index.entries[s.entry].code_set])
+        about_it = [s for s in scored if qc & index.entries[s.entry].codes_about]
+        listed = not about_it
+        every = about_it or [s for s in scored if qc & index.entries[s.entry].code_set]
         about = every[:top_k]  # top_k is an upper bound here too; the reason says how many more
         if about:
-            listed = not any(qc & index.entries[s.entry].codes_about for s in about)
             many = len(every) > 1
             label = ("Entries" if len(about) > 1 else "Entry") + (
                 " listing this code" if listed else " about this code")
