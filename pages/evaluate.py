@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from admin.review import PENDING
 from appdb.evalruns import eval_run_result, eval_runs, record_eval_run
 from evals.compare import Comparison, compare
 from evals.metrics import ABSTAIN
@@ -267,12 +268,13 @@ def show_history(kb_runs: list[dict[str, Any]]) -> None:
             st.rerun()
 
 
-# shipped sets, then the sets admins made under the data dir (e.g. questions marked out of scope)
+# shipped sets, then the sets admins made under the data dir (e.g. questions marked out of scope,
+# reviewed rows); rows still waiting for a review decision are not a set: they have no answer yet
 set_paths = {p.name: p for p in sorted(SETS_DIR.iterdir()) if p.suffix in (".jsonl", ".csv")}
 data_sets = res.settings.data_dir / "evals"
 if data_sets.is_dir():
     set_paths |= {f"data/{p.name}": p for p in sorted(data_sets.iterdir())
-                  if p.suffix in (".jsonl", ".csv")}
+                  if p.suffix in (".jsonl", ".csv") and p.name != PENDING}
 shipped = list(set_paths)
 source = st.segmented_control("Run", (SHIPPED, OWN), default=SHIPPED, key="eval-source",
                               help="One or the other: figures are never blended")

@@ -117,3 +117,15 @@ def test_downloads_carry_the_run(evaluate_page) -> None:  # type: ignore[no-unty
     assert json.loads(json.dumps(d))["kb_version"] == d["kb_version"]
     html = at.session_state["eval_result_html"]
     assert html.startswith("<!DOCTYPE html>") and "Failed rows" in html
+
+
+def test_data_dir_sets_listed_but_not_rows_awaiting_review(evaluate_page, app_data: Path) -> None:  # type: ignore[no-untyped-def]
+    evals_dir = app_data / "evals"
+    evals_dir.mkdir(parents=True, exist_ok=True)
+    row = {"id": "r1", "question": "can we bill 77370 after treatment ended?", "expected": []}
+    for name in ("reviewed.jsonl", "pending-review.jsonl", "gaps-out-of-scope.jsonl"):
+        (evals_dir / name).write_text(json.dumps(row) + "\n")
+    options = evaluate_page().multiselect(key="eval-sets").options
+    assert "data/reviewed.jsonl" in options and "data/gaps-out-of-scope.jsonl" in options
+    assert "data/pending-review.jsonl" not in options
+    assert "seed-regression-dev.jsonl" in options
