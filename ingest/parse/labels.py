@@ -1,13 +1,17 @@
 """Recognise the labels publishers put before questions, answers, references and disclaimers.
 
-Accepted (any case, optional number such as `1`, `#2`, `No. 3`):
-  question:   `Coding Question`, `Question`, `CUAC Question`, `Q` (Q only with a colon)
-  answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`,
-              `A` (A only with a colon, so an answer may begin with the article "A")
+Accepted (any case, optional number such as `1`, `#2`, `No. 3`, optionally after a list
+number such as `1.`):
+  question:   `Coding Question`, `Question`, `CUAC Question`, `Q` (Q only with a separator)
+  answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`, `Ans`,
+              `A` (A and Ans only with a separator, so an answer may begin with the article "A")
   references: `References`, `Reference`, `Sources`, `Source`
   disclaimer: `Disclaimer`, `Important notice`, `Legal notice` (publishers' names for it)
-A label followed by a colon may carry its text on the same line; without a colon the label must
-stand alone (its own line or a heading) and its text follows in the next paragraph(s).
+The separator is a colon, a dash (`Question 3 — …`), or a period after `Q`/`A`/`Ans` or a
+number (`Q. …`, `A1. …`, `Question 2. …`). A label with a separator may carry its text on the same
+line; without one the label must stand alone (its own line or a heading) and its text follows in
+the next paragraph(s). Period labels are read only in a document that asks its questions with
+them (`tokenize`): elsewhere "A. Smith" is a name.
 """
 
 from __future__ import annotations
@@ -18,15 +22,16 @@ from dataclasses import dataclass
 from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
 
 _LABEL = re.compile(
-    r"^\s*(?:(?P<prefix>coding|cuac)\s+)?"
-    r"(?P<word>question|answer|response|q|a|disclaimers?|(?:important|legal)\s+notice|"
+    r"^\s*(?:\d{1,3}[.)]\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
+    r"(?P<word>question|answer|response|ans|q|a|disclaimers?|(?:important|legal)\s+notice|"
     r"references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
-    r"\s*(?P<colon>:)?\s*",
+    r"(?:\s*(?P<colon>:)|(?P<period>\.)(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",
     re.IGNORECASE,
 )
+_SHORT = ("q", "a", "ans")  # never a label without a separator (too easily prose)
 _KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANSWER,
-          "a": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
+          "a": ANSWER, "ans": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
           "important notice": "disclaimer", "legal notice": "disclaimer",
           "reference": "references", "references": "references", "source": "references",
           "sources": "references"}
@@ -50,10 +55,14 @@ class Token:
     text: str  # for a label, the text after it on the same line (may be empty)
     label: str = ""  # the label as written, for messages
     raw: str = ""  # the whole line as the reader gave it (a citation kept inside an answer)
+    level: int = 0  # a heading's depth (1-6), BOLD_LEVEL for a paragraph all in bold, else 0
 
 
-def match_label(text: str) -> tuple[str, str, str] | None:
-    """(kind, label as written, text after it) when the line starts with a label."""
+def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | None:
+    """(kind, label as written, text after it) when the line starts with a label.
+
+    `periods`: accept a period as the separator (`Q. …`, `A1. …`); see `tokenize`.
+    """
     m = _LABEL.match(text)
     if not m:
         return None
@@ -61,9 +70,11 @@ def match_label(text: str) -> tuple[str, str, str] | None:
     rest = text[m.end():]
     if m.group("prefix") and word not in ("question", "answer", "response"):
         return None
-    if not m.group("colon"):
-        # without a colon a label must stand alone; "Q" and "A" never do (too easily prose)
-        if rest.strip() or word in ("q", "a"):
+    if m.group("period") and not (periods and (word in _SHORT or m.group("num"))):
+        return None  # "Question." or "Reference." is prose; "A." only where Q. is used
+    if not (m.group("colon") or m.group("period") or m.group("dash")):
+        # without a separator a label must stand alone; "Q" and "A" never do
+        if rest.strip() or word in _SHORT:
             return None
     label = text[m.start("word") if not m.group("prefix") else m.start("prefix"):m.end()]
     return _KINDS[word], label.strip(), rest
@@ -82,9 +93,19 @@ def is_chrome(text: str) -> bool:
             and 2 * len(links) >= len(parts) and not re.search(r"[.?!]$", s))
 
 
+def _asks_with_periods(lines: list[Line]) -> bool:
+    """Whether the document writes its question labels with a period (`Q. …`, `Q1. …`)."""
+    for ln in lines:
+        m = _LABEL.match(ln.text)
+        if m and m.group("period") and (found := match_label(ln.text)) and found[0] == QUESTION:
+            return True
+    return False
+
+
 def tokenize(lines: list[Line]) -> list[Token]:
     """Every line classified; site chrome lines are dropped here, before any section sees them."""
     out: list[Token] = []
+    periods = _asks_with_periods(lines)
     for ln in lines:
         if ln.kind in (QUESTION, ANSWER, END):  # structure the reader already knows
             out.append(Token(ln.kind if ln.kind != END else "end", ln.number, ln.text.strip(),
@@ -96,14 +117,15 @@ def tokenize(lines: list[Line]) -> list[Token]:
         if ln.kind == ROW:
             out.append(Token("row", ln.number, ln.text.strip()))
             continue
-        found = match_label(ln.text)
+        found = match_label(ln.text, periods=periods)
         if found:
             kind, label, rest = found
             out.append(Token(kind, ln.number, rest, label, ln.text))
         elif is_chrome(ln.text):
             continue
         else:
-            out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text))
+            out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
+                             level=ln.level))
     return _merge_markers(out)
 
 

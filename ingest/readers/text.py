@@ -30,9 +30,9 @@ def read_text(path: Path) -> list[Line]:
 
 _MD_LABEL = re.compile(
     r"^(?P<lead>\s*(?:#{1,6}\s+|>\s*)*)(?P<em>\*\*|__|\*|_)?\s*"
-    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Q|A)(?:\s*#?\s*\d{1,3})?"
+    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Ans|Q|A)(?:\s*#?\s*\d{1,3})?"
     r"|Disclaimer|References?|Sources?)"
-    r"\s*(?P<colon1>:?)\s*(?P=em)?\s*(?P<colon2>:?)",
+    r"\s*(?P<colon1>[:.\u2014\u2013]?)\s*(?P=em)?\s*(?P<colon2>[:.\u2014\u2013]?)",
     re.IGNORECASE,
 )
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.*?)(?:\s+#+)?\s*$")
@@ -46,10 +46,13 @@ def _markdown_line(text: str) -> str:
     if m and (m.group("em") or m.group("lead").strip()):
         rest = text[m.end():].strip()
         label = m.group("label")
-        if len(label) == 1 and not (m.group("colon1") or m.group("colon2")):
+        sep = m.group("colon1") or m.group("colon2")
+        if len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep:
             return text  # a bare "A"/"Q" is prose (the article), never a label
-        if m.group("colon1") or m.group("colon2"):
-            return f"{label}: {rest}".rstrip() if rest else f"{label}:"
+        if sep == "." and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE):
+            return text  # "**Answer.**" is emphasis on a word, not a label
+        if sep:
+            return f"{label}{sep} {rest}".rstrip() if rest else f"{label}{sep}"
         if not rest:
             return f"{label}:" if label.lower().startswith(("reference", "source")) else label
     h = _MD_HEADING.match(text)
