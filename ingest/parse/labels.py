@@ -80,6 +80,18 @@ def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | No
     return _KINDS[word], label.strip(), rest
 
 
+def _singular(cell: str) -> str:
+    word = cell.strip().rstrip(":").strip()
+    return word[:-1] if word.lower().endswith(("questions", "answers", "responses")) else word
+
+
+def qa_header(cells: list[str]) -> bool:
+    """A table header 'Question | Answer' (any label style: 'Q | A', 'Coding Question | …')."""
+    kinds = [match_label(f"{_singular(c)}:") for c in cells]
+    return len(cells) == 2 and all(k is not None and not k[2].strip() for k in kinds) and \
+        [k[0] for k in kinds if k] == ["question", "answer"]
+
+
 def is_chrome(text: str) -> bool:
     """A site's copyright line or a row of policy links ("Privacy Policy | Terms of Use")."""
     s = text.strip()
