@@ -8,8 +8,9 @@ or answer label or markup, its questions are read from that structure:
 - the question level is the heading level (bold paragraphs count as the level below h6) at
   which most headings end with "?" (ties: the higher one); every "?" heading at that level is a
   question, its answer runs to the next one;
-- inside an answer, a heading deeper than the question (an h4 under h3 questions, a bold
-  lead-in) is part of the answer and kept as a line of it;
+- inside an answer, a heading deeper than the question (an h4 under h3 questions) is part of
+  the answer and kept as a line of it, and so is a bold paragraph that asks nothing (a lead-in
+  such as "Note" or "Documentation"), even where the questions are bold paragraphs too;
 - a heading at a higher level than the questions starts a new section: the answer ends there,
   and the section's own introduction (text before its first question) is not an answer;
 - a heading at the question level that is not a question (no "?"), followed by text, is refused
@@ -140,7 +141,8 @@ class _Rewriter:
             elif level is None or tok.kind in ("references", "disclaimer"):
                 out.append(tok)
                 skipping = skipping and tok.kind != "references"
-            elif _is_heading(tok) and _level(tok) > level and not trailing:
+            elif _is_heading(tok) and not trailing and (_level(tok) > level or (
+                    _level(tok) == BOLD_LEVEL and not _asks(tok))):
                 if not skipping:  # a sub-heading of the answer: a line of it
                     out.append(Token("text", tok.number, _plain(tok.text), raw=tok.text))
             elif _is_heading(tok):
