@@ -21,6 +21,10 @@ or answer label or markup, its questions are read from that structure:
 - without question headings, paragraphs that are one numbered line ending in "?" (`1. Can we
   bill…?`, an ordered list of questions) are the questions when their numbers run in sequence;
   out of sequence they are refused (an answer's own numbered list would break it).
+
+A document that labels its questions (`Q1.`, `Question:`) but none of its answers gives each
+answer as the paragraphs after its question (the question ends with its paragraph, or with its
+first line ending in "?").
 """
 
 from __future__ import annotations
@@ -89,10 +93,42 @@ def _numbered_questions(tokens: list[Token], path: Path) -> list[int]:
     return [i for i, _ in found]
 
 
+def _unlabelled_answers(tokens: list[Token]) -> list[Token]:
+    """Questions labelled, answers not (`Q1. Can we…?` then the answer's paragraphs): each
+    answer starts after its question's paragraph (or at the line after the one that ends the
+    question with '?')."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        out.append(tok)
+        i += 1
+        if tok.kind != "question":
+            continue
+        if not tok.text.strip():  # the label alone: the question is the next paragraph
+            while i < len(tokens) and tokens[i].kind == "blank":
+                out.append(tokens[i])
+                i += 1
+        asked = bool(tok.text.strip()) and bool(_ASKS.search(tok.text.strip()))
+        while not asked and i < len(tokens) and tokens[i].kind == "text":
+            asked = bool(_ASKS.search(tokens[i].text.strip()))
+            out.append(tokens[i])
+            i += 1
+        j = i
+        while j < len(tokens) and tokens[j].kind == "blank":
+            j += 1
+        if j < len(tokens) and tokens[j].kind not in ("question", "disclaimer"):
+            out.append(Token("answer", tok.number, "", ""))  # else: "has no answer" (segment)
+    return out
+
+
 def structured_questions(tokens: list[Token], path: Path) -> list[Token]:
     """The tokens with question headings turned into question/answer tokens (see module doc);
     unchanged when the document has labels or no question headings."""
-    if any(t.kind in _LABELS for t in tokens):
+    kinds = {t.kind for t in tokens}
+    if "question" in kinds and "answer" not in kinds:
+        return _unlabelled_answers(tokens)
+    if kinds & set(_LABELS):
         return tokens
     level = _question_level(tokens)
     if level is not None:

@@ -96,10 +96,13 @@ class _Emitter:
             self.emit("", TEXT, line)
         elif name in ("ul", "ol", "menu"):
             self.flush()
-            for li in el.find_all("li", recursive=False):
+            for n, li in enumerate(el.find_all("li", recursive=False), _start(el)):
                 self.number = li.sourceline or line
+                first = len(self.lines)
                 self.walk(li)
                 self.flush(paragraph=False)
+                if name == "ol":
+                    self.number_question(first, n)
             self.flush()
         elif name == "table":
             self.flush()
@@ -119,6 +122,14 @@ class _Emitter:
             if not self.buf:
                 self.number = line
             self.walk(el)
+
+    def number_question(self, first: int, n: int) -> None:
+        """An ordered list item that asks a question shows its number, as a browser does: a
+        list of numbered questions is one of the layouts publishers use (see parse.headings)."""
+        if first < len(self.lines):
+            ln = self.lines[first]
+            if ln.kind == TEXT and ln.text.rstrip().endswith("?"):
+                self.lines[first] = Line(ln.number, f"{n}. {ln.text}", TEXT, ln.level)
 
     def table(self, table: Any) -> None:
         if self.qa_table(table):
@@ -227,6 +238,14 @@ class _Emitter:
 def _own(table: Any, names: list[str]) -> list[Any]:
     """The table's own elements of these names (not those of a table nested in a cell)."""
     return [el for el in table.find_all(names) if el.find_parent("table") is table]
+
+
+def _start(ol: Any) -> int:
+    """The number of an ordered list's first item."""
+    try:
+        return int(str(ol.get("start") or "1").strip())
+    except ValueError:
+        return 1
 
 
 def _span(value: Any) -> int:

@@ -141,6 +141,25 @@ def test_numbered_question_paragraphs() -> None:
     assert doc.document.references == ("Northfield management worksheet 2026",)
 
 
+def test_html_ordered_list_of_questions(tmp_path: Path) -> None:
+    """Questions as items of ordered lists (one list per question, or answers inside the
+    items), with a list of the questions as a table of contents at the top."""
+    html = ("<html><body><main><h1>FAQ</h1><p>Questions from members:</p><ol>"
+            "<li>Can 77300 be billed with 77306?</li><li>Is 77470 per course?</li>"
+            "<li>Who signs the plan?</li></ol>"
+            "<ol><li>Can 77300 be billed with 77306?</li></ol><p>No, the plan includes it.</p>"
+            "<ul><li>one plan</li><li>its calculations</li></ul>"
+            "<ol start='2'><li>Is 77470 per course?</li></ol><p>Yes, once.</p>"
+            "<ol start='3'><li>Who signs the plan?<p>The physician.</p><p>Always before "
+            "treatment.</p></li></ol>"
+            "<h2>Disclaimer</h2><p>Opinions.</p></main></body></html>")
+    doc = parse(write(tmp_path, "ordered.html", html))
+    assert qa(doc) == [("Can 77300 be billed with 77306?",
+                        "No, the plan includes it.\n\none plan\nits calculations"),
+                       ("Is 77470 per course?", "Yes, once."),
+                       ("Who signs the plan?", "The physician.\n\nAlways before treatment.")]
+
+
 def test_period_labels_with_numbers() -> None:
     doc = parse(FIXTURES / "period-labels.txt")
     assert [e.id for e in doc.entries] == ["period-labels:1", "period-labels:2", "period-labels:3"]
@@ -168,6 +187,30 @@ def test_label_variants(tmp_path: Path, name: str, text: str) -> None:
     doc = parse(write(tmp_path, name, "Title\n\n" + text + DISCLAIMER))
     assert qa(doc) == [("Can 77300 be billed twice?", "Yes, for two fields."),
                        ("Is 77470 per course?", "Yes.")]
+
+
+@pytest.mark.parametrize("name,text", [
+    ("q-only.txt", "Title\n\nQ1. Can 77300 be billed twice?\nYes, for two fields.\n\nEach "
+                   "needs its own prescription.\n\nQuestion 2:\nIs 77470 reported\nper course?"
+                   "\n\nYes.\n\n" + DISCLAIMER),
+    ("q-only.html", "<html><body><main><h1>FAQ</h1><h3>Q: Can 77300 be billed twice?</h3>"
+                    "<p>Yes, for two fields.</p><p>Each needs its own prescription.</p>"
+                    "<h3>Question 2</h3><p>Is 77470 reported per course?</p><p>Yes.</p>"
+                    "<h3>Disclaimer</h3><p>Opinions.</p></main></body></html>"),
+], ids=["txt", "html"])
+def test_labelled_questions_with_unlabelled_answers(tmp_path: Path, name: str, text: str) -> None:
+    doc = parse(write(tmp_path, name, text))
+    assert [e.answer for e in doc.entries] == [
+        "Yes, for two fields.\n\nEach needs its own prescription.", "Yes."]
+    assert doc.entries[0].question == "Can 77300 be billed twice?"
+    assert doc.entries[1].question.replace("\n", " ") == "Is 77470 reported per course?"
+
+
+def test_a_labelled_question_followed_by_another_has_no_answer(tmp_path: Path) -> None:
+    text = "Title\n\nQ1. Can 77300 be billed twice?\n\nQ2. Is 77470 per course?\n\nYes.\n\n"
+    with pytest.raises(CorpusFormatError, match=r"none\.txt:3: the question on line 3 has no "
+                                                r"answer \(another question follows on line 5\)"):
+        parse(write(tmp_path, "none.txt", text + DISCLAIMER))
 
 
 def test_a_period_is_a_label_only_where_the_document_asks_with_it(tmp_path: Path) -> None:
