@@ -10,8 +10,9 @@ number such as `1.`):
 The separator is a colon, a dash (`Question 3 — …`), or a period after `Q`/`A`/`Ans` or a
 number (`Q. …`, `A1. …`, `Question 2. …`). A label with a separator may carry its text on the same
 line; without one the label must stand alone (its own line or a heading) and its text follows in
-the next paragraph(s). Period labels are read only in a document that asks its questions with
-them (`tokenize`): elsewhere "A. Smith" is a name.
+the next paragraph(s). Period labels, and `Q`/`A` with a dash, are read only in a document that
+asks its questions with them (`tokenize`): elsewhere "A. Smith" is a name and "A – simple" a
+list item.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ class Token:
 def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | None:
     """(kind, label as written, text after it) when the line starts with a label.
 
-    `periods`: accept a period as the separator (`Q. …`, `A1. …`); see `tokenize`.
+    `periods`: accept the terse forms: a period as the separator (`Q. …`, `A1. …`) and `Q`/`A`
+    with a dash; see `tokenize`.
     """
     m = _LABEL.match(text)
     if not m:
@@ -72,6 +74,8 @@ def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | No
         return None
     if m.group("period") and not (periods and (word in _SHORT or m.group("num"))):
         return None  # "Question." or "Reference." is prose; "A." only where Q. is used
+    if m.group("dash") and word in _SHORT and not periods:
+        return None  # "A – simple planning" is a list item unless the document asks "Q –"
     if not (m.group("colon") or m.group("period") or m.group("dash")):
         # without a separator a label must stand alone; "Q" and "A" never do
         if rest.strip() or word in _SHORT:
@@ -106,10 +110,11 @@ def is_chrome(text: str) -> bool:
 
 
 def _asks_with_periods(lines: list[Line]) -> bool:
-    """Whether the document writes its question labels with a period (`Q. …`, `Q1. …`)."""
+    """Whether the document writes its question labels tersely (`Q. …`, `Q1. …`, `Q — …`)."""
     for ln in lines:
         m = _LABEL.match(ln.text)
-        if m and m.group("period") and (found := match_label(ln.text)) and found[0] == QUESTION:
+        if m and (m.group("period") or (m.group("dash") and m.group("word").lower() == "q")) \
+                and (found := match_label(ln.text)) and found[0] == QUESTION:
             return True
     return False
 

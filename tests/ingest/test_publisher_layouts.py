@@ -215,9 +215,11 @@ def test_a_labelled_question_followed_by_another_has_no_answer(tmp_path: Path) -
 
 def test_a_period_is_a_label_only_where_the_document_asks_with_it(tmp_path: Path) -> None:
     text = ("Title\n\nQuestion: Who wrote the physics chapter?\nAnswer: The committee, with\n"
-            "A. Rivera as its chair.\n\n" + DISCLAIMER)
+            "A. Rivera as its chair, graded the levels:\nA – simple\nB – complex\n\n"
+            + DISCLAIMER)
     (entry,) = parse(write(tmp_path, "names.txt", text)).entries
-    assert entry.answer == "The committee, with\nA. Rivera as its chair."
+    assert entry.answer == ("The committee, with\nA. Rivera as its chair, graded the levels:\n"
+                            "A – simple\nB – complex")
 
 
 # --- Question | Answer tables --------------------------------------------------------------------
