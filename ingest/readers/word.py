@@ -97,6 +97,12 @@ def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
     return lines
 
 
+def _numbered_question(paragraph: Any) -> bool:
+    """An item of a numbered list ('List Number' style) that asks a question."""
+    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    return name.startswith("List Number") and paragraph.text.rstrip().endswith("?")
+
+
 def _paragraph_kind(paragraph: Any) -> tuple[str, int]:
     """(kind, level): a heading style and its depth ('Title' is 1), or text set all in bold."""
     style = paragraph.style
@@ -125,6 +131,7 @@ def read_docx(path: Path) -> list[Line]:
                           "open it in Word and save it again as .docx") from None
     lines: list[Line] = []
     n = 1
+    asked = 0  # questions written as items of a numbered list
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             rows = _qa_rows(block, path, n) or _table_rows(block, path, n)
@@ -132,7 +139,11 @@ def read_docx(path: Path) -> list[Line]:
             n += len(rows)
         else:
             kind, level = _paragraph_kind(block)
-            for part in block.text.split("\n"):
+            text = block.text
+            if _numbered_question(block):  # Word numbers it on screen, not in its text
+                asked += 1
+                text = f"{asked}. {text}"
+            for part in text.split("\n"):
                 lines.append(Line(n, part.replace("\t", " ").rstrip(), kind, level))
             n += 1
         lines.append(Line(n - 1, ""))  # a Word paragraph (or table) is a paragraph

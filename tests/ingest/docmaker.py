@@ -105,7 +105,7 @@ Block = tuple[str, object]  # ("heading", text) | ("p", text) | ("table", rows) 
 
 def make_docx_blocks(path: Path, blocks: list[Block]) -> Path:
     """A Word document of headings (style "Heading 3"; "h1"/"h2" for levels 1/2), paragraphs
-    ("bold": one bold run; "bullet": style "List Bullet") and tables; a "merged" table has its
+    ("bold": one bold run; "bullet"/"numbered": style "List Bullet"/"List Number") and tables; a "merged" table has its
     first column's first two cells merged across rows (a vertical merge)."""
     import docx
 
@@ -121,6 +121,8 @@ def make_docx_blocks(path: Path, blocks: list[Block]) -> Path:
             d.add_paragraph().add_run(str(content)).bold = True
         elif kind == "bullet":
             d.add_paragraph(str(content), style="List Bullet")
+        elif kind == "numbered":
+            d.add_paragraph(str(content), style="List Number")
         else:
             rows = list(content)  # type: ignore[call-overload]
             table = d.add_table(rows=len(rows), cols=len(rows[0]))

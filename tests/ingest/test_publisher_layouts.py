@@ -298,6 +298,15 @@ def test_word_bold_paragraph_questions(tmp_path: Path) -> None:
     assert doc.entries[1].answer == "Yes, with a distinct break.\n\nRecord both times."
 
 
+def test_word_numbered_list_questions(tmp_path: Path) -> None:
+    blocks = [("numbered", b[1]) if b[0] == "heading" and str(b[1]).endswith("?") else b
+              for b in WORD_QUESTIONS]
+    doc = parse(docmaker.make_docx_blocks(tmp_path / "numbered.docx", blocks))
+    assert [e.question for e in doc.entries] == ["Is 77412 chosen for any custom blocking?",
+                                                 "Can two sessions on one day be billed?"]
+    assert doc.entries[0].answer.endswith("Note: field-in-field counts too.")
+
+
 def test_pdf_questions_in_bold(tmp_path: Path) -> None:
     text = ("Delivery FAQ\n\nOur answers to members' questions, reviewed by the committee in "
             "the spring of this year and checked against the current code book.\n\n"
