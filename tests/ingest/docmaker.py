@@ -105,8 +105,8 @@ Block = tuple[str, object]  # ("heading", text) | ("p", text) | ("table", rows) 
 
 def make_docx_blocks(path: Path, blocks: list[Block]) -> Path:
     """A Word document of headings (style "Heading 3"; "h1"/"h2" for levels 1/2), paragraphs
-    ("bold": one bold run; "bullet"/"numbered": style "List Bullet"/"List Number") and tables; a "merged" table has its
-    first column's first two cells merged across rows (a vertical merge)."""
+    ("bold": one bold run; "bullet"/"numbered": style "List Bullet"/"List Number") and tables;
+    a "merged" table has its first column's first two cells merged across rows."""
     import docx
 
     d = docx.Document()
