@@ -302,7 +302,7 @@ def read_html(path: Path) -> list[Line]:
     for ln in emitter.lines:
         if ln.text or ln.kind != TEXT or (lines and lines[-1].text):
             lines.append(ln)
-    if structured and not shows_questions(lines):
+    if structured and not shows_questions(lines, structured):
         lines = with_structured(lines, structured, path, partial(_answer_lines, path))
     if not any(ln.text for ln in lines):
         raise CorpusFormatError(path, "the page has no visible text",

@@ -117,6 +117,18 @@ def test_bold_paragraph_questions_in_html(tmp_path: Path) -> None:
         ("Is 77470 reported per course?", "Yes, once.\n\nEven when the course is long.")]
 
 
+def test_question_headings_win_over_json_ld_that_repeats_them(tmp_path: Path) -> None:
+    """What the page shows wins: its question headings, not a shorter JSON-LD summary."""
+    ld = ('{"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [{"@type": '
+          '"Question", "name": "Is 77280 one area?", "acceptedAnswer": {"@type": "Answer", '
+          '"text": "Yes."}}]}')
+    html = (f"<html><head><script type='application/ld+json'>{ld}</script></head><body><main>"
+            "<h1>FAQ</h1><h3>Is 77280 one area?</h3><p>Yes.</p><p>Two areas are 77285.</p>"
+            "<h3>Disclaimer</h3><p>Opinions.</p></main></body></html>")
+    doc = parse(write(tmp_path, "ld.html", html))
+    assert qa(doc) == [("Is 77280 one area?", "Yes.\n\nTwo areas are 77285.")]
+
+
 def test_heading_levels_decide_what_is_a_question(tmp_path: Path) -> None:
     """Questions are the level where most headings ask; a '?' section title above them is not
     a question, a '?' sub-heading below them is part of the answer."""
