@@ -390,3 +390,30 @@ def test_a_question_answer_table_row_with_extra_cells_is_refused(tmp_path: Path,
     with pytest.raises(CorpusFormatError, match=rf"rows\.\w+:{line}: a row of the question/"
                                                 r"answer table has 3 cell"):
         parse(write(tmp_path, name, text))
+
+
+def test_a_corpus_of_the_new_layouts_parses_whole(tmp_path: Path) -> None:
+    """Through the corpus path ingest uses: every document, every entry, ids in order, nothing
+    shown that a site or the article around the FAQ put there."""
+    from ingest.corpus import parse_corpus
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    counts = {"question-headings.html": 5, "question-headings.md": 4,
+              "numbered-questions.md": 3, "period-labels.txt": 3}
+    for name in counts:
+        target = corpus / name.replace("question-headings.md", "brachy-physics-notes.md")
+        target.write_bytes((FIXTURES / name).read_bytes())
+    docmaker.make_docx_blocks(corpus / "delivery.docx", WORD_QUESTIONS)
+    parsed = {pd.document.filename: pd for pd in parse_corpus(corpus)}
+    assert {name: len(pd.entries) for name, pd in parsed.items()} == {
+        "question-headings.html": 5, "brachy-physics-notes.md": 4, "numbered-questions.md": 3,
+        "period-labels.txt": 3, "delivery.docx": 2}
+    for pd in parsed.values():
+        stem = pd.document.name
+        assert [e.id for e in pd.entries] == [f"{stem}:{n}" for n in range(1, len(pd.entries) + 1)]
+        assert pd.document.disclaimer and pd.document.notice.startswith("CPT is a")
+        text = shown(pd)
+        for chrome in CHROME:
+            assert chrome not in text, (stem, chrome)
+        assert all(e.question.endswith("?") and e.answer for e in pd.entries), stem
