@@ -417,3 +417,22 @@ def test_a_corpus_of_the_new_layouts_parses_whole(tmp_path: Path) -> None:
         for chrome in CHROME:
             assert chrome not in text, (stem, chrome)
         assert all(e.question.endswith("?") and e.answer for e in pd.entries), stem
+
+
+def test_html_heading_at_the_question_level_names_its_source_line(tmp_path: Path) -> None:
+    html = ("<html><body><main>\n<h1>FAQ</h1>\n<h3>Is 77280 one area?</h3>\n<p>Yes.</p>\n"
+            "<h3>Two areas</h3>\n<p>Use 77285.</p>\n<h3>Is 77290 three areas?</h3>\n<p>Yes.</p>\n"
+            "<h3>Disclaimer</h3><p>Opinions.</p></main></body></html>")
+    with pytest.raises(CorpusFormatError, match=r"level\.html:5: the heading 'Two areas' on "
+                                                r"line 5 is at the level of the questions"):
+        parse(write(tmp_path, "level.html", html))
+
+
+def test_a_line_starting_a_period_label_in_a_q_dot_document_is_refused(tmp_path: Path) -> None:
+    """In a document asking 'Q. …', a line of an answer starting 'A. ' reads as a second answer:
+    refused, never glued to the wrong entry."""
+    text = ("Title\n\nQ. Who chairs the committee?\nA. The physics lead, currently\n"
+            "A. Rivera.\n\n" + DISCLAIMER)
+    with pytest.raises(CorpusFormatError, match=r"chair\.txt:5: an answer with no question"):
+        parse(write(tmp_path, "chair.txt", text))
+
