@@ -96,6 +96,16 @@ def qa_header(cells: list[str]) -> bool:
         [k[0] for k in kinds if k] == ["question", "answer"]
 
 
+def qa_table_start(rows: list[list[str]]) -> int | None:
+    """Where the entries of a question/answer table start: 1 after a 'Question | Answer'
+    header, 0 when every row is two cells whose first asks a question (two rows at least);
+    None for any other table."""
+    if rows and qa_header(rows[0]):
+        return 1
+    asks = [len(r) == 2 and r[0].rstrip().endswith("?") and bool(r[1].strip()) for r in rows]
+    return 0 if len(rows) >= 2 and all(asks) else None
+
+
 def is_chrome(text: str) -> bool:
     """A site's copyright line or a row of policy links ("Privacy Policy | Terms of Use")."""
     s = text.strip()

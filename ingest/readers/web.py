@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import match_label, qa_header
+from ingest.parse.labels import match_label, qa_table_start
 from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
 from ingest.readers.chrome import strip_chrome, strip_interactive
 from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
@@ -160,14 +160,15 @@ class _Emitter:
         self.emit("", TEXT, self.number)
 
     def qa_table(self, table: Any) -> bool:
-        """A table whose header row is 'Question | Answer': each further row is one entry, its
-        answer cell read as blocks (paragraphs, lists) like any answer."""
+        """A question/answer table (`qa_table_start`): each row one entry, its answer cell read
+        as blocks (paragraphs, lists) like any answer."""
         trs = _own(table, ["tr"])
         rows = [tr.find_all(["td", "th"], recursive=False) for tr in trs]
-        if not rows or not qa_header([self.inline_text(c) for c in rows[0]]):
+        start = qa_table_start([[self.inline_text(c) for c in r] for r in rows])
+        if start is None:
             return False
         self.flush()
-        for tr, cells in zip(trs[1:], rows[1:], strict=True):
+        for tr, cells in zip(trs[start:], rows[start:], strict=True):
             if len(cells) != 2 or any(_span(c.get("rowspan")) > 1 or _span(c.get("colspan")) > 1
                                       for c in cells):
                 raise CorpusFormatError(

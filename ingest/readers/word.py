@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import qa_header
+from ingest.parse.labels import qa_table_start
 from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
 from retrieval.errors import CorpusError, CorpusFormatError
 
@@ -73,15 +73,17 @@ def _table_rows(table: Any, path: Path, number: int) -> list[Line]:
 
 
 def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
-    """A table whose header row is 'Question | Answer': each further row one entry (question,
-    then the answer cell's paragraphs); None for any other table."""
+    """A question/answer table (`qa_table_start`): each row one entry (the question, then the
+    answer cell's paragraphs); None for any other table."""
     from docx.table import _Cell
 
     rows = [[_Cell(tc, table) for tc in row._tr.tc_lst] for row in table.rows]
-    if not rows or not qa_header([c.text for c in rows[0]]):
+    start = qa_table_start([[c.text for c in r] for r in rows])
+    if start is None:
         return None
     lines: list[Line] = []
-    for cells in rows[1:]:
+    number += start - 1
+    for cells in rows[start:]:
         number += 1
         if len(cells) != 2 or any(c._tc.vMerge is not None for c in cells):
             raise CorpusFormatError(
@@ -134,9 +136,8 @@ def read_docx(path: Path) -> list[Line]:
     asked = 0  # questions written as items of a numbered list
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            rows = _qa_rows(block, path, n) or _table_rows(block, path, n)
-            lines += rows
-            n += len(rows)
+            lines += _qa_rows(block, path, n) or _table_rows(block, path, n)
+            n += len(block.rows)
         else:
             kind, level = _paragraph_kind(block)
             text = block.text

@@ -248,6 +248,28 @@ def test_question_answer_table_in_html(tmp_path: Path) -> None:
                        ("Is 77470 per course?", "Yes, once.")]
 
 
+def test_question_answer_table_without_a_header_row(tmp_path: Path) -> None:
+    html = ("<html><body><main><h1>Table FAQ</h1><table>"
+            "<tr><td>Can 77300 be billed with 77306?</td><td><p>No.</p><p>The plan includes "
+            "it.</p></td></tr><tr><td>Is 77470 per course?</td><td>Yes, once.</td></tr></table>"
+            "<h2>Disclaimer</h2><p>Opinions.</p></main></body></html>")
+    doc = parse(write(tmp_path, "rows.html", html))
+    assert qa(doc) == [("Can 77300 be billed with 77306?", "No.\n\nThe plan includes it."),
+                       ("Is 77470 per course?", "Yes, once.")]
+    # a two-column table whose rows do not all ask is an ordinary table of an answer
+    html = ("<html><body><main><h3>Which codes?</h3><table><tr><td>Is it 77300?</td><td>Yes"
+            "</td></tr><tr><td>77306</td><td>No</td></tr></table><h3>Disclaimer</h3><p>Opinions."
+            "</p></main></body></html>")
+    assert qa(parse(write(tmp_path, "plain.html", html))) == [
+        ("Which codes?", "Is it 77300? | Yes\n77306 | No")]
+    path = docmaker.make_docx_blocks(tmp_path / "rows.docx", [
+        ("h1", "Table FAQ"), ("table", [["Can 77300 be billed with 77306?", "No."],
+                                        ["Is 77470 per course?", "Yes, once."]]),
+        ("heading", "Disclaimer"), ("p", "Opinions.")])
+    assert qa(parse(path)) == [("Can 77300 be billed with 77306?", "No."),
+                               ("Is 77470 per course?", "Yes, once.")]
+
+
 def test_table_cells_marked_as_question_and_answer(tmp_path: Path) -> None:
     html = ("<html><body><main><h1>FAQ</h1><table class='faq'>"
             "<tr><td class='question'>Can 77300 be billed with 77306?</td>"
