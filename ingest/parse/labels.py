@@ -45,6 +45,7 @@ _LINK_ROW_WORDS = re.compile(
     r"\b(?:privacy|terms|cookies?|contact|sitemap|site map|accessibility|legal|careers|"
     r"unsubscribe|log ?in|sign ?in)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|·•]\s+")
+_SENTENCE = re.compile(r"\w.*[.!][\"'”’)\]]*\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,12 @@ def qa_header(cells: list[str]) -> bool:
 
 def qa_table_start(rows: list[list[str]]) -> int | None:
     """Where the entries of a question/answer table start: 1 after a 'Question | Answer'
-    header, 0 when every row is two cells whose first asks a question (two rows at least);
-    None for any other table."""
+    header, 0 when every row is two cells, a question and a sentence (two rows at least: a
+    decision table's 'Contrast used? | 77290' is not an entry); None for any other table."""
     if rows and qa_header(rows[0]):
         return 1
-    asks = [len(r) == 2 and r[0].rstrip().endswith("?") and bool(r[1].strip()) for r in rows]
+    asks = [len(r) == 2 and r[0].rstrip().endswith("?") and bool(_SENTENCE.search(r[1]))
+            for r in rows]
     return 0 if len(rows) >= 2 and all(asks) else None
 
 

@@ -256,12 +256,12 @@ def test_question_answer_table_without_a_header_row(tmp_path: Path) -> None:
     doc = parse(write(tmp_path, "rows.html", html))
     assert qa(doc) == [("Can 77300 be billed with 77306?", "No.\n\nThe plan includes it."),
                        ("Is 77470 per course?", "Yes, once.")]
-    # a two-column table whose rows do not all ask is an ordinary table of an answer
-    html = ("<html><body><main><h3>Which codes?</h3><table><tr><td>Is it 77300?</td><td>Yes"
-            "</td></tr><tr><td>77306</td><td>No</td></tr></table><h3>Disclaimer</h3><p>Opinions."
-            "</p></main></body></html>")
+    # a decision table (questions and codes, not sentences) is an ordinary table of an answer
+    html = ("<html><body><main><h3>Which simulation code?</h3><table><tr><td>One area?</td>"
+            "<td>77280</td></tr><tr><td>Contrast used?</td><td>77290</td></tr></table>"
+            "<h3>Disclaimer</h3><p>Opinions.</p></main></body></html>")
     assert qa(parse(write(tmp_path, "plain.html", html))) == [
-        ("Which codes?", "Is it 77300? | Yes\n77306 | No")]
+        ("Which simulation code?", "One area? | 77280\nContrast used? | 77290")]
     path = docmaker.make_docx_blocks(tmp_path / "rows.docx", [
         ("h1", "Table FAQ"), ("table", [["Can 77300 be billed with 77306?", "No."],
                                         ["Is 77470 per course?", "Yes, once."]]),
