@@ -155,7 +155,7 @@ def tokenize(lines: list[Line]) -> list[Token]:
         else:
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
                              level=ln.level))
-    return _merge_markers(out)
+    return _section_titles(_merge_markers(out))
 
 
 def _merge_markers(tokens: list[Token]) -> list[Token]:
@@ -169,4 +169,25 @@ def _merge_markers(tokens: list[Token]) -> list[Token]:
             if i >= 0 and out[i].kind == "answer" and not out[i].label:
                 del out[i]
         out.append(tok)
+    return out
+
+
+MAX_TITLE_WORDS = 8
+
+
+def _section_titles(tokens: list[Token]) -> list[Token]:
+    """A short paragraph of its own ending with a colon right before a question label
+    ("Questions asked during the call:") announces the questions, not the answer above: it is
+    a section title (a heading, dropped like one), never the end of that answer."""
+    out = list(tokens)
+    for i, tok in enumerate(out):
+        if tok.kind != "question" or not tok.label or i < 2:
+            continue
+        j = i - 1
+        while j >= 0 and out[j].kind == "blank":
+            j -= 1
+        title = out[j] if j >= 1 and j < i - 1 else None  # a blank line between it and the label
+        if (title is not None and title.kind == "text" and title.text.rstrip().endswith(":")
+                and len(title.text.split()) <= MAX_TITLE_WORDS and out[j - 1].kind == "blank"):
+            out[j] = Token("heading", title.number, title.text, level=title.level)
     return out

@@ -181,6 +181,8 @@ def test_period_labels_with_numbers() -> None:
     assert doc.entries[2].answer.endswith("not a refinement of the first one.")
     assert "- a new simulation, if the patient was simulated again" in doc.entries[2].answer
     assert not any("Reminders" in e.answer for e in doc.entries)
+    # the section title before Q3 announces the questions: not the end of answer 2
+    assert doc.entries[1].answer.endswith("has no weekly physics unit at all.")
 
 
 @pytest.mark.parametrize("name,text", [
