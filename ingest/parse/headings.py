@@ -24,7 +24,9 @@ or answer label or markup, its questions are read from that structure:
 
 A document that labels its questions (`Q1.`, `Question:`) but none of its answers gives each
 answer as the paragraphs after its question (the question ends with its paragraph, or with its
-first line ending in "?").
+first line ending in "?"). One that labels its answers only (`Answer:`, `A:`) takes each
+question from its question heading or, without those, from the paragraph right before the
+answer label when it ends with "?".
 """
 
 from __future__ import annotations
@@ -122,15 +124,36 @@ def _unlabelled_answers(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _unlabelled_questions(tokens: list[Token]) -> list[Token]:
+    """Answers labelled, questions not: the paragraph right before an 'Answer:' label is its
+    question when it ends with '?' (otherwise the answer stays without one and is refused)."""
+    out = list(tokens)
+    for a, tok in enumerate(tokens):
+        if tok.kind != "answer" or not tok.label:
+            continue
+        end = a
+        while end > 0 and tokens[end - 1].kind == "blank":
+            end -= 1
+        start = end
+        while start > 0 and tokens[start - 1].kind == "text":
+            start -= 1
+        if start < end and _asks(tokens[end - 1]):
+            first = tokens[start]
+            out[start] = Token("question", first.number, first.text, "question", first.text)
+    return out
+
+
 def structured_questions(tokens: list[Token], path: Path) -> list[Token]:
     """The tokens with question headings turned into question/answer tokens (see module doc);
     unchanged when the document has labels or no question headings."""
     kinds = {t.kind for t in tokens}
     if "question" in kinds and "answer" not in kinds:
         return _unlabelled_answers(tokens)
-    if kinds & set(_LABELS):
+    if "question" in kinds:
         return tokens
     level = _question_level(tokens)
+    if level is None and "answer" in kinds:
+        return _unlabelled_questions(tokens)
     if level is not None:
         marked = [i for i, t in enumerate(tokens) if _is_heading(t) and _asks(t)
                   and _level(t) == level]
@@ -194,8 +217,10 @@ class _Rewriter:
                 self.path, f"the question heading '{text}' on line {tok.number} has no answer "
                 "under it", "write its answer under it, or remove the heading", line=tok.number)
         self.out += [Token("end", tok.number, ""),
-                     Token("question", tok.number, text, "question heading", tok.text),
-                     Token("answer", tok.number, "", "")]
+                     Token("question", tok.number, text, "question heading", tok.text)]
+        after = self._next(i)
+        if after is None or self.tokens[after].kind != "answer":  # else its own 'Answer:' label
+            self.out.append(Token("answer", tok.number, "", ""))
 
     def _section(self, i: int, tok: Token, level: int, trailing: bool) -> tuple[bool, bool]:
         """A heading at or above the question level: (skip what follows, in the trailing part)."""

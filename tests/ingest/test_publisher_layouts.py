@@ -220,6 +220,27 @@ def test_labelled_questions_with_unlabelled_answers(tmp_path: Path, name: str, t
     assert doc.entries[1].question.replace("\n", " ") == "Is 77470 reported per course?"
 
 
+@pytest.mark.parametrize("name,text", [
+    ("a-only.txt", "Title\n\nCan 77300 be billed twice?\nAnswer: Yes, for two fields.\n\nEach "
+                   "needs its own prescription.\n\nIs 77470 reported per course?\n\nA: Yes.\n\n"
+                   + DISCLAIMER),
+    ("a-only.md", "# FAQ\n\n### Can 77300 be billed twice?\n\n**Answer:** Yes, for two fields."
+                  "\n\nEach needs its own prescription.\n\n### Is 77470 reported per course?\n\n"
+                  "Answer: Yes.\n\n" + DISCLAIMER),
+], ids=["txt", "md-headings"])
+def test_labelled_answers_with_unlabelled_questions(tmp_path: Path, name: str, text: str) -> None:
+    doc = parse(write(tmp_path, name, text))
+    assert qa(doc) == [("Can 77300 be billed twice?",
+                        "Yes, for two fields.\n\nEach needs its own prescription."),
+                       ("Is 77470 reported per course?", "Yes.")]
+
+
+def test_an_answer_label_after_a_paragraph_that_asks_nothing_is_refused(tmp_path: Path) -> None:
+    text = "Title\n\nBilling 77300 twice\nAnswer: Yes, for two fields.\n\n" + DISCLAIMER
+    with pytest.raises(CorpusFormatError, match=r"asks\.txt:4: an answer with no question"):
+        parse(write(tmp_path, "asks.txt", text))
+
+
 def test_a_labelled_question_followed_by_another_has_no_answer(tmp_path: Path) -> None:
     text = "Title\n\nQ1. Can 77300 be billed twice?\n\nQ2. Is 77470 per course?\n\nYes.\n\n"
     with pytest.raises(CorpusFormatError, match=r"none\.txt:3: the question on line 3 has no "
