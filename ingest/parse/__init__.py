@@ -3,7 +3,8 @@
 The shape publishers use, in any of their label styles (see `labels`):
 
     Daily Practice                      <- title (first line before the first question)
-    Coding Question: …                  <- a question (label inline, or alone with the text after)
+    Coding Question: …                  <- a question (label inline, or alone with the text after;
+                                           unlabelled: a heading asking a question, `headings`)
     Coding Answer: …                    <- its answer, every paragraph, tables as rows
     …more pairs…
     References                          <- optional label; without it, only reference-like lines
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.parse.ending import disclaimer_and_notice
+from ingest.parse.headings import structured_questions
 from ingest.parse.labels import tokenize
 from ingest.parse.lines import Line, split_lines
 from ingest.parse.structure import Block, segment
@@ -80,7 +82,7 @@ def parse_daily_practice(
         raise CorpusFormatError(path, "the file is empty", "add Coding Question:/Coding Answer: "
                                 "pairs with a Disclaimer: paragraph, or remove the file")
     _check_ranges(lines, path)
-    sections = segment(tokenize(lines), path)
+    sections = segment(structured_questions(tokenize(lines), path), path)
     texts = [_entry_text(q, a, path) for q, a in sections.pairs]
     if not sections.tail:
         raise CorpusFormatError(

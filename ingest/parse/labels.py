@@ -1,13 +1,18 @@
 """Recognise the labels publishers put before questions, answers, references and disclaimers.
 
-Accepted (any case, optional number such as `1`, `#2`, `No. 3`):
-  question:   `Coding Question`, `Question`, `CUAC Question`, `Q` (Q only with a colon)
-  answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`,
-              `A` (A only with a colon, so an answer may begin with the article "A")
+Accepted (any case, optional number such as `1`, `#2`, `No. 3`, optionally after a list
+number such as `1.`):
+  question:   `Coding Question`, `Question`, `CUAC Question`, `Q` (Q only with a separator)
+  answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`, `Ans`,
+              `A` (A and Ans only with a separator, so an answer may begin with the article "A")
   references: `References`, `Reference`, `Sources`, `Source`
   disclaimer: `Disclaimer`, `Important notice`, `Legal notice` (publishers' names for it)
-A label followed by a colon may carry its text on the same line; without a colon the label must
-stand alone (its own line or a heading) and its text follows in the next paragraph(s).
+The separator is a colon, a dash (`Question 3 — …`), or a period after `Q`/`A`/`Ans` or a
+number (`Q. …`, `A1. …`, `Question 2. …`). A label with a separator may carry its text on the same
+line; without one the label must stand alone (its own line or a heading) and its text follows in
+the next paragraph(s). Period labels, and `Q`/`A` with a dash, are read only in a document that
+asks its questions with them (`tokenize`): elsewhere "A. Smith" is a name and "A – simple" a
+list item.
 """
 
 from __future__ import annotations
@@ -18,15 +23,16 @@ from dataclasses import dataclass
 from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
 
 _LABEL = re.compile(
-    r"^\s*(?:(?P<prefix>coding|cuac)\s+)?"
-    r"(?P<word>question|answer|response|q|a|disclaimers?|(?:important|legal)\s+notice|"
+    r"^\s*(?:\d{1,3}[.)]\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
+    r"(?P<word>question|answer|response|ans|q|a|disclaimers?|(?:important|legal)\s+notice|"
     r"references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
-    r"\s*(?P<colon>:)?\s*",
+    r"(?:\s*(?P<colon>:)|(?P<period>\.)(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",
     re.IGNORECASE,
 )
+_SHORT = ("q", "a", "ans")  # never a label without a separator (too easily prose)
 _KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANSWER,
-          "a": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
+          "a": ANSWER, "ans": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
           "important notice": "disclaimer", "legal notice": "disclaimer",
           "reference": "references", "references": "references", "source": "references",
           "sources": "references"}
@@ -39,6 +45,7 @@ _LINK_ROW_WORDS = re.compile(
     r"\b(?:privacy|terms|cookies?|contact|sitemap|site map|accessibility|legal|careers|"
     r"unsubscribe|log ?in|sign ?in)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|·•]\s+")
+_SENTENCE = re.compile(r"\w.*[.!][\"'”’)\]]*\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -50,10 +57,15 @@ class Token:
     text: str  # for a label, the text after it on the same line (may be empty)
     label: str = ""  # the label as written, for messages
     raw: str = ""  # the whole line as the reader gave it (a citation kept inside an answer)
+    level: int = 0  # a heading's depth (1-6), BOLD_LEVEL for a paragraph all in bold, else 0
 
 
-def match_label(text: str) -> tuple[str, str, str] | None:
-    """(kind, label as written, text after it) when the line starts with a label."""
+def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | None:
+    """(kind, label as written, text after it) when the line starts with a label.
+
+    `periods`: accept the terse forms: a period as the separator (`Q. …`, `A1. …`) and `Q`/`A`
+    with a dash; see `tokenize`.
+    """
     m = _LABEL.match(text)
     if not m:
         return None
@@ -61,12 +73,39 @@ def match_label(text: str) -> tuple[str, str, str] | None:
     rest = text[m.end():]
     if m.group("prefix") and word not in ("question", "answer", "response"):
         return None
-    if not m.group("colon"):
-        # without a colon a label must stand alone; "Q" and "A" never do (too easily prose)
-        if rest.strip() or word in ("q", "a"):
+    if m.group("period") and not (periods and (word in _SHORT or m.group("num"))):
+        return None  # "Question." or "Reference." is prose; "A." only where Q. is used
+    if m.group("dash") and word in _SHORT and not periods:
+        return None  # "A – simple planning" is a list item unless the document asks "Q –"
+    if not (m.group("colon") or m.group("period") or m.group("dash")):
+        # without a separator a label must stand alone; "Q" and "A" never do
+        if rest.strip() or word in _SHORT:
             return None
     label = text[m.start("word") if not m.group("prefix") else m.start("prefix"):m.end()]
     return _KINDS[word], label.strip(), rest
+
+
+def _singular(cell: str) -> str:
+    word = cell.strip().rstrip(":").strip()
+    return word[:-1] if word.lower().endswith(("questions", "answers", "responses")) else word
+
+
+def qa_header(cells: list[str]) -> bool:
+    """A table header 'Question | Answer' (any label style: 'Q | A', 'Coding Question | …')."""
+    kinds = [match_label(f"{_singular(c)}:") for c in cells]
+    return len(cells) == 2 and all(k is not None and not k[2].strip() for k in kinds) and \
+        [k[0] for k in kinds if k] == ["question", "answer"]
+
+
+def qa_table_start(rows: list[list[str]]) -> int | None:
+    """Where the entries of a question/answer table start: 1 after a 'Question | Answer'
+    header, 0 when every row is two cells, a question and a sentence (two rows at least: a
+    decision table's 'Contrast used? | 77290' is not an entry); None for any other table."""
+    if rows and qa_header(rows[0]):
+        return 1
+    asks = [len(r) == 2 and r[0].rstrip().endswith("?") and bool(_SENTENCE.search(r[1]))
+            for r in rows]
+    return 0 if len(rows) >= 2 and all(asks) else None
 
 
 def is_chrome(text: str) -> bool:
@@ -82,9 +121,20 @@ def is_chrome(text: str) -> bool:
             and 2 * len(links) >= len(parts) and not re.search(r"[.?!]$", s))
 
 
+def _asks_with_periods(lines: list[Line]) -> bool:
+    """Whether the document writes its question labels tersely (`Q. …`, `Q1. …`, `Q — …`)."""
+    for ln in lines:
+        m = _LABEL.match(ln.text)
+        if m and (m.group("period") or (m.group("dash") and m.group("word").lower() == "q")) \
+                and (found := match_label(ln.text)) and found[0] == QUESTION:
+            return True
+    return False
+
+
 def tokenize(lines: list[Line]) -> list[Token]:
     """Every line classified; site chrome lines are dropped here, before any section sees them."""
     out: list[Token] = []
+    periods = _asks_with_periods(lines)
     for ln in lines:
         if ln.kind in (QUESTION, ANSWER, END):  # structure the reader already knows
             out.append(Token(ln.kind if ln.kind != END else "end", ln.number, ln.text.strip(),
@@ -96,15 +146,16 @@ def tokenize(lines: list[Line]) -> list[Token]:
         if ln.kind == ROW:
             out.append(Token("row", ln.number, ln.text.strip()))
             continue
-        found = match_label(ln.text)
+        found = match_label(ln.text, periods=periods)
         if found:
             kind, label, rest = found
             out.append(Token(kind, ln.number, rest, label, ln.text))
         elif is_chrome(ln.text):
             continue
         else:
-            out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text))
-    return _merge_markers(out)
+            out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
+                             level=ln.level))
+    return _section_titles(_merge_markers(out))
 
 
 def _merge_markers(tokens: list[Token]) -> list[Token]:
@@ -118,4 +169,25 @@ def _merge_markers(tokens: list[Token]) -> list[Token]:
             if i >= 0 and out[i].kind == "answer" and not out[i].label:
                 del out[i]
         out.append(tok)
+    return out
+
+
+MAX_TITLE_WORDS = 8
+
+
+def _section_titles(tokens: list[Token]) -> list[Token]:
+    """A short paragraph of its own ending with a colon right before a question label
+    ("Questions asked during the call:") announces the questions, not the answer above: it is
+    a section title (a heading, dropped like one), never the end of that answer."""
+    out = list(tokens)
+    for i, tok in enumerate(out):
+        if tok.kind != "question" or not tok.label or i < 2:
+            continue
+        j = i - 1
+        while j >= 0 and out[j].kind == "blank":
+            j -= 1
+        title = out[j] if j >= 1 and j < i - 1 else None  # a blank line between it and the label
+        if (title is not None and title.kind == "text" and title.text.rstrip().endswith(":")
+                and len(title.text.split()) <= MAX_TITLE_WORDS and out[j - 1].kind == "blank"):
+            out[j] = Token("heading", title.number, title.text, level=title.level)
     return out

@@ -10,6 +10,7 @@ ROW = "row"  # a table row, cells joined by " | "
 QUESTION = "question"  # the source's structure says this text is a question (<summary>, <dt>)
 ANSWER = "answer"  # marker (empty text): an answer starts here (<details> body, <dd>)
 END = "end"  # marker (empty text): the answer's container closed here
+BOLD_LEVEL = 7  # the `level` of a paragraph set entirely in bold: below every heading level
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Line:
     number: int
     text: str
     kind: str = TEXT
+    level: int = 0  # a heading's depth (1 = top), BOLD_LEVEL for a paragraph all in bold
 
 
 def split_lines(text: str) -> list[Line]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.parse.labels import match_label
-from ingest.parse.lines import ANSWER, END, QUESTION, Line
+from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, Line
 from retrieval.errors import CorpusFormatError
 
 
@@ -90,9 +90,12 @@ def jsonld_faq(soup: Any, path: Path) -> Structured:
     return Structured(tuple(pairs), broken)
 
 
-def shows_questions(lines: list[Line]) -> bool:
-    """Whether the visible page gives any question (by markup or by a label)."""
+def shows_questions(lines: list[Line], structured: Structured | None = None) -> bool:
+    """Whether the visible page gives any question (by markup or by a label), or shows the
+    JSON-LD's questions as headings or bold paragraphs (read from the page, `parse.headings`)."""
+    asked = {_norm(qa.question) for qa in structured.pairs} if structured else set()
     return any(ln.kind == QUESTION or ((m := match_label(ln.text)) and m[0] == "question")
+               or ((ln.kind == HEADING or ln.level) and _norm(ln.text) in asked)
                for ln in lines)
 
 

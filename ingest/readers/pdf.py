@@ -7,16 +7,17 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ingest.parse.labels import match_label
-from ingest.parse.lines import Line, split_lines
+from ingest.parse.lines import BOLD_LEVEL, Line, split_lines
 from retrieval.errors import CorpusError
 
 
 def read_pdf(path: Path) -> list[Line]:
     """Text layer of every page, in reading order; scanned (image-only) PDFs are refused."""
     with _pypdf_messages() as messages:  # kept for our message, never printed before it
-        pages = _pdf_pages(path)
+        pages, bold = _pdf_pages(path)
     if not pages:
         raise CorpusError(path, "the PDF has no pages", "export the guidance document again")
     text = "\n\n".join(pages)
@@ -35,7 +36,43 @@ def read_pdf(path: Path) -> list[Line]:
     page_lines = [[re.sub(r" {2,}", " ", t.strip()) for t in p.split("\n")] for p in pages]
     drop_running_lines(page_lines)
     text = "\n\n".join("\n".join(page) for page in page_lines)
-    return unwrap(split_lines(text))
+    lines = [Line(ln.number, ln.text, level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
+             for ln in split_lines(text)]
+    return unwrap(lines)
+
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.IGNORECASE)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _bold_lines(page: Any) -> set[str]:
+    """The page's lines set entirely in a bold face (by the font's name), spaces squashed:
+    a publisher's question printed in bold."""
+    runs: list[tuple[str, bool]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text:
+            name = str(font.get("/BaseFont", "")) if font else ""
+            runs.append((text, bool(_BOLD_FONT.search(name))))
+
+    page.extract_text(visitor_text=visit)
+    found: set[str] = set()
+    words: list[str] = []
+    bold = True
+    for text, is_bold in [*runs, ("\n", False)]:  # the last line ends too
+        parts = text.split("\n")
+        for k, part in enumerate(parts):
+            if part.strip():
+                words.append(part)
+                bold = bold and is_bold
+            if k < len(parts) - 1:
+                if words and bold:
+                    found.add(_squash(" ".join(words)))
+                words, bold = [], True
+    return found
 
 
 @contextmanager
@@ -58,8 +95,9 @@ def _pypdf_messages() -> Iterator[list[str]]:
         log.propagate = propagate
 
 
-def _pdf_pages(path: Path) -> list[str]:
-    """Each page's text (layout mode); CorpusError for a locked or unreadable file."""
+def _pdf_pages(path: Path) -> tuple[list[str], set[str]]:
+    """Each page's text (layout mode) and the lines set in bold; CorpusError for a locked or
+    unreadable file."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -68,7 +106,9 @@ def _pdf_pages(path: Path) -> list[str]:
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorpusError(path, "the PDF is password-protected",
                               "save an unprotected copy (Print → Save as PDF) and upload that")
-        return [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+        bold = set().union(*(_bold_lines(page) for page in reader.pages))
+        return pages, bold
     except CorpusError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
@@ -113,8 +153,8 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
     for ln in lines:
         prev = out[-1] if out else None
         if (prev is not None and prev.text and ln.text and match_label(ln.text) is None
-                and len(prev.text) >= ratio * widest):
-            out[-1] = Line(prev.number, f"{prev.text} {ln.text}")
+                and len(prev.text) >= ratio * widest and prev.level == ln.level):
+            out[-1] = Line(prev.number, f"{prev.text} {ln.text}", level=prev.level)
         else:
             out.append(ln)
     return out

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.parse.lines import HEADING, ROW, Line, split_lines
-from retrieval.errors import CorpusError
+from ingest.parse.labels import qa_header
+from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, Line, split_lines
+from retrieval.errors import CorpusError, CorpusFormatError
 
 FORMATS = "UTF-8 text (.txt), Markdown (.md), HTML (.html), PDF (.pdf) or Word (.docx)"
 
@@ -30,12 +31,13 @@ def read_text(path: Path) -> list[Line]:
 
 _MD_LABEL = re.compile(
     r"^(?P<lead>\s*(?:#{1,6}\s+|>\s*)*)(?P<em>\*\*|__|\*|_)?\s*"
-    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Q|A)(?:\s*#?\s*\d{1,3})?"
+    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Ans|Q|A)(?:\s*#?\s*\d{1,3})?"
     r"|Disclaimer|References?|Sources?)"
-    r"\s*(?P<colon1>:?)\s*(?P=em)?\s*(?P<colon2>:?)",
+    r"\s*(?P<colon1>[:.\u2014\u2013]?)\s*(?P=em)?\s*(?P<colon2>[:.\u2014\u2013]?)",
     re.IGNORECASE,
 )
-_MD_HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.*?)(?:\s+#+)?\s*$")
+_MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?\s*$")
+_MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
@@ -46,10 +48,13 @@ def _markdown_line(text: str) -> str:
     if m and (m.group("em") or m.group("lead").strip()):
         rest = text[m.end():].strip()
         label = m.group("label")
-        if len(label) == 1 and not (m.group("colon1") or m.group("colon2")):
+        sep = m.group("colon1") or m.group("colon2")
+        if len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep:
             return text  # a bare "A"/"Q" is prose (the article), never a label
-        if m.group("colon1") or m.group("colon2"):
-            return f"{label}: {rest}".rstrip() if rest else f"{label}:"
+        if sep == "." and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE):
+            return text  # "**Answer.**" is emphasis on a word, not a label
+        if sep:
+            return f"{label}{sep} {rest}".rstrip() if rest else f"{label}{sep}"
         if not rest:
             return f"{label}:" if label.lower().startswith(("reference", "source")) else label
     h = _MD_HEADING.match(text)
@@ -61,17 +66,43 @@ def _cells(row: str) -> str:
     return " | ".join(c.strip() for c in re.split(r"(?<!\\)\|", inner))
 
 
+def _qa_row(ln: Line, path: Path) -> list[Line]:
+    """A row of a 'Question | Answer' table: one entry (`<br>` breaks the answer's lines)."""
+    cells = _cells(ln.text).split(" | ")
+    if len(cells) != 2:
+        raise CorpusFormatError(
+            path, f"a row of the question/answer table has {len(cells)} cells",
+            "give every row one question cell and one answer cell (escape a '|' in the text "
+            "as '\\|')", line=ln.number)
+    answer = [Line(ln.number, part.strip()) for part in re.split(r"<br\s*/?>", cells[1])]
+    return [Line(ln.number, cells[0], QUESTION), Line(ln.number, "", ANSWER), *answer,
+            Line(ln.number, "", END)]
+
+
 def read_markdown(path: Path) -> list[Line]:
     """Markdown: `**Coding Question:**`-style emphasis unwrapped, `#` headings tagged as
-    headings, pipe tables as rows (cells joined by " | ", the |---| rule dropped)."""
+    headings, pipe tables as rows (cells joined by " | ", the |---| rule dropped); a table
+    headed 'Question | Answer' gives one entry per row."""
     out = []
+    qa_table = False
     for ln in read_text(path):
         if _MD_RULE.match(ln.text) and "-" in ln.text:
             continue
+        if not _MD_ROW.match(ln.text):
+            qa_table = False
+        elif qa_table:
+            out += _qa_row(ln, path)
+            continue
+        elif qa_header(_cells(ln.text).split(" | ")):
+            qa_table = True
+            continue
         if _MD_ROW.match(ln.text):
             out.append(Line(ln.number, _cells(ln.text), ROW))
-        elif _MD_HEADING.match(ln.text):
-            out.append(Line(ln.number, _markdown_line(ln.text), HEADING))
+        elif h := _MD_HEADING.match(ln.text):
+            out.append(Line(ln.number, _markdown_line(ln.text), HEADING, len(h.group("hashes"))))
         else:
-            out.append(Line(ln.number, _markdown_line(ln.text)))
+            text = _markdown_line(ln.text)
+            # a line all in bold keeps its ** (it is text wherever labels give the structure)
+            bold = text == ln.text and _MD_BOLD_LINE.match(text)
+            out.append(Line(ln.number, text, level=BOLD_LEVEL if bold else 0))
     return out

@@ -15,8 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import match_label
-from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, TEXT, Line
+from ingest.parse.labels import match_label, qa_table_start
+from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
 from ingest.readers.chrome import strip_chrome, strip_interactive
 from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
 from ingest.readers.jsonld import jsonld_faq, shows_questions, with_structured
@@ -38,17 +38,21 @@ class _Emitter:
         self.answers = answers or {}  # paired answers by pair number (see faq_markup)
         self.lines: list[Line] = []
         self.buf: list[str] = []
+        self.plain = False  # the buffered text has words outside <strong>/<b>
         self.number = 1
 
-    def emit(self, text: str, kind: str = TEXT, number: int | None = None) -> None:
-        self.lines.append(Line(number or self.number, text, kind))
+    def emit(self, text: str, kind: str = TEXT, number: int | None = None, level: int = 0) -> None:
+        self.lines.append(Line(number or self.number, text, kind, level))
 
     def flush(self, paragraph: bool = True) -> None:
-        for part in "".join(self.buf).split("\n"):
-            cleaned = _SPACE.sub(" ", part).strip()
-            if cleaned:
-                self.emit(cleaned)
+        parts = [_SPACE.sub(" ", part).strip() for part in "".join(self.buf).split("\n")]
+        parts = [p for p in parts if p]
+        # a line set entirely in bold (a question printed in bold, a lead-in) is marked as such
+        level = BOLD_LEVEL if len(parts) == 1 and not self.plain else 0
+        for cleaned in parts:
+            self.emit(cleaned, level=level)
         self.buf.clear()
+        self.plain = False
         if paragraph and self.lines and self.lines[-1].text:
             self.emit("")
 
@@ -66,8 +70,10 @@ class _Emitter:
             if isinstance(child, Comment | Doctype | ProcessingInstruction):
                 continue
             if isinstance(child, NavigableString):
-                if not self.buf and str(child).strip():
-                    self.number = getattr(el, "sourceline", None) or self.number
+                if str(child).strip():
+                    if not self.buf:
+                        self.number = getattr(el, "sourceline", None) or self.number
+                    self.plain = self.plain or child.find_parent(["strong", "b"]) is None
                 self.buf.append(_SPACE.sub(" ", str(child)))
             elif isinstance(child, Tag):
                 self.element(child)
@@ -86,14 +92,17 @@ class _Emitter:
             self.buf.append("\n")
         elif name in _HEADINGS:
             self.flush()
-            self.emit(self.inline_text(el), HEADING, line)
+            self.emit(self.inline_text(el), HEADING, line, int(name[1]))
             self.emit("", TEXT, line)
         elif name in ("ul", "ol", "menu"):
             self.flush()
-            for li in el.find_all("li", recursive=False):
+            for n, li in enumerate(el.find_all("li", recursive=False), _start(el)):
                 self.number = li.sourceline or line
+                first = len(self.lines)
                 self.walk(li)
                 self.flush(paragraph=False)
+                if name == "ol":
+                    self.number_question(first, n)
             self.flush()
         elif name == "table":
             self.flush()
@@ -114,7 +123,17 @@ class _Emitter:
                 self.number = line
             self.walk(el)
 
+    def number_question(self, first: int, n: int) -> None:
+        """An ordered list item that asks a question shows its number, as a browser does: a
+        list of numbered questions is one of the layouts publishers use (see parse.headings)."""
+        if first < len(self.lines):
+            ln = self.lines[first]
+            if ln.kind == TEXT and ln.text.rstrip().endswith("?"):
+                self.lines[first] = Line(ln.number, f"{n}. {ln.text}", TEXT, ln.level)
+
     def table(self, table: Any) -> None:
+        if self.qa_table(table):
+            return
         if _is_layout(table):
             for cell in _own(table, ["td", "th"]):  # a page laid out in a table: cells are blocks
                 self.flush()
@@ -139,6 +158,25 @@ class _Emitter:
             # does not show
             self.emit(" | ".join(self.inline_text(c) for c in cells), ROW, tr.sourceline)
         self.emit("", TEXT, self.number)
+
+    def qa_table(self, table: Any) -> bool:
+        """A question/answer table (`qa_table_start`): each row one entry, its answer cell read
+        as blocks (paragraphs, lists) like any answer."""
+        trs = _own(table, ["tr"])
+        rows = [tr.find_all(["td", "th"], recursive=False) for tr in trs]
+        start = qa_table_start([[self.inline_text(c) for c in r] for r in rows])
+        if start is None:
+            return False
+        self.flush()
+        for tr, cells in zip(trs[start:], rows[start:], strict=True):
+            if len(cells) != 2 or any(_span(c.get("rowspan")) > 1 or _span(c.get("colspan")) > 1
+                                      for c in cells):
+                raise CorpusFormatError(
+                    self.path, f"a row of the question/answer table has {len(cells)} cell(s) "
+                    "or a merged cell", "give every row of the table one question cell and one "
+                    "answer cell", line=tr.sourceline)
+            self._qa(cells[0], partial(self.walk, cells[1]))
+        return True
 
     def _qa(self, question: Any, answer: Callable[[], None]) -> None:
         """A container pair: its question element, and a function emitting its answer."""
@@ -203,6 +241,14 @@ def _own(table: Any, names: list[str]) -> list[Any]:
     return [el for el in table.find_all(names) if el.find_parent("table") is table]
 
 
+def _start(ol: Any) -> int:
+    """The number of an ordered list's first item."""
+    try:
+        return int(str(ol.get("start") or "1").strip())
+    except ValueError:
+        return 1
+
+
 def _span(value: Any) -> int:
     try:
         return int(str(value or "1").strip())
@@ -216,7 +262,8 @@ def _is_layout(table: Any) -> bool:
     if table.find(["table", "details", "dl", *_HEADINGS]) or table.find(
             lambda t: t.has_attr(QUESTION_MARK)):
         return True
-    return any(match_label(str(t)) for t in table.find_all(string=True) if str(t).strip())
+    return any(match_label(str(t), periods=False) for t in table.find_all(string=True)
+               if str(t).strip())
 
 
 def _answer_lines(path: Path, html: str, number: int) -> list[Line]:
@@ -256,7 +303,7 @@ def read_html(path: Path) -> list[Line]:
     for ln in emitter.lines:
         if ln.text or ln.kind != TEXT or (lines and lines[-1].text):
             lines.append(ln)
-    if structured and not shows_questions(lines):
+    if structured and not shows_questions(lines, structured):
         lines = with_structured(lines, structured, path, partial(_answer_lines, path))
     if not any(ln.text for ln in lines):
         raise CorpusFormatError(path, "the page has no visible text",

@@ -7,7 +7,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.lines import HEADING, ROW, TEXT, Line
+from ingest.parse.labels import qa_table_start
+from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
 from retrieval.errors import CorpusError, CorpusFormatError
 
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a DOCX whose parts inflate past this is refused
@@ -71,6 +72,54 @@ def _table_rows(table: Any, path: Path, number: int) -> list[Line]:
     return rows
 
 
+def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
+    """A question/answer table (`qa_table_start`): each row one entry (the question, then the
+    answer cell's paragraphs); None for any other table."""
+    from docx.table import _Cell
+
+    rows = [[_Cell(tc, table) for tc in row._tr.tc_lst] for row in table.rows]
+    start = qa_table_start([[c.text for c in r] for r in rows])
+    if start is None:
+        return None
+    lines: list[Line] = []
+    number += start - 1
+    for cells in rows[start:]:
+        number += 1
+        if len(cells) != 2 or any(c._tc.vMerge is not None for c in cells):
+            raise CorpusFormatError(
+                path, f"table row {number} of the question/answer table has {len(cells)} "
+                "cell(s) or a merged cell", "give every row one question cell and one answer "
+                "cell", line=number)
+        question = " ".join(p.text.strip() for p in cells[0].paragraphs if p.text.strip())
+        lines += [Line(number, question, QUESTION), Line(number, "", ANSWER)]
+        for para in cells[1].paragraphs:
+            lines += [Line(number, part.rstrip()) for part in para.text.split("\n")]
+            lines.append(Line(number, ""))
+        lines.append(Line(number, "", END))
+    return lines
+
+
+def _numbered_question(paragraph: Any) -> bool:
+    """An item of a numbered list ('List Number' style) that asks a question."""
+    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    return name.startswith("List Number") and paragraph.text.rstrip().endswith("?")
+
+
+def _paragraph_kind(paragraph: Any) -> tuple[str, int]:
+    """(kind, level): a heading style and its depth ('Title' is 1), or text set all in bold."""
+    style = paragraph.style
+    name = (style.name if style is not None else "") or ""
+    if name.startswith(("Heading", "Title")):
+        digits = "".join(c for c in name if c.isdigit())
+        return HEADING, int(digits) if digits else 1
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    style_bold = bool(style is not None and style.font.bold)
+    if runs and all(r.bold or (r.bold is None and (
+            (r.style is not None and r.style.font.bold) or style_bold)) for r in runs):
+        return TEXT, BOLD_LEVEL
+    return TEXT, 0
+
+
 def read_docx(path: Path) -> list[Line]:
     """Paragraphs and tables of a Word document; line numbers count paragraphs and table rows."""
     check_zip(path, "word/document.xml")
@@ -84,16 +133,19 @@ def read_docx(path: Path) -> list[Line]:
                           "open it in Word and save it again as .docx") from None
     lines: list[Line] = []
     n = 1
+    asked = 0  # questions written as items of a numbered list
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            rows = _table_rows(block, path, n)
-            lines += rows
-            n += len(rows)
+            lines += _qa_rows(block, path, n) or _table_rows(block, path, n)
+            n += len(block.rows)
         else:
-            style = (block.style.name if block.style is not None else "") or ""
-            kind = HEADING if style.startswith(("Heading", "Title")) else TEXT
-            for part in block.text.split("\n"):
-                lines.append(Line(n, part.replace("\t", " ").rstrip(), kind))
+            kind, level = _paragraph_kind(block)
+            text = block.text
+            if _numbered_question(block):  # Word numbers it on screen, not in its text
+                asked += 1
+                text = f"{asked}. {text}"
+            for part in text.split("\n"):
+                lines.append(Line(n, part.replace("\t", " ").rstrip(), kind, level))
             n += 1
         lines.append(Line(n - 1, ""))  # a Word paragraph (or table) is a paragraph
     if not any(ln.text.strip() for ln in lines):

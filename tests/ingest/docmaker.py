@@ -35,11 +35,14 @@ def _pdf_escape(s: str) -> bytes:
 def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 60,
              header: str | None = None) -> Path:
     """A real text-layer PDF (Helvetica, WinAnsi) of the text, wrapped; None text = image only.
-    With `header`, every page starts with it and ends with "Page n of N" (page furniture)."""
+    With `header`, every page starts with it and ends with "Page n of N" (page furniture).
+    A paragraph written `**like this**` is set in Helvetica-Bold."""
     lines: list[str] = []
     if text is not None:
         for para in text.split("\n"):
-            lines.extend(textwrap.wrap(para, width) or [""])
+            bold = para.startswith("**") and para.endswith("**") and len(para) > 4
+            wrapped = textwrap.wrap(para[2:-2] if bold else para, width) or [""]
+            lines.extend(f"\x00{ln}" if bold else ln for ln in wrapped)
     pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     objects: list[bytes] = []
 
@@ -49,6 +52,8 @@ def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 6
 
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
                b"/Encoding /WinAnsiEncoding >>")
+    bold_font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold "
+                    b"/Encoding /WinAnsiEncoding >>")
     page_ids = []
     pages_id = len(objects) + 1 + 2 * len(pages)  # allocated after the pages
     for n, chunk in enumerate(pages, 1):
@@ -56,15 +61,16 @@ def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 6
             chunk = [header, "", *chunk, "", f"Page {n} of {len(pages)}"]
         ops = [b"BT /F1 9 Tf 11 TL 40 800 Td"]
         for ln in chunk:
-            ops.append(b"(" + _pdf_escape(ln) + b") Tj T*")
+            face = b"/F2" if ln.startswith("\x00") else b"/F1"
+            ops.append(face + b" 9 Tf (" + _pdf_escape(ln.lstrip("\x00")) + b") Tj T*")
         ops.append(b"ET")
         if text is None:  # an "image only" page: a filled rectangle, no text operators
             ops = [b"0.5 g 40 40 500 700 re f"]
         stream = b"\n".join(ops)
         content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         page_ids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] "
-                            b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
-                            % (pages_id, font, content)))
+                            b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> "
+                            b"/Contents %d 0 R >>" % (pages_id, font, bold_font, content)))
     kids = b" ".join(b"%d 0 R" % i for i in page_ids)
     assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(page_ids))) == pages_id
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
@@ -98,16 +104,25 @@ Block = tuple[str, object]  # ("heading", text) | ("p", text) | ("table", rows) 
 
 
 def make_docx_blocks(path: Path, blocks: list[Block]) -> Path:
-    """A Word document of headings (style "Heading 3"), paragraphs and tables; a "merged" table
-    has its first column's first two cells merged across rows (a vertical merge)."""
+    """A Word document of headings (style "Heading 3"; "h1"/"h2" for levels 1/2), paragraphs
+    ("bold": one bold run; "bullet"/"numbered": style "List Bullet"/"List Number") and tables;
+    a "merged" table has its first column's first two cells merged across rows."""
     import docx
 
     d = docx.Document()
     for kind, content in blocks:
         if kind == "heading":
             d.add_heading(str(content), level=3)
+        elif kind in ("h1", "h2"):
+            d.add_heading(str(content), level=int(kind[1]))
         elif kind == "p":
             d.add_paragraph(str(content))
+        elif kind == "bold":
+            d.add_paragraph().add_run(str(content)).bold = True
+        elif kind == "bullet":
+            d.add_paragraph(str(content), style="List Bullet")
+        elif kind == "numbered":
+            d.add_paragraph(str(content), style="List Number")
         else:
             rows = list(content)  # type: ignore[call-overload]
             table = d.add_table(rows=len(rows), cols=len(rows[0]))
