@@ -168,3 +168,11 @@ def test_payer_edits_and_claim_fields_are_aspects_an_entry_must_name(question: s
     asked = lex.aspects_in(lex.terms(question))
     assert asked and asked <= frozenset(lex.terms(entry))
     assert not asked & frozenset(lex.terms("report 77300 once for each calculation"))
+
+
+def test_asking_for_the_g_code_is_a_payer_scope_an_entry_must_name() -> None:
+    lex = default_lexicon()
+    for question in ("which G code for a single area", "freestanding: 77412 or the g-codes?"):
+        asked = lex.aspects_in(lex.terms(question))
+        assert asked and asked <= frozenset(lex.terms("Medicare requires the G-codes"))
+        assert not asked & frozenset(lex.terms("report 77412 for complex delivery"))
