@@ -75,6 +75,8 @@ SAME = [  # (a coder's wording, the document's wording): both reach the same ter
     ("SRS", "radiosurgery"), ("IGRT", "image guidance"), ("port films", "portal images"),
     ("4D CT", "respiratory motion management"), ("HDR", "brachytherapy"),
     ("LDR", "brachytherapy"), ("IMRT", "intensity modulated"), ("VMAT", "IMRT"),
+    ("TSEI", "total skin electron therapy"), ("TRUS", "transrectal ultrasound"),
+    ("FIF", "field-in-field"), ("BID", "twice-daily fractionation"),
     ("QMP", "physicist"), ("MD", "radiation oncologist"), ("CMD", "dosimetrist"),
     ("RTT", "radiation therapist"), ("thermoplastic mask", "immobilization"),
     ("vac-lok", "vacuum bag"), ("wing board", "immobilization"),
