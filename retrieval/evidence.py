@@ -28,21 +28,15 @@ __all__ = ["FEATURES", "SAME_QUESTION", "evidence", "runner_up"]
 # answered. Recorded but left out: "unseen" (the share of words no entry uses falls as a
 # knowledge base grows) and "margin", whose fitted sign flipped between fits (-0.32, +0.01) and
 # whose leave-one-corpus-out figures are better without it.
-# "adjust" (the code bonus and the conflicts summed) is recorded but replaced by its two parts: a
-# conflict (the question names a code, modality or role the entry is not about) says the entry is
-# about something else, a categorical miss like an uncovered aspect, while the code bonus is small
-# agreement; one slope over their sum could not weigh both (leave one corpus out, 2026-12-02:
-# balanced accuracy 0.880 → 0.896 on the three corpora, the README has the folds).
-FEATURES = ("score", "dense", "coverage", "dense_rr", "lexical_rr", "code_match", "conflict",
-            "aspect_uncovered", "neighbour")
-CONFLICTS = ("code", "modality", "role")  # negative when the entry is about something else
+FEATURES = ("score", "dense", "coverage", "dense_rr", "lexical_rr", "adjust", "aspect_uncovered",
+            "neighbour")
 RUNNER_UP_LOOK = 5  # candidates looked at for the first real rival
 
 
 def _adjust(s: Scored) -> float:
     """The code bonus and the modality/role conflicts (the aspect has a feature of its own)."""
     sig = s.signals
-    return sum(sig.get(k, 0.0) for k in CONFLICTS)
+    return sum(sig.get(k, 0.0) for k in ("code", "modality", "role"))
 
 
 def runner_up(index: KBIndex, scored: Sequence[Scored]) -> Scored | None:
@@ -75,10 +69,6 @@ def evidence(index: KBIndex, q: QueryTerms, scored: Sequence[Scored]) -> dict[st
         "dense_rr": sig.get("dense_rr", 0.0),
         "lexical_rr": sig.get("lexical_rr", 0.0),
         "adjust": _adjust(top),
-        # the question names a code the entry is about / names a code, modality or role the
-        # entry is not about (each 0 or 1; see FEATURES)
-        "code_match": 1.0 if sig.get("code", 0.0) > 0 else 0.0,
-        "conflict": 1.0 if any(sig.get(k, 0.0) < 0 for k in CONFLICTS) else 0.0,
         # the question asks an aspect (payment, modifier, frequency, who may bill…) the entry
         # never mentions: the fused score already pays a fixed penalty for it, the model learns
         # how much such a miss says on top of the score

@@ -88,16 +88,3 @@ def test_evidence_splits_the_aspect_from_the_other_adjustments() -> None:
     covered = evidence(_Index([0.3, 0.7]), q, [_scored(0, 0.6, aspect=0.0)])  # type: ignore[arg-type]
     assert covered["aspect_uncovered"] == 0.0 and covered["neighbour"] == pytest.approx(0.3)
     assert evidence(_Index([]), q, []) == {}  # type: ignore[arg-type]
-
-
-def test_a_conflict_and_the_code_bonus_are_features_of_their_own() -> None:
-    q = QueryTerms(["physician", "supervision"], [], frozenset())
-    index = _Index([0.3, 0.7])
-    role = evidence(index, q, [_scored(1, 0.45, role=-0.25)])  # type: ignore[arg-type]
-    assert (role["conflict"], role["code_match"]) == (1.0, 0.0)
-    both = evidence(index, q, [_scored(1, 0.6, code=0.08, modality=-0.25)])  # type: ignore[arg-type]
-    assert (both["conflict"], both["code_match"]) == (1.0, 1.0)
-    mismatch = evidence(index, q, [_scored(1, 0.5, code=-0.15)])  # type: ignore[arg-type]
-    assert (mismatch["conflict"], mismatch["code_match"]) == (1.0, 0.0)
-    agree = evidence(index, q, [_scored(1, 0.7, code=0.08)])  # type: ignore[arg-type]
-    assert (agree["conflict"], agree["code_match"]) == (0.0, 1.0)
