@@ -30,6 +30,8 @@ class Fusion:
     role_conflict_penalty: float = 0.0
     aspect_missing_penalty: float = 0.0
     unknown_term_weight: float = 1.0
+    sibling_weight: float = 0.0   # retrieval/siblings.py: 0 turns the contrast off
+    sibling_window: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Candidates → fused score: dense similarity, term coverage, code agreement, modality conflict."""
+"""Candidates → fused score: dense similarity, term coverage, code agreement, modality conflict,
+then the question's distinguishing words among close code siblings (retrieval/siblings.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from retrieval.config import Fusion
 from retrieval.index import KBIndex
+from retrieval.siblings import contrast
 
 DENSE_CANDIDATES = 40
 LEXICAL_CANDIDATES = 20
@@ -93,4 +95,4 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
             "lexical_rr": 1 / lexical_rank[i] if i in lexical_rank else 0.0,
         }))
     out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
-    return out
+    return contrast(index, q, out, fusion)

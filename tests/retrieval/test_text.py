@@ -75,6 +75,8 @@ SAME = [  # (a coder's wording, the document's wording): both reach the same ter
     ("SRS", "radiosurgery"), ("IGRT", "image guidance"), ("port films", "portal images"),
     ("4D CT", "respiratory motion management"), ("HDR", "brachytherapy"),
     ("LDR", "brachytherapy"), ("IMRT", "intensity modulated"), ("VMAT", "IMRT"),
+    ("TSEI", "total skin electron therapy"), ("TRUS", "transrectal ultrasound"),
+    ("FIF", "field-in-field"), ("BID", "twice-daily fractionation"),
     ("QMP", "physicist"), ("MD", "radiation oncologist"), ("CMD", "dosimetrist"),
     ("RTT", "radiation therapist"), ("thermoplastic mask", "immobilization"),
     ("vac-lok", "vacuum bag"), ("wing board", "immobilization"),
@@ -144,3 +146,35 @@ def test_run_together_words_are_split_with_codes_kept_whole(typed: str, read: st
 ])
 def test_long_real_words_gibberish_and_spaced_text_stay_as_typed(text: str) -> None:
     assert _speller().split_runs(text) == text
+
+
+@pytest.mark.parametrize("question", [
+    "what's the RVU for 77336?", "77385 APC under OPPS", "national payment for G6015",
+    "payment rate for 77300"])
+def test_how_much_a_code_pays_is_its_own_aspect(question: str) -> None:
+    lex = default_lexicon()
+    asked = lex.aspects_in(lex.terms(question))
+    assert asked & lex.aspects_in(lex.terms("payrate"))
+    # an entry that only says whether something is paid does not give an amount
+    assert not asked & lex.aspects_in(lex.terms("it is not paid separately"))
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("MUE limit for 77300 per day", "the medically unlikely edit for 77300 is one per day"),
+    ("what is the global period for 77469", "77469 has a 90-day global period"),
+    ("place of service for a freestanding center", "report place of service 11"),
+])
+def test_payer_edits_and_claim_fields_are_aspects_an_entry_must_name(question: str,
+                                                                     entry: str) -> None:
+    lex = default_lexicon()
+    asked = lex.aspects_in(lex.terms(question))
+    assert asked and asked <= frozenset(lex.terms(entry))
+    assert not asked & frozenset(lex.terms("report 77300 once for each calculation"))
+
+
+def test_asking_for_the_g_code_is_a_payer_scope_an_entry_must_name() -> None:
+    lex = default_lexicon()
+    for question in ("which G code for a single area", "freestanding: 77412 or the g-codes?"):
+        asked = lex.aspects_in(lex.terms(question))
+        assert asked and asked <= frozenset(lex.terms("Medicare requires the G-codes"))
+        assert not asked & frozenset(lex.terms("report 77412 for complex delivery"))
