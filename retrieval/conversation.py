@@ -232,8 +232,10 @@ def choose(
         return alone
     if any(c not in index.codes for c in q.codes):
         return _kind(index, alone, "standalone")  # a code the KB does not cover: that stands
-    if q.codes and not q.words_besides_codes:
-        return _kind(index, alone, "standalone")  # a bare code is a question of its own
+    if q.codes and not q.words_besides_codes and not continues(alone.query):
+        # a bare code is a question of its own; "and the 77373s?" / "what about 77336?" is the
+        # earlier question with its code swapped (read below, the new code replacing the old)
+        return _kind(index, alone, "standalone")
     topic = names_topic(index, q)
     # a fragment ("deep?") that names something the KB knows is the earlier question with one
     # slot changed: read with the thread too (the alone reading still counts, as trusted)

@@ -550,3 +550,16 @@ def test_a_fragment_is_short_codeless_and_not_worded_as_a_question(
     from retrieval.turns import fragment
 
     assert fragment(text, QueryTerms(terms, codes, frozenset())) is expected
+
+
+@pytest.mark.slow
+def test_a_bare_code_after_a_continuation_is_read_with_the_thread(seed_retriever) -> None:  # type: ignore[no-untyped-def]
+    # "and the 77336s?" swaps the code of the earlier question; a bare "77336" is a look-up
+    ctx = ["can we bill 77370 once treatment has ended?"]
+    swapped = seed_retriever.ask("and the 77336s?", context=ctx)
+    assert swapped.terms.codes == ["77336"]
+    assert swapped.turn == "follow_up"
+    assert swapped.read_as and swapped.read_as.startswith("Read with your earlier question")
+    bare = seed_retriever.ask("77336", context=ctx)
+    assert bare.turn == "standalone" and bare.read_as is None
+    assert bare.results == seed_retriever.ask("77336").results
