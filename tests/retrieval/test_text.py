@@ -144,3 +144,21 @@ def test_run_together_words_are_split_with_codes_kept_whole(typed: str, read: st
 ])
 def test_long_real_words_gibberish_and_spaced_text_stay_as_typed(text: str) -> None:
     assert _speller().split_runs(text) == text
+
+
+@pytest.mark.parametrize("text", ["what does medicare pay for it?", "what are the RVUs on it?",
+                                  "the wRVU for 77427", "what does the fee schedule pay?",
+                                  "reimbursement rate for 77336"],
+                         ids=["pay", "rvu", "wrvu", "fee schedule", "reimbursement rate"])
+def test_a_payment_question_asks_the_payment_aspect(text: str) -> None:
+    lex = default_lexicon()
+    assert lex.terms("payment")[0] in lex.aspects_in(lex.terms(text))
+
+
+def test_the_hospital_setting_meets_the_hospital_outpatient_department() -> None:
+    # "and in the hospital?" after a freestanding question asks about the HOPD setting
+    lex = default_lexicon()
+    hopd = set(lex.terms("hospital outpatient department"))
+    assert hopd == {"hopd"}
+    assert hopd <= set(lex.terms("and in the hospital?"))
+    assert hopd <= set(lex.terms("hospital-based departments"))
