@@ -23,8 +23,13 @@ from dataclasses import dataclass
 from retrieval.entry import ABOUT, MENTION, Code
 
 _CODE = r"\d{5}|\d{4}[FTU]|[A-V]\d{4}"
-# CPT category I (5 digits), category II/III (4 digits + F/T/U), HCPCS level II (letter + 4 digits)
-CODE_RE = re.compile(rf"(?<![\w.])({_CODE})(?!\w)", re.IGNORECASE)
+# CPT category I (5 digits), category II/III (4 digits + F/T/U), HCPCS level II (letter + 4 digits).
+# Coders write codes as English nouns: a plural ("two 77280s") or a possessive ("77300's
+# units") is still the code; no code ends in "s", so the suffix never hides a different code.
+_NOUN_ENDING = r"(?:['’]?s)?"
+CODE_RE = re.compile(rf"(?<![\w.])({_CODE}){_NOUN_ENDING}(?!\w)", re.IGNORECASE)
+# a word that is a code as a noun ("77373s", "77300s" once the apostrophe is dropped): the code
+PLURAL_CODE_RE = re.compile(rf"({_CODE})s", re.IGNORECASE)
 _RANGE_RE = re.compile(
     rf"(?<![\w.])({_CODE})\s*(?:-|–|—|\bthrough\b|\bthru\b)\s*({_CODE})(?!\w)", re.IGNORECASE)
 
@@ -206,7 +211,7 @@ def _table_descriptors(text: str) -> dict[str, str]:
             cols = (code_col, desc_col)
         elif cols is not None and max(cols) < len(cells):
             code = cells[cols[0]].upper()
-            if CODE_RE.fullmatch(code) and cells[cols[1]]:
+            if re.fullmatch(_CODE, code) and cells[cols[1]]:  # a table cell: the code itself
                 found[code] = cells[cols[1]]
     return found
 

@@ -22,7 +22,7 @@ import wordninja
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retrieval.codes import CODE_RE
+from retrieval.codes import CODE_RE, PLURAL_CODE_RE
 from retrieval.errors import EmptyQuery, QueryError
 
 MAX_QUERY_CHARS = 2000
@@ -129,6 +129,9 @@ class Lexicon:
         except KeyError:
             pass
         w = self.canon(word)
+        plural = PLURAL_CODE_RE.fullmatch(w)
+        if plural:  # "77373s", "77300's": the code as a noun is the code
+            w = plural.group(1)
         if w in self.stopwords or (len(w) == 1 and not w.isdigit()):
             term = None
         else:

@@ -89,3 +89,29 @@ def test_a_code_named_on_its_own_once_is_about_even_if_also_listed() -> None:
     assert listed_codes(answer) == {"G6002", "77014"}
     assert code_roles("How is IGRT reported?", answer) == {
         "77387": "about", "G6002": "mention", "77014": "mention"}
+
+
+@pytest.mark.parametrize(("text", "codes", "terms"), [
+    ("and the 77373s?", ["77373"], ["77373"]),
+    ("how many 77300's with a 3d plan", ["77300"], ["quantiti", "77300", "3d", "plan"]),
+    ("how many 77300’s", ["77300"], ["quantiti", "77300"]),
+    ("two G6015s or one 0394Ts", ["G6015", "0394T"], ["two", "g6015", "0394t"]),
+    ("77336s' weekly count", ["77336"], ["77336", "week", "count"]),
+], ids=["plural", "possessive", "curly possessive", "hcpcs and category III", "plural possessive"])
+def test_a_code_written_as_a_noun_is_the_code(text: str, codes: list[str],
+                                              terms: list[str]) -> None:
+    from retrieval.text import default_lexicon
+
+    assert find_codes(text) == codes
+    assert default_lexicon().terms(text) == terms
+
+
+@pytest.mark.parametrize("text", ["the 1990s", "773735", "77373st", "A1234567s"],
+                         ids=["decade", "six digits", "other suffix", "long id"])
+def test_numbers_that_are_not_codes_stay_out(text: str) -> None:
+    assert find_codes(text) == []
+
+
+def test_a_descriptor_table_cell_is_the_code_itself() -> None:
+    table = "Code | Descriptor\n77300s | Basic dosimetry\n77301 | IMRT plan"
+    assert find_descriptors(table) == {"77301": "IMRT plan"}

@@ -550,3 +550,42 @@ def test_a_fragment_is_short_codeless_and_not_worded_as_a_question(
     from retrieval.turns import fragment
 
     assert fragment(text, QueryTerms(terms, codes, frozenset())) is expected
+
+
+@pytest.mark.slow
+def test_a_bare_code_after_a_continuation_is_read_with_the_thread(seed_retriever) -> None:  # type: ignore[no-untyped-def]
+    # "and the 77336s?" swaps the code of the earlier question; a bare "77336" is a look-up
+    ctx = ["can we bill 77370 once treatment has ended?"]
+    swapped = seed_retriever.ask("and the 77336s?", context=ctx)
+    assert swapped.terms.codes == ["77336"]
+    assert swapped.turn == "follow_up"
+    assert swapped.read_as and swapped.read_as.startswith("Read with your earlier question")
+    bare = seed_retriever.ask("77336", context=ctx)
+    assert bare.turn == "standalone" and bare.read_as is None
+    assert bare.results == seed_retriever.ask("77336").results
+
+
+def _qt(terms: list[str], codes: tuple[str, ...] = (),
+        modalities: frozenset[str] = frozenset()) -> QueryTerms:
+    return QueryTerms(terms=terms, codes=list(codes), modalities=modalities)
+
+
+def test_a_thin_follow_up_asks_about_what_the_thread_named() -> None:
+    from retrieval.conversation import _asked_terms
+
+    # "who has to sign it?" after "what does the 77370 report need?": sign + the report
+    thin = _qt(["sign"])
+    both = _qt(["sign", "report", "need", "77370"], ("77370",))
+    assert _asked_terms(thin, both, ["77370"], frozenset()) == ["sign", "report", "need", "77370"]
+    # a follow-up with words of its own asks those (plus the code it leaves out)
+    own = _qt(["bill", "patient", "finish", "treatment"])
+    both = _qt(["bill", "patient", "finish", "treatment", "request", "77370"], ("77370",))
+    assert _asked_terms(own, both, ["77370"], frozenset()) == [
+        "bill", "patient", "finish", "treatment", "77370"]
+    # a follow-up that names its own modality swaps that slot: the thread's words stay out
+    swap = _qt(["sbrt"], modalities=frozenset({"sbrt"}))
+    both = _qt(["sbrt", "chartcheck", "supervis"], modalities=frozenset({"sbrt"}))
+    assert _asked_terms(swap, both, [], frozenset({"sbrt"})) == ["sbrt"]
+    # nothing of its own: the thread's terms
+    assert _asked_terms(_qt([]), both, [], frozenset({"sbrt"})) == ["sbrt", "chartcheck",
+                                                                    "supervis"]

@@ -178,3 +178,23 @@ def test_asking_for_the_g_code_is_a_payer_scope_an_entry_must_name() -> None:
         asked = lex.aspects_in(lex.terms(question))
         assert asked and asked <= frozenset(lex.terms("Medicare requires the G-codes"))
         assert not asked & frozenset(lex.terms("report 77412 for complex delivery"))
+
+
+@pytest.mark.parametrize("text", ["what does medicare pay for it?", "what are the RVUs on it?",
+                                  "the wRVU for 77427", "what does the fee schedule pay?",
+                                  "reimbursement rate for 77336"],
+                         ids=["pay", "rvu", "wrvu", "fee schedule", "reimbursement rate"])
+def test_a_payment_question_asks_a_payment_aspect(text: str) -> None:
+    # whether a code is paid, or how much it pays: either way an entry must speak of payment
+    lex = default_lexicon()
+    payment = {lex.terms("payment")[0], lex.terms("payrate")[0]}
+    assert payment & lex.aspects_in(lex.terms(text))
+
+
+def test_the_hospital_setting_meets_the_hospital_outpatient_department() -> None:
+    # "and in the hospital?" after a freestanding question asks about the HOPD setting
+    lex = default_lexicon()
+    hopd = set(lex.terms("hospital outpatient department"))
+    assert hopd == {"hopd"}
+    assert hopd <= set(lex.terms("and in the hospital?"))
+    assert hopd <= set(lex.terms("hospital-based departments"))
