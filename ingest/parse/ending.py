@@ -144,5 +144,21 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
                 path, f"a {tok.kind} label on line {tok.number} comes after the disclaimer",
                 "move the disclaimer (and the CPT notice) after the last answer",
                 line=tok.number)
-    notice = "\n".join(t.text.strip() for t in rest if t.text.strip())
+    notice = "\n".join(t.text.strip() for t in _notice_paragraphs(rest) if t.text.strip())
     return "\n".join(lines).strip(), notice
+
+
+# what a CPT notice speaks of; a paragraph after the last one that does is the page's footer
+_NOTICE_WORDS = re.compile(r"\bCPT\b|\bAMA\b|American Medical Association|copyright|©|\(c\)|"
+                           r"trademark|®|\(R\)", re.IGNORECASE)
+
+
+def _notice_paragraphs(rest: list[Token]) -> list[Token]:
+    """The lines after the disclaimer up to the end of the last paragraph that speaks of CPT,
+    the AMA, copyright or trademarks: a newsletter's unsubscribe line or the publisher's address
+    after it is footer, not notice (all of it is kept when no paragraph speaks of them)."""
+    last = max((i for i, t in enumerate(rest) if _NOTICE_WORDS.search(t.text)), default=None)
+    if last is None:
+        return rest
+    end = next((i for i in range(last, len(rest)) if rest[i].kind == "blank"), len(rest))
+    return rest[:end]

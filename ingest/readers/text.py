@@ -25,8 +25,15 @@ def decode_text(data: bytes, path: Path) -> str:
                           "re-save the file with UTF-8 encoding", line=line) from None
 
 
+# A line drawn with one character ("-----", "=====", "* * *"): a plain-text newsletter's rule
+# between items or under a title. It separates like a blank line and is never text to show.
+_RULE = re.compile(r"^\s*([-=_*~#\u2014\u2013\u2500\u2550])(?:\s*\1){2,}\s*$")
+
+
 def read_text(path: Path) -> list[Line]:
-    return split_lines(decode_text(path.read_bytes(), path))
+    """Plain text: its own lines, rules drawn with one character read as blank lines."""
+    lines = split_lines(decode_text(path.read_bytes(), path))
+    return [Line(ln.number, "") if _RULE.match(ln.text) else ln for ln in lines]
 
 
 _MD_LABEL = re.compile(
@@ -40,6 +47,11 @@ _MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?\s*$"
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# inline HTML in Markdown (`<small>`, `<sup>`, `<span class=…>`, comments): presentation only,
+# the text between the tags is the document's; "<5 cm" or "<https://…>" are not tags
+# (`<br>` stays: it breaks the lines of a question/answer table's answer cell)
+_MD_HTML = re.compile(r"<!--.*?-->|</?(?!br\b)[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>",
+                      re.IGNORECASE)
 
 
 def _markdown_line(text: str) -> str:
@@ -88,6 +100,7 @@ def read_markdown(path: Path) -> list[Line]:
     for ln in read_text(path):
         if _MD_RULE.match(ln.text) and "-" in ln.text:
             continue
+        ln = Line(ln.number, _MD_HTML.sub("", ln.text).rstrip() if "<" in ln.text else ln.text)
         if not _MD_ROW.match(ln.text):
             qa_table = False
         elif qa_table:
