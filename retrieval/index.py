@@ -32,6 +32,14 @@ class DenseHit:
     similarity: float
 
 
+@dataclass(frozen=True)
+class TermWeights:
+    """A query's distinct terms with their coverage weights, in one fixed order."""
+
+    terms: tuple[tuple[str, float], ...]
+    total: float
+
+
 log = logging.getLogger(__name__)
 EXACT_SEARCH_MAX = 40_000  # passages; about where brute force stops beating Chroma (see dense)
 
@@ -269,14 +277,28 @@ class KBIndex:
         (payment, frequency, diagnosis, modifier…) that no entry discusses is not padding: it
         weighs the full highest IDF.
         """
-        if not terms:
-            return 0.0
-        have = self.entry_terms[entry]
+        return self.coverage_with(self.term_weights(terms, unknown_weight), entry)
+
+    def term_weights(self, terms: list[str], unknown_weight: float = 1.0) -> TermWeights:
+        """The query's distinct terms with their weights, and their total (see coverage): the
+        same for every candidate, so a query computes them once."""
         aspects = self.lexicon.aspects
-        total = got = 0.0
+        weights = []
+        total = 0.0
         for t in set(terms):
             w = self.idf.get(t, (1.0 if t in aspects else unknown_weight) * self.max_idf)
             total += w
+            weights.append((t, w))
+        return TermWeights(tuple(weights), total)
+
+    def coverage_with(self, weights: TermWeights, entry: int) -> float:
+        """coverage() of one entry from the query's term weights (the same sums, in the same
+        order, so the same float)."""
+        if not weights.total:
+            return 0.0
+        have = self.entry_terms[entry]
+        got = 0.0
+        for t, w in weights.terms:
             if t in have:
                 got += w
-        return got / total if total else 0.0
+        return got / weights.total

@@ -64,9 +64,10 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
     out = []
     ordered = sorted(candidates)
     best_q, best_a = index.similarities(vector, ordered)
+    weights = index.term_weights(q.terms, fusion.unknown_term_weight)
     for i, dq, da in zip(ordered, best_q.tolist(), best_a.tolist(), strict=True):
         dense = max(dq, da * fusion.answer_passage_factor)
-        cov = index.coverage(q.terms, i, fusion.unknown_term_weight)
+        cov = index.coverage_with(weights, i)
         score = fusion.dense_weight * dense + fusion.coverage_weight * cov
         entry = index.entries[i]
         code_adj = 0.0

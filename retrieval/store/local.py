@@ -49,6 +49,7 @@ from retrieval.store.base import (
     row_metadata,
     utcnow,
 )
+from retrieval.store.relabel import relabel_closed_copy
 
 _ADD_BATCH = 4096
 SERVED = "activated"  # in a version's folder once it has been active (its time inside)
@@ -286,6 +287,8 @@ class LocalStore(KBStore):
         try:
             if base is not None:
                 shutil.copytree(self._dir(base.version) / "chroma", d / "chroma")
+                # before any client opens the copy (see relabel.py)
+                relabel_closed_copy(d / "chroma", "kb_version", manifest.version)
                 col = self._client(manifest.version).get_collection(PASSAGES)
                 self._apply_delta(col, base, manifest, vectors)
             else:
@@ -337,9 +340,16 @@ class LocalStore(KBStore):
             rows = fresh[start : start + _ADD_BATCH]
             ps = [manifest.passages[i] for i in rows]
             col.add(embeddings=vectors[rows], **chroma_rows(ps, manifest.version, docs))
-        # rows kept from the copy carry the version that wrote them: relabel them with this one
+        # rows kept from the copy: relabelled in SQL before the copy was opened; those that still
+        # do not say this version (another Chroma schema, rows written before rows had
+        # metadata) or whose document changed are updated here
+        base_docs = documents_of(base)
+        labelled = set(col.get(where={"kb_version": manifest.version}, include=[])["ids"])
         kept = [manifest.passages[i] for pid, i in wanted.items()
-                if pid in before and pid not in stale_set]
+                if pid in before and pid not in stale_set
+                and (pid not in labelled or base_docs.get(before[pid].entry_id)
+                     != docs[manifest.passages[i].entry_id]
+                     or before[pid].field != manifest.passages[i].field)]
         for start in range(0, len(kept), _ADD_BATCH):
             ps = kept[start : start + _ADD_BATCH]
             col.update(ids=[p.id for p in ps],
