@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from retrieval.codes import CODE_RE
-from retrieval.decide import decide
+from retrieval.decide import SUGGESTIONS, Verdict, decide
 from retrieval.errors import QueryError
 from retrieval.evidence import evidence
 from retrieval.index import KBIndex
@@ -110,12 +110,14 @@ def read_with(
     codes = list(cur.codes) or [c for c in both.codes if c in anchor.codes or not anchor.codes]
     modalities = cur.modalities or both.modalities
     terms = _asked_terms(cur, both, codes, modalities)
-    q = QueryTerms(terms=terms, codes=codes, modalities=modalities, fixes=both.fixes)
+    q = QueryTerms(terms=terms, codes=codes, modalities=modalities, fixes=both.fixes,
+                   own=list(cur.terms))
     vector = retriever.embed(index, combined, q)
     cal = retriever.calibration
     scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion), _trust(index, alone,
                                                                                        retriever))
-    v = decide(index, q, scored, cal.decision, top_k, cal.abstention)
+    v = _own_aspect_named(index, lex, cur,
+                          decide(index, q, scored, cal.decision, top_k, cal.abstention))
     label = anchor.label
     a = retriever.answer(index, alone.query, q, scored, v)
     if a.abstained:
@@ -123,6 +125,20 @@ def read_with(
             a = dataclasses.replace(a, suggestions=alone.suggestions)
         a = dataclasses.replace(a, reason=f"{label}: no entry in the knowledge base answers it.")
     return dataclasses.replace(a, read_as=label, resolved_text=combined, turn="follow_up")
+
+
+def _own_aspect_named(index: KBIndex, lex: Lexicon, cur: QueryTerms, v: Verdict) -> Verdict:
+    """An aspect the follow-up asks in its own words (payment, modifier, frequency, who may
+    bill…) must be named by the entry that answers it. Read with the thread, any entry on the
+    earlier topic covers the thread's words, so coverage alone would let the supervision entry
+    answer "and how much does it pay?"."""
+    if v.abstained or not v.results:
+        return v
+    missing = lex.aspects_in(cur.terms) - index.entry_terms[v.results[0].entry]
+    if not missing:
+        return v
+    return Verdict(True, [], [*v.results, *v.suggestions][:SUGGESTIONS],
+                   "The closest entries do not speak to what the follow-up asks.", "No match")
 
 
 THIN_TERMS = 1  # a follow-up with at most this many words of its own names no object

@@ -25,12 +25,21 @@ class QueryTerms:
     codes: list[str]
     modalities: frozenset[str]
     fixes: dict[str, str] = field(default_factory=dict)
+    # a follow-up's own words (None for a question asked alone): what it asks now, as opposed to
+    # the thread's words it also carries, which name the topic every close sibling shares
+    own: list[str] | None = None
 
     @property
     def words_besides_codes(self) -> list[str]:
         # terms are lower-cased, codes as printed: "g6009" is the HCPCS code G6009
         codes = {c.lower() for c in self.codes}
         return [t for t in self.terms if t not in codes]
+
+    @property
+    def asked_words(self) -> list[str]:
+        """The words this turn asks (a follow-up's own, else all of them), codes aside."""
+        codes = {c.lower() for c in self.codes}
+        return [t for t in (self.terms if self.own is None else self.own) if t not in codes]
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def distinguishing(index: KBIndex, q: QueryTerms, group: list[Scored]) -> dict[i
     """Each sibling's share of the question's weight on words only some siblings contain."""
     m = len(group)
     weights: dict[str, float] = {}
-    for t in set(q.words_besides_codes):
+    for t in set(q.asked_words):  # a follow-up's thread words name what all siblings share
         k = sum(1 for s in group if t in index.entry_terms[s.entry])
         if 0 < k < m:
             weights[t] = index.idf[t] * (1 - k / m)
