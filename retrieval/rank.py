@@ -29,17 +29,19 @@ class QueryTerms:
     # the thread's words it also carries, which name the topic every close sibling shares
     own: list[str] | None = None
 
-    @property
-    def words_besides_codes(self) -> list[str]:
+    def _besides_codes(self, terms: list[str]) -> list[str]:
         # terms are lower-cased, codes as printed: "g6009" is the HCPCS code G6009
         codes = {c.lower() for c in self.codes}
-        return [t for t in self.terms if t not in codes]
+        return [t for t in terms if t not in codes]
+
+    @property
+    def words_besides_codes(self) -> list[str]:
+        return self._besides_codes(self.terms)
 
     @property
     def asked_words(self) -> list[str]:
         """The words this turn asks (a follow-up's own, else all of them), codes aside."""
-        codes = {c.lower() for c in self.codes}
-        return [t for t in (self.terms if self.own is None else self.own) if t not in codes]
+        return self._besides_codes(self.terms if self.own is None else self.own)
 
 
 @dataclass(frozen=True)

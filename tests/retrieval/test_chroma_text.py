@@ -22,15 +22,20 @@ def _collection(kb: Path, version: str):  # type: ignore[no-untyped-def]
     return client, client.get_collection("passages")
 
 
-def test_rows_carry_text_and_metadata_after_a_patched_reingest(settings, corpus_dir,  # type: ignore[no-untyped-def]
-                                                               fake_embedder) -> None:
-    store = LocalStore(settings.kb_dir)
+def _reingest_one_change(store: LocalStore, corpus_dir: Path, fake_embedder) -> str:  # type: ignore[no-untyped-def]
     ingest(store, fake_embedder, corpus_dir)
     path = corpus_dir / f"{DOC}.txt"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "personal supervision.", "personal supervision at all times."), encoding="utf-8")
     v2 = ingest(store, fake_embedder, corpus_dir).kb_version
     assert v2 is not None
+    return v2
+
+
+def test_rows_carry_text_and_metadata_after_a_patched_reingest(settings, corpus_dir,  # type: ignore[no-untyped-def]
+                                                               fake_embedder) -> None:
+    store = LocalStore(settings.kb_dir)
+    v2 = _reingest_one_change(store, corpus_dir, fake_embedder)
     manifest = store.read_manifest(v2)
     _, col = _collection(settings.kb_dir, v2)
     got = col.get(include=["documents", "metadatas"])
@@ -65,16 +70,6 @@ def test_langchain_chroma_reads_and_queries_a_version(seed_data_dir: Path,  # ty
     assert hits[0].page_content in (entry.question, entry.answer)
     sbrt = db.similarity_search("SBRT", k=1, filter={"field": "question"})
     assert sbrt[0].metadata["entry_id"] == SEED_IDS[4]
-
-
-def _reingest_one_change(store: LocalStore, corpus_dir: Path, fake_embedder) -> str:  # type: ignore[no-untyped-def]
-    ingest(store, fake_embedder, corpus_dir)
-    path = corpus_dir / f"{DOC}.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "personal supervision.", "personal supervision at all times."), encoding="utf-8")
-    v2 = ingest(store, fake_embedder, corpus_dir).kb_version
-    assert v2 is not None
-    return v2
 
 
 def test_the_sql_relabel_labels_every_kept_row(settings, corpus_dir, fake_embedder,  # type: ignore[no-untyped-def]
