@@ -26,3 +26,10 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """Plain text as numbered lines."""
     return [Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), start=1)]
+
+
+def entry_lines(number: int, question: str, answer: list[Line]) -> list[Line]:
+    """An entry whose structure the source gives (a Q&A table row, JSON-LD): its question, the
+    answer's start marker, the answer's lines and the end marker."""
+    return [Line(number, question, QUESTION), Line(number, "", ANSWER), *answer,
+            Line(number, "", END)]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.parse.labels import match_label
-from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, Line
+from ingest.parse.lines import HEADING, QUESTION, Line, entry_lines
 from retrieval.errors import CorpusFormatError
 
 
@@ -115,8 +115,8 @@ def _block(structured: Structured, path: Path,
         found = match_label(qa.question)
         question = found[2].strip() if found and found[0] == "question" and found[2].strip() \
             else qa.question
-        out += [Line(qa.line, question, QUESTION), Line(qa.line, "", ANSWER),
-                *answer_lines(qa.answer_html, qa.line), Line(qa.line, "", END), Line(qa.line, "")]
+        out += [*entry_lines(qa.line, question, answer_lines(qa.answer_html, qa.line)),
+                Line(qa.line, "")]
     return out
 
 

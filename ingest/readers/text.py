@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ingest.parse.labels import qa_header
-from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, Line, split_lines
+from ingest.parse.lines import BOLD_LEVEL, HEADING, ROW, Line, entry_lines, split_lines
 from retrieval.errors import CorpusError, CorpusFormatError
 
 FORMATS = "UTF-8 text (.txt), Markdown (.md), HTML (.html), PDF (.pdf) or Word (.docx)"
@@ -87,8 +87,7 @@ def _qa_row(ln: Line, path: Path) -> list[Line]:
             "give every row one question cell and one answer cell (escape a '|' in the text "
             "as '\\|')", line=ln.number)
     answer = [Line(ln.number, part.strip()) for part in re.split(r"<br\s*/?>", cells[1])]
-    return [Line(ln.number, cells[0], QUESTION), Line(ln.number, "", ANSWER), *answer,
-            Line(ln.number, "", END)]
+    return entry_lines(ln.number, cells[0], answer)
 
 
 def read_markdown(path: Path) -> list[Line]:

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from ingest.parse.labels import qa_table_start
-from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
+from ingest.parse.lines import (
+    BOLD_LEVEL,
+    HEADING,
+    ROW,
+    TEXT,
+    Line,
+    entry_lines,
+)
 from retrieval.errors import CorpusError, CorpusFormatError
 
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a DOCX whose parts inflate past this is refused
@@ -91,11 +98,11 @@ def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
                 "cell(s) or a merged cell", "give every row one question cell and one answer "
                 "cell", line=number)
         question = " ".join(p.text.strip() for p in cells[0].paragraphs if p.text.strip())
-        lines += [Line(number, question, QUESTION), Line(number, "", ANSWER)]
+        answer: list[Line] = []
         for para in cells[1].paragraphs:
-            lines += [Line(number, part.rstrip()) for part in para.text.split("\n")]
-            lines.append(Line(number, ""))
-        lines.append(Line(number, "", END))
+            answer += [Line(number, part.rstrip()) for part in para.text.split("\n")]
+            answer.append(Line(number, ""))
+        lines += entry_lines(number, question, answer)
     return lines
 
 
