@@ -140,7 +140,18 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
                f"{m['out_of_scope_rows']} out of scope) · threshold {d.get('threshold')} · "
                f"latency median {m['latency_ms']['median']} ms, p95 {m['latency_ms']['p95']} ms")
     prev = _previous(", ".join(d.get("sets", [])), kb_runs, d.get("history_id"))
-    before = dict(prev["metrics"]) if prev else {}
+    _metric_cards(m, dict(prev["metrics"]) if prev else {})
+    if prev is not None:
+        show_changes(d, prev)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(risk_coverage_figure(d), key="risk-coverage", config=PLOT_CONFIG)
+    c2.plotly_chart(per_entry_figure(d), key="per-entry", config=PLOT_CONFIG)
+    _row_table(d)
+    _downloads(d)
+
+
+def _metric_cards(m: dict[str, Any], before: dict[str, Any]) -> None:
+    """The headline rates, each with its change since the previous run of the same sets."""
     for col, (key, label, helptext) in zip(st.columns(4), CARDS, strict=True):
         delta, arrow = None, "auto"
         if before.get(key) is not None and m.get(key) is not None:
@@ -156,18 +167,30 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
     c3.metric("MRR@5", f"{m['mrr@5']:.3f}" if m.get("mrr@5") is not None else "n/a")
     c4.metric("Coverage", _pct(m.get("coverage")), help="Share of questions answered")
 
-    if prev is not None:
-        show_changes(d, prev)
-    c1, c2 = st.columns(2)
-    c1.plotly_chart(risk_coverage_figure(d), key="risk-coverage", config=PLOT_CONFIG)
-    c2.plotly_chart(per_entry_figure(d), key="per-entry", config=PLOT_CONFIG)
 
+def _row_table(d: dict[str, Any]) -> None:
+    """Every row of the run, filtered by outcome and by text."""
     st.subheader("Per question")
     df = table(d)
     f1, f2 = st.columns([2, 3])
     show = f1.selectbox("Show", SHOWN, index=SHOWN.index(st.session_state.get(FILTER, SHOWN[0])),
                         key="eval-filter", on_change=_keep_filter)
     text = f2.text_input("Filter by text", key="eval-text", placeholder="question, id or entry")
+    shown = df[_row_mask(df, show, text)].drop(columns=["_right", "_in", "_abst"])
+    st.caption(f"{len(shown)} of {len(df)} rows")
+    st.dataframe(shown, hide_index=True, key="eval-table", width="stretch",
+                 column_config={"score": st.column_config.NumberColumn(format="%.3f",
+                                                                       width="small"),
+                                "right": st.column_config.CheckboxColumn(width="small"),
+                                "id": st.column_config.TextColumn(width="small"),
+                                # entry ids are long: medium columns keep the score in view
+                                "expected": st.column_config.TextColumn(width="medium"),
+                                "returned": st.column_config.TextColumn(width="medium"),
+                                "question": st.column_config.TextColumn(width="large")})
+
+
+def _row_mask(df: pd.DataFrame, show: str, text: str) -> pd.Series:
+    """Rows of the chosen outcome whose id, question or entries contain the text."""
     mask = pd.Series(True, index=df.index)
     if show == "Wrong":
         mask &= ~df["_right"]
@@ -184,18 +207,11 @@ def show_result(d: dict[str, Any], kb_runs: list[dict[str, Any]]) -> None:
         hay = (df["id"] + " " + df["question"] + " " + df["expected"] + " "
                + df["returned"]).str.lower()
         mask &= hay.str.contains(needle, regex=False)
-    shown = df[mask].drop(columns=["_right", "_in", "_abst"])
-    st.caption(f"{len(shown)} of {len(df)} rows")
-    st.dataframe(shown, hide_index=True, key="eval-table", width="stretch",
-                 column_config={"score": st.column_config.NumberColumn(format="%.3f",
-                                                                       width="small"),
-                                "right": st.column_config.CheckboxColumn(width="small"),
-                                "id": st.column_config.TextColumn(width="small"),
-                                # entry ids are long: medium columns keep the score in view
-                                "expected": st.column_config.TextColumn(width="medium"),
-                                "returned": st.column_config.TextColumn(width="medium"),
-                                "question": st.column_config.TextColumn(width="large")})
+    return mask
 
+
+def _downloads(d: dict[str, Any]) -> None:
+    """The run as JSON and as a standalone HTML report."""
     if HTML not in st.session_state:
         st.session_state[HTML] = to_html(d)
     when = str(d.get("run_at") or "")[:16].replace(":", "").replace("T", "-")
