@@ -194,25 +194,7 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         _repair(settings, actor, as_json)
         return
     if rollback:
-        admin = load_admin_services()
-        _require_admin(admin, settings, "rollback")
-        from ingest.versions import corpus_note
-        from ingest.versions import rollback as do_rollback
-
-        store = open_store(settings)
-        done = do_rollback(store, rollback, actor=_actor(actor),
-                           record=admin.activation_log(settings), note=note,
-                           corpus=settings.corpus_dir, aside_root=_aside(settings))
-        if as_json:
-            r = done.restored
-            print_json({"kb_version": rollback, "previous": done.previous, "action": "rollback",
-                        "corpus_restored": r.written if r else None,
-                        "corpus_aside": str(r.aside) if r and r.aside else None,
-                        "corpus_moved_aside": r.moved_aside if r else None})
-        else:
-            Console().print(f"[bold]Rolled back[/bold]: active version is now [cyan]{rollback}"
-                            f"[/cyan] (was {done.previous or 'none'}). {corpus_note(done)}",
-                            highlight=False)
+        _rollback(settings, rollback, actor, note, as_json)
         return
     if remove_document and not dry_run:
         _require_admin(load_admin_services(), settings, "removing a document")
@@ -220,51 +202,86 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
         _require_admin(load_admin_services(), settings, "quality-gate override")
-    from ingest.build import ingest, plan  # the pipeline's libraries: not for --help or listing
-
-    store = open_store(settings)
-    console = Console(stderr=True)
     if dry_run:
-        if remove_document:
-            from ingest.remove import remove_document as remove
-
-            report, _ = remove(store, None, settings.corpus_dir, remove_document,
-                               _aside(settings), dry_run=True)  # planned: no model needed
-        else:
-            # compared by content: no model needed
-            report = plan(store, settings.corpus_dir, settings.alternates_dir)
+        report = _plan(settings, remove_document)
     else:
-        from retrieval.embedding import default_embedder
-
-        admin = load_admin_services()  # the quality gate: every activation is gated
-
-        with Progress("[progress.description]{task.description}", BarColumn(),
-                      MofNCompleteColumn(), TimeRemainingColumn(), console=console,
-                      transient=True, disable=as_json) as bar:
-            task = bar.add_task("Reading the corpus", total=None)
-            embedder = default_embedder()
-            options: dict[str, Any] = dict(
-                force=force, keep_versions=settings.keep_versions,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                stage=lambda msg: bar.update(task, description=msg),
-                gate=admin.quality_gate(embedder, settings, override_reason,
-                                        progress=lambda done, total: bar.update(
-                                            task, completed=done, total=total)),
-                record=admin.activation_log(settings), actor=_actor(actor), note=note,
-                alternates_dir=settings.alternates_dir)
-            if remove_document:
-                from ingest.remove import remove_document as remove
-
-                report, aside = remove(store, embedder, settings.corpus_dir, remove_document,
-                                       _aside(settings), **options)
-                console.print(f"Moved the files of {remove_document} to {aside}",
-                              highlight=False)
-            else:
-                report = ingest(store, embedder, settings.corpus_dir, **options)
+        report = _build(settings, remove_document, force=force, override_reason=override_reason,
+                        actor=actor, note=note, as_json=as_json)
     if as_json:
         print_json(report.to_dict())
     else:
         _summary(report, Console())
+
+
+def _rollback(settings: Settings, version: str, actor: str | None, note: str | None,
+              as_json: bool) -> None:
+    """Make an earlier version active again and restore its documents to the corpus folder."""
+    admin = load_admin_services()
+    _require_admin(admin, settings, "rollback")
+    from ingest.versions import corpus_note
+    from ingest.versions import rollback as do_rollback
+
+    done = do_rollback(open_store(settings), version, actor=_actor(actor),
+                       record=admin.activation_log(settings), note=note,
+                       corpus=settings.corpus_dir, aside_root=_aside(settings))
+    if as_json:
+        r = done.restored
+        print_json({"kb_version": version, "previous": done.previous, "action": "rollback",
+                    "corpus_restored": r.written if r else None,
+                    "corpus_aside": str(r.aside) if r and r.aside else None,
+                    "corpus_moved_aside": r.moved_aside if r else None})
+    else:
+        Console().print(f"[bold]Rolled back[/bold]: active version is now [cyan]{version}"
+                        f"[/cyan] (was {done.previous or 'none'}). {corpus_note(done)}",
+                        highlight=False)
+
+
+def _plan(settings: Settings, remove_document: str | None) -> IngestReport:
+    """What an ingest (or a document's removal) would change, compared by content: no model."""
+    store = open_store(settings)
+    if remove_document:
+        from ingest.remove import remove_document as remove
+
+        report, _ = remove(store, None, settings.corpus_dir, remove_document, _aside(settings),
+                           dry_run=True)
+        return report
+    from ingest.build import plan
+
+    return plan(store, settings.corpus_dir, settings.alternates_dir)
+
+
+def _build(settings: Settings, remove_document: str | None, *, force: bool,
+           override_reason: str | None, actor: str | None, note: str | None,
+           as_json: bool) -> IngestReport:
+    """Embed, gate and activate a new version (or one without a removed document)."""
+    from ingest.build import ingest  # the pipeline's libraries: not for --help or listing
+    from retrieval.embedding import default_embedder
+
+    store = open_store(settings)
+    console = Console(stderr=True)
+    admin = load_admin_services()  # the quality gate: every activation is gated
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=console,
+                  transient=True, disable=as_json) as bar:
+        task = bar.add_task("Reading the corpus", total=None)
+        embedder = default_embedder()
+        options: dict[str, Any] = dict(
+            force=force, keep_versions=settings.keep_versions,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            stage=lambda msg: bar.update(task, description=msg),
+            gate=admin.quality_gate(embedder, settings, override_reason,
+                                    progress=lambda done, total: bar.update(
+                                        task, completed=done, total=total)),
+            record=admin.activation_log(settings), actor=_actor(actor), note=note,
+            alternates_dir=settings.alternates_dir)
+        if not remove_document:
+            return ingest(store, embedder, settings.corpus_dir, **options)
+        from ingest.remove import remove_document as remove
+
+        report, aside = remove(store, embedder, settings.corpus_dir, remove_document,
+                               _aside(settings), **options)
+        console.print(f"Moved the files of {remove_document} to {aside}", highlight=False)
+        return report
 
 
 @main.command("review")
