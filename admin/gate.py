@@ -29,18 +29,15 @@ base can always pass, but a broken build (no vectors, a parser that drops answer
 from __future__ import annotations
 
 import math
-import os
 import time
 import tomllib
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from admin.loop import gaps_set
+from admin.query_cache import CachedRetriever, prime
 from admin.review import ReviewBook, ReviewItem
 from evals.floors import FLOORS_FILE, breaches, parse_floor
 from evals.metrics import correct, summary
@@ -49,8 +46,6 @@ from evals.sets import EvalRow, EvalSetError, read_sets
 from ingest.hooks import QualityGateFailed
 from retrieval.config import Calibration, load_calibration
 from retrieval.embedding import Embedder
-from retrieval.entry import content_hash
-from retrieval.errors import RadoncQAError
 from retrieval.ids import IdRegistry
 from retrieval.index import KBIndex
 from retrieval.retriever import Retriever
@@ -59,7 +54,6 @@ from retrieval.store.base import KBStore, Manifest
 
 EVALS_DIR = FLOORS_FILE.parent
 Progress = Callable[[int, int], None]
-QUERY_CACHE = 20_000  # eval questions' vectors kept across versions (≈30 MB at 384 dims)
 __all__ = ["GateResult", "QualityGate", "QualityGateFailed", "read_floors"]
 
 
@@ -124,102 +118,6 @@ def _row(r: RowResult) -> dict[str, Any]:
     got = [i for i, _ in (r.suggestions if r.abstained else r.results)]
     return {"id": r.row.id, "question": r.row.question, "expected": list(r.row.expected),
             "abstained": r.abstained, "got": got[:3], "set": Path(r.row.source).name}
-
-
-_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()  # (model, query text)
-_LOADED: set[Path] = set()  # cache files already read by this process
-
-
-class _Cached(Retriever):
-    """A retriever that takes query vectors from the gate's cache (same text, same vector)."""
-
-    def embed(self, index: KBIndex, text: str, q: Any) -> np.ndarray:
-        hit = _VECTORS.get((self.embedder.name, self.query_text(text, q)))
-        return hit if hit is not None else super().embed(index, text, q)
-
-    def prefill(self, index: KBIndex, questions: Sequence[str]) -> None:
-        """The runner's batch embedding, for questions the gate's cache does not hold (the gate
-        primes its rows first, so a run embeds nothing twice)."""
-        super().prefill(index, [q for q in questions
-                                if (k := _key(self, index, q)) is not None and k not in _VECTORS])
-
-
-def _key(retriever: Retriever, index: KBIndex, text: str) -> tuple[str, str] | None:
-    """A question's key in the gate's cache: (model, the text the model is given); None for
-    unusable text (the runner records it as bad input)."""
-    from retrieval.text import clean_query
-
-    try:
-        cleaned = clean_query(text)
-    except RadoncQAError:
-        return None
-    return retriever.embedder.name, retriever.query_text(cleaned, retriever.terms(index, cleaned))
-
-
-def _disk_cache(store: KBStore, model: str) -> Path | None:
-    """This machine's file of eval-question vectors (a cache: deleting it is always safe)."""
-    if store.cache_dir is None:
-        return None
-    return store.cache_dir / f"gate-queries-{content_hash(model)}.npz"
-
-
-def _load_disk(path: Path | None, model: str) -> None:
-    """Fill the in-process cache from the file once per process (a bad file only costs time)."""
-    if path is None or path in _LOADED or not path.is_file():
-        return
-    _LOADED.add(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            for text, vector in zip(data["texts"].tolist(), data["vectors"], strict=True):
-                _VECTORS.setdefault((model, str(text)), vector)
-    except (OSError, ValueError, KeyError):
-        return
-
-
-def _save_disk(path: Path | None, model: str) -> None:
-    if path is None:
-        return
-    keys = [k for k in _VECTORS if k[0] == model]
-    if not keys:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
-    np.savez(tmp, texts=np.array([k[1] for k in keys]),
-             vectors=np.stack([_VECTORS[k] for k in keys]))
-    os.replace(tmp, path)
-
-
-def _prime(retriever: Retriever, index: KBIndex, rows: list[EvalRow]) -> int:
-    """Embed the rows' questions not yet cached, in one fp32 batch; returns how many.
-
-    Vectors are kept by text in the process and in the store's cache folder, so a new process
-    (the CLI) embeds only questions it has never seen."""
-    model = retriever.embedder.name
-    disk = _disk_cache(retriever.store, model)
-    _load_disk(disk, model)
-    todo: dict[tuple[str, str], None] = {}
-    for r in rows:
-        for text in (*r.context, r.question):
-            key = _key(retriever, index, text)
-            if key is None:
-                continue
-            if key in _VECTORS:
-                _VECTORS.move_to_end(key)
-            else:
-                todo[key] = None
-    keys = list(todo)
-    if keys:  # fp32, as single questions and the runner's batches are embedded
-        batch = getattr(retriever.embedder, "embed_fp32", retriever.embedder.embed)
-        for key, vector in zip(keys, batch([k[1] for k in keys]), strict=True):
-            _VECTORS[key] = vector
-    while len(_VECTORS) > QUERY_CACHE:
-        _VECTORS.popitem(last=False)
-    if keys:
-        try:
-            _save_disk(disk, model)
-        except OSError:
-            pass  # a cache that cannot be written only costs time next run
-    return len(keys)
 
 
 def _changed_documents(new: Manifest, old: Manifest | None) -> set[str]:
@@ -337,7 +235,7 @@ class QualityGate:
         text moved to another document) follows it. `renamed` (old id → new id) adds to that.
         """
         t0 = time.perf_counter()
-        retriever = _Cached(store, self.embedder, calibration=self.calibration)
+        retriever = CachedRetriever(store, self.embedder, calibration=self.calibration)
         cand = retriever.load(version)
         follow = {rid: r.successor for rid, r in IdRegistry.of(cand.manifest.info).removed.items()
                   if r.successor}
@@ -350,7 +248,7 @@ class QualityGate:
         say = self.progress or (lambda _done, _total: None)
         say(0, len(rows))
         timings = {"embed": -time.perf_counter()}
-        _prime(retriever, cand, rows)
+        prime(retriever, cand, rows)
         timings["embed"] += time.perf_counter()
         timings["candidate"] = -time.perf_counter()
         result = run(retriever, rows, index=cand, check=False,
@@ -386,7 +284,7 @@ class QualityGate:
             return [], []
         old_index = retriever.load(previous)
         asked = [by_id[s.row.id] for s in suspects]  # as written: ids of the active version
-        _prime(retriever, old_index, asked)
+        prime(retriever, old_index, asked)
         total = done + len(asked)
         say(done, total)
         before = run(retriever, asked, index=old_index, check=False,

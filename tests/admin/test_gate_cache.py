@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from admin import gate
+from admin import query_cache as cache
 from evals.sets import EvalRow
 from ingest.build import ingest
 from retrieval.retriever import Retriever
@@ -28,14 +28,14 @@ def test_a_new_process_embeds_only_unseen_questions(settings, corpus_dir) -> Non
     rows = [EvalRow(f"r{n}", f"who signs the 77370 report, question {n}?", ()) for n in range(9)]
     retriever = Retriever(store, emb)
     index = retriever.load(v)
-    gate._VECTORS.clear()
-    gate._LOADED.clear()
+    cache._VECTORS.clear()
+    cache._LOADED.clear()
     before = emb.texts
-    assert gate._prime(retriever, index, rows) == 9 and emb.texts - before == 9
-    assert gate._prime(retriever, index, rows) == 0  # same process: kept in memory
-    gate._VECTORS.clear()  # a new process: only the cache file is left
-    gate._LOADED.clear()
+    assert cache.prime(retriever, index, rows) == 9 and emb.texts - before == 9
+    assert cache.prime(retriever, index, rows) == 0  # same process: kept in memory
+    cache._VECTORS.clear()  # a new process: only the cache file is left
+    cache._LOADED.clear()
     more = [*rows, EvalRow("new", "is 77300 billable twice?", ())]
     before = emb.texts
-    assert gate._prime(retriever, index, more) == 1 and emb.texts - before == 1
+    assert cache.prime(retriever, index, more) == 1 and emb.texts - before == 1
     assert any(settings.kb_dir.joinpath("cache").glob("gate-queries-*.npz"))
