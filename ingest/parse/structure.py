@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.parse.closing import CHROME, closing_kind
 from ingest.parse.ending import Para, reference_text, split_last_answer, trailing_references
 from ingest.parse.labels import Token
 from retrieval.errors import CorpusFormatError
@@ -187,8 +188,42 @@ def _pairs(blocks: list[Block], path: Path) -> list[tuple[Block, Block]]:
     return pairs
 
 
+def _closing_sections(tokens: list[Token]) -> list[Token]:
+    """Headings after the last question or answer label that title a closing section
+    (`closing`): references start the document's references, page matter ("About us",
+    "Contact") is dropped with what is under it. Other headings are left to the walker."""
+    last = max((i for i, t in enumerate(tokens) if t.kind in ("question", "answer")),
+               default=None)
+    if last is None:
+        return tokens
+    stop = next((i for i in range(last, len(tokens)) if tokens[i].kind == "disclaimer"),
+                len(tokens))
+    out = tokens[:last + 1]
+    dropping: int | None = None  # the level of the page-matter heading being dropped
+    for tok in tokens[last + 1:stop]:
+        if tok.kind == "heading":
+            if dropping is not None and tok.level > dropping:
+                continue
+            dropping = None
+            kind = closing_kind(tok.text)
+            if kind is not None:
+                out.append(Token("end", tok.number, ""))  # the last answer ends here
+            if kind == CHROME:
+                dropping = tok.level
+                continue
+            if kind is not None:
+                out.append(Token("references", tok.number, "", tok.text.strip(), tok.text))
+                continue
+        elif tok.kind == "references":
+            dropping = None
+        if dropping is None or tok.kind == "blank":
+            out.append(tok)
+    return out + tokens[stop:]
+
+
 def segment(tokens: list[Token], path: Path) -> Sections:
     """Split a document's tokens into its sections; CorpusFormatError where it is ambiguous."""
+    tokens = _closing_sections(tokens)
     walker = _Walker(path)
     tail: list[Token] = []
     head: list[Token] = []  # a disclaimer printed before the entries

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.parse.labels import qa_header
+from ingest.parse.labels import bad_qa_row, qa_header
 from ingest.parse.lines import BOLD_LEVEL, HEADING, ROW, Line, entry_lines, split_lines
-from retrieval.errors import CorpusError, CorpusFormatError
+from retrieval.errors import CorpusError
 
 FORMATS = "UTF-8 text (.txt), Markdown (.md), HTML (.html), PDF (.pdf) or Word (.docx)"
 
@@ -82,10 +82,7 @@ def _qa_row(ln: Line, path: Path) -> list[Line]:
     """A row of a 'Question | Answer' table: one entry (`<br>` breaks the answer's lines)."""
     cells = _cells(ln.text).split(" | ")
     if len(cells) != 2:
-        raise CorpusFormatError(
-            path, f"a row of the question/answer table has {len(cells)} cells",
-            "give every row one question cell and one answer cell (escape a '|' in the text "
-            "as '\\|')", line=ln.number)
+        raise bad_qa_row(path, ln.number, len(cells))
     answer = [Line(ln.number, part.strip()) for part in re.split(r"<br\s*/?>", cells[1])]
     return entry_lines(ln.number, cells[0], answer)
 
