@@ -48,6 +48,8 @@ NUMBERED_LEVEL = BOLD_LEVEL + 1  # a numbered question paragraph: below every ot
 _ASKS = ASKS
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<text>.+)\1$")
 _LIST_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+")
+# a heading's outline number, "1." or "2.3" (Word documents number their headings this way)
+_OUTLINE_NUMBER = re.compile(r"^\s*(?:\d{1,3}[.)]|\d{1,3}(?:\.\d{1,3})+\.?)\s+")
 _LABELS = ("question", "answer")
 
 
@@ -217,7 +219,7 @@ class _Rewriter:
         return out
 
     def _question(self, i: int, tok: Token) -> None:
-        text = _LIST_NUMBER.sub("", _plain(tok.text), count=1)
+        text = _OUTLINE_NUMBER.sub("", _plain(tok.text), count=1)
         if self._ends_here(self._next(i), self.questions[i]):
             raise CorpusFormatError(
                 self.path, f"the question heading '{text}' on line {tok.number} has no answer "
