@@ -93,14 +93,23 @@ class _Walker:
         self.refs: list[str] = []
         self.loose: list[tuple[int, Para]] = []  # (blocks before it, paragraph) after a container
         self.heading: Token | None = None
+        # a section heading between closed answer containers, with its introduction: dropped
+        # when a question follows ("Delivery" / "Questions members ask about delivery")
+        self.intro: Token | None = None
         self.cut: _Cut | None = None  # the latest references label inside the current answer
         self.cited: set[str] = set()  # labels used for citations inside earlier answers
 
     def feed(self, tok: Token) -> None:
         if self.heading is not None and tok.kind != "blank":
             if tok.kind not in (*_LABELS, "heading", "end"):
-                self._stray_heading(self.heading)
+                if not self._after_container():
+                    self._stray_heading(self.heading)
+                self.intro = self.heading
             self.heading = None
+        if self.intro is not None and tok.kind in ("text", "row", "blank"):
+            return  # the section's introduction, not an answer
+        if tok.kind == "question":
+            self.intro = None
         if tok.kind in ("question", "answer"):
             self._keep_citation()
             self.current = Block(tok.kind, tok.number, tok.label or tok.kind)
@@ -132,6 +141,11 @@ class _Walker:
                 self.loose.append((len(self.blocks), []))
         else:
             self._text(tok)
+
+    def _after_container(self) -> bool:
+        """Whether the last answer's container closed: what follows cannot be that answer."""
+        return self.current is None and not self.in_refs and bool(self.blocks) and \
+            self.blocks[-1].kind == "answer" and self.blocks[-1].closed
 
     def _keep_citation(self) -> None:
         """The pending references label turned out to be inside an answer: it stays there."""
@@ -244,6 +258,8 @@ def segment(tokens: list[Token], path: Path) -> Sections:
             path, "no Q&A pairs found", "each entry needs a question label ('Coding Question:', "
             "'Question 1', a 'Coding Question' heading…) followed by an answer label ('Coding "
             "Answer:', 'Coding Response', 'CUAC Response 1'…)")
+    if walker.intro is not None:  # no question under it: not an introduction after all
+        walker._stray_heading(walker.intro)
     pairs = _pairs(walker.blocks, path)
     for before, para in walker.loose:
         if before < len(walker.blocks):

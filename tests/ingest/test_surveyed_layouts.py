@@ -275,3 +275,27 @@ def test_a_bad_question_answer_row_gets_one_message_in_every_format(tmp_path: Pa
     assert len({e.hint for e in errors}) == 1 and "one question cell and one answer cell" in \
         errors[0].hint
     assert [e.line for e in errors] == [5, 2, 3]
+
+
+# --- accordions grouped under section headings ---------------------------------------------------
+GROUPED = ("<p>Click a question to see its answer.</p><h2>Planning</h2><p>Questions members ask "
+           "about planning.</p><details><summary>Is 77263 billed once per course?</summary><p>"
+           "Yes, once.</p></details><h2>Delivery</h2><p>Questions members ask about delivery.</p>"
+           "<details><summary>Is 77412 billed daily?</summary><p>Yes, per session.</p></details>")
+
+
+def test_accordion_groups_under_section_headings_with_introductions(tmp_path: Path) -> None:
+    """The answers' containers are closed: a section heading and its introduction between them
+    are neither answer, and are not shown."""
+    doc = parse(write(tmp_path, "groups.html", page(GROUPED)))
+    assert qa(doc) == [("Is 77263 billed once per course?", "Yes, once."),
+                       ("Is 77412 billed daily?", "Yes, per session.")]
+    assert "members ask" not in "\n".join(e.answer for e in doc.entries)
+
+
+def test_a_section_heading_with_text_and_no_question_after_it_is_still_refused(
+        tmp_path: Path) -> None:
+    body = GROUPED + "<h2>Imaging</h2><p>Imaging guidance is billed per session.</p>"
+    with pytest.raises(CorpusFormatError, match=r"the heading 'Imaging' on line 2 is followed "
+                                                r"by text between entries"):
+        parse(write(tmp_path, "after.html", page(body)))
