@@ -45,12 +45,13 @@ _COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 _CPT_NOTICE = re.compile(r"\bCPT\b|American Medical Association|\bAMA\b")
 _LINK_ROW_WORDS = re.compile(
     r"\b(?:privacy|terms|cookies?|contact|sitemap|site map|accessibility|legal|careers|"
-    r"unsubscribe|log ?in|sign ?in)\b", re.IGNORECASE)
+    r"unsubscribe|log ?in|sign ?in|share|print|e-?mail|facebook|linkedin|twitter|x\.com)\b",
+    re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|·•]\s+")
 # a page's own navigation and feedback prompts, printed after answers ("Return to top" after
 # each one, "Was this page helpful?" after the last): never guidance
 _PAGE_PROMPT = re.compile(
-    r"^[\W_]*(?:(?:return|back|go|jump|scroll|skip)\s+to\s+(?:the\s+)?top(?:\s+of\s+"
+    r"^[\W_]*(?:top|(?:return|back|go|jump|scroll|skip)\s+to\s+(?:the\s+)?top(?:\s+of\s+"
     r"(?:the\s+)?page)?|top\s+of\s+page|(?:was|is|did)\s+this\s+(?:page|article|answer|"
     r"post|information|content|faq)\s+(?:helpful|useful|answer\s+your\s+question)"
     r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?)[\W_]*$", re.IGNORECASE)

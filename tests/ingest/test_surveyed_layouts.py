@@ -127,7 +127,7 @@ def test_plain_text_questions_numbered_with_a_parenthesis(tmp_path: Path, label:
 def test_return_to_top_lines_in_plain_text_are_not_answer_text(tmp_path: Path) -> None:
     text = (f"Desk FAQ\n\nQ1: {PAIRS[1][0]}\nA: {PAIRS[1][1]}\nBack to top\n\nQ2: Is 77301 used "
             f"for proton plans?\nA: Yes, when the plan is intensity modulated.\n^ Return to top\n"
-            f"\n{DISCLAIMER_TEXT}")
+            f"Print | Email | Share\n↑ Top\n\n{DISCLAIMER_TEXT}")
     doc = parse(write(tmp_path, "top.txt", text))
     assert [e.answer for e in doc.entries] == [PAIRS[1][1], "Yes, when the plan is intensity "
                                                "modulated."]
