@@ -4,7 +4,8 @@ Real FAQ pages close with a small, recurring set of sections (surveyed on societ
 vendor and hospital FAQ pages): references under names such as "References", "Resources",
 "Related articles", "See also", "Further reading"; and page matter that is not guidance: "About
 us", "About the author", "Contact us", "Share this", "Comments", "Tags", "Was this page
-helpful?". The first kind becomes the document's references; the second is dropped, as chrome.
+helpful?", "Still have questions?". The first kind becomes the document's references; the
+second is dropped, as chrome (a page-matter title that asks is never a question).
 
 Anything else after the last answer is not guessed at: a heading at the questions' level with
 prose under it may be a last question its publisher did not end with "?", so the parser refuses
@@ -14,6 +15,8 @@ it (see `headings`), naming the line and what to write.
 from __future__ import annotations
 
 import re
+
+from retrieval.codes import CODE_RE
 
 REFERENCES = "references"
 CHROME = "chrome"
@@ -26,9 +29,10 @@ _REFERENCE_TITLES = re.compile(
     r"more information|learn more)",
     re.IGNORECASE)
 _CHROME_TITLES = re.compile(
-    r"(?:about(?:\s+(?:us|the\s+authors?|this\s+(?:site|website|blog)|our\s+\w+(?:\s+\w+)?|"
-    r"the\s+(?:society|association|company|organi[sz]ation|group|firm|practice|editors?)))|"
-    r"(?:the\s+)?authors?|contact(?:\s+(?:us|information|details))?|get\s+in\s+touch|"
+    r"(?:about\b.*|(?:the\s+)?authors?|contact\b.*|get\s+in\s+touch|"
+    r"(?:still\s+)?(?:have|got)\s+(?:a\s+|more\s+|other\s+|any\s+|further\s+)?questions?|"
+    r"(?:more|other|further)\s+questions|questions(?:\s+or\s+comments)?|"
+    r"(?:need|get|find)\s+(?:more\s+)?help|help|(?:ask|submit)\s+(?:a|your)\s+question|"
     r"share(?:\s+this(?:\s+(?:page|article|post))?)?|comments?|leave\s+a\s+(?:reply|comment)|"
     r"tags?|categories|filed\s+under|follow\s+us|subscribe|newsletter|sign\s+up|"
     r"(?:was|is)\s+this\s+(?:page|article|answer|post|information|content|faq)\s+"
@@ -42,8 +46,8 @@ _TRIM = re.compile(r"^[\s#*_>]+|[\s:?.!*_]+$")
 def closing_kind(title: str) -> str | None:
     """REFERENCES or CHROME when a section title is one publishers close a page with."""
     s = _TRIM.sub("", title)
-    if len(s.split()) > 8:
-        return None
+    if len(s.split()) > 8 or CODE_RE.search(s):
+        return None  # a title naming a code is about guidance, never page matter
     if _CHROME_TITLES.fullmatch(s):
         return CHROME
     if _REFERENCE_TITLES.fullmatch(s):

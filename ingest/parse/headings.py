@@ -65,7 +65,9 @@ def _is_heading(tok: Token) -> bool:
 
 
 def _asks(tok: Token) -> bool:
-    return bool(_ASKS.search(_plain(tok.text)))
+    """A heading worded as a question, and not a page's prompt ("Still have questions?")."""
+    text = _plain(tok.text)
+    return bool(_ASKS.search(text)) and closing_kind(text) != CHROME
 
 
 def _level(tok: Token) -> int:

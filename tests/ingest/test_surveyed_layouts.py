@@ -175,6 +175,9 @@ CLOSING = {
                          "<h4>Credentials</h4><p>Certified coder.</p>", ()),
     "feedback prompt": ("<h3>Was this page helpful?</h3><button>Yes</button><button>No</button>",
                         ()),
+    "a prompt that asks": ("<h3>Still have questions?</h3><p>Email the coding desk; we reply "
+                           "within a week.</p><h3>Contact the coding desk</h3><p>Call us on "
+                           "weekdays.</p>", ()),
 }
 
 
