@@ -2,10 +2,12 @@
 
 Real FAQ pages close with a small, recurring set of sections (surveyed on society, contractor,
 vendor and hospital FAQ pages): references under names such as "References", "Resources",
-"Related articles", "See also", "Further reading"; and page matter that is not guidance: "About
-us", "About the author", "Contact us", "Share this", "Comments", "Tags", "Was this page
-helpful?", "Still have questions?". The first kind becomes the document's references; the
-second is dropped, as chrome (a page-matter title that asks is never a question).
+"Related articles", "See also", "Further reading" (and the publisher's own closing matter,
+"Summary", "Key takeaways", kept with them; never "Note", an answer's own lead-in); and page
+matter that is not guidance: "About us", "About the author", "Contact us", "Share this",
+"Comments", "Tags", "Was this page helpful?", "Still have questions?". The first kind becomes
+the document's references; the second is dropped, as chrome (a page-matter title that asks is
+never a question).
 
 Anything else after the last answer is not guessed at: a heading at the questions' level with
 prose under it may be a last question its publisher did not end with "?", so the parser refuses
@@ -26,7 +28,10 @@ _REFERENCE_TITLES = re.compile(
     r"further reading|reading list|(?:related|additional|other|useful|helpful|more|external|"
     r"coding|recommended)\s+(?:articles?|links?|resources?|reading|content|information|"
     r"guidance|pages?|topics?|faqs?|documents?|tools?|posts?)|related|for more information|"
-    r"more information|learn more)",
+    r"more information|learn more|"
+    # the publisher's own closing matter: kept with the references, never an answer
+    r"(?:in\s+)?(?:summary|conclusion)|key\s+(?:takeaways|points)|takeaways|final\s+thoughts|"
+    r"(?:the\s+)?bottom\s+line|wrapping\s+up)",
     re.IGNORECASE)
 _CHROME_TITLES = re.compile(
     r"(?:about\b.*|(?:the\s+)?authors?|contact\b.*|get\s+in\s+touch|"

@@ -302,3 +302,16 @@ def test_a_section_heading_with_text_and_no_question_after_it_is_still_refused(
     with pytest.raises(CorpusFormatError, match=r"the heading 'Imaging' on line 2 is followed "
                                                 r"by text between entries"):
         parse(write(tmp_path, "after.html", page(body)))
+
+
+def test_the_publishers_closing_summary_is_kept_with_the_references(tmp_path: Path) -> None:
+    body = HEADED + "<h3>Key takeaways</h3><p>Count the areas before choosing a level.</p>"
+    doc = parse(write(tmp_path, "summary.html", page(body)))
+    assert doc.document.references == ("Count the areas before choosing a level.",)
+
+
+def test_a_note_lead_in_stays_in_the_last_answer(tmp_path: Path) -> None:
+    text = ("Desk FAQ\n\nCoding Question: Is 77280 one area?\nCoding Answer: Yes.\n\nNote\n\n"
+            "Keep the simulation images with the record.\n\n" + DISCLAIMER_TEXT)
+    (entry,) = parse(write(tmp_path, "note.txt", text)).entries
+    assert entry.answer == "Yes.\n\nNote\n\nKeep the simulation images with the record."
