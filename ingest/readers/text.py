@@ -40,7 +40,7 @@ _MD_LABEL = re.compile(
     r"^(?P<lead>\s*(?:#{1,6}\s+|>\s*)*)(?P<em>\*\*|__|\*|_)?\s*"
     r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Ans|Q|A)(?:\s*#?\s*\d{1,3})?"
     r"|Disclaimer|References?|Sources?)"
-    r"\s*(?P<colon1>[:.\u2014\u2013]?)\s*(?P=em)?\s*(?P<colon2>[:.\u2014\u2013]?)",
+    r"\s*(?P<colon1>[:.)\u2014\u2013]?)\s*(?P=em)?\s*(?P<colon2>[:.)\u2014\u2013]?)",
     re.IGNORECASE,
 )
 _MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?\s*$")
@@ -63,7 +63,7 @@ def _markdown_line(text: str) -> str:
         sep = m.group("colon1") or m.group("colon2")
         if len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep:
             return text  # a bare "A"/"Q" is prose (the article), never a label
-        if sep == "." and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE):
+        if sep in (".", ")") and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE):
             return text  # "**Answer.**" is emphasis on a word, not a label
         if sep:
             return f"{label}{sep} {rest}".rstrip() if rest else f"{label}{sep}"

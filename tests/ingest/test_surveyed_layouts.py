@@ -116,12 +116,13 @@ def test_answers_keep_nested_lists_and_tables(tmp_path: Path) -> None:
     assert last.answer == "Yes, when source handling is documented."
 
 
-@pytest.mark.parametrize("label", ["Q1)", "1)"])
-def test_plain_text_questions_numbered_with_a_parenthesis(tmp_path: Path, label: str) -> None:
+@pytest.mark.parametrize("name,label", [("paren.txt", "Q1)"), ("paren.txt", "1)"),
+                                        ("paren.md", "**Q1)**")])
+def test_questions_numbered_with_a_parenthesis(tmp_path: Path, name: str, label: str) -> None:
     second = label.replace("1", "2")
     text = (f"Physics Desk FAQ\n\n{label} {PAIRS[0][0]}\n\n{PAIRS[0][1]}\n\n{second} "
             f"{PAIRS[1][0]}\n\n{PAIRS[1][1]}\n\n{DISCLAIMER_TEXT}")
-    assert qa(parse(write(tmp_path, "paren.txt", text))) == PAIRS
+    assert qa(parse(write(tmp_path, name, text))) == PAIRS
 
 
 def test_return_to_top_lines_in_plain_text_are_not_answer_text(tmp_path: Path) -> None:
