@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ingest.parse.closing import REFERENCES, closing_kind
 from ingest.parse.labels import Token
 from retrieval.codes import CODE_RE
 from retrieval.errors import CorpusFormatError
@@ -66,6 +67,12 @@ def paragraph_kind(para: Para) -> str:
     return "unclear"
 
 
+def _closing_title(para: Para) -> str | None:
+    """The kind of closing section a one-line paragraph titles ("Related resources", "About
+    us"), if any (`closing`)."""
+    return closing_kind(para[0].text) if len(para) == 1 and para[0].kind == "text" else None
+
+
 def split_last_answer(paras: list[Para], path: Path, question_line: int, *, bounded: bool = True,
                       known: int = 1) -> tuple[list[Para], list[str]]:
     """The last answer's own paragraphs and the references printed after it (maybe none).
@@ -74,7 +81,19 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
     the document) nothing marks where the answer ends, so a further paragraph is refused.
     `known`: how many first paragraphs are the answer's for certain (its first; more when it
     ends with the publisher's own citation line).
+    A line titling a closing section ("Related resources", "About us") ends the answer: what
+    follows a references title is the document's references, page matter is dropped.
     """
+    title = next((j for j in range(known, len(paras)) if _closing_title(paras[j])), None)
+    if title is not None:
+        keep, refs = split_last_answer(paras[:title], path, question_line, bounded=bounded,
+                                       known=known)
+        kind = None
+        for para in paras[title:]:
+            kind = _closing_title(para) or kind
+            if kind == REFERENCES and not _closing_title(para):
+                refs += [reference_text(t.text) for t in para if t.text.strip()]
+        return keep, refs
     kinds = [paragraph_kind(p) for p in paras]
     if not bounded and len(paras) > known and kinds[known] != "reference":
         line = paras[known][0].number

@@ -16,8 +16,11 @@ or answer label or markup, its questions are read from that structure:
 - a heading at the question level that is not a question (no "?"), followed by text, is refused
   while questions follow: it could be a question the publisher did not word as one, or a part
   of the answer given the wrong level;
-- after the last answer, a higher or same-level heading ("Related links", "About this FAQ")
-  ends it, and what is under it becomes the document's references (never an answer);
+- after the last answer, a higher or same-level heading ends it: what is under a closing
+  section ("Related links", "Resources", `closing`) or under a higher heading becomes the
+  document's references (never an answer), page matter ("About us", "Contact") is dropped, and
+  a heading at the question level that is neither, with prose under it, is refused (it may be
+  a last question its publisher did not end with "?");
 - without question headings, paragraphs that are one numbered line ending in "?" (`1. Can we
   bill…?`, an ordered list of questions) are the questions when their numbers run in sequence;
   out of sequence they are refused (an answer's own numbered list would break it).
@@ -35,14 +38,18 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ingest.parse.labels import Token
+from ingest.parse.closing import CHROME, closing_kind
+from ingest.parse.ending import paragraph_kind
+from ingest.parse.labels import ASKS, Token
 from ingest.parse.lines import BOLD_LEVEL
 from retrieval.errors import CorpusFormatError
 
 NUMBERED_LEVEL = BOLD_LEVEL + 1  # a numbered question paragraph: below every other level
-_ASKS = re.compile(r"\?[\"'”’)\]*_]*$")
+_ASKS = ASKS
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<text>.+)\1$")
 _LIST_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+")
+# a heading's outline number, "1." or "2.3" (Word documents number their headings this way)
+_OUTLINE_NUMBER = re.compile(r"^\s*(?:\d{1,3}[.)]|\d{1,3}(?:\.\d{1,3})+\.?)\s+")
 _LABELS = ("question", "answer")
 
 
@@ -58,7 +65,9 @@ def _is_heading(tok: Token) -> bool:
 
 
 def _asks(tok: Token) -> bool:
-    return bool(_ASKS.search(_plain(tok.text)))
+    """A heading worded as a question, and not a page's prompt ("Still have questions?")."""
+    text = _plain(tok.text)
+    return bool(_ASKS.search(text)) and closing_kind(text) != CHROME
 
 
 def _level(tok: Token) -> int:
@@ -172,6 +181,7 @@ class _Rewriter:
         self.last = max(questions)
         self.path = path
         self.out: list[Token] = []
+        self.dropping: int | None = None  # the level of a trailing page-matter section dropped
 
     def _next(self, i: int) -> int | None:
         """The index of the next token after `i` that is not blank."""
@@ -211,7 +221,7 @@ class _Rewriter:
         return out
 
     def _question(self, i: int, tok: Token) -> None:
-        text = _LIST_NUMBER.sub("", _plain(tok.text), count=1)
+        text = _OUTLINE_NUMBER.sub("", _plain(tok.text), count=1)
         if self._ends_here(self._next(i), self.questions[i]):
             raise CorpusFormatError(
                 self.path, f"the question heading '{text}' on line {tok.number} has no answer "
@@ -227,9 +237,7 @@ class _Rewriter:
         after = self._next(i)
         self.out.append(Token("end", tok.number, ""))
         if i > self.last or trailing:
-            # after the last answer: the document's own matter, kept as its references
-            self.out.append(Token("references", tok.number, "", _plain(tok.text), tok.text))
-            return False, True
+            return self._closing(i, tok, level), True
         if self._ends_here(after, BOLD_LEVEL + 1):
             return True, False  # a section title over the next questions
         if _level(tok) == level:
@@ -240,3 +248,40 @@ class _Rewriter:
                 "end it with '?' if it is a question; make it a lower-level heading (or plain "
                 "text) if it belongs to the answer above", line=tok.number)
         return True, False  # a new section's introduction: not an answer
+
+    def _closing(self, i: int, tok: Token, level: int) -> bool:
+        """A heading after the last answer: references, page matter (dropped, with what is
+        under it: True), or refused when it could be an unworded last question."""
+        if self.dropping is not None and _level(tok) > self.dropping:
+            return True  # a sub-heading of the page matter being dropped
+        self.dropping = None
+        title = _plain(tok.text)
+        kind = closing_kind(title)
+        if kind == CHROME:
+            self.dropping = _level(tok)
+            return True
+        if kind is None and _level(tok) == level and self._prose_under(i):
+            raise CorpusFormatError(
+                self.path, f"the heading '{title}' on line {tok.number}: cannot tell whether it "
+                "is a question or a closing section (it is at the level of the questions, after "
+                "the last answer, with text under it)",
+                "end it with '?' if it is a question; title it 'References' (or 'Related "
+                "resources') if it is the document's own matter, or remove it", line=tok.number)
+        # the document's own matter after the last answer, kept as its references
+        self.out.append(Token("references", tok.number, "", title, tok.text))
+        return False
+
+    def _prose_under(self, i: int) -> bool:
+        """Whether sentences or a table (not only titles and links) follow the heading at `i`,
+        up to the next heading."""
+        para: list[Token] = []
+        paras: list[list[Token]] = []
+        for tok in self.tokens[i + 1:]:
+            if _is_heading(tok) or tok.kind not in ("text", "row", "blank"):
+                break
+            if tok.kind == "blank":
+                paras, para = ([*paras, para] if para else paras), []
+            else:
+                para.append(tok)
+        paras += [para] if para else []
+        return any(paragraph_kind(p) != "reference" for p in paras)

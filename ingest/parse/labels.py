@@ -7,27 +7,29 @@ number such as `1.`):
               `A` (A and Ans only with a separator, so an answer may begin with the article "A")
   references: `References`, `Reference`, `Sources`, `Source`
   disclaimer: `Disclaimer`, `Important notice`, `Legal notice` (publishers' names for it)
-The separator is a colon, a dash (`Question 3 — …`), or a period after `Q`/`A`/`Ans` or a
-number (`Q. …`, `A1. …`, `Question 2. …`). A label with a separator may carry its text on the same
-line; without one the label must stand alone (its own line or a heading) and its text follows in
-the next paragraph(s). Period labels, and `Q`/`A` with a dash, are read only in a document that
-asks its questions with them (`tokenize`): elsewhere "A. Smith" is a name and "A – simple" a
-list item.
+The separator is a colon, a dash (`Question 3 — …`), or a period or closing parenthesis after
+`Q`/`A`/`Ans` or a number (`Q. …`, `A1. …`, `Q1) …`, `Question 2. …`). A label with a
+separator may carry its text on the same line; without one the label must stand alone (its own
+line or a heading) and its text follows in the next paragraph(s). Period and parenthesis labels,
+and `Q`/`A` with a dash, are read only in a document that asks its questions with them
+(`tokenize`): elsewhere "A. Smith" is a name and "A – simple" a list item.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
+from retrieval.errors import CorpusFormatError
 
 _LABEL = re.compile(
     r"^\s*(?:\d{1,3}[.)]\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
     r"(?P<word>question|answer|response|ans|q|a|disclaimers?|(?:important|legal)\s+notice|"
     r"references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
-    r"(?:\s*(?P<colon>:)|(?P<period>\.)(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",
+    r"(?:\s*(?P<colon>:)|(?P<period>[.)])(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",
     re.IGNORECASE,
 )
 _SHORT = ("q", "a", "ans")  # never a label without a separator (too easily prose)
@@ -43,8 +45,20 @@ _COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 _CPT_NOTICE = re.compile(r"\bCPT\b|American Medical Association|\bAMA\b")
 _LINK_ROW_WORDS = re.compile(
     r"\b(?:privacy|terms|cookies?|contact|sitemap|site map|accessibility|legal|careers|"
-    r"unsubscribe|log ?in|sign ?in)\b", re.IGNORECASE)
+    r"unsubscribe|log ?in|sign ?in|share|print|e-?mail|facebook|linkedin|twitter|x\.com)\b",
+    re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|·•]\s+")
+# a page's own navigation and feedback prompts, printed after answers ("Return to top" after
+# each one, "Was this page helpful?" after the last): never guidance
+_PAGE_PROMPT = re.compile(
+    r"^[\W_]*(?:top|(?:return|back|go|jump|scroll|skip)\s+to\s+(?:the\s+)?top(?:\s+of\s+"
+    r"(?:the\s+)?page)?|top\s+of\s+page|(?:was|is|did)\s+this\s+(?:page|article|answer|"
+    r"post|information|content|faq)\s+(?:helpful|useful|answer\s+your\s+question)"
+    r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?)[\W_]*$", re.IGNORECASE)
+# a question ends with "?", maybe inside quotes or emphasis, maybe followed by the publisher's
+# review note in parentheses ("… bill it? (Reviewed 03/02/26)")
+ASKS = re.compile(r"\?[\"'”’)\]*_]*(?:\s*\((?:reviewed|updated|revised|added|new)\b[^()]{0,30}\))?"
+                  r"[*_]*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"\w.*[.!][\"'”’)\]]*\s*$", re.DOTALL)
 
 
@@ -90,11 +104,35 @@ def _singular(cell: str) -> str:
     return word[:-1] if word.lower().endswith(("questions", "answers", "responses")) else word
 
 
+# the last word of a header cell naming who asks or answers: "Member question", "Committee
+# response", "Our reply"
+_HEADER_WORDS = {"question": QUESTION, "questions": QUESTION, "answer": ANSWER,
+                 "answers": ANSWER, "response": ANSWER, "responses": ANSWER, "reply": ANSWER,
+                 "replies": ANSWER}
+
+
+def _header_kind(cell: str) -> str | None:
+    found = match_label(f"{_singular(cell)}:")
+    if found is not None and not found[2].strip():
+        return found[0]
+    words = cell.strip().rstrip(":").split()
+    return _HEADER_WORDS.get(words[-1].lower()) if 0 < len(words) <= 3 else None
+
+
 def qa_header(cells: list[str]) -> bool:
-    """A table header 'Question | Answer' (any label style: 'Q | A', 'Coding Question | …')."""
-    kinds = [match_label(f"{_singular(c)}:") for c in cells]
-    return len(cells) == 2 and all(k is not None and not k[2].strip() for k in kinds) and \
-        [k[0] for k in kinds if k] == ["question", "answer"]
+    """A table header 'Question | Answer' (any label style: 'Q | A', 'Coding Question | …',
+    'Member question | Committee response')."""
+    return len(cells) == 2 and [_header_kind(c) for c in cells] == [QUESTION, ANSWER]
+
+
+def bad_qa_row(path: Path, line: int, cells: int, merged: bool = False) -> CorpusFormatError:
+    """The one refusal of a question/answer table row that is not one question and one answer
+    cell, whatever the format."""
+    shape = f"{cells} cell{'s' if cells != 1 else ''}" + (", one of them merged" if merged else "")
+    return CorpusFormatError(
+        path, f"a row of the question/answer table has {shape}",
+        "give every row one question cell and one answer cell, unmerged (in Markdown, escape a "
+        "'|' in the text as '\\|')", line=line)
 
 
 def qa_table_start(rows: list[list[str]]) -> int | None:
@@ -103,7 +141,7 @@ def qa_table_start(rows: list[list[str]]) -> int | None:
     decision table's 'Contrast used? | 77290' is not an entry); None for any other table."""
     if rows and qa_header(rows[0]):
         return 1
-    asks = [len(r) == 2 and r[0].rstrip().endswith("?") and bool(_SENTENCE.search(r[1]))
+    asks = [len(r) == 2 and bool(ASKS.search(r[0].rstrip())) and bool(_SENTENCE.search(r[1]))
             for r in rows]
     return 0 if len(rows) >= 2 and all(asks) else None
 
@@ -113,6 +151,8 @@ def is_chrome(text: str) -> bool:
     s = text.strip()
     if len(s.split()) > 25:
         return False
+    if _PAGE_PROMPT.match(s):
+        return True
     if _COPYRIGHT.match(s) and not _CPT_NOTICE.search(s):
         return True
     parts = _SEPARATORS.split(s)

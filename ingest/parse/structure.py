@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.parse.closing import CHROME, closing_kind
 from ingest.parse.ending import Para, reference_text, split_last_answer, trailing_references
 from ingest.parse.labels import Token
 from retrieval.errors import CorpusFormatError
@@ -92,14 +93,23 @@ class _Walker:
         self.refs: list[str] = []
         self.loose: list[tuple[int, Para]] = []  # (blocks before it, paragraph) after a container
         self.heading: Token | None = None
+        # a section heading between closed answer containers, with its introduction: dropped
+        # when a question follows ("Delivery" / "Questions members ask about delivery")
+        self.intro: Token | None = None
         self.cut: _Cut | None = None  # the latest references label inside the current answer
         self.cited: set[str] = set()  # labels used for citations inside earlier answers
 
     def feed(self, tok: Token) -> None:
         if self.heading is not None and tok.kind != "blank":
             if tok.kind not in (*_LABELS, "heading", "end"):
-                self._stray_heading(self.heading)
+                if not self._after_container():
+                    self._stray_heading(self.heading)
+                self.intro = self.heading
             self.heading = None
+        if self.intro is not None and tok.kind in ("text", "row", "blank"):
+            return  # the section's introduction, not an answer
+        if tok.kind == "question":
+            self.intro = None
         if tok.kind in ("question", "answer"):
             self._keep_citation()
             self.current = Block(tok.kind, tok.number, tok.label or tok.kind)
@@ -131,6 +141,11 @@ class _Walker:
                 self.loose.append((len(self.blocks), []))
         else:
             self._text(tok)
+
+    def _after_container(self) -> bool:
+        """Whether the last answer's container closed: what follows cannot be that answer."""
+        return self.current is None and not self.in_refs and bool(self.blocks) and \
+            self.blocks[-1].kind == "answer" and self.blocks[-1].closed
 
     def _keep_citation(self) -> None:
         """The pending references label turned out to be inside an answer: it stays there."""
@@ -187,8 +202,42 @@ def _pairs(blocks: list[Block], path: Path) -> list[tuple[Block, Block]]:
     return pairs
 
 
+def _closing_sections(tokens: list[Token]) -> list[Token]:
+    """Headings after the last question or answer label that title a closing section
+    (`closing`): references start the document's references, page matter ("About us",
+    "Contact") is dropped with what is under it. Other headings are left to the walker."""
+    last = max((i for i, t in enumerate(tokens) if t.kind in ("question", "answer")),
+               default=None)
+    if last is None:
+        return tokens
+    stop = next((i for i in range(last, len(tokens)) if tokens[i].kind == "disclaimer"),
+                len(tokens))
+    out = tokens[:last + 1]
+    dropping: int | None = None  # the level of the page-matter heading being dropped
+    for tok in tokens[last + 1:stop]:
+        if tok.kind == "heading":
+            if dropping is not None and tok.level > dropping:
+                continue
+            dropping = None
+            kind = closing_kind(tok.text)
+            if kind is not None:
+                out.append(Token("end", tok.number, ""))  # the last answer ends here
+            if kind == CHROME:
+                dropping = tok.level
+                continue
+            if kind is not None:
+                out.append(Token("references", tok.number, "", tok.text.strip(), tok.text))
+                continue
+        elif tok.kind == "references":
+            dropping = None
+        if dropping is None or tok.kind == "blank":
+            out.append(tok)
+    return out + tokens[stop:]
+
+
 def segment(tokens: list[Token], path: Path) -> Sections:
     """Split a document's tokens into its sections; CorpusFormatError where it is ambiguous."""
+    tokens = _closing_sections(tokens)
     walker = _Walker(path)
     tail: list[Token] = []
     head: list[Token] = []  # a disclaimer printed before the entries
@@ -209,6 +258,8 @@ def segment(tokens: list[Token], path: Path) -> Sections:
             path, "no Q&A pairs found", "each entry needs a question label ('Coding Question:', "
             "'Question 1', a 'Coding Question' heading…) followed by an answer label ('Coding "
             "Answer:', 'Coding Response', 'CUAC Response 1'…)")
+    if walker.intro is not None:  # no question under it: not an introduction after all
+        walker._stray_heading(walker.intro)
     pairs = _pairs(walker.blocks, path)
     for before, para in walker.loose:
         if before < len(walker.blocks):

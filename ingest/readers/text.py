@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.parse.labels import qa_header
+from ingest.parse.labels import bad_qa_row, qa_header
 from ingest.parse.lines import BOLD_LEVEL, HEADING, ROW, Line, entry_lines, split_lines
-from retrieval.errors import CorpusError, CorpusFormatError
+from retrieval.errors import CorpusError
 
 FORMATS = "UTF-8 text (.txt), Markdown (.md), HTML (.html), PDF (.pdf) or Word (.docx)"
 
@@ -40,7 +40,7 @@ _MD_LABEL = re.compile(
     r"^(?P<lead>\s*(?:#{1,6}\s+|>\s*)*)(?P<em>\*\*|__|\*|_)?\s*"
     r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Ans|Q|A)(?:\s*#?\s*\d{1,3})?"
     r"|Disclaimer|References?|Sources?)"
-    r"\s*(?P<colon1>[:.\u2014\u2013]?)\s*(?P=em)?\s*(?P<colon2>[:.\u2014\u2013]?)",
+    r"\s*(?P<colon1>[:.)\u2014\u2013]?)\s*(?P=em)?\s*(?P<colon2>[:.)\u2014\u2013]?)",
     re.IGNORECASE,
 )
 _MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?\s*$")
@@ -63,7 +63,7 @@ def _markdown_line(text: str) -> str:
         sep = m.group("colon1") or m.group("colon2")
         if len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep:
             return text  # a bare "A"/"Q" is prose (the article), never a label
-        if sep == "." and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE):
+        if sep in (".", ")") and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE):
             return text  # "**Answer.**" is emphasis on a word, not a label
         if sep:
             return f"{label}{sep} {rest}".rstrip() if rest else f"{label}{sep}"
@@ -82,10 +82,7 @@ def _qa_row(ln: Line, path: Path) -> list[Line]:
     """A row of a 'Question | Answer' table: one entry (`<br>` breaks the answer's lines)."""
     cells = _cells(ln.text).split(" | ")
     if len(cells) != 2:
-        raise CorpusFormatError(
-            path, f"a row of the question/answer table has {len(cells)} cells",
-            "give every row one question cell and one answer cell (escape a '|' in the text "
-            "as '\\|')", line=ln.number)
+        raise bad_qa_row(path, ln.number, len(cells))
     answer = [Line(ln.number, part.strip()) for part in re.split(r"<br\s*/?>", cells[1])]
     return entry_lines(ln.number, cells[0], answer)
 

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import match_label, qa_table_start
+from ingest.parse.labels import ASKS, bad_qa_row, match_label, qa_table_start
 from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
 from ingest.readers.chrome import strip_chrome, strip_interactive
 from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
@@ -90,6 +90,10 @@ class _Emitter:
             return  # emitted with its question
         if name == "br":
             self.buf.append("\n")
+        elif name in _HEADINGS and el.find(attrs={QUESTION_MARK: True}) is not None:
+            self.flush()  # an accordion's question button inside a heading: read as the pair
+            self.walk(el)
+            self.flush()
         elif name in _HEADINGS:
             self.flush()
             self.emit(self.inline_text(el), HEADING, line, int(name[1]))
@@ -128,7 +132,7 @@ class _Emitter:
         list of numbered questions is one of the layouts publishers use (see parse.headings)."""
         if first < len(self.lines):
             ln = self.lines[first]
-            if ln.kind == TEXT and ln.text.rstrip().endswith("?"):
+            if ln.kind == TEXT and ASKS.search(ln.text.rstrip()):
                 self.lines[first] = Line(ln.number, f"{n}. {ln.text}", TEXT, ln.level)
 
     def table(self, table: Any) -> None:
@@ -169,12 +173,10 @@ class _Emitter:
             return False
         self.flush()
         for tr, cells in zip(trs[start:], rows[start:], strict=True):
-            if len(cells) != 2 or any(_span(c.get("rowspan")) > 1 or _span(c.get("colspan")) > 1
-                                      for c in cells):
-                raise CorpusFormatError(
-                    self.path, f"a row of the question/answer table has {len(cells)} cell(s) "
-                    "or a merged cell", "give every row of the table one question cell and one "
-                    "answer cell", line=tr.sourceline)
+            merged = any(_span(c.get("rowspan")) > 1 or _span(c.get("colspan")) > 1
+                         for c in cells)
+            if len(cells) != 2 or merged:
+                raise bad_qa_row(self.path, tr.sourceline, len(cells), merged)
             self._qa(cells[0], partial(self.walk, cells[1]))
         return True
 

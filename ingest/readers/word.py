@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import qa_table_start
+from ingest.parse.labels import ASKS, bad_qa_row, qa_table_start
 from ingest.parse.lines import (
     BOLD_LEVEL,
     HEADING,
@@ -92,11 +92,9 @@ def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
     number += start - 1
     for cells in rows[start:]:
         number += 1
-        if len(cells) != 2 or any(c._tc.vMerge is not None for c in cells):
-            raise CorpusFormatError(
-                path, f"table row {number} of the question/answer table has {len(cells)} "
-                "cell(s) or a merged cell", "give every row one question cell and one answer "
-                "cell", line=number)
+        merged = any(c._tc.vMerge is not None for c in cells)
+        if len(cells) != 2 or merged:
+            raise bad_qa_row(path, number, len(cells), merged)
         question = " ".join(p.text.strip() for p in cells[0].paragraphs if p.text.strip())
         answer: list[Line] = []
         for para in cells[1].paragraphs:
@@ -109,7 +107,7 @@ def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
 def _numbered_question(paragraph: Any) -> bool:
     """An item of a numbered list ('List Number' style) that asks a question."""
     name = (paragraph.style.name if paragraph.style is not None else "") or ""
-    return name.startswith("List Number") and paragraph.text.rstrip().endswith("?")
+    return name.startswith("List Number") and bool(ASKS.search(paragraph.text.rstrip()))
 
 
 def _paragraph_kind(paragraph: Any) -> tuple[str, int]:

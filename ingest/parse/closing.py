@@ -1,0 +1,60 @@
+"""The sections publishers print after the last answer, known by their titles.
+
+Real FAQ pages close with a small, recurring set of sections (surveyed on society, contractor,
+vendor and hospital FAQ pages): references under names such as "References", "Resources",
+"Related articles", "See also", "Further reading" (and the publisher's own closing matter,
+"Summary", "Key takeaways", kept with them; never "Note", an answer's own lead-in); and page
+matter that is not guidance: "About us", "About the author", "Contact us", "Share this",
+"Comments", "Tags", "Was this page helpful?", "Still have questions?". The first kind becomes
+the document's references; the second is dropped, as chrome (a page-matter title that asks is
+never a question).
+
+Anything else after the last answer is not guessed at: a heading at the questions' level with
+prose under it may be a last question its publisher did not end with "?", so the parser refuses
+it (see `headings`), naming the line and what to write.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.codes import CODE_RE
+
+REFERENCES = "references"
+CHROME = "chrome"
+
+_REFERENCE_TITLES = re.compile(
+    r"(?:references?|sources?|citations?|bibliography|resources?|links?|see also|"
+    r"further reading|reading list|(?:related|additional|other|useful|helpful|more|external|"
+    r"coding|recommended)\s+(?:articles?|links?|resources?|reading|content|information|"
+    r"guidance|pages?|topics?|faqs?|documents?|tools?|posts?)|related|for more information|"
+    r"more information|learn more|"
+    # the publisher's own closing matter: kept with the references, never an answer
+    r"(?:in\s+)?(?:summary|conclusion)|key\s+(?:takeaways|points)|takeaways|final\s+thoughts|"
+    r"(?:the\s+)?bottom\s+line|wrapping\s+up)",
+    re.IGNORECASE)
+_CHROME_TITLES = re.compile(
+    r"(?:about\b.*|(?:the\s+)?authors?|contact\b.*|get\s+in\s+touch|"
+    r"(?:still\s+)?(?:have|got)\s+(?:a\s+|more\s+|other\s+|any\s+|further\s+)?questions?|"
+    r"(?:more|other|further)\s+questions|questions(?:\s+or\s+comments)?|"
+    r"(?:need|get|find)\s+(?:more\s+)?help|help|(?:ask|submit)\s+(?:a|your)\s+question|"
+    r"share(?:\s+this(?:\s+(?:page|article|post))?)?|comments?|leave\s+a\s+(?:reply|comment)|"
+    r"tags?|categories|filed\s+under|follow\s+us|subscribe|newsletter|sign\s+up|"
+    r"(?:was|is)\s+this\s+(?:page|article|answer|post|information|content|faq)\s+"
+    r"(?:helpful|useful)|feedback|rate\s+this\s+(?:page|article)|print(?:\s+this\s+page)?|"
+    r"recent\s+posts|popular\s+posts|you\s+may\s+also\s+like|(?:page\s+)?last\s+"
+    r"(?:updated|reviewed|modified)(?:\s+.*)?)",
+    re.IGNORECASE)
+_TRIM = re.compile(r"^[\s#*_>]+|[\s:?.!*_]+$")
+
+
+def closing_kind(title: str) -> str | None:
+    """REFERENCES or CHROME when a section title is one publishers close a page with."""
+    s = _TRIM.sub("", title)
+    if len(s.split()) > 8 or CODE_RE.search(s):
+        return None  # a title naming a code is about guidance, never page matter
+    if _CHROME_TITLES.fullmatch(s):
+        return CHROME
+    if _REFERENCE_TITLES.fullmatch(s):
+        return REFERENCES
+    return None
