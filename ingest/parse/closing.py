@@ -9,9 +9,11 @@ matter that is not guidance: "About us", "About the author", "Contact us", "Shar
 the document's references; the second is dropped, as chrome (a page-matter title that asks is
 never a question).
 
-Anything else after the last answer is not guessed at: a heading at the questions' level with
-prose under it may be a last question its publisher did not end with "?", so the parser refuses
-it (see `headings`), naming the line and what to write.
+Any other title after the last answer is the document's own closing matter ("Notes",
+"Glossary", "CPT notice", "Revision history"…), kept with its references, unless it could be a
+last question its publisher did not end with "?": a title that opens as a question does ("Can",
+"Is", "How"…) or names a code. That one is not guessed at: the parser refuses it (see
+`headings`), naming the line and what to write.
 """
 
 from __future__ import annotations
@@ -42,9 +44,15 @@ _CHROME_TITLES = re.compile(
     r"tags?|categories|filed\s+under|follow\s+us|subscribe|newsletter|sign\s+up|"
     r"(?:was|is)\s+this\s+(?:page|article|answer|post|information|content|faq)\s+"
     r"(?:helpful|useful)|feedback|rate\s+this\s+(?:page|article)|print(?:\s+this\s+page)?|"
+    r"privacy(?:\s+(?:policy|notice|statement))?|terms(?:\s+(?:of\s+(?:use|service)|and\s+"
+    r"conditions))?|cookies?(?:\s+(?:policy|settings|preferences))?|accessibility|site\s*map|"
     r"recent\s+posts|popular\s+posts|you\s+may\s+also\s+like|(?:page\s+)?last\s+"
     r"(?:updated|reviewed|modified)(?:\s+.*)?)",
     re.IGNORECASE)
+# the words a question opens with (interrogatives and the auxiliaries of yes/no questions)
+_OPENS_AS_QUESTION = re.compile(
+    r"(?:can|could|may|might|must|shall|should|will|would|is|are|was|were|am|do|does|did|has|"
+    r"have|had|what|when|where|which|who|whom|whose|why|how|if)\b", re.IGNORECASE)
 _TRIM = re.compile(r"^[\s#*_>]+|[\s:?.!*_]+$")
 
 
@@ -58,3 +66,9 @@ def closing_kind(title: str) -> str | None:
     if _REFERENCE_TITLES.fullmatch(s):
         return REFERENCES
     return None
+
+
+def could_ask(title: str) -> bool:
+    """Whether a title without '?' may still be a question: it opens as one or names a code."""
+    s = _TRIM.sub("", title)
+    return bool(_OPENS_AS_QUESTION.match(s) or CODE_RE.search(s))

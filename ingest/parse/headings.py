@@ -38,7 +38,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ingest.parse.closing import CHROME, closing_kind
+from ingest.parse.closing import CHROME, closing_kind, could_ask
 from ingest.parse.ending import paragraph_kind
 from ingest.parse.labels import ASKS, Token
 from ingest.parse.lines import BOLD_LEVEL
@@ -251,7 +251,8 @@ class _Rewriter:
 
     def _closing(self, i: int, tok: Token, level: int) -> bool:
         """A heading after the last answer: references, page matter (dropped, with what is
-        under it: True), or refused when it could be an unworded last question."""
+        under it: True), or refused when it could be an unworded last question (it opens as a
+        question or names a code, and prose follows it)."""
         if self.dropping is not None and _level(tok) > self.dropping:
             return True  # a sub-heading of the page matter being dropped
         self.dropping = None
@@ -260,7 +261,7 @@ class _Rewriter:
         if kind == CHROME:
             self.dropping = _level(tok)
             return True
-        if kind is None and _level(tok) == level and self._prose_under(i):
+        if kind is None and _level(tok) == level and could_ask(title) and self._prose_under(i):
             raise CorpusFormatError(
                 self.path, f"the heading '{title}' on line {tok.number}: cannot tell whether it "
                 "is a question or a closing section (it is at the level of the questions, after "

@@ -45,7 +45,7 @@ BAD: dict[str, tuple[str, Callable[[Path], None], str, int | None]] = {
         "cannot tell whether line 4 belongs to the last answer", 4),
     "unworded last question": (
         "unworded.md", text("# FAQ\n\n### Is 77300 reported for each field?\n\nOnce per "
-                            "calculation.\n\n### Billing a second calculation\n\nReport it "
+                            "calculation.\n\n### Can a second calculation be billed\n\nReport it "
                             "again.\n" + TAIL),
         "cannot tell whether it is a question or a closing section", 7),
     "disclaimer only a heading": (

@@ -206,20 +206,21 @@ def test_a_closing_title_line_ends_the_last_answer_in_plain_text(
 
 
 @pytest.mark.parametrize("name,text,line", [
-    ("last.md", "# FAQ\n\n### Is 77280 one area?\n\nYes.\n\n### Billing three areas\n\nUse 77290 "
-                "when three areas are simulated.\n\n" + DISCLAIMER_TEXT, 7),
+    ("last.md", "# FAQ\n\n### Is 77280 one area?\n\nYes.\n\n### Can three areas be billed\n\n"
+                "Use 77290 when three areas are simulated.\n\n" + DISCLAIMER_TEXT, 7),
     ("last.html", "<html><body><main>\n<h1>FAQ</h1>\n<h3>Is 77280 one area?</h3>\n<p>Yes.</p>\n"
-                  "<h3>Billing three areas</h3>\n<p>Use 77290 when three areas are simulated."
+                  "<h3>Can three areas be billed</h3>\n<p>Use 77290 when three areas are simulated."
                   "</p>\n" + DISCLAIMER_HTML + "</main></body></html>", 5),
 ], ids=["md", "html"])
 def test_an_unworded_last_question_is_refused_naming_its_line(tmp_path: Path, name: str,
                                                               text: str, line: int) -> None:
-    """The known risk: a last question without '?' would otherwise become references."""
+    """The known risk: a last question without '?' (it opens as one) would otherwise become
+    references."""
     with pytest.raises(CorpusFormatError) as err:
         parse(write(tmp_path, name, text))
     e = err.value
     assert e.line == line
-    assert "the heading 'Billing three areas'" in e.problem
+    assert "the heading 'Can three areas be billed'" in e.problem
     assert "cannot tell whether it is a question or a closing section" in e.problem
     assert "end it with '?'" in e.hint and "'References'" in e.hint
 
@@ -227,11 +228,24 @@ def test_an_unworded_last_question_is_refused_naming_its_line(tmp_path: Path, na
 def test_an_unworded_last_question_in_word_is_refused(tmp_path: Path) -> None:
     path = docmaker.make_docx_blocks(tmp_path / "last.docx", [
         ("h1", "Desk"), ("heading", "Is 77336 billed for two fractions?"), ("p", "No."),
-        ("heading", "Signing the weekly check"), ("p", "The physicist signs it."),
+        ("heading", "Who signs the 77336 weekly check"), ("p", "The physicist signs it."),
         ("heading", "Disclaimer"), ("p", "Views only.")])
-    with pytest.raises(CorpusFormatError, match=r"last\.docx:4: the heading 'Signing the weekly "
-                                                r"check' on line 4: cannot tell"):
+    with pytest.raises(CorpusFormatError, match=r"last\.docx:4: the heading 'Who signs the 77336 "
+                                                r"weekly check' on line 4: cannot tell"):
         parse(path)
+
+
+@pytest.mark.parametrize("title", ["Notes", "Glossary", "Revision history", "Billing tips",
+                                   "Acknowledgments"])
+def test_a_closing_title_that_cannot_ask_is_the_documents_own_matter(tmp_path: Path,
+                                                                      title: str) -> None:
+    """A noun-phrase title after the last answer (no question word, no code) is closing matter,
+    kept with the references; only a title that could be an unworded question is refused."""
+    text = (f"# FAQ\n\n### Is 77280 one area?\n\nYes.\n\n### {title}\n\nThe society reviews "
+            f"these answers each year.\n\n" + DISCLAIMER_TEXT)
+    doc = parse(write(tmp_path, "closing.md", text))
+    assert qa(doc) == [("Is 77280 one area?", "Yes.")]
+    assert doc.document.references == ("The society reviews these answers each year.",)
 
 
 def test_unknown_trailing_sections_without_prose_or_above_the_questions_are_references(
