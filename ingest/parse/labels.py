@@ -6,7 +6,8 @@ number such as `1.`):
   answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`, `Ans`,
               `A` (A and Ans only with a separator, so an answer may begin with the article "A")
   references: `References`, `Reference`, `Sources`, `Source`
-  disclaimer: `Disclaimer`, `Important notice`, `Legal notice` (publishers' names for it)
+  disclaimer: `Disclaimer` (also `Legal disclaimer`…), `Important notice`, `Legal notice`,
+  `Limitation of liability` (publishers' names for it)
 The separator is a colon, a dash (`Question 3 — …`), or a period or closing parenthesis after
 `Q`/`A`/`Ans` or a number (`Q. …`, `A1. …`, `Q1) …`, `Question 2. …`). A label with a
 separator may carry its text on the same line; without one the label must stand alone (its own
@@ -26,7 +27,8 @@ from retrieval.errors import CorpusFormatError
 
 _LABEL = re.compile(
     r"^\s*(?:\d{1,3}[.)]\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
-    r"(?P<word>question|answer|response|ans|q|a|disclaimers?|(?:important|legal)\s+notice|"
+    r"(?P<word>question|answer|response|ans|q|a|(?:(?:legal|important|general)\s+)?disclaimers?|"
+    r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
     r"references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
     r"(?:\s*(?P<colon>:)|(?P<period>[.)])(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",
@@ -36,6 +38,9 @@ _SHORT = ("q", "a", "ans")  # never a label without a separator (too easily pros
 _KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANSWER,
           "a": ANSWER, "ans": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
           "important notice": "disclaimer", "legal notice": "disclaimer",
+          "legal disclaimer": "disclaimer", "important disclaimer": "disclaimer",
+          "general disclaimer": "disclaimer", "limitation of liability": "disclaimer",
+          "limitations of liability": "disclaimer",
           "reference": "references", "references": "references", "source": "references",
           "sources": "references"}
 

@@ -330,3 +330,17 @@ def test_a_note_lead_in_stays_in_the_last_answer(tmp_path: Path) -> None:
             "Keep the simulation images with the record.\n\n" + DISCLAIMER_TEXT)
     (entry,) = parse(write(tmp_path, "note.txt", text)).entries
     assert entry.answer == "Yes.\n\nNote\n\nKeep the simulation images with the record."
+
+
+@pytest.mark.parametrize("name,text", [
+    ("legal.txt", "Desk FAQ\n\nQ: Is 77280 one area?\nA: Yes.\n\nLegal disclaimer: Views of the "
+                  "desk only, not payer policy.\n\nCPT is a registered trademark of the AMA.\n"),
+    ("liability.md", "# Desk FAQ\n\n### Is 77280 one area?\n\nYes.\n\n### Limitation of "
+                     "liability\n\nViews of the desk only, not payer policy.\n\nCPT is a "
+                     "registered trademark of the AMA.\n"),
+], ids=["legal disclaimer label", "limitation of liability heading"])
+def test_publishers_other_names_for_the_disclaimer(tmp_path: Path, name: str, text: str) -> None:
+    doc = parse(write(tmp_path, name, text))
+    assert qa(doc) == [("Is 77280 one area?", "Yes.")]
+    assert doc.document.disclaimer == "Views of the desk only, not payer policy."
+    assert doc.document.notice == "CPT is a registered trademark of the AMA."
