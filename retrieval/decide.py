@@ -41,7 +41,7 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
                        + (f" ({', '.join(mentioned)} only listed in passing.)" if mentioned
                           else ""), "No match")
 
-    if unknown_topic(index, q):  # (canonical stems, so the reason does not quote them)
+    if unknown_topic(index, q):  # not quoted in the reason: they are stems ("frequenc")
         return Verdict(True, [], scored[:SUGGESTIONS], NOT_MENTIONED, "No match")
 
     if bare:
