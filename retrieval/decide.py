@@ -11,6 +11,8 @@ from retrieval.rank import QueryTerms, Scored
 
 SUGGESTIONS = 3
 NO_ANSWER = "No entry in the knowledge base answers this question."
+NOT_MENTIONED = ("No entry in the knowledge base speaks of what this question asks about "
+                 "(its modality or what it asks: how often, which place of service…).")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
                        f"The knowledge base has no guidance on {', '.join(uncovered)}."
                        + (f" ({', '.join(mentioned)} only listed in passing.)" if mentioned
                           else ""), "No match")
+
+    if unknown_topic(index, q):  # not quoted in the reason: they are stems ("frequenc")
+        return Verdict(True, [], scored[:SUGGESTIONS], NOT_MENTIONED, "No match")
 
     if bare:
         # a bare code: every entry about it is an answer (else every entry that lists it); the
@@ -74,6 +79,25 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
     else:
         confidence = "Likely match"
     return Verdict(False, results, rest, "", confidence)
+
+
+def unknown_topic(index: KBIndex, q: QueryTerms) -> list[str]:
+    """What the question asks that no entry of the knowledge base mentions: an aspect (how often,
+    which place of service, which diagnosis…), or its modalities when it names no other.
+
+    The code rule above, for the thesaurus's terms: the aspect is what the question asks and the
+    modality what it is about, so a knowledge base whose entries never use the word answers
+    neither, however well an entry matches the rest ("how many times can 77370 be billed" where
+    no entry speaks of frequency; "77470 for total body irradiation" where none names TBI). A
+    modality alongside one the knowledge base knows is a detail of that question (CBCT during
+    SBRT), not its subject.
+    """
+    aspects = sorted(a for a in index.lexicon.aspects_in(q.terms) if a not in index.idf)
+    if aspects:
+        return aspects
+    if q.modalities and not any(m in index.idf for m in q.modalities):
+        return sorted(q.modalities)
+    return []
 
 
 def _close(scored: list[Scored], d: Decision, top_k: int) -> tuple[list[Scored], list[Scored]]:

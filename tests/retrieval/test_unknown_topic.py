@@ -1,0 +1,74 @@
+"""A question whose aspect, or whose only modality, no entry of the knowledge base mentions is
+abstained on before any score is weighed; once an entry mentions it, the question is ranked and
+decided as usual."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.build import ingest
+from retrieval.decide import NOT_MENTIONED, unknown_topic
+from retrieval.retriever import Retriever
+from retrieval.store import LocalStore
+
+SPECIAL = Path(__file__).parents[1] / "ingest" / "fixtures" / "special-procedures.md"
+HOW_OFTEN = "how many times can 77370 be billed per course of treatment"
+
+
+def _retriever(tmp_path: Path, corpus: Path, embedder) -> Retriever:  # type: ignore[no-untyped-def]
+    store = LocalStore(tmp_path / "kb")
+    assert ingest(store, embedder, corpus).kb_version is not None
+    return Retriever(store, embedder)
+
+
+@pytest.fixture
+def seed(tmp_path: Path, corpus_dir: Path, fake_embedder) -> Retriever:  # type: ignore[no-untyped-def]
+    """The seed document alone: five physics entries, none says how often a code is billed."""
+    return _retriever(tmp_path, corpus_dir, fake_embedder)
+
+
+@pytest.mark.parametrize("question", [
+    HOW_OFTEN,
+    "can the special physics consultation be billed more than once in a course?",
+    "what place of service code goes on the 77370 claim?",
+], ids=["how-many-times", "more-than-once", "place-of-service"])
+def test_an_aspect_no_entry_mentions_abstains(seed: Retriever, question: str) -> None:
+    a = seed.ask(question)
+    assert a.abstained and not a.results
+    assert a.reason == NOT_MENTIONED
+    assert a.suggestions  # the closest entries are still offered
+
+
+def test_a_modality_no_entry_names_abstains(seed: Retriever) -> None:
+    index = seed.index()
+    q = seed.terms(index, "physicist supervision for total body irradiation")
+    assert unknown_topic(index, q) == ["tbi"]
+    assert seed.ask("physicist supervision for total body irradiation").reason == NOT_MENTIONED
+
+
+def test_an_unknown_modality_beside_a_known_one_is_a_detail(seed: Retriever) -> None:
+    index = seed.index()
+    q = seed.terms(index, "SBRT - physics on site during the cone beam CT?")
+    assert {"sbrt", "igrt"} <= q.modalities
+    assert "igrt" not in index.idf and "sbrt" in index.idf
+    assert unknown_topic(index, q) == []
+    assert seed.ask("SBRT - physics on site during the cone beam CT?").reason != NOT_MENTIONED
+
+
+def test_a_question_of_known_words_is_left_to_the_ranker(seed: Retriever) -> None:
+    index = seed.index()
+    q = seed.terms(index, "what must the physicist's report for 77370 include?")
+    assert unknown_topic(index, q) == []
+
+
+def test_once_an_entry_mentions_the_aspect_the_question_is_decided(
+        tmp_path: Path, corpus_dir: Path, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(SPECIAL, corpus_dir / SPECIAL.name)  # "77470 may be reported once per course"
+    r = _retriever(tmp_path, corpus_dir, fake_embedder)
+    index = r.index()
+    assert "frequenc" in index.idf
+    assert unknown_topic(index, r.terms(index, HOW_OFTEN)) == []
+    assert r.ask(HOW_OFTEN).reason != NOT_MENTIONED
