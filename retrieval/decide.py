@@ -11,8 +11,15 @@ from retrieval.rank import QueryTerms, Scored
 
 SUGGESTIONS = 3
 NO_ANSWER = "No entry in the knowledge base answers this question."
-NOT_MENTIONED = ("No entry in the knowledge base speaks of what this question asks about "
-                 "(its modality or what it asks: how often, which place of service…).")
+NOT_MENTIONED = "No entry in the knowledge base speaks of {what}."
+# what each aspect of the thesaurus asks, in a coder's words (lexicon.toml [aspects])
+ASPECT_WORDS = {
+    "quantity": "how many units are billed", "frequency": "how often a code may be billed",
+    "payment": "payment", "payrate": "payment rates (RVUs, APC rates)", "modifier": "modifiers",
+    "authorization": "prior authorization", "necessity": "medical necessity",
+    "diagnosis": "diagnosis codes", "credential": "credentials", "supervision": "supervision",
+    "mue": "MUE unit limits", "globalperiod": "global periods", "pos": "place of service",
+    "gcode": "G-codes", "abn": "ABNs (advance beneficiary notices)"}
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,9 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
                        + (f" ({', '.join(mentioned)} only listed in passing.)" if mentioned
                           else ""), "No match")
 
-    if unknown_topic(index, q):  # not quoted in the reason: they are stems ("frequenc")
-        return Verdict(True, [], scored[:SUGGESTIONS], NOT_MENTIONED, "No match")
+    topics = unknown_topic(index, q)
+    if topics:
+        return Verdict(True, [], scored[:SUGGESTIONS], not_mentioned(index, topics), "No match")
 
     if bare:
         # a bare code: every entry about it is an answer (else every entry that lists it); the
@@ -98,6 +106,14 @@ def unknown_topic(index: KBIndex, q: QueryTerms) -> list[str]:
     if q.modalities and not any(m in index.idf for m in q.modalities):
         return sorted(q.modalities)
     return []
+
+
+def not_mentioned(index: KBIndex, topics: list[str]) -> str:
+    """The abstention reason naming, in a coder's words, what no entry speaks of."""
+    names = [index.lexicon.facet_name(t) for t in topics]
+    words = [ASPECT_WORDS.get(n, n.upper() if len(n) <= 5 else n) for n in names]
+    what = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return NOT_MENTIONED.format(what=what)
 
 
 def _close(scored: list[Scored], d: Decision, top_k: int) -> tuple[list[Scored], list[Scored]]:

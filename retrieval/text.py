@@ -94,6 +94,8 @@ class Lexicon:
         # tables are written as people type ("it's"); words() drops apostrophes ("its")
         self.stopwords = frozenset(_plain(w) for w in self.stopwords)
         self.synonyms = {_plain(k): v for k, v in self.synonyms.items()}
+        # the table's own word for each stemmed facet term ("frequenc" → "frequency")
+        self._facet_names: dict[str, str] = {stem(f): f for f in (*self.modalities, *self.aspects)}
         self.modalities = frozenset(stem(m) for m in self.modalities)
         self.roles = {stem(k): v for k, v in self.roles.items()}
         self.aspects = frozenset(stem(a) for a in self.aspects)
@@ -152,6 +154,10 @@ class Lexicon:
     def terms(self, text: str, fix: dict[str, str] | None = None) -> list[str]:
         """Content terms: canonical, stemmed, stopwords dropped (codes kept whole)."""
         return self.terms_of_words(self.words(text), fix)
+
+    def facet_name(self, term: str) -> str:
+        """A modality or aspect term as the thesaurus writes it (terms are stemmed)."""
+        return self._facet_names.get(term, term)
 
     def modalities_in(self, terms: Iterable[str]) -> frozenset[str]:
         return frozenset(t for t in terms if t in self.modalities)
