@@ -266,14 +266,14 @@ def _kind(index: KBIndex, alone: Answer, kind: TurnKind) -> Answer:
 def _unsaid_thread(retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor,
                    top_k: int) -> Answer | None:
     """A question that names its topic and leans on nothing, which the ranker cannot answer
-    alone, read with the thread it leaves unsaid ("does energy change the level at all?" after
-    a G-code tier question); None when it stands alone.
+    alone, read with the thread it leaves unsaid ("does the beam energy matter for the level?"
+    after a question on delivery tiers); None when it stands alone.
 
     Answered only when the thread reading is answered and puts first the entry the question
     alone ranked first: the question found its entry, the thread only adds the confidence it
     was missing. The thread shapes the embedding only, no code or modality is carried over:
     a question that names its own topic does not inherit the earlier one's code ("how do I
-    submit a PTO request" after a 77370 question is not about 77370).
+    file a vacation request?" after a 77370 question is not about 77370).
     """
     if not alone.abstained or not alone.scored:
         return None
@@ -288,7 +288,7 @@ def _readings_agree(index: KBIndex, lex: Lexicon, alone: Answer, a: Answer) -> b
 
     When the single-question model answers the follow-up alone and the thread reading ranks the
     same entry first, both readings point at one entry and the alone reading is as sure as a
-    question asked first ("and for intravenous?" after an oral-therapy question): the thread's
+    question asked first ("and given by infusion?" after a question on the oral form): the thread's
     words only dilute its evidence. Not when the follow-up asks an aspect or a role of its own
     (payment, frequency, "the physician?"): whether the entry on the earlier topic speaks to it
     is what the thread reading checks, and the alone reading cannot tell.
