@@ -7,8 +7,11 @@ each entry is scored on that reading and on the follow-up read alone, the alone 
 as much as the abstention model trusts it. The single-question abstention model (`decide`,
 `retrieval/evidence.py`) then answers or abstains on that ranking, so a follow-up is decided by
 the same calibrated evidence as a question asked first. A code, modality or role the follow-up
-names replaces the earlier one. A question that names its topic and leans on nothing (no
-pronoun, no "and…"/"what about…") is returned exactly as if asked first.
+names replaces the earlier one; an aspect it asks in its own words must be named by the entry
+that answers it (`retrieval/aspects.py`). When the follow-up answered alone and the thread reading
+rank the same entry first, the alone answer stands. A question that names its topic and leans on
+nothing (no pronoun, no "and…"/"what about…") is returned exactly as if asked first, unless the
+ranker abstains on it alone and the thread's words answer the entry it ranked first.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from retrieval.aspects import aspects_unnamed, unanswered_reason
 from retrieval.codes import CODE_RE
-from retrieval.decide import SUGGESTIONS, Verdict, decide
+from retrieval.decide import NO_ANSWER, SUGGESTIONS, Verdict, decide
 from retrieval.errors import QueryError
 from retrieval.evidence import evidence
 from retrieval.index import KBIndex
@@ -97,9 +101,13 @@ def _swapped(lex: Lexicon, current: QueryTerms, text: str) -> Callable[[str], bo
 
 
 def read_with(
-    retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor, top_k: int
+    retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor, top_k: int,
+    inherit: bool = True,
 ) -> Answer:
-    """The follow-up read with its anchor, decided by the single-question decision."""
+    """The follow-up read with its anchor, decided by the single-question decision.
+
+    Without `inherit`, the anchor shapes only the embedding: no code or modality is carried over.
+    """
     lex = retriever.lexicon
     cur = alone.terms
     assert cur is not None
@@ -109,6 +117,8 @@ def read_with(
     both = retriever.terms(index, combined)
     codes = list(cur.codes) or [c for c in both.codes if c in anchor.codes or not anchor.codes]
     modalities = cur.modalities or both.modalities
+    if not inherit:
+        codes, modalities = list(cur.codes), cur.modalities
     terms = _asked_terms(cur, both, codes, modalities)
     q = QueryTerms(terms=terms, codes=codes, modalities=modalities, fixes=both.fixes,
                    own=list(cur.terms))
@@ -116,29 +126,19 @@ def read_with(
     cal = retriever.calibration
     scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion), _trust(index, alone,
                                                                                        retriever))
-    v = _own_aspect_named(index, lex, cur,
-                          decide(index, q, scored, cal.decision, top_k, cal.abstention))
+    v = decide(index, q, scored, cal.decision, top_k, cal.abstention)
+    # the aspects the best entry leaves out: they overrule an answer, and say why it abstains
+    best = v.results[0].entry if v.results else scored[0].entry if scored else None
+    unanswered = aspects_unnamed(index, lex, alone.query, cur, best)
+    if unanswered and not v.abstained:
+        v = Verdict(True, [], [*v.results, *v.suggestions][:SUGGESTIONS], NO_ANSWER, "No match")
     label = anchor.label
     a = retriever.answer(index, alone.query, q, scored, v)
     if a.abstained:
         if not a.suggestions:
             a = dataclasses.replace(a, suggestions=alone.suggestions)
-        a = dataclasses.replace(a, reason=f"{label}: no entry in the knowledge base answers it.")
+        a = dataclasses.replace(a, reason=unanswered_reason(label, lex, unanswered))
     return dataclasses.replace(a, read_as=label, resolved_text=combined, turn="follow_up")
-
-
-def _own_aspect_named(index: KBIndex, lex: Lexicon, cur: QueryTerms, v: Verdict) -> Verdict:
-    """An aspect the follow-up asks in its own words (payment, modifier, frequency, who may
-    bill…) must be named by the entry that answers it. Read with the thread, any entry on the
-    earlier topic covers the thread's words, so coverage alone would let the supervision entry
-    answer "and how much does it pay?"."""
-    if v.abstained or not v.results:
-        return v
-    missing = lex.aspects_in(cur.terms) - index.entry_terms[v.results[0].entry]
-    if not missing:
-        return v
-    return Verdict(True, [], [*v.results, *v.suggestions][:SUGGESTIONS],
-                   "The closest entries do not speak to what the follow-up asks.", "No match")
 
 
 THIN_TERMS = 1  # a follow-up with at most this many words of its own names no object
@@ -263,6 +263,44 @@ def _kind(index: KBIndex, alone: Answer, kind: TurnKind) -> Answer:
     return dataclasses.replace(alone, turn=kind)
 
 
+def _unsaid_thread(retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor,
+                   top_k: int) -> Answer | None:
+    """A question that names its topic and leans on nothing, which the ranker cannot answer
+    alone, read with the thread it leaves unsaid ("does the beam energy matter for the level?"
+    after a question on delivery tiers); None when it stands alone.
+
+    Answered only when the thread reading is answered and puts first the entry the question
+    alone ranked first: the question found its entry, the thread only adds the confidence it
+    was missing. The thread shapes the embedding only, no code or modality is carried over:
+    a question that names its own topic does not inherit the earlier one's code ("how do I
+    file a vacation request?" after a 77370 question is not about 77370).
+    """
+    if not alone.abstained or not alone.scored:
+        return None
+    a = read_with(retriever, index, alone, anchor, top_k, inherit=False)
+    if a.abstained or a.results[0].entry.id != index.entries[alone.scored[0].entry].id:
+        return None
+    return a
+
+
+def _readings_agree(index: KBIndex, lex: Lexicon, alone: Answer, a: Answer) -> bool:
+    """Whether a follow-up the thread reading abstains on keeps the answer it gets alone.
+
+    When the single-question model answers the follow-up alone and the thread reading ranks the
+    same entry first, both readings point at one entry and the alone reading is as sure as a
+    question asked first ("and given by infusion?" after a question on the oral form): the thread's
+    words only dilute its evidence. Not when the follow-up asks an aspect or a role of its own
+    (payment, frequency, "the physician?"): whether the entry on the earlier topic speaks to it
+    is what the thread reading checks, and the alone reading cannot tell.
+    """
+    q = alone.terms
+    if not a.abstained or alone.abstained or not a.scored or q is None:
+        return False
+    if lex.aspects_in(q.terms) or lex.roles_in(q.terms):
+        return False
+    return index.entries[a.scored[0].entry].id == alone.results[0].entry.id
+
+
 def choose(
     retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor, top_k: int
 ) -> Answer:
@@ -289,10 +327,16 @@ def choose(
     # question ("who has to ask for it?" is answered alone by the wrong entry), and when it does
     # ("weekly chart check: who can do it?") the alone reading, trusted, keeps its entry.
     if topic and not pointer:
+        unsaid = _unsaid_thread(retriever, index, alone, anchor, top_k)
+        if unsaid is not None:
+            return unsaid
         # stands on its own: exactly as if asked first
         same = bool(alone.results) and index.position[alone.results[0].entry.id] in anchor.entries
         return _kind(index, alone, "standalone" if same else "topic_switch")
     a = read_with(retriever, index, alone, anchor, top_k)
+    if _readings_agree(index, retriever.lexicon, alone, a):
+        return dataclasses.replace(alone, read_as=a.read_as, resolved_text=a.resolved_text,
+                                   turn="follow_up")
     if topic and not continues(alone.query) and not alone.abstained and len(alone.results) == 1:
         # a pronoun in a question that names its topic and is answered alone by one entry may
         # point inside it ("weekly chart check: who can do it?"): it stands alone when the

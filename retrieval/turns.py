@@ -169,6 +169,16 @@ def asks(text: str) -> bool:
     return "?" in text or bool(_ASKS.match(body)) or continues(text)
 
 
+# a wh-question about payment asks how much ("what does medicare pay for it?", "how much is the
+# reimbursement?"); a yes/no one asks whether it is paid ("will medicare pay for it?")
+_AMOUNT = re.compile(r"^\s*(?:how much|what|whats)\b", re.IGNORECASE)
+
+
+def asks_amount(text: str) -> bool:
+    """Whether the message, without its opening acknowledgements, asks what or how much."""
+    return bool(_AMOUNT.match(_opening_stripped(text)))
+
+
 def domain_terms(index: KBIndex, terms: list[str]) -> list[str]:
     """The terms the coding domain's lexicon names (codes, modalities, roles, aspects): general
     words the knowledge base happens to use ("answer", "clear", "work") are not among them."""

@@ -249,6 +249,29 @@ def test_an_uncovered_follow_up_keeps_abstaining(seed_retriever, context, questi
         assert a.read_as and a.read_as.startswith("Read with your earlier question")
 
 
+# a follow-up asking an aspect no entry on the earlier topic names: the card says which
+UNSPOKEN = {
+    "amount after remote checks": (["can weekly chart checks be done remotely?"],
+                                   "what's the reimbursement for that?",
+                                   "the payment amount"),
+    "amount after the report": (["what must the physicist's 77370 report include?"],
+                                "what does medicare pay for it?", "the payment amount"),
+    "whether paid": (["what must the physicist's 77370 report include?"],
+                     "will medicare pay for it?", "payment"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("context,question,aspect", UNSPOKEN.values(), ids=list(UNSPOKEN))
+def test_an_uncovered_follow_up_says_what_it_asks_that_nothing_answers(  # type: ignore[no-untyped-def]
+        seed_retriever, context, question, aspect) -> None:
+    a = seed_retriever.ask(question, context=context)
+    assert a.abstained and a.results == () and a.turn == "follow_up"
+    assert a.read_as and a.reason.startswith(a.read_as + ": it asks about " + aspect)
+    assert "no entry on that topic" in a.reason
+    assert a.to_dict()["reason"] == a.reason
+
+
 SMALL_TALK_TURNS = ["thanks, that helps", "ok got it", "perfect, thank you!",
                     "that makes sense, thanks a lot", "great, that's all I needed", "hello!",
                     "got it, bye",
@@ -589,3 +612,90 @@ def test_a_thin_follow_up_asks_about_what_the_thread_named() -> None:
     # nothing of its own: the thread's terms
     assert _asked_terms(_qt([]), both, [], frozenset({"sbrt"})) == ["sbrt", "chartcheck",
                                                                     "supervis"]
+
+
+# -- what a follow-up asks that its thread's entry must name; both readings agreeing (no model) --
+
+@pytest.mark.parametrize("text,amount", [
+    ("what does medicare pay for it?", True),
+    ("How much is the reimbursement on that?", True),
+    ("ok thanks, what's the payment for it?", True),          # after an acknowledgement
+    ("will medicare pay for it without radiation?", False),   # whether it is paid, not how much
+    ("is it paid separately?", False),
+    ("does the payer cover it?", False),
+])
+def test_a_wh_question_about_payment_asks_an_amount(text: str, amount: bool) -> None:
+    from retrieval.turns import asks_amount
+
+    assert asks_amount(text) is amount
+
+
+def _fake_index(**entries: frozenset[str]):  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    ids = list(entries)
+    return SimpleNamespace(entry_terms=[entries[i] for i in ids],
+                           entries=[SimpleNamespace(id=i) for i in ids])
+
+
+def test_an_amount_is_not_answered_by_an_entry_that_only_names_the_fee_schedule() -> None:
+    from retrieval.aspects import aspects_unnamed
+
+    lex = default_lexicon()
+    # an entry saying which fee schedule pays a code names "payment", not an amount
+    index = _fake_index(schedule=frozenset({"payment", "deliveri", "gcode"}),
+                        rvus=frozenset({"payment", "payrat", "deliveri"}))
+    how_much = _qt(lex.terms("what does medicare pay for it?"))
+    assert aspects_unnamed(index, lex, "what does medicare pay for it?", how_much, 0) == [
+        "payrat"]
+    assert aspects_unnamed(index, lex, "what does medicare pay for it?", how_much, 1) == []
+    whether = _qt(lex.terms("will medicare pay for it?"))
+    assert aspects_unnamed(index, lex, "will medicare pay for it?", whether, 0) == []
+    # nothing ranked: nothing to name
+    assert aspects_unnamed(index, lex, "what does medicare pay for it?", how_much, None) == []
+
+
+def test_an_abstaining_follow_up_says_which_aspect_nothing_answers() -> None:
+    from retrieval.aspects import unanswered_reason
+
+    lex = default_lexicon()
+    label = "Read with your earlier question about 77470"
+    said = unanswered_reason(label, lex, ["payrat"])
+    assert said.startswith(label + ": it asks about the payment amount")
+    assert "no entry on that topic" in said
+    both = unanswered_reason(label, lex, ["frequenc", "modifi"])
+    assert "how often it may be billed and a modifier" in both
+    assert unanswered_reason(label, lex, []) == (
+        f"{label}: no entry in the knowledge base answers it.")
+
+
+def _fake_answer(terms: list[str], top: int | None, first: int | None, abstained: bool):  # type: ignore[no-untyped-def]
+    """An Answer-like record: its terms, answered entry (`top`) and first-ranked entry."""
+    from types import SimpleNamespace
+
+    from retrieval.rank import Scored
+
+    idx = _fake_index(a=frozenset(), b=frozenset())
+    results = () if top is None else (SimpleNamespace(entry=idx.entries[top]),)
+    scored = () if first is None else (Scored(first, 0.5, {}),)
+    return SimpleNamespace(terms=_qt(terms), abstained=abstained, results=results,
+                           scored=scored)
+
+
+@pytest.mark.parametrize("own,alone_top,thread_first,agree", [
+    (["intraven"], 0, 0, True),        # answered alone; the thread ranks the same entry first
+    (["intraven"], 0, 1, False),       # the thread puts another entry first
+    (["physician"], 0, 0, False),      # a role of its own: the thread reading decides
+    (["payment"], 0, 0, False),        # an aspect of its own: the thread reading decides
+    (["intraven"], None, 0, False),    # abstained alone: nothing to keep
+], ids=["agree", "thread-moves-it", "own-role", "own-aspect", "abstained-alone"])
+def test_a_follow_up_keeps_its_alone_answer_when_both_readings_agree(
+        own: list[str], alone_top: int | None, thread_first: int, agree: bool) -> None:
+    from retrieval.conversation import _readings_agree
+
+    index = _fake_index(a=frozenset(), b=frozenset())
+    alone = _fake_answer(own, alone_top, alone_top, alone_top is None)
+    thread = _fake_answer(own, None, thread_first, True)
+    assert _readings_agree(index, default_lexicon(), alone, thread) is agree  # type: ignore[arg-type]
+    answered = _fake_answer(own, thread_first, thread_first, False)
+    assert not _readings_agree(index, default_lexicon(), alone, answered)  # type: ignore[arg-type]

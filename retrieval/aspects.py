@@ -1,0 +1,48 @@
+"""What a follow-up asks in its own words (payment, frequency, a modifier…) that the entry
+answering it must name, and what the card says when nothing on the earlier topic does."""
+
+from __future__ import annotations
+
+from retrieval.index import KBIndex
+from retrieval.rank import QueryTerms
+from retrieval.text import Lexicon
+from retrieval.turns import asks_amount
+
+# what the card calls an aspect (the canonical terms of lexicon.toml's [aspects])
+_ASPECT_NAMES = {
+    "quantity": "how many units", "frequency": "how often it may be billed",
+    "payment": "payment", "payrate": "the payment amount (rate, RVUs)", "modifier": "a modifier",
+    "authorization": "prior authorization", "necessity": "medical necessity",
+    "diagnosis": "the diagnosis code", "credential": "credentials", "supervision": "supervision",
+    "mue": "the unit limit (MUE)", "globalperiod": "the global period",
+    "pos": "the place of service", "gcode": "the G-codes",
+}
+
+
+def aspects_unnamed(index: KBIndex, lex: Lexicon, text: str, cur: QueryTerms,
+                     entry: int | None) -> list[str]:
+    """The aspects the follow-up asks in its own words (payment, modifier, frequency, who may
+    bill…) that `entry` never names (canonical terms, sorted).
+
+    Read with the thread, any entry on the earlier topic covers the thread's words, so coverage
+    alone would let the supervision entry answer "and how much does it pay?". A follow-up that
+    asks *what* or *how much* something pays asks an amount ("what does medicare pay for
+    it?"): an entry that only says under which fee schedule a code is paid does not give one.
+    """
+    if entry is None:
+        return []
+    asked = lex.aspects_in(cur.terms)
+    (payment,), (amount,) = lex.terms("payment"), lex.terms("payrate")  # as the lexicon stems
+    if payment in asked and asks_amount(text):
+        asked = (asked - {payment}) | {amount}
+    return sorted(asked - index.entry_terms[entry])
+
+
+def unanswered_reason(label: str, lex: Lexicon, aspects: list[str]) -> str:
+    """Why a follow-up read with its thread abstains, as the card says it."""
+    if not aspects:
+        return f"{label}: no entry in the knowledge base answers it."
+    names = {t: name for raw, name in _ASPECT_NAMES.items() for t in lex.terms(raw)}
+    asked = " and ".join(names.get(t, t) for t in aspects)
+    return (f"{label}: it asks about {asked}, and no entry on that topic in the knowledge base "
+            f"speaks to it.")
