@@ -9,14 +9,22 @@ from retrieval.text import Lexicon
 from retrieval.turns import asks_amount
 
 # what the card calls an aspect (the canonical terms of lexicon.toml's [aspects])
-_ASPECT_NAMES = {
+ASPECT_NAMES = {
     "quantity": "how many units", "frequency": "how often it may be billed",
     "payment": "payment", "payrate": "the payment amount (rate, RVUs)", "modifier": "a modifier",
     "authorization": "prior authorization", "necessity": "medical necessity",
     "diagnosis": "the diagnosis code", "credential": "credentials", "supervision": "supervision",
     "mue": "the unit limit (MUE)", "globalperiod": "the global period",
     "pos": "the place of service", "gcode": "the G-codes",
+    "abn": "ABNs (advance beneficiary notices)",
 }
+
+
+def facet_words(lex: Lexicon, term: str) -> str:
+    """An aspect or modality term (stemmed) in a coder's words: "frequenc" → "how often it may
+    be billed", "tbi" → "TBI"."""
+    name = lex.facet_name(term)
+    return ASPECT_NAMES.get(name, name.upper() if len(name) <= 5 else name)
 
 
 def aspects_unnamed(index: KBIndex, lex: Lexicon, text: str, cur: QueryTerms,
@@ -42,7 +50,6 @@ def unanswered_reason(label: str, lex: Lexicon, aspects: list[str]) -> str:
     """Why a follow-up read with its thread abstains, as the card says it."""
     if not aspects:
         return f"{label}: no entry in the knowledge base answers it."
-    names = {t: name for raw, name in _ASPECT_NAMES.items() for t in lex.terms(raw)}
-    asked = " and ".join(names.get(t, t) for t in aspects)
+    asked = " and ".join(facet_words(lex, t) for t in aspects)
     return (f"{label}: it asks about {asked}, and no entry on that topic in the knowledge base "
             f"speaks to it.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from retrieval.aspects import facet_words
 from retrieval.config import Abstention, Decision
 from retrieval.evidence import evidence
 from retrieval.index import KBIndex
@@ -12,14 +13,6 @@ from retrieval.rank import QueryTerms, Scored
 SUGGESTIONS = 3
 NO_ANSWER = "No entry in the knowledge base answers this question."
 NOT_MENTIONED = "No entry in the knowledge base speaks of {what}."
-# what each aspect of the thesaurus asks, in a coder's words (lexicon.toml [aspects])
-ASPECT_WORDS = {
-    "quantity": "how many units are billed", "frequency": "how often a code may be billed",
-    "payment": "payment", "payrate": "payment rates (RVUs, APC rates)", "modifier": "modifiers",
-    "authorization": "prior authorization", "necessity": "medical necessity",
-    "diagnosis": "diagnosis codes", "credential": "credentials", "supervision": "supervision",
-    "mue": "MUE unit limits", "globalperiod": "global periods", "pos": "place of service",
-    "gcode": "G-codes", "abn": "ABNs (advance beneficiary notices)"}
 
 
 @dataclass(frozen=True)
@@ -110,8 +103,7 @@ def unknown_topic(index: KBIndex, q: QueryTerms) -> list[str]:
 
 def not_mentioned(index: KBIndex, topics: list[str]) -> str:
     """The abstention reason naming, in a coder's words, what no entry speaks of."""
-    names = [index.lexicon.facet_name(t) for t in topics]
-    words = [ASPECT_WORDS.get(n, n.upper() if len(n) <= 5 else n) for n in names]
+    words = [facet_words(index.lexicon, t) for t in topics]
     what = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
     return NOT_MENTIONED.format(what=what)
 
