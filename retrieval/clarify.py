@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from retrieval.retriever import Answer
+    from retrieval.answer import Answer
 
 NONE_OF_THESE = "None of these"
 REPHRASE = (

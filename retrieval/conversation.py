@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from retrieval.aspects import aspects_unnamed, unanswered_reason
 from retrieval.codes import CODE_RE
@@ -43,7 +43,24 @@ from retrieval.turns import (
 )
 
 if TYPE_CHECKING:
-    from retrieval.retriever import Answer, Retriever
+    import numpy as np
+
+    from retrieval.answer import Answer
+    from retrieval.config import Calibration
+
+
+class Retriever(Protocol):
+    """What reading a follow-up needs of the retriever (retrieval.retriever.Retriever)."""
+
+    lexicon: Lexicon
+    calibration: Calibration
+
+    def terms(self, index: KBIndex, text: str) -> QueryTerms: ...
+
+    def embed(self, index: KBIndex, text: str, q: QueryTerms) -> np.ndarray: ...
+
+    def answer(self, index: KBIndex, text: str, q: QueryTerms, scored: Sequence[Scored],
+               v: Verdict, **extra: Any) -> Answer: ...
 
 _QUOTE_CHARS = 60
 

@@ -4,51 +4,19 @@ then the question's distinguishing words among close code siblings (retrieval/si
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from retrieval.config import Fusion
 from retrieval.index import KBIndex
+from retrieval.query import QueryTerms, Scored
 from retrieval.siblings import contrast
+
+__all__ = ["QueryTerms", "Scored", "rank"]  # QueryTerms and Scored are retrieval.query's
 
 DENSE_CANDIDATES = 40
 LEXICAL_CANDIDATES = 20
 CODE_CANDIDATES = 50
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """What the ranker needs of a question, computed once."""
-
-    terms: list[str]  # canonical stemmed content terms (codes included)
-    codes: list[str]
-    modalities: frozenset[str]
-    fixes: dict[str, str] = field(default_factory=dict)
-    # a follow-up's own words (None for a question asked alone): what it asks now, as opposed to
-    # the thread's words it also carries, which name the topic every close sibling shares
-    own: list[str] | None = None
-
-    def _besides_codes(self, terms: list[str]) -> list[str]:
-        # terms are lower-cased, codes as printed: "g6009" is the HCPCS code G6009
-        codes = {c.lower() for c in self.codes}
-        return [t for t in terms if t not in codes]
-
-    @property
-    def words_besides_codes(self) -> list[str]:
-        return self._besides_codes(self.terms)
-
-    @property
-    def asked_words(self) -> list[str]:
-        """The words this turn asks (a follow-up's own, else all of them), codes aside."""
-        return self._besides_codes(self.terms if self.own is None else self.own)
-
-
-@dataclass(frozen=True)
-class Scored:
-    entry: int
-    score: float
-    signals: dict[str, float]
 
 
 def _ranks(entries: Iterable[int]) -> dict[int, int]:

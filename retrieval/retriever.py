@@ -7,109 +7,32 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from retrieval import neighbours
+from retrieval.answer import Answer, Match
 from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
+from retrieval.conversation import resolve
 from retrieval.decide import Verdict, decide
 from retrieval.embedding import Embedder
-from retrieval.entry import Entry
 from retrieval.errors import KnowledgeBaseMissing, QueryError
 from retrieval.gc_pause import no_gc
 from retrieval.ids import IdStatus, id_status
 from retrieval.index import KBIndex
 from retrieval.lexcache import LexicalCache
-from retrieval.lookup import Lookup, lookup
+from retrieval.lookup import lookup
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.store.base import KBStore
 from retrieval.text import Lexicon, clean_query, default_lexicon
 
+__all__ = ["Answer", "Match", "Retriever"]  # Answer and Match are retrieval.answer's
+
 _WORDS = re.compile(r"[A-Za-z]+")
 VECTOR_CACHE = 512  # query vectors kept (≈0.8 MB at 384 dimensions)
-
-
-@dataclass(frozen=True)
-class Match:
-    """An entry returned for a question; its document (and so its disclaimer) comes with it."""
-
-    entry: Entry
-    score: float
-    signals: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def disclaimer(self) -> str:
-        return self.entry.document.disclaimer
-
-    def to_dict(self) -> dict[str, Any]:
-        e, doc = self.entry, self.entry.document
-        return {
-            "id": e.id,
-            "question": e.question,
-            "answer": e.answer,
-            "score": round(self.score, 4),
-            "codes": [c.code for c in e.codes],
-            "code_descriptors": {c.code: c.descriptor for c in e.codes if c.descriptor},
-            "document": doc.name,
-            "document_title": doc.title,
-            "references": list(doc.references),
-            "disclaimer": doc.disclaimer,
-            "notice": doc.notice,
-        }
-
-
-@dataclass(frozen=True)
-class Answer:
-    query: str
-    kb_version: str
-    abstained: bool
-    results: tuple[Match, ...]
-    suggestions: tuple[Match, ...]
-    reason: str = ""
-    confidence: str = ""
-    read_as: str | None = None  # how a follow-up was read, when context changed it
-    corrections: dict[str, str] = field(default_factory=dict)
-    # what the decision was made from, so evals can re-decide at other thresholds without
-    # re-embedding (`evals.runner`); not part of the JSON contract
-    terms: QueryTerms | None = field(default=None, repr=False, compare=False)
-    scored: tuple[Scored, ...] = field(default=(), repr=False, compare=False)
-    # conversation (retrieval/conversation.py, clarify.py, lookup.py)
-    clarify: bool = False  # several entries answer: ask which one is meant (they are `results`)
-    clarify_prompt: str = ""
-    lookup: Lookup | None = None  # a code look-up ("what is 77336?"): the KB's listing
-    # the text a follow-up was read as (with its earlier turn)
-    resolved_text: str = field(default="", repr=False, compare=False)
-    # what the message is in its conversation (retrieval/turns.py) and, for small talk, the reply
-    turn: str = "standalone"
-    reply: str = ""
-
-    @property
-    def top(self) -> Match | None:
-        return self.results[0] if self.results else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "kb_version": self.kb_version,
-            "abstained": self.abstained,
-            "confidence": self.confidence,
-            "reason": self.reason,
-            "read_as": self.read_as,
-            "turn": self.turn,
-            "reply": self.reply,
-            "clarify": self.clarify,
-            "clarify_prompt": self.clarify_prompt,
-            "lookup": self.lookup.to_dict() if self.lookup else None,
-            "results": [m.to_dict() for m in self.results],
-            "suggestions": [
-                {"id": m.entry.id, "question": m.entry.question, "score": round(m.score, 4)}
-                for m in self.suggestions
-            ],
-        }
 
 
 class Retriever:
@@ -274,8 +197,6 @@ class Retriever:
         index = index or self.index()
         k = top_k or self.top_k
         a = self.ask_alone(index, text, k)
-        from retrieval.conversation import resolve
-
         # also without context: small talk ("thanks") is typed on any turn
         a = resolve(self, index, a, context, k, lambda t: self.ask_alone(index, t, k))
         return dataclasses.replace(a, clarify=needs_choice(a), clarify_prompt=prompt(a),

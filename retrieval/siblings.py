@@ -19,7 +19,7 @@ from retrieval.config import Fusion
 from retrieval.index import KBIndex
 
 if TYPE_CHECKING:  # rank.py calls contrast(); the records are only annotations here
-    from retrieval.rank import QueryTerms, Scored
+    from retrieval.query import QueryTerms, Scored
 
 LOOK = 5  # best candidates looked at for the top entry's siblings
 
