@@ -18,8 +18,8 @@ from ingest.parse.labels import Token
 
 # what disclaimers say, and coding answers never need to
 _DISCLAIMS = re.compile(
-    r"\bnot\s+(?:intended\s+(?:as|to\s+be)\s+|to\s+be\s+(?:construed|taken)\s+as\s+|a\s+"
-    r"substitute\s+for\s+)?(?:legal|medical|professional|financial)\s+advice|"
+    # "not legal advice", "does not constitute legal advice", "is not intended as medical advice"
+    r"\bnot\s+(?:[\w-]+\s+){0,4}?(?:legal|medical|professional|financial)\s+advice|"
     r"\b(?:does|do|can|will)\s+not\s+guarantee\s+(?:payment|reimbursement|coverage)|"
     r"\b(?:no|without)\s+(?:warrant(?:y|ies)|guarantee)|"
     r"\b(?:accepts?|assumes?|bears?)\s+no\s+(?:liability|responsibility)|"

@@ -53,13 +53,20 @@ _LINK_ROW_WORDS = re.compile(
     r"unsubscribe|log ?in|sign ?in|share|print|e-?mail|facebook|linkedin|twitter|x\.com)\b",
     re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|·•]\s+")
+# the vote count a page prints with its feedback prompt ("14 of 17 found this helpful")
+_VOTES = (r"\d+\s+(?:of|out\s+of)\s+\d+\s+(?:people\s+|readers\s+|users\s+)?found\s+this\s+"
+          r"(?:article\s+|page\s+|answer\s+)?(?:helpful|useful)")
 # a page's own navigation and feedback prompts, printed after answers ("Return to top" after
-# each one, "Was this page helpful?" after the last): never guidance
+# each one, "Was this page helpful?" after the last), and a publication's end mark: never guidance
 _PAGE_PROMPT = re.compile(
     r"^[\W_]*(?:top|(?:return|back|go|jump|scroll|skip)\s+to\s+(?:the\s+)?top(?:\s+of\s+"
     r"(?:the\s+)?page)?|top\s+of\s+page|(?:was|is|did)\s+this\s+(?:page|article|answer|"
     r"post|information|content|faq)\s+(?:helpful|useful|answer\s+your\s+question)"
-    r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?)[\W_]*$", re.IGNORECASE)
+    r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?(?:[\W_]*" + _VOTES + r")?|" + _VOTES + r"|"
+    # a closing mark of the publication itself ("-- end of bulletin --")
+    r"end\s+of\s+(?:the\s+|this\s+)?(?:bulletin|newsletter|document|article|page|faq|memo|guide|"
+    r"issue|report|alert|update))[\W_]*$",
+    re.IGNORECASE)
 # a question ends with "?", maybe inside quotes or emphasis, maybe followed by the publisher's
 # review note in parentheses ("… bill it? (Reviewed 03/02/26)")
 ASKS = re.compile(r"\?[\"'”’)\]*_]*(?:\s*\((?:reviewed|updated|revised|added|new)\b[^()]{0,30}\))?"

@@ -56,3 +56,14 @@ def test_prose_that_does_not_disclaim_is_still_refused(tmp_path: Path) -> None:
     with pytest.raises(CorpusFormatError) as err:
         _parse(tmp_path, "faq.txt", text)
     assert err.value.line == 9  # the line after the last answer
+
+
+def test_a_vote_count_and_an_end_mark_are_page_matter(tmp_path: Path) -> None:
+    """"Was this helpful? … 14 of 17 found this helpful" and "-- end of bulletin --" are the page's
+    and the publication's own marks: never answer text, references or notice."""
+    text = ("Desk FAQ\n\n" + QA + "Was this article helpful? Yes No · 9 of 11 found this helpful"
+            "\n\n" + f"Disclaimer: {DISCLAIMS}\n\n{NOTICE}\n\n-- end of bulletin --\n")
+    doc = _parse(tmp_path, "faq.txt", text)
+    assert doc.entries[-1].answer == "Once for each five fractions."
+    assert doc.document.references == ()
+    assert doc.document.notice == NOTICE
