@@ -23,6 +23,7 @@ from ingest.diff import EntryDiff, diff_entries
 from ingest.hooks import ActivationLog, GateVerdict, QualityGate, QualityGateFailed
 from ingest.ids import IdPool, close_registry, pool_from_store
 from ingest.parse import ParsedDocument
+from ingest.parsecache import ParseCache
 from ingest.sources import SOURCES_KEY, archive_corpus, archive_dir
 from ingest.versions import intact_manifest, readable
 from retrieval.embedding import Embedder
@@ -175,7 +176,10 @@ def _load(store: KBStore, corpus: Path, alternates_dir: Path | None = None, *,
     warnings: list[str] = []
     # a damaged active version is built around: ids come from the newest intact one
     pool = pool_from_store(store, _previous(store, store.active_version(), warnings))
-    loaded = load_corpus(corpus, pool, alternates_dir)
+    cache = ParseCache(store.cache_dir / "parsed") if store.cache_dir is not None else None
+    loaded = load_corpus(corpus, pool, alternates_dir, cache)
+    if cache is not None and clean:  # under the lock: no other ingest is filling it
+        cache.prune()
     loaded.warnings.extend(warnings)
     return loaded, pool
 
