@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -87,6 +88,9 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self._workers = embed_workers()
         self._pool: ThreadPoolExecutor | None = None
+        # A forked child has none of the parent's worker threads: it starts its own pool.
+        me = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: setattr(me(), "_pool", None) if me() else None)
         self.bf16_batches = precision == "bf16" or (precision == "auto" and cpu_has_bf16())
         get_dim = getattr(self._model, "get_embedding_dimension", None)
         get_dim = get_dim or self._model.get_sentence_embedding_dimension

@@ -96,3 +96,18 @@ def test_sliced_bf16_batches_match_fp32_vectors(fp32: SentenceTransformerEmbedde
     assert len(texts) > 2 * 8
     cosine = (bf16.embed(texts) * fp32.embed(texts)).sum(axis=1)
     assert bf16._pool is not None and cosine.min() > 0.999
+
+
+def test_a_forked_child_embeds_batches_with_its_own_workers() -> None:
+    import multiprocessing
+
+    emb = SentenceTransformerEmbedder(batch_size=8, precision="fp32")
+    texts = _texts()
+    want = emb.embed(texts)  # the parent's worker threads exist now
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=lambda: queue.put(emb.embed(texts)))
+    child.start()
+    got = queue.get(timeout=120)  # the inherited pool has no threads: this would never return
+    child.join(timeout=30)
+    assert child.exitcode == 0 and np.abs(got - want).max() < 1e-5
