@@ -23,6 +23,7 @@ from ingest.diff import EntryDiff, diff_entries
 from ingest.hooks import ActivationLog, GateVerdict, QualityGate, QualityGateFailed
 from ingest.ids import IdPool, close_registry, pool_from_store
 from ingest.parse import ParsedDocument
+from ingest.parsecache import ParseCache
 from ingest.sources import SOURCES_KEY, archive_corpus, archive_dir
 from ingest.versions import intact_manifest, readable
 from retrieval.embedding import Embedder
@@ -133,7 +134,8 @@ def reuse_passages(entries: list[Entry], embedder: Embedder, old: Manifest | Non
 
 def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages: list[Any],
              progress: Progress | None) -> tuple[np.ndarray, int]:
-    """Vectors for the passages: stored ones reused by content hash, the rest embedded."""
+    """Vectors for the passages: stored ones reused by content hash, each other text embedded
+    once; returns them and how many texts were embedded."""
     vectors = np.zeros((len(passages), embedder.dim), dtype=np.float32)
     reusable: dict[str, np.ndarray] = {}
     if old is not None and old.model == embedder.name:
@@ -141,24 +143,28 @@ def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages:
         by_id = dict(zip(ids, old_vectors, strict=True))
         for p in old.passages:
             reusable.setdefault(p.hash, by_id[p.id])
-    todo = []
+    # The same text in two places (one entry in two documents, a repeated alternate) is
+    # embedded once: its vector is a function of the text alone.
+    todo: dict[str, list[int]] = {}
     for i, p in enumerate(passages):
         if p.hash in reusable:
             vectors[i] = reusable[p.hash]
         else:
-            todo.append(i)
+            todo.setdefault(p.hash, []).append(i)
     # Batches of texts of similar length pad less: 1.2x the passages per second at 1k entries.
-    todo.sort(key=lambda i: len(passages[i].text))
+    texts = sorted(todo.values(), key=lambda at: len(passages[at[0]].text))
     done = 0
     if progress:
-        progress(0, len(todo))
-    for start in range(0, len(todo), EMBED_BATCH):
-        batch = todo[start : start + EMBED_BATCH]
-        vectors[batch] = embedder.embed([passages[i].text for i in batch])
+        progress(0, len(texts))
+    for start in range(0, len(texts), EMBED_BATCH):
+        batch = texts[start : start + EMBED_BATCH]
+        for at, vector in zip(batch, embedder.embed([passages[at[0]].text for at in batch]),
+                              strict=True):
+            vectors[at] = vector
         done += len(batch)
         if progress:
-            progress(done, len(todo))
-    return vectors, len(todo)
+            progress(done, len(texts))
+    return vectors, len(texts)
 
 
 def _load(store: KBStore, corpus: Path, alternates_dir: Path | None = None, *,
@@ -170,7 +176,10 @@ def _load(store: KBStore, corpus: Path, alternates_dir: Path | None = None, *,
     warnings: list[str] = []
     # a damaged active version is built around: ids come from the newest intact one
     pool = pool_from_store(store, _previous(store, store.active_version(), warnings))
-    loaded = load_corpus(corpus, pool, alternates_dir)
+    cache = ParseCache(store.cache_dir / "parsed") if store.cache_dir is not None else None
+    loaded = load_corpus(corpus, pool, alternates_dir, cache)
+    if cache is not None and clean:  # under the lock: no other ingest is filling it
+        cache.prune()
     loaded.warnings.extend(warnings)
     return loaded, pool
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.ids import IdPool, assign_ids
-from ingest.load import find_documents, read_document
+from ingest.load import document_bytes, find_documents, read_document
 from ingest.parse import ParsedDocument, _norm_question, parse_daily_practice
+from ingest.parsecache import ParseCache
 from ingest.sidecars import apply_sidecars, read_meta
 from retrieval.entry import Entry
 from retrieval.errors import CorpusFormatError
@@ -52,15 +53,16 @@ Loaded = list[tuple[Path, ParsedDocument, tuple[str, ...]]]  # path, document, i
 
 
 def load_corpus(corpus: Path, pool: IdPool | None = None,
-                alternates_dir: Path | None = None) -> Corpus:
+                alternates_dir: Path | None = None, cache: ParseCache | None = None) -> Corpus:
     """Every document parsed with its sidecars; the first problem found raises CorpusError.
 The admins' alternates in `alternates_dir` (under the data dir) join the corpus's own.
 
     Entries get their stable ids from `pool` (what earlier versions gave, ingest/ids.py);
-    without one, ids are numbered by position as for a first ingest.
+    without one, ids are numbered by position as for a first ingest. With `cache`, a document
+    whose file, sidecar metadata and parser are unchanged is not parsed again.
     """
     corpus = Path(corpus)
-    loaded, warnings = _read_documents(corpus, alternates_dir)
+    loaded, warnings = _read_documents(corpus, alternates_dir, cache)
     assigned = assign_ids([d for _, d, _ in loaded], pool)
     loaded = [(p, d, sup) for (p, _, sup), d in zip(loaded, assigned.documents, strict=True)]
     superseded = _superseded(loaded, warnings)
@@ -77,14 +79,22 @@ The admins' alternates in `alternates_dir` (under the data dir) join the corpus'
                   [e for _, d, _ in loaded for e in d.entries])
 
 
-def _read_documents(corpus: Path, alternates_dir: Path | None) -> tuple[Loaded, list[str]]:
+def _read_documents(corpus: Path, alternates_dir: Path | None,
+                    cache: ParseCache | None = None) -> tuple[Loaded, list[str]]:
     """Each document parsed, its sidecars applied; two documents may not share a name."""
     loaded: Loaded = []
     warnings: list[str] = []
     for path in find_documents(corpus):
         meta = read_meta(path)
-        doc = parse_daily_practice(read_document(path), path, title=meta.title,
-                                   publisher=meta.publisher, published=meta.date_label)
+
+        def parse(path: Path = path, title: str | None = meta.title,
+                  publisher: str | None = meta.publisher,
+                  published: str | None = meta.date_label) -> ParsedDocument:
+            return parse_daily_practice(read_document(path), path, title=title,
+                                        publisher=publisher, published=published)
+
+        doc = parse() if cache is None else cache.parse(
+            path, document_bytes(path), (meta.title, meta.publisher, meta.date_label), parse)
         doc, side_warnings = apply_sidecars(doc, path, alternates_dir)
         check_answer_sizes(doc, path)
         warnings += side_warnings

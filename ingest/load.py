@@ -94,14 +94,27 @@ def _regular_file(path: Path) -> bool:
     return True
 
 
-def read_document(path: Path) -> list[Line]:
-    """The document's text as numbered lines, by the reader for its file type."""
+def _check_document(path: Path) -> None:
     _regular_file(path)
     size = path.stat().st_size
     if size > MAX_DOCUMENT_BYTES:
         raise CorpusError(path, f"the file is {size / 2**20:.0f} MiB",
                           f"documents over {MAX_DOCUMENT_BYTES // 2**20} MiB are refused; "
                           "split it or remove images")
+
+
+def document_bytes(path: Path) -> bytes:
+    """The document file's bytes, after the same checks read_document makes (parse cache key)."""
+    _check_document(path)
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise _unusable(path, e) from None
+
+
+def read_document(path: Path) -> list[Line]:
+    """The document's text as numbered lines, by the reader for its file type."""
+    _check_document(path)
     try:
         return READERS[path.suffix.lower()](path)
     except OSError as e:  # CorpusError is not an OSError: readers' own messages pass through

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.build import ingest, plan
@@ -172,3 +173,30 @@ def test_a_new_version_patched_from_the_previous_holds_exactly_its_passages(  # 
     edited = next(p for p in manifest.passages if "always" in p.text)
     before = store.collection(first).get(ids=[edited.id], include=["embeddings"])["embeddings"]
     assert not np.allclose(before[0], fake_embedder.embed([edited.text])[0], atol=1e-6)
+
+
+def test_a_text_given_twice_is_embedded_once(store, corpus_dir) -> None:  # type: ignore[no-untyped-def]
+    class Counting(HashingEmbedder):
+        texts: list[str] = []
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            Counting.texts += texts
+            return super().embed(texts)
+
+    seed = corpus_dir / "astro-daily-practice-physics.txt"
+    # a second document asking other questions with the first one's answers, word for word
+    (corpus_dir / "physics-answers-again.txt").write_text(seed.read_text(encoding="utf-8").replace(
+        "Coding Question: ", "Coding Question: In a hospital outpatient department, "),
+        encoding="utf-8")
+    report = ingest(store, Counting(), corpus_dir)
+    manifest = store.read_manifest(report.kb_version)
+    answers = [p for p in manifest.passages if p.field == "answer"]
+    assert len(answers) == 2 * len({p.text for p in answers}) == 10
+    assert len(Counting.texts) == len(set(Counting.texts)) == report.embedded
+    assert report.embedded + report.reused == len(manifest.passages)
+    assert report.reused >= 5
+    ids, vectors = store.embeddings(report.kb_version, manifest)
+    by_id = dict(zip(ids, vectors, strict=True))
+    for p in answers:  # both documents' passages carry the one vector of their text
+        twin = next(q for q in answers if q.text == p.text and q.id != p.id)
+        assert np.array_equal(by_id[p.id], by_id[twin.id])

@@ -68,3 +68,46 @@ def test_passages_skip_the_splitter_only_when_text_fits(fp32: SentenceTransforme
     fast = passages_for(entries, fp32.count_tokens, fp32.token_counts)
     assert fast == slow
     assert sum(p.entry_id == long.id and p.field == "answer" for p in fast) > 1
+
+
+def test_a_long_batch_runs_in_slices_with_the_vectors_of_one_call() -> None:
+    import torch
+
+    small = SentenceTransformerEmbedder(batch_size=8, precision="fp32")
+    texts = _texts() * 2
+    texts = [f"{t} ({n})" for n, t in enumerate(texts)]  # distinct texts, many slices
+    assert len(texts) > 4 * 8
+    sliced = small.embed(texts)
+    assert small._pool is not None  # the worker threads ran the slices
+    assert torch.get_num_threads() == 1
+    with torch.inference_mode():
+        whole = small._model.encode(texts, batch_size=8, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
+    assert sliced.shape == whole.shape and sliced.dtype == np.float32
+    assert np.abs(sliced - whole).max() < 1e-5
+    # every text's nearest neighbours rank in the same order either way
+    assert (np.argsort(-(sliced @ sliced.T), axis=1)[:, :5]
+            == np.argsort(-(whole @ whole.T), axis=1)[:, :5]).all()
+
+
+def test_sliced_bf16_batches_match_fp32_vectors(fp32: SentenceTransformerEmbedder) -> None:
+    bf16 = SentenceTransformerEmbedder(batch_size=8, precision="bf16")
+    texts = _texts()
+    assert len(texts) > 2 * 8
+    cosine = (bf16.embed(texts) * fp32.embed(texts)).sum(axis=1)
+    assert bf16._pool is not None and cosine.min() > 0.999
+
+
+def test_a_forked_child_embeds_batches_with_its_own_workers() -> None:
+    import multiprocessing
+
+    emb = SentenceTransformerEmbedder(batch_size=8, precision="fp32")
+    texts = _texts()
+    want = emb.embed(texts)  # the parent's worker threads exist now
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=lambda: queue.put(emb.embed(texts)))
+    child.start()
+    got = queue.get(timeout=120)  # the inherited pool has no threads: this would never return
+    child.join(timeout=30)
+    assert child.exitcode == 0 and np.abs(got - want).max() < 1e-5
