@@ -37,6 +37,31 @@ def reference_text(text: str) -> str:
     return _BULLET.sub("", text.strip(), count=1)
 
 
+def continues_bullet(line: str, above: str) -> bool:
+    """Whether `line` is the wrapped rest of the bulleted line `above`: no bullet of its own,
+    indented past where the bullet's text starts."""
+    m = _BULLET.match(above.lstrip())
+    if m is None or not line.strip() or _BULLET.match(line.lstrip()):
+        return False
+    text_starts = len(above) - len(above.lstrip()) + m.end()
+    return len(line) - len(line.lstrip()) >= text_starts
+
+
+def reference_lines(lines: list[str]) -> list[str]:
+    """References from their lines as written: markers dropped, a wrapped citation joined."""
+    refs: list[str] = []
+    above = ""
+    for line in lines:
+        if not line.strip():
+            continue
+        if refs and continues_bullet(line, above):
+            refs[-1] = f"{refs[-1]} {line.strip()}"
+        else:
+            refs.append(reference_text(line))
+        above = line
+    return refs
+
+
 def reference_like(text: str) -> bool:
     """A line read as a citation title: short, title-like, no sentence punctuation, no code.
 
@@ -120,7 +145,7 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
             path, f"the lines from line {paras[k][0].number} may be a list that ends the last "
             f"answer (the line before ends with ':') or the document's references",
             ADD_REFERENCES, line=paras[k][0].number)
-    return paras[:k], [reference_text(t.text) for p in paras[k:] for t in p]
+    return paras[:k], reference_lines([t.text for p in paras[k:] for t in p])
 
 
 def trailing_references(paras: list[Para], path: Path) -> list[str]:
@@ -131,7 +156,7 @@ def trailing_references(paras: list[Para], path: Path) -> list[str]:
                 path, f"text after the last answer on line {para[0].number} is neither a "
                 "question, an answer nor a reference",
                 f"{ADD_REFERENCES}, or remove the text", line=para[0].number)
-    return [reference_text(t.text) for p in paras for t in p]
+    return reference_lines([t.text for p in paras for t in p])
 
 
 def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:

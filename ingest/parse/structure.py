@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.parse.closing import CHROME, closing_kind
-from ingest.parse.ending import Para, reference_text, split_last_answer, trailing_references
+from ingest.parse.ending import (
+    Para,
+    continues_bullet,
+    reference_lines,
+    reference_text,
+    split_last_answer,
+    trailing_references,
+)
 from ingest.parse.labels import Token
 from retrieval.errors import CorpusFormatError
 
@@ -67,7 +74,7 @@ class _Cut:
         rest = [t.text for t in para[self.pos + 1:]]
         rest += [t.text for p in self.block.paras[self.para + 1:] for t in p]
         self.block.paras = self.block.paras[:self.para] + ([para[:self.pos]] if self.pos else [])
-        return [reference_text(t) for t in [self.token.text, *rest] if t.strip()]
+        return reference_lines([self.token.text, *rest])
 
 
 def _label_key(label: str) -> str:
@@ -91,6 +98,7 @@ class _Walker:
         self.current: Block | None = None
         self.in_refs = False
         self.refs: list[str] = []
+        self._last_ref = ""  # the last references line as written (its bullet and indent)
         self.loose: list[tuple[int, Para]] = []  # (blocks before it, paragraph) after a container
         self.heading: Token | None = None
         # a section heading between closed answer containers, with its introduction: dropped
@@ -126,7 +134,7 @@ class _Walker:
         elif tok.kind == "references":
             self.current, self.in_refs = None, True
             if tok.text.strip():
-                self.refs.append(reference_text(tok.text))
+                self._reference(tok.text)
         elif tok.kind == "end":
             self._keep_citation()
             if self.current is not None:
@@ -147,6 +155,15 @@ class _Walker:
         return self.current is None and not self.in_refs and bool(self.blocks) and \
             self.blocks[-1].kind == "answer" and self.blocks[-1].closed
 
+    def _reference(self, line: str) -> None:
+        """A line of the references: a new one, or the wrapped rest of the bulleted one above it
+        (plain text wraps a long citation onto an indented line without a bullet)."""
+        if self.refs and continues_bullet(line, self._last_ref):
+            self.refs[-1] = f"{self.refs[-1]} {line.strip()}"
+        else:
+            self.refs.append(reference_text(line))
+        self._last_ref = line
+
     def _keep_citation(self) -> None:
         """The pending references label turned out to be inside an answer: it stays there."""
         if self.cut is not None:
@@ -155,7 +172,7 @@ class _Walker:
 
     def _text(self, tok: Token) -> None:
         if self.in_refs:
-            self.refs.append(reference_text(tok.text))
+            self._reference(tok.text)
         elif self.current is not None:
             self.current.add(tok)
         elif not self.blocks:

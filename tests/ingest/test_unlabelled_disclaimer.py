@@ -67,3 +67,15 @@ def test_a_vote_count_and_an_end_mark_are_page_matter(tmp_path: Path) -> None:
     assert doc.entries[-1].answer == "Once for each five fractions."
     assert doc.document.references == ()
     assert doc.document.notice == NOTICE
+
+
+def test_a_wrapped_bulleted_reference_is_one_reference(tmp_path: Path) -> None:
+    """Plain text wraps a long citation onto an indented line without a bullet: it is the rest of
+    that citation, not a reference of its own."""
+    text = ("Desk FAQ\n\n" + QA + "References:\n  - Claims Processing Manual, Pub. 100-04, "
+            "Chapter 12 and\n    Chapter 13\n  - NCCI Policy Manual, Chapter IX\n\n"
+            f"Disclaimer: {DISCLAIMS}\n")
+    doc = _parse(tmp_path, "faq.txt", text)
+    assert doc.document.references == (
+        "Claims Processing Manual, Pub. 100-04, Chapter 12 and Chapter 13",
+        "NCCI Policy Manual, Chapter IX")
