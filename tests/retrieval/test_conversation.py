@@ -594,7 +594,7 @@ def _qt(terms: list[str], codes: tuple[str, ...] = (),
 
 
 def test_a_thin_follow_up_asks_about_what_the_thread_named() -> None:
-    from retrieval.conversation import _asked_terms
+    from retrieval.thread import _asked_terms
 
     # "who has to sign it?" after "what does the 77370 report need?": sign + the report
     thin = _qt(["sign"])

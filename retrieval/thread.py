@@ -1,0 +1,203 @@
+"""A follow-up read with the earlier turn it leans on: the reading, its ranking and decision.
+
+The follow-up and that turn are embedded together (one more query embedding); the follow-up's
+own terms plus the code and modality it inherits are what an entry must cover; each entry is
+scored on that reading and on the follow-up read alone, the alone reading counting as much as
+the abstention model trusts it; the single-question decision (`decide`) answers or abstains on
+that ranking. `retrieval/conversation.py` decides when a message is read this way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from retrieval.aspects import aspects_unnamed, unanswered_reason
+from retrieval.codes import CODE_RE
+from retrieval.decide import NO_ANSWER, SUGGESTIONS, Verdict, decide
+from retrieval.evidence import evidence
+from retrieval.index import KBIndex
+from retrieval.rank import QueryTerms, Scored, rank
+from retrieval.text import Lexicon
+from retrieval.turns import additive
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from retrieval.answer import Answer
+    from retrieval.config import Calibration
+
+
+class Retriever(Protocol):
+    """What reading a follow-up needs of the retriever (retrieval.retriever.Retriever)."""
+
+    lexicon: Lexicon
+    calibration: Calibration
+
+    def terms(self, index: KBIndex, text: str) -> QueryTerms: ...
+
+    def embed(self, index: KBIndex, text: str, q: QueryTerms) -> np.ndarray: ...
+
+    def answer(self, index: KBIndex, text: str, q: QueryTerms, scored: Sequence[Scored],
+               v: Verdict, **extra: Any) -> Answer: ...
+
+_QUOTE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An earlier turn a follow-up can lean on."""
+
+    question: str  # as the user asked it
+    text: str  # what is carried into the follow-up's reading
+    codes: tuple[str, ...]  # the codes the user named in it (or inherited)
+    entries: tuple[int, ...]  # the entries it was answered with
+
+    @property
+    def label(self) -> str:
+        if self.codes:
+            return f"Read with your earlier question about {', '.join(self.codes)}"
+        q = (
+            self.question
+            if len(self.question) <= _QUOTE_CHARS
+            else (self.question[:_QUOTE_CHARS].rsplit(" ", 1)[0] + "…")
+        )
+        return f"Read with your earlier question “{q}”"
+
+
+def anchor_of(index: KBIndex, answer: Answer) -> Anchor | None:
+    """The turn as a follow-up's anchor; None when it was not answered (nothing to lean on)."""
+    if answer.abstained or not answer.results or answer.terms is None:
+        return None
+    # what the user asked (a follow-up: as it was read), not the curated question of the entry
+    # that answered it: that would give the earlier entry an edge the follow-up did not earn
+    text = answer.resolved_text or answer.query
+    entries = tuple(index.position[m.entry.id] for m in answer.results)
+    return Anchor(answer.query, text, tuple(answer.terms.codes), entries)
+
+
+def _swapped(lex: Lexicon, current: QueryTerms, text: str) -> Callable[[str], bool]:
+    """Whether an earlier turn's term is a slot the follow-up fills anew ("what about for SBRT?",
+    "and the physician?", "what about 77336?"): a code, modality or role where it names its own.
+
+    A role the follow-up adds ("does the doctor have to sign it too?") replaces nothing.
+    """
+    roles = frozenset() if additive(text) else lex.roles_in(current.terms)
+
+    def swapped(term: str) -> bool:
+        if current.codes and CODE_RE.fullmatch(term):
+            return term.upper() not in current.codes
+        if current.modalities and term in lex.modalities:
+            return term not in current.modalities
+        if roles and term in lex.roles:
+            return lex.roles[term] not in roles
+        return False
+
+    return swapped
+
+
+def read_with(
+    retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor, top_k: int,
+    inherit: bool = True,
+) -> Answer:
+    """The follow-up read with its anchor, decided by the single-question decision.
+
+    Without `inherit`, the anchor shapes only the embedding: no code or modality is carried over.
+    """
+    lex = retriever.lexicon
+    cur = alone.terms
+    assert cur is not None
+    swapped = _swapped(lex, cur, alone.query)
+    kept = [w for w in anchor.text.split() if not any(swapped(t) for t in lex.terms(w))]
+    combined = f"{alone.query} {' '.join(kept)}"
+    both = retriever.terms(index, combined)
+    codes = list(cur.codes) or [c for c in both.codes if c in anchor.codes or not anchor.codes]
+    modalities = cur.modalities or both.modalities
+    if not inherit:
+        codes, modalities = list(cur.codes), cur.modalities
+    terms = _asked_terms(cur, both, codes, modalities)
+    q = QueryTerms(terms=terms, codes=codes, modalities=modalities, fixes=both.fixes,
+                   own=list(cur.terms))
+    vector = retriever.embed(index, combined, q)
+    cal = retriever.calibration
+    scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion), _trust(index, alone,
+                                                                                       retriever))
+    v = decide(index, q, scored, cal.decision, top_k, cal.abstention)
+    # the aspects the best entry leaves out: they overrule an answer, and say why it abstains
+    best = v.results[0].entry if v.results else scored[0].entry if scored else None
+    unanswered = aspects_unnamed(index, lex, alone.query, cur, best)
+    if unanswered and not v.abstained:
+        v = Verdict(True, [], [*v.results, *v.suggestions][:SUGGESTIONS], NO_ANSWER, "No match")
+    label = anchor.label
+    a = retriever.answer(index, alone.query, q, scored, v)
+    if a.abstained:
+        if not a.suggestions:
+            a = dataclasses.replace(a, suggestions=alone.suggestions)
+        a = dataclasses.replace(a, reason=unanswered_reason(label, lex, unanswered))
+    return dataclasses.replace(a, read_as=label, resolved_text=combined, turn="follow_up")
+
+
+THIN_TERMS = 1  # a follow-up with at most this many words of its own names no object
+
+
+def _asked_terms(cur: QueryTerms, both: QueryTerms, codes: list[str],
+                 modalities: frozenset[str]) -> list[str]:
+    """The terms an entry must cover to answer the follow-up read with its thread.
+
+    What the follow-up asks is its own terms; the topic it leaves out (code, modality) is
+    inherited, and the rest of the earlier turn only shapes the embedding. A follow-up that
+    names no code or modality and has at most `THIN_TERMS` words of its own ("who has to sign
+    it?", "what does it pay?", "and in the hospital?") asks one thing about what the earlier
+    turn named: the earlier turn's terms are its object, so they are asked too ("sign" + the
+    report, not any entry that talks of signing; "pay" + the code, not any entry that mentions
+    payment). A follow-up that names a code or modality of its own ("what about during SBRT?")
+    swaps that slot: the earlier turn's other words may be what it replaces, so they are not
+    asked. `THIN_TERMS` was chosen by leave-one-set-out cross-validation (README).
+    """
+    own = list(cur.terms)
+    if not own:
+        return list(both.terms)
+    thin = (len(cur.words_besides_codes) <= THIN_TERMS and not cur.codes
+            and not cur.modalities)
+    if thin:
+        return own + [t for t in both.terms if t not in own]
+    inherited = dict.fromkeys(
+        t for t in both.terms if t not in own and (t in modalities or t.upper() in codes))
+    return own + list(inherited)
+
+
+def _trust(index: KBIndex, alone: Answer, retriever: Retriever) -> float:
+    """How far the follow-up read alone is trusted: the abstention model's probability that its
+    own top entry answers it (1 without a model: then the two readings weigh the same)."""
+    model = retriever.calibration.abstention
+    if model is None:
+        return 1.0
+    if alone.terms is None or not alone.scored:
+        return 0.0
+    return model.probability(evidence(index, alone.terms, list(alone.scored)))
+
+
+def _both_readings(index: KBIndex, alone: Answer, with_ctx: list[Scored],
+                   trust: float) -> list[Scored]:
+    """Each entry scored on its two readings: with the earlier turn, and the follow-up alone.
+
+    Read with the earlier turn, the entry that answered it keeps an edge it did not earn from
+    the follow-up; read alone, a follow-up that leans on the earlier turn ("and in the
+    hospital?") has no topic. So the alone reading counts in proportion to how much the
+    abstention model trusts it (`trust`, its probability in [0, 1]): a follow-up that carries its
+    own question ("can we bill the weekly management code for it too?") is held to both, an
+    elliptical one is read mostly with its thread. The weighted mean stays on the
+    single-question scale, so the single-question decision decides on it unchanged. Chosen over
+    the plain mean and the context reading alone by leave-one-document-out cross-validation on
+    the conversation dev sets (README); no weight or threshold of its own is fitted.
+    """
+    by_alone = {s.entry: s.score for s in alone.scored}
+    out = []
+    for s in with_ctx:
+        a = by_alone.get(s.entry, 0.0)
+        signals = dict(s.signals, alone=round(a, 4), with_context=round(s.score, 4))
+        out.append(Scored(s.entry, (s.score + trust * a) / (1 + trust), signals))
+    out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
+    return out
