@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import read_document
-from ingest.parse import ParsedDocument, parse_daily_practice
+from tests.ingest.layouts import parse
 
 NEWSLETTER = """\
 BILLING DESK NOTES
@@ -43,10 +42,6 @@ CPT NOTICE
 To stop these notes, reply with STOP in the subject.
 Desk Notes Group, Springfield
 """
-
-
-def parse(path: Path) -> ParsedDocument:
-    return parse_daily_practice(read_document(path), path)
 
 
 def test_rules_between_items_end_answers_and_are_never_shown(tmp_path: Path) -> None:

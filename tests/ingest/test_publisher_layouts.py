@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import read_document
-from ingest.parse import ParsedDocument, parse_daily_practice
+from ingest.parse import ParsedDocument
 from retrieval.errors import CorpusFormatError
 from tests.ingest import docmaker
+from tests.ingest.layouts import parse, qa, write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROME = ("cookie", "Accept all", "Join", "Practice Support", "Privacy", "Terms of Use",
@@ -19,24 +19,10 @@ CHROME = ("cookie", "Accept all", "Join", "Practice Support", "Privacy", "Terms 
 DISCLAIMER = "Disclaimer: Opinions of the group.\n\nCPT is a trademark of the AMA.\n"
 
 
-def parse(path: Path) -> ParsedDocument:
-    return parse_daily_practice(read_document(path), path)
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def shown(doc: ParsedDocument) -> str:
     """Everything a coder can be shown from a document (answers, disclaimer, notice)."""
     d = doc.document
     return "\n".join([d.disclaimer, d.notice, *(f"{e.question}\n{e.answer}" for e in doc.entries)])
-
-
-def qa(doc: ParsedDocument) -> list[tuple[str, str]]:
-    return [(e.question, e.answer) for e in doc.entries]
 
 
 # --- question headings (HTML h3, Markdown ###) ---------------------------------------------------

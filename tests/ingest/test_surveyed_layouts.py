@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import read_document
-from ingest.parse import ParsedDocument, parse_daily_practice
 from retrieval.errors import CorpusFormatError
 from tests.ingest import docmaker
+from tests.ingest.layouts import parse, qa, write
 
 NOTICE = "CPT is a registered trademark of the American Medical Association."
 DISCLAIMER_HTML = ("<h2>Disclaimer</h2><p>These replies are our desk's views, not payer rulings."
@@ -25,24 +24,10 @@ PAIRS = [("How many units of 77300 go with one plan?",
           "Yes, when the session meets the simulation definition.")]
 
 
-def parse(path: Path) -> ParsedDocument:
-    return parse_daily_practice(read_document(path), path)
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def page(body: str, tail: str = DISCLAIMER_HTML) -> str:
     return (f"<html><head><title>Desk FAQ</title></head><body><nav><a href='/'>Home</a></nav>"
             f"<main><h1>Desk FAQ</h1>\n{body}\n{tail}</main><footer>© 2026 Desk Group · "
             "Privacy Policy</footer></body></html>")
-
-
-def qa(doc: ParsedDocument) -> list[tuple[str, str]]:
-    return [(e.question, e.answer) for e in doc.entries]
 
 
 # --- layouts that must parse to the two pairs ----------------------------------------------------
