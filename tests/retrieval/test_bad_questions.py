@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.retriever import Retriever
-from retrieval.settings import Settings
+from tests.kb import retriever_over
 
 pytestmark = pytest.mark.slow
 
@@ -61,17 +61,8 @@ Coding Answer: The 3D plan 77295 is reported once per plan; a revised plan for t
 
 @pytest.fixture(scope="module")
 def two_docs(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Retriever:  # type: ignore[no-untyped-def]
-    from ingest.build import ingest
-    from retrieval.service import open_retriever
-    from retrieval.store import LocalStore
-
-    root = tmp_path_factory.mktemp("bad-questions")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "devices-faq.txt").write_text(DEVICES, encoding="utf-8")
-    (corpus / "planning-faq.txt").write_text(PLANNING, encoding="utf-8")
-    ingest(LocalStore(root / "data" / "kb"), real_embedder, corpus)
-    return open_retriever(Settings(data_dir=root / "data"), real_embedder)
+    return retriever_over(tmp_path_factory.mktemp("bad-questions"), real_embedder,
+                          {"devices-faq.txt": DEVICES, "planning-faq.txt": PLANNING})
 
 
 def _ids(ms: tuple) -> list[str]:  # type: ignore[type-arg]

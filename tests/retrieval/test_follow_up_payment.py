@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.retriever import Retriever
-from retrieval.settings import Settings
+from tests.kb import retriever_over
 
 pytestmark = pytest.mark.slow
 
@@ -36,16 +36,8 @@ CPT is a registered trademark of the American Medical Association.
 
 @pytest.fixture(scope="module")
 def delivery(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Retriever:  # type: ignore[no-untyped-def]
-    from ingest.build import ingest
-    from retrieval.service import open_retriever
-    from retrieval.store import LocalStore
-
-    root = tmp_path_factory.mktemp("follow-up-payment")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "delivery-billing.txt").write_text(DELIVERY, encoding="utf-8")
-    ingest(LocalStore(root / "data" / "kb"), real_embedder, corpus)
-    return open_retriever(Settings(data_dir=root / "data"), real_embedder)
+    return retriever_over(tmp_path_factory.mktemp("follow-up-payment"), real_embedder,
+                          {"delivery-billing.txt": DELIVERY})
 
 
 def test_the_fee_schedule_entry_names_payment_but_no_amount(delivery: Retriever) -> None:
