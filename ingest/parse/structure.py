@@ -23,9 +23,7 @@ from pathlib import Path
 from ingest.parse.closing import CHROME, closing_kind
 from ingest.parse.ending import (
     Para,
-    continues_bullet,
     reference_lines,
-    reference_text,
     split_last_answer,
     trailing_references,
 )
@@ -97,8 +95,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.current: Block | None = None
         self.in_refs = False
-        self.refs: list[str] = []
-        self._last_ref = ""  # the last references line as written (its bullet and indent)
+        self.ref_lines: list[str] = []  # the references' lines as written (`reference_lines`)
         self.loose: list[tuple[int, Para]] = []  # (blocks before it, paragraph) after a container
         self.heading: Token | None = None
         # a section heading between closed answer containers, with its introduction: dropped
@@ -134,7 +131,7 @@ class _Walker:
         elif tok.kind == "references":
             self.current, self.in_refs = None, True
             if tok.text.strip():
-                self._reference(tok.text)
+                self.ref_lines.append(tok.text)
         elif tok.kind == "end":
             self._keep_citation()
             if self.current is not None:
@@ -155,15 +152,6 @@ class _Walker:
         return self.current is None and not self.in_refs and bool(self.blocks) and \
             self.blocks[-1].kind == "answer" and self.blocks[-1].closed
 
-    def _reference(self, line: str) -> None:
-        """A line of the references: a new one, or the wrapped rest of the bulleted one above it
-        (plain text wraps a long citation onto an indented line without a bullet)."""
-        if self.refs and continues_bullet(line, self._last_ref):
-            self.refs[-1] = f"{self.refs[-1]} {line.strip()}"
-        else:
-            self.refs.append(reference_text(line))
-        self._last_ref = line
-
     def _keep_citation(self) -> None:
         """The pending references label turned out to be inside an answer: it stays there."""
         if self.cut is not None:
@@ -172,7 +160,7 @@ class _Walker:
 
     def _text(self, tok: Token) -> None:
         if self.in_refs:
-            self._reference(tok.text)
+            self.ref_lines.append(tok.text)
         elif self.current is not None:
             self.current.add(tok)
         elif not self.blocks:
@@ -283,7 +271,7 @@ def segment(tokens: list[Token], path: Path) -> Sections:
             raise CorpusFormatError(
                 path, f"text on line {para[0].number} sits between entries, outside any answer",
                 "put it inside the answer it belongs to, or remove it", line=para[0].number)
-    references = list(walker.refs)
+    references = reference_lines(walker.ref_lines)
     trailing = [p for before, p in walker.loose if p]
     last_q, last_a = pairs[-1]
     cut = walker.cut if walker.cut is not None and walker.cut.block is last_a else None
