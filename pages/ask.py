@@ -174,9 +174,16 @@ def render_answer(turn: _ui.Turn) -> None:
     _ui.feedback(turn, res.db, entry_id=top.entry.id)
 
 
+NAMED_DOCUMENTS = 3  # more titles than this read as a wall of text: the sidebar lists them all
+
+
 def covers() -> str:
     """What the knowledge base covers, for a reply that found nothing."""
-    docs = ", ".join(_ui.md(t) for t in facts.documents)
+    titles = facts.documents
+    if len(titles) > NAMED_DOCUMENTS:
+        return (f"The knowledge base covers {facts.entries} questions from {len(titles)} "
+                "documents, listed under Knowledge base in the sidebar.")
+    docs = ", ".join(_ui.md(t) for t in titles)
     return f"The knowledge base covers {facts.entries} questions from {docs}."
 
 

@@ -207,3 +207,31 @@ def test_kb_gone_after_start_is_an_error_message_not_a_traceback(run_app, app_da
     message = at.error[0].value
     assert "The knowledge base is not available" in message
     assert "ingest" in message  # says what to do
+
+
+def _one_entry_document(topic: str, code: str) -> str:
+    return (f"{topic.title()} coding notes\n\n"
+            f"Coding Question: When may {code} be reported for {topic}?\n\n"
+            f"Coding Answer: Report {code} once the {topic} work described in the record is "
+            "complete and signed.\n\n"
+            "Disclaimer: These notes are educational and do not guarantee payment.\n")
+
+
+def test_a_no_match_reply_counts_many_documents_instead_of_listing_every_title(
+        run_app, tmp_path, real_embedder) -> None:
+    from tests.kb import retriever_over
+
+    topics = {"simulation": "77280", "dosimetry": "77300", "devices": "77332", "physics": "77336"}
+    retriever_over(tmp_path, real_embedder, {
+        f"{t}-notes.txt": _one_entry_document(t, c) for t, c in topics.items()})
+    at = ask(run_app(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus"), OFF_TOPIC)
+    assert not at.exception
+    body = markdown_text(at)
+    assert "covers 4 questions from 4 documents, listed under Knowledge base" in body
+    reply = body[body.index("covers 4 questions"):].split("\n")[0]
+    assert not any(f"{t.title()} coding notes" in reply for t in topics)
+
+
+def test_a_no_match_reply_names_the_documents_of_a_small_knowledge_base(run_app) -> None:
+    at = ask(run_app(), OFF_TOPIC)
+    assert "The knowledge base covers 5 questions from Daily Practice." in markdown_text(at)
