@@ -335,6 +335,13 @@ def _unique_across(sets: Iterable[list[EvalRow]]) -> list[EvalRow]:
     return rows
 
 
+def asks_about(rows: Iterable[EvalRow], known: Iterable[str]) -> bool:
+    """Whether a set can run on this knowledge base: every entry its rows expect is one the
+    knowledge base holds (a set written for other documents would only be refused)."""
+    known_set = set(known)
+    return all(x in known_set for r in rows for x in r.expected)
+
+
 def check_ids(rows: Iterable[EvalRow], known: Iterable[str], *, kb: str = "",
               removed: Mapping[str, str] | None = None) -> None:
     """EvalSetError naming every row whose expected ids are not in the knowledge base.

@@ -22,7 +22,7 @@ from evals.metrics import ABSTAIN
 from evals.plots import history_figure, per_entry_figure, risk_coverage_figure
 from evals.report import to_html
 from evals.runner import run
-from evals.sets import EvalSetError, read_sets, read_uploads
+from evals.sets import EvalSetError, asks_about, read_set, read_sets, read_uploads
 from pages import _shared, _ui
 from retrieval.errors import RadoncQAError
 
@@ -39,6 +39,8 @@ CARDS = (
     ("out_of_scope_abstention", "Out-of-scope abstention", "Abstained when nothing applies"),
     ("false_abstention", "False abstention", "Abstained although an entry applies"),
 )
+DEFAULT_SET = "seed-regression-dev.jsonl"
+OTHER_KB = "for other documents"
 SHOWN = ("All rows", "Wrong", "Right", "In scope", "Out of scope", "Abstained")
 
 _ui.style()
@@ -49,6 +51,15 @@ st.title("Evaluate")
 st.caption(f"Runs eval sets against the active knowledge base {_ui.md(facts.version)} "
            f"({facts.entries} entries). Rows expect entry ids (`document:n`), or none when the "
            "right behaviour is to abstain.")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _for_kb(path: str, mtime: float, version: str, _kb_ids: frozenset[str]) -> bool:
+    """Whether a set file asks only about entries of this knowledge base (unreadable: no)."""
+    try:
+        return asks_about(read_set(Path(path)), _kb_ids)
+    except EvalSetError:
+        return False
 
 
 def _pct(x: Any) -> str:
@@ -292,6 +303,9 @@ if data_sets.is_dir():
     set_paths |= {f"data/{p.name}": p for p in sorted(data_sets.iterdir())
                   if p.suffix in (".jsonl", ".csv") and p.name != PENDING}
 shipped = list(set_paths)
+kb_ids = frozenset(e.id for e in res.retriever.index().manifest.entries)
+for_this_kb = [n for n in shipped if _for_kb(str(set_paths[n]), set_paths[n].stat().st_mtime,
+                                            facts.version, kb_ids)]
 source = st.segmented_control("Run", (SHIPPED, OWN), default=SHIPPED, key="eval-source",
                               help="One or the other: figures are never blended")
 with st.form("eval-run", border=True):
@@ -301,8 +315,14 @@ with st.form("eval-run", border=True):
                                    "ids separated by ;)", type=["jsonl", "csv"],
                                    accept_multiple_files=True, key="eval-upload")
     else:
-        chosen = st.multiselect("Shipped eval sets", shipped, key="eval-sets",
-                                default=[n for n in shipped if n == "seed-regression-dev.jsonl"])
+        chosen = st.multiselect(
+            "Shipped eval sets", shipped, key="eval-sets",
+            default=[DEFAULT_SET] if DEFAULT_SET in for_this_kb else [
+                n for n in for_this_kb if not n.startswith("data/")][:1],
+            format_func=lambda n: n if n in for_this_kb else f"{n} · {OTHER_KB}",
+            help=f"{len(for_this_kb)} of the {len(shipped)} sets expect only entries this "
+                 f"knowledge base holds; the others ({OTHER_KB}) expect entries of documents it "
+                 "does not hold, and running them says which.")
         uploads = []
     go = st.form_submit_button("Run evaluation", type="primary", icon=":material/play_arrow:")
 if go:

@@ -56,7 +56,11 @@ def test_run_the_held_out_set_cards_table_history(evaluate_page, app_data: Path)
     at = evaluate_page()
     assert not at.exception
     assert at.title[0].value == "Evaluate"
-    assert at.multiselect(key="eval-sets").value == ["seed-regression-dev.jsonl"]
+    sets = at.multiselect(key="eval-sets")
+    assert sets.value == ["seed-regression-dev.jsonl"]
+    labels = dict(zip(sets.options, sets.options, strict=True))  # options are the labels shown
+    assert any(o.startswith("publishers-dev.jsonl · for other documents") for o in labels)
+    assert "seed-tuning-dev.jsonl" in labels  # a set about the seed is listed plainly
     assert "No runs yet" in "\n".join(c.value for c in at.caption)
 
     at = submit(at)

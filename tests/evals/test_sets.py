@@ -182,3 +182,12 @@ def test_an_upload_can_be_read_again() -> None:
     first = read_uploads([("mine.csv", up)])
     assert read_uploads([("mine.csv", up)]) == first and first[0].expected == ("d:3",)
     assert first[0].source == "mine.csv" and first[0].id == "mine-2"
+
+
+def test_a_set_runs_on_a_knowledge_base_that_holds_every_entry_it_expects() -> None:
+    from evals.sets import EvalRow, asks_about
+
+    rows = [EvalRow("a", "q1", ("doc:1",)), EvalRow("b", "q2", ()), EvalRow("c", "q3", ("doc:2",))]
+    assert asks_about(rows, {"doc:1", "doc:2", "other:1"})
+    assert not asks_about(rows, {"doc:1", "other:1"})  # one expected entry is missing
+    assert asks_about([EvalRow("b", "q2", ())], {"doc:1"})  # out-of-scope rows fit any KB
