@@ -19,8 +19,15 @@ from ingest.parse.labels import Token
 # what disclaimers say, and coding answers never need to
 _DISCLAIMS = re.compile(
     # "not legal advice", "does not constitute legal advice", "is not intended as medical advice"
-    r"\bnot\s+(?:[\w-]+\s+){0,4}?(?:legal|medical|professional|financial)\s+advice|"
-    r"\b(?:does|do|can|will)\s+not\s+guarantee\s+(?:payment|reimbursement|coverage)|"
+    r"\bnot\s+(?:[\w-]+\s+){0,4}?(?:legal|medical|professional|financial|reimbursement|"
+    r"coding|billing)\s+advice|"
+    # "does not guarantee payment", "…guarantee that any claim will be paid", "is not a
+    # guarantee of coverage"
+    r"\bnot\s+(?:a\s+)?guarantee[sd]?\s+(?:of\s+|that\s+)?(?:any\s+|the\s+)?"
+    r"(?:claims?|payment|reimbursement|coverage)|"
+    # the government contractors' wording: "not intended to take the place of the written law"
+    r"\bnot\s+intended\s+to\s+(?:take\s+the\s+place\s+of|replace|substitute\s+for)\s+"
+    r"(?:the\s+)?(?:written\s+)?(?:laws?|regulations?|statutes?)|"
     r"\b(?:no|without)\s+(?:warrant(?:y|ies)|guarantee)|"
     r"\b(?:accepts?|assumes?|bears?)\s+no\s+(?:liability|responsibility)|"
     r"\b(?:for|as)\s+(?:general\s+)?(?:educational|informational|information|education)"
@@ -31,6 +38,11 @@ _DISCLAIMS = re.compile(
 _NOTICE = re.compile(r"(?=.*(?:\bCPT\b|American Medical Association|\bAMA\b))"
                      r"(?=.*(?:trademark|copyright|©|all rights reserved))",
                      re.IGNORECASE | re.DOTALL)
+
+# a generic lead-in some publishers set before their disclaimer ("Notice. This handbook is…"):
+# the label is not part of what the disclaimer says
+_LEAD_LABEL = re.compile(
+    r"^(?:(?:important|legal|please)\s+)?(?:notice|note)\s*[.:\u2014\u2013-]\s+", re.IGNORECASE)
 
 Para = list[Token]
 
@@ -72,7 +84,7 @@ def unlabelled_disclaimer(tokens: list[Token]) -> list[Token]:
     notices = [p for p in after[own:] if p is not found and _NOTICE.search(_text(p))]
     moved = {id(t) for p in (found, *notices) for t in p}
     kept = [t for t in tokens if id(t) not in moved]
-    label = Token("disclaimer", found[0].number, _text(found), "disclaimer (unlabelled)",
-                  found[0].raw)
+    text = _LEAD_LABEL.sub("", _text(found), count=1)
+    label = Token("disclaimer", found[0].number, text, "disclaimer (unlabelled)", found[0].raw)
     notice = [t for p in notices for t in (*p, Token("blank", p[-1].number, ""))]
     return [*kept, label, Token("blank", found[0].number, ""), *notice]
