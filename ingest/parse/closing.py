@@ -42,6 +42,9 @@ _CHROME_TITLES = re.compile(
     r"(?:need|get|find)\s+(?:more\s+)?help|help|(?:ask|submit)\s+(?:a|your)\s+question|"
     r"share(?:\s+this(?:\s+(?:page|article|post))?)?|comments?|leave\s+a\s+(?:reply|comment)|"
     r"tags?|categories|filed\s+under|follow\s+us|subscribe|newsletter|sign\s+up|"
+    # a newsletter's own news after its Q&A: never guidance
+    r"reminders?|announcements?|(?:upcoming\s+)?(?:events?|webinars?|meetings?)|"
+    r"in\s+this\s+issue|(?:staff|office)\s+(?:news|corner|notes)|"
     r"(?:was|is)\s+this\s+(?:page|article|answer|post|information|content|faq)\s+"
     r"(?:helpful|useful)|feedback|rate\s+this\s+(?:page|article)|print(?:\s+this\s+page)?|"
     r"privacy(?:\s+(?:policy|notice|statement))?|terms(?:\s+(?:of\s+(?:use|service)|and\s+"

@@ -65,7 +65,10 @@ _PAGE_PROMPT = re.compile(
     r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?(?:[\W_]*" + _VOTES + r")?|" + _VOTES + r"|"
     # a closing mark of the publication itself ("-- end of bulletin --")
     r"end\s+of\s+(?:the\s+|this\s+)?(?:bulletin|newsletter|document|article|page|faq|memo|guide|"
-    r"issue|report|alert|update))[\W_]*$",
+    r"issue|report|alert|update)|"
+    # a mailing's own footer ("To unsubscribe, reply with REMOVE…")
+    r"(?:to\s+)?unsubscribe\b.*|you\s+(?:are\s+)?receiv(?:e|ing)\s+this\s+(?:e-?mail|message|"
+    r"newsletter|bulletin)\b.*)[\W_]*$",
     re.IGNORECASE)
 # a question ends with "?", maybe inside quotes or emphasis, maybe followed by the publisher's
 # review note in parentheses ("… bill it? (Reviewed 03/02/26)")

@@ -30,10 +30,54 @@ def decode_text(data: bytes, path: Path) -> str:
 _RULE = re.compile(r"^\s*([-=_*~#\u2014\u2013\u2500\u2550])(?:\s*\1){2,}\s*$")
 
 
+# a plain-text section title: one short line with a rule right above and right below it
+# ("-----" / "REMINDERS" / "-----"), as bulletins and newsletters set their sections off
+_FRAMED_TITLE_WORDS = 8
+
+
+# "-- " on a line of its own opens an e-mail's signature (RFC 3676): a memo saved from a mail
+# client ends with the sender's name, phone and extension, never guidance
+_SIG_DELIMITER = re.compile(r"^--\s?$")
+_SIGNATURE_MAX = 8  # lines a signature may take at the end of the file
+
+
+def _without_signature(lines: list[Line]) -> list[Line]:
+    filled = [i for i, ln in enumerate(lines) if ln.text.strip()]
+    for i in filled[-_SIGNATURE_MAX:]:
+        if _SIG_DELIMITER.match(lines[i].text):
+            return [*lines[:i], *(Line(ln.number, "") for ln in lines[i:])]
+    return lines
+
+
+def _section_title(lines: list[Line], rule: list[bool], i: int) -> bool:
+    """A short line standing alone (blank lines or rules around it) that is framed by two rules
+    or written in capitals: how plain-text bulletins title their sections."""
+    text = lines[i].text.strip()
+    if not text or len(text.split()) > _FRAMED_TITLE_WORDS:
+        return False
+    before = i == 0 or rule[i - 1] or not lines[i - 1].text.strip()
+    after = i == len(lines) - 1 or rule[i + 1] or not lines[i + 1].text.strip()
+    framed = 0 < i < len(lines) - 1 and rule[i - 1] and rule[i + 1]
+    capitals = (sum(c.isalpha() for c in text) >= 4 and text.upper() == text
+                and not text.endswith((".", ",", ";")))
+    return before and after and (framed or capitals)
+
+
 def read_text(path: Path) -> list[Line]:
-    """Plain text: its own lines, rules drawn with one character read as blank lines."""
+    """Plain text: its own lines, rules drawn with one character read as blank lines, a line
+    framed by two rules read as a section heading."""
     lines = split_lines(decode_text(path.read_bytes(), path))
-    return [Line(ln.number, "") if _RULE.match(ln.text) else ln for ln in lines]
+    lines = _without_signature(lines)
+    rule = [bool(_RULE.match(ln.text)) for ln in lines]
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        if rule[i]:
+            out.append(Line(ln.number, ""))
+        elif _section_title(lines, rule, i):
+            out.append(Line(ln.number, ln.text.strip(), HEADING, 2))
+        else:
+            out.append(ln)
+    return out
 
 
 _MD_LABEL = re.compile(
@@ -87,13 +131,35 @@ def _qa_row(ln: Line, path: Path) -> list[Line]:
     return entry_lines(ln.number, cells[0], answer)
 
 
+_FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
+_YAML_LINE = re.compile(r"^(?:[\w-]+\s*:.*|\s+\S.*|\s*#.*|\s*)$")
+_FRONT_MATTER_MAX = 60
+
+
+def front_matter_lines(path: Path) -> int:
+    """How many lines a YAML front matter block ("---", `key: value` lines, "---") opening a
+    Markdown file takes (0 without one)."""
+    lines = split_lines(decode_text(path.read_bytes(), path))[:_FRONT_MATTER_MAX]
+    if not lines or lines[0].text.strip() != "---":
+        return 0
+    for i, ln in enumerate(lines[1:], start=1):
+        if _FENCE.match(ln.text):
+            return i + 1 if i > 1 else 0
+        if not _YAML_LINE.match(ln.text):
+            return 0
+    return 0
+
+
 def read_markdown(path: Path) -> list[Line]:
     """Markdown: `**Coding Question:**`-style emphasis unwrapped, `#` headings tagged as
     headings, pipe tables as rows (cells joined by " | ", the |---| rule dropped); a table
     headed 'Question | Answer' gives one entry per row."""
     out = []
     qa_table = False
-    for ln in read_text(path):
+    lines = read_text(path)
+    for i in range(front_matter_lines(path)):  # metadata for the site generator, not the page
+        lines[i] = Line(lines[i].number, "")
+    for ln in lines:
         if _MD_RULE.match(ln.text) and "-" in ln.text:
             continue
         ln = Line(ln.number, _MD_HTML.sub("", ln.text).rstrip() if "<" in ln.text else ln.text)
