@@ -30,6 +30,7 @@ from ingest.parse.headings import structured_questions
 from ingest.parse.labels import tokenize
 from ingest.parse.lines import Line, split_lines
 from ingest.parse.structure import Block, segment
+from ingest.parse.title import document_title
 from retrieval.codes import entry_codes, find_descriptors, find_ranges
 from retrieval.entry import Document, Entry, content_hash
 from retrieval.errors import CorpusFormatError
@@ -100,7 +101,7 @@ def parse_daily_practice(
     document = Document(
         name=path.stem,
         filename=path.name,
-        title=title or (sections.preamble[0] if sections.preamble else path.stem),
+        title=title or document_title(sections.preamble, path.stem),
         disclaimer=disclaimer,
         notice=notice,
         references=tuple(sections.references),
