@@ -35,6 +35,7 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _SHORT = ("q", "a", "ans")  # never a label without a separator (too easily prose)
+_ANSWER_WORDS = ("answer", "response")
 _KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANSWER,
           "a": ANSWER, "ans": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
           "important notice": "disclaimer", "legal notice": "disclaimer",
@@ -102,8 +103,11 @@ def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | No
     rest = text[m.end():]
     if m.group("prefix") and word not in ("question", "answer", "response"):
         return None
-    if m.group("period") and not (periods and (word in _SHORT or m.group("num"))):
-        return None  # "Question." or "Reference." is prose; "A." only where Q. is used
+    if m.group("period") and not (periods and (word in _SHORT or m.group("num")
+                                               or word in _ANSWER_WORDS)):
+        # "Question." or "Reference." is prose; "A." only where Q. is used, and so is
+        # "Answer." (a document asking "Question 1. …" answers "Answer. …")
+        return None
     if m.group("dash") and word in _SHORT and not periods:
         return None  # "A – simple planning" is a list item unless the document asks "Q –"
     if not (m.group("colon") or m.group("period") or m.group("dash")):
