@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.parse.labels import match_label
-from ingest.parse.lines import BOLD_LEVEL, Line, split_lines
+from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
 from retrieval.errors import CorpusError
 
 
@@ -35,10 +35,32 @@ def read_pdf(path: Path) -> list[Line]:
     # layout mode pads columns with runs of spaces; the words themselves are untouched
     page_lines = [[re.sub(r" {2,}", " ", t.strip()) for t in p.split("\n")] for p in pages]
     drop_running_lines(page_lines)
-    text = "\n\n".join("\n".join(page) for page in page_lines)
+    text = "\n\n".join("\n".join(page) for page in page_lines).translate(_LIGATURES)
+    bold = {b.translate(_LIGATURES) for b in bold}
     lines = [Line(ln.number, ln.text, level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
              for ln in split_lines(text)]
-    return unwrap(lines)
+    return section_titles(unwrap(lines))
+
+
+# typographic ligatures a PDF's text layer keeps ("ﬁve", "reﬂect"): the letters they stand for,
+# so the words read, match and are indexed as typed
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                            "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+_TITLE_WORDS = 10
+
+
+def section_titles(lines: list[Line]) -> list[Line]:
+    """A short bold line standing alone that neither asks nor ends a sentence is a section
+    title ("Proton therapy" between two entries), never the end of the answer above it."""
+    out = list(lines)
+    for i, ln in enumerate(lines):
+        text = ln.text.strip()
+        alone = ((i == 0 or not lines[i - 1].text.strip())
+                 and (i == len(lines) - 1 or not lines[i + 1].text.strip()))
+        if (ln.level == BOLD_LEVEL and alone and text and len(text.split()) <= _TITLE_WORDS
+                and not text.endswith(("?", ".", ":", ";", ",")) and match_label(text) is None):
+            out[i] = Line(ln.number, text, HEADING, 2)
+    return out
 
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.IGNORECASE)
@@ -153,8 +175,16 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
     for ln in lines:
         prev = out[-1] if out else None
         if (prev is not None and prev.text and ln.text and match_label(ln.text) is None
-                and len(prev.text) >= ratio * widest and prev.level == ln.level):
+                and prev.level == ln.level
+                and (len(prev.text) >= ratio * widest or _continues(prev.text, ln.text))):
             out[-1] = Line(prev.number, f"{prev.text} {ln.text}", level=prev.level)
         else:
             out.append(ln)
     return out
+
+
+def _continues(prev: str, text: str) -> bool:
+    """A line that opens in lower case after one that ends mid-sentence continues it, however
+    short the first one is (a page whose text layer holds whole paragraphs as single lines
+    makes the width test useless)."""
+    return text[0].islower() and not prev.rstrip().endswith((".", "!", "?", ":", ";"))
