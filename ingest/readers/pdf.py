@@ -37,9 +37,22 @@ def read_pdf(path: Path) -> list[Line]:
     drop_running_lines(page_lines)
     text = "\n\n".join("\n".join(page) for page in page_lines).translate(_LIGATURES)
     bold = {b.translate(_LIGATURES) for b in bold}
-    lines = [Line(ln.number, ln.text, level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
+    lines = [Line(ln.number, small_caps(ln.text),
+                  level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
              for ln in split_lines(text)]
     return section_titles(unwrap(lines))
+
+
+# a word set in small capitals comes out of the text layer with its larger first letter apart
+# ("M ERIDIAN S OCIETY"); "A" and "I" are left alone, being words of their own
+_SMALL_CAPS = re.compile(r"\b([B-HJ-Z]) ([A-Z]{2,})\b")
+
+
+def small_caps(text: str) -> str:
+    """A line in capitals with two or more split small-capital words, joined again."""
+    if text.upper() != text or len(_SMALL_CAPS.findall(text)) < 2:
+        return text
+    return _SMALL_CAPS.sub(r"\1\2", text)
 
 
 # typographic ligatures a PDF's text layer keeps ("ﬁve", "reﬂect"): the letters they stand for,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line
-from ingest.readers.pdf import section_titles, unwrap
+from ingest.readers.pdf import section_titles, small_caps, unwrap
 from tests.ingest import docmaker
 from tests.ingest.layouts import parse
 
@@ -89,3 +89,11 @@ def test_a_page_printed_by_chromium_reads_its_ligatures_as_letters(tmp_path: Pat
     answer = doc.entries[0].answer
     assert "official flow" in answer and "configuration" in answer
     assert not any("\ufb00" <= c <= "\ufb06" for c in answer + doc.entries[0].question)
+
+
+def test_words_in_small_capitals_are_joined_again() -> None:
+    assert small_caps("M ERIDIAN S OCIETY OF RADIATION O NCOLOGY") == \
+        "MERIDIAN SOCIETY OF RADIATION ONCOLOGY"
+    assert small_caps("PLAN B FOR 77300") == "PLAN B FOR 77300"  # one split is not small caps
+    assert small_caps("Group B Streptococcus and C Section") == \
+        "Group B Streptococcus and C Section"  # not a line in capitals
