@@ -36,6 +36,7 @@ class CorpusRefused(CorpusError):
         first = refused[0]
         super().__init__(first.path, first.problem, first.hint, first.line)
         self.refused = refused
+        self.head, self.tail = head, tail
         self.args = (f"{head}\n{_lines(refused)}" + (f"\n{tail}" if tail else ""),)
 
     def details(self) -> dict[str, Any]:
