@@ -43,8 +43,13 @@ def reingest_section(store: KBStore, settings: Settings, activate: Callable[...,
         return
     except CorpusError as e:
         show_refused(e, "The corpus folder has a problem.")
+        items = refused_items(e)
         if skip or can_leave_out(e):
-            _skip_box(len(refused_items(e)))
+            _skip_box(len(items))
+        elif any(r.served for r in items) and any(r.served is False for r in items):
+            st.caption("Refused files the active version serves cannot be left out (their "
+                       "guidance would vanish): fix them, or remove that document on purpose "
+                       "below; then the refused new files can be left out.")
         return
     except RadoncQAError as e:
         st.error(f"**The corpus folder has a problem:** {e}", icon=":material/error:")
@@ -54,8 +59,8 @@ def reingest_section(store: KBStore, settings: Settings, activate: Callable[...,
     else:
         st.session_state.pop(SKIP, None)  # an opt-in is for the refusals it was given for
     if plan.changes is None or plan.changes.empty:
-        st.success("The active version matches the corpus folder."
-                   + (" The refused files listed are left out." if plan.left_out else ""),
+        note = " The refused files listed below are left out of it." if plan.left_out else ""
+        st.success("The active version matches the corpus folder." + note,
                    icon=":material/check_circle:")
         if plan.left_out:
             for w in plan.warnings:
@@ -66,4 +71,6 @@ def reingest_section(store: KBStore, settings: Settings, activate: Callable[...,
     reason = override_box("corpus")
     if st.button("Activate anyway" if reason.strip() else "Activate the corpus folder",
                  type="primary", key="admin_activate_corpus"):
-        activate(settings.corpus_dir, reason, "corpus", skip_refused=bool(plan.left_out))
+        # the opt-in is for this build: refusals found later are shown again, unticked
+        activate(settings.corpus_dir, reason, "corpus", skip_refused=bool(plan.left_out),
+                 on_success=lambda: st.session_state.pop(SKIP, None))

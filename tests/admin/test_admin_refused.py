@@ -60,6 +60,8 @@ def test_refused_files_are_listed_and_left_out_only_on_request(
     assert "Activated" in flash and "Left out (refused new documents): backwards.txt, " \
         "news.html" in flash
 
+    assert at.checkbox(key=SKIP).value is False  # the opt-in was for that build only
+
     now = store.active_version()
     assert now != before
     manifest = store.read_manifest(now)
