@@ -87,8 +87,11 @@ def test_skip_refused_builds_the_rest_and_records_what_was_left_out(
     add_three(corpus_dir)
     preview = plan(store, corpus_dir, skip_refused=True)
     assert preview.added == ["skin-electrons:1"] and len(preview.left_out) == 2
-    report = ingest(store, fake_embedder, corpus_dir, skip_refused=True)
+    history: list[dict[str, object]] = []
+    report = ingest(store, fake_embedder, corpus_dir, skip_refused=True,
+                    record=lambda **row: history.append(row))
     assert report.activated and report.added == ["skin-electrons:1"]
+    assert history[0]["note"] == "refused new documents left out: backwards.txt, news.html"
     assert report.documents == 2 and report.unchanged == SEED_IDS
     assert [(Path(r["file"]).name, r["line"]) for r in report.left_out] == [
         ("backwards.txt", 1), ("news.html", None)]
