@@ -80,7 +80,8 @@ def settle(refused: Refused, *, skip: bool, kept: int, total: int) -> None:
             raise error
         names = len({d for d, _ in refused})
         raise _with_note(CorpusRefused(
-            errors, f"{names} of the {total} corpus files were refused (nothing was "
+            errors, f"{names} of the {total} corpus files {'was' if names == 1 else 'were'} "
+            "refused (nothing was "
             "built; the active version is unchanged). Fix each:"), served, errors)
     if served:
         files = ", ".join(e.path.name for e in served)
