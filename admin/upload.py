@@ -20,6 +20,7 @@ from ingest.corpus import Corpus, load_corpus
 from ingest.diff import EntryDiff, diff_entries
 from ingest.ids import pool_from_store
 from ingest.load import MAX_DOCUMENT_BYTES, READERS, is_sidecar
+from ingest.refusals import CorpusRefused
 from retrieval.errors import CorpusError
 from retrieval.store.base import KBStore
 
@@ -60,8 +61,12 @@ class StagedUpload:
 
 def _rename(e: CorpusError, name_of: dict[str, str]) -> CorpusError:
     """The same error with the staging path replaced by the name the admin knows."""
+    if isinstance(e, CorpusRefused):
+        return CorpusRefused([_rename(r, name_of) for r in e.refused], e.head, e.tail)
     shown = Path(name_of.get(e.path.name, e.path.name))
-    return type(e)(shown, e.problem, e.hint, e.line)
+    out = type(e)(shown, e.problem, e.hint, e.line)
+    out.served = e.served
+    return out
 
 
 def stage(store: KBStore, corpus_dir: Path, name: str, data: bytes,

@@ -148,6 +148,10 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
 @click.option("--dry-run", is_flag=True, help="Parse and show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Build a new version even if nothing changed.")
+@click.option("--skip-refused", is_flag=True,
+              help="Build from the documents that parse: refused NEW documents are left out and "
+                   "listed (left_out); a refused document the active version serves still stops "
+                   "the ingest.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
 @click.option("--list-versions", is_flag=True, help="List kept versions (newest first) and exit.")
 @click.option("--rollback", metavar="VERSION", default=None,
@@ -174,7 +178,7 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
 @click.pass_context
 @friendly_errors
 def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bool, force: bool,
-         as_json: bool, list_versions: bool, rollback: str | None, repair: bool,
+         skip_refused: bool, as_json: bool, list_versions: bool, rollback: str | None, repair: bool,
          remove_document: str | None,
          override_reason: str | None,
          gate_sets: tuple[Path, ...], keep: int | None, actor: str | None,
@@ -203,10 +207,10 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
             raise click.UsageError("--override-reason needs a written reason")
         _require_admin(load_admin_services(), settings, "quality-gate override")
     if dry_run:
-        report = _plan(settings, remove_document)
+        report = _plan(settings, remove_document, skip_refused)
     else:
         report = _build(settings, remove_document, force=force, override_reason=override_reason,
-                        actor=actor, note=note, as_json=as_json)
+                        actor=actor, note=note, as_json=as_json, skip_refused=skip_refused)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -236,23 +240,23 @@ def _rollback(settings: Settings, version: str, actor: str | None, note: str | N
                         highlight=False)
 
 
-def _plan(settings: Settings, remove_document: str | None) -> IngestReport:
+def _plan(settings: Settings, remove_document: str | None, skip_refused: bool) -> IngestReport:
     """What an ingest (or a document's removal) would change, compared by content: no model."""
     store = open_store(settings)
     if remove_document:
         from ingest.remove import remove_document as remove
 
         report, _ = remove(store, None, settings.corpus_dir, remove_document, _aside(settings),
-                           dry_run=True)
+                           dry_run=True, skip_refused=skip_refused)
         return report
     from ingest.build import plan
 
-    return plan(store, settings.corpus_dir, settings.alternates_dir)
+    return plan(store, settings.corpus_dir, settings.alternates_dir, skip_refused=skip_refused)
 
 
 def _build(settings: Settings, remove_document: str | None, *, force: bool,
            override_reason: str | None, actor: str | None, note: str | None,
-           as_json: bool) -> IngestReport:
+           as_json: bool, skip_refused: bool) -> IngestReport:
     """Embed, gate and activate a new version (or one without a removed document)."""
     from ingest.build import ingest  # the pipeline's libraries: not for --help or listing
     from retrieval.embedding import default_embedder
@@ -273,7 +277,7 @@ def _build(settings: Settings, remove_document: str | None, *, force: bool,
                                     progress=lambda done, total: bar.update(
                                         task, completed=done, total=total)),
             record=admin.activation_log(settings), actor=_actor(actor), note=note,
-            alternates_dir=settings.alternates_dir)
+            alternates_dir=settings.alternates_dir, skip_refused=skip_refused)
         if not remove_document:
             return ingest(store, embedder, settings.corpus_dir, **options)
         from ingest.remove import remove_document as remove

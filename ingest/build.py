@@ -56,6 +56,7 @@ class IngestReport:
     previous: str | None = None
     changes: EntryDiff | None = None
     gate: GateVerdict | None = None
+    left_out: list[dict[str, Any]] = field(default_factory=list)  # refused new documents skipped
     # wall time of this call, and of the quality gate within it (scripts and the benchmark)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -72,6 +73,7 @@ class IngestReport:
             "pruned": self.pruned,
             "superseded": self.superseded,
             "warnings": self.warnings,
+            "left_out": self.left_out,
         }
         for k in ("added", "updated", "removed", "unchanged", "moved"):
             d[k] = len(getattr(self, k))
@@ -168,7 +170,7 @@ def _vectors(store: KBStore, embedder: Embedder, old: Manifest | None, passages:
 
 
 def _load(store: KBStore, corpus: Path, alternates_dir: Path | None = None, *,
-          clean: bool = True) -> tuple[Corpus, IdPool]:
+          clean: bool = True, skip_refused: bool = False) -> tuple[Corpus, IdPool]:
     """The corpus with every entry under its stable id (under the lock when `clean`: ids depend
     on the active version and on every id given before)."""
     if clean:
@@ -177,7 +179,7 @@ def _load(store: KBStore, corpus: Path, alternates_dir: Path | None = None, *,
     # a damaged active version is built around: ids come from the newest intact one
     pool = pool_from_store(store, _previous(store, store.active_version(), warnings))
     cache = ParseCache(store.cache_dir / "parsed") if store.cache_dir is not None else None
-    loaded = load_corpus(corpus, pool, alternates_dir, cache)
+    loaded = load_corpus(corpus, pool, alternates_dir, cache, skip_refused=skip_refused)
     if cache is not None and clean:  # under the lock: no other ingest is filling it
         cache.prune()
     loaded.warnings.extend(warnings)
@@ -195,16 +197,18 @@ def _compare(store: KBStore, loaded: Corpus, pool: IdPool,
                           updated=ids["updated"], removed=ids["removed"],
                           unchanged=ids["unchanged"], moved=ids["moved"], dry_run=dry_run,
                           superseded=loaded.superseded, warnings=loaded.warnings,
-                          previous=active, changes=changes)
+                          previous=active, changes=changes,
+                          left_out=[e.item() for e in loaded.left_out])
     return report, old
 
 
-def plan(store: KBStore, corpus: Path, alternates_dir: Path | None = None) -> IngestReport:
+def plan(store: KBStore, corpus: Path, alternates_dir: Path | None = None, *,
+         skip_refused: bool = False) -> IngestReport:
     """What ingesting the corpus would change (a dry run): entries are compared by content, so
     no model is needed and nothing is written."""
     # writes nothing, so takes no lock: a preview works on a read-only data dir, and the
     # versions it reads are immutable, the pointer replaced atomically
-    loaded, pool = _load(store, corpus, alternates_dir, clean=False)
+    loaded, pool = _load(store, corpus, alternates_dir, clean=False, skip_refused=skip_refused)
     return _compare(store, loaded, pool, dry_run=True)[0]
 
 
@@ -232,7 +236,8 @@ def _write(store: KBStore, embedder: Embedder, corpus: Path, loaded: Corpus,
         entries=loaded.entries,
         passages=[PassageRecord(p.id, p.entry_id, p.field, p.text, p.hash) for p in passages],
         info={"previous": report.previous, **report.changes.counts(), "chunker": chunker,
-              "superseded": loaded.superseded, "ids": registry.to_dict(), **sources, **info},
+              "superseded": loaded.superseded, "ids": registry.to_dict(), **sources,
+              **({"left_out": report.left_out} if report.left_out else {}), **info},
     )
     store.write_version(manifest, vectors)
     report.embedded = embedded
@@ -257,11 +262,13 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
            force: bool = False, keep_versions: int = 5, progress: Progress | None = None,
            info: dict[str, Any] | None = None, gate: QualityGate | None = None,
            record: ActivationLog | None = None, actor: str = "unknown", note: str | None = None,
-           stage: Stage | None = None, alternates_dir: Path | None = None) -> IngestReport:
+           stage: Stage | None = None, alternates_dir: Path | None = None,
+           skip_refused: bool = False) -> IngestReport:
     """Build and activate a new version from the corpus (with dry_run, only report: see plan).
 
     `alternates_dir`: the admins' alternate phrasings (under the data dir), read with the
-    corpus's own sidecars.
+    corpus's own sidecars. With `skip_refused`, refused documents the active version does not
+    serve are left out and listed (`left_out`, and in the version's info); see load_corpus.
 
     With `gate`, the new version must pass it before activation (QualityGateFailed otherwise,
     and the version is deleted). With `record`, the activation is written to the history.
@@ -270,7 +277,7 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
     say = stage or (lambda _msg: None)
     with store.ingest_lock():
         say("Reading and checking the corpus")
-        loaded, pool = _load(store, corpus, alternates_dir)
+        loaded, pool = _load(store, corpus, alternates_dir, skip_refused=skip_refused)
         report, old = _compare(store, loaded, pool, dry_run)
         if dry_run:
             return report
@@ -300,8 +307,10 @@ def ingest(store: KBStore, embedder: Embedder, corpus: Path, *, dry_run: bool = 
         if record is not None:
             override = report.gate.override_reason if report.gate is not None \
                 and not report.gate.passed else None
+            skipped = ", ".join(Path(r["file"]).name for r in report.left_out)
             _record(record, manifest, report, actor,
-                    _join_notes(note, override and f"quality gate overridden: {override}"))
+                    _join_notes(note, override and f"quality gate overridden: {override}",
+                                skipped and f"refused new documents left out: {skipped}"))
         try:
             report.pruned = store.prune(keep_versions)
         except (OSError, RadoncQAError) as e:  # activated already: a failed prune is a warning

@@ -34,8 +34,12 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(SIDECAR_SUFFIXES)
 
 
-def find_documents(corpus: Path) -> list[Path]:
-    """Documents in the corpus folder, sorted; CorpusError for a missing folder or stray files."""
+def find_documents(corpus: Path, stray: list[CorpusError] | None = None) -> list[Path]:
+    """Documents in the corpus folder, sorted; CorpusError for a missing folder or stray files.
+
+    With `stray`, a file that is no document (unknown type, unreadable, special) is appended to
+    it instead of raised, so every such file is reported at once.
+    """
     if not corpus.exists():
         raise CorpusError(corpus, "the corpus folder does not exist",
                           "pass --corpus DIR pointing at the folder of guidance documents")
@@ -46,16 +50,21 @@ def find_documents(corpus: Path) -> list[Path]:
     for path in sorted(corpus.iterdir()):
         if path.name in IGNORED_NAMES or path.name.startswith("."):
             continue
-        if not _regular_file(path):
+        try:
+            if not _regular_file(path) or is_sidecar(path):
+                continue
+            if path.suffix.lower() not in READERS:
+                known = ", ".join(sorted(READERS))
+                raise CorpusError(path, f"unknown file type '{path.suffix or '(none)'}'",
+                                  f"corpus documents must be one of {known}; move other files "
+                                  "out")
+        except CorpusError as e:
+            if stray is None:
+                raise
+            stray.append(e)
             continue
-        if is_sidecar(path):
-            continue
-        if path.suffix.lower() not in READERS:
-            known = ", ".join(sorted(READERS))
-            raise CorpusError(path, f"unknown file type '{path.suffix or '(none)'}'",
-                              f"corpus documents must be one of {known}; move other files out")
         docs.append(path)
-    if not docs:
+    if not docs and not stray:
         raise CorpusError(corpus, "the corpus folder has no documents",
                           f"add guidance documents ({', '.join(sorted(READERS))})")
     return docs

@@ -58,7 +58,7 @@ def remove_document(store: KBStore, embedder: Embedder | None, corpus: Path, ste
             if name not in names:
                 os.symlink(path.resolve(), staging / name)
         if options.get("dry_run") or embedder is None:
-            return plan(store, staging), None
+            return plan(store, staging, skip_refused=bool(options.get("skip_refused"))), None
         report = ingest(store, embedder, staging, **options)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

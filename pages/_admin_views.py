@@ -10,7 +10,9 @@ import streamlit as st
 
 from ingest.diff import EntryDiff
 from ingest.hooks import GateVerdict
+from ingest.refusals import CorpusRefused, refused_items
 from pages import _ui
+from retrieval.errors import CorpusError
 
 
 def _marked(old: str, new: str) -> tuple[str, str]:
@@ -95,3 +97,22 @@ def show_gate(g: GateVerdict) -> None:
                    "expected": ", ".join(r["expected"]) or "abstain",
                    "got": "abstained" if r["abstained"] else ", ".join(r["got"])}
                   for r in rows], hide_index=True, width="stretch")
+
+
+def show_refused(e: CorpusError, head: str) -> None:
+    """Every refused file in one alert: file and line, what is wrong, what to fix."""
+    if not isinstance(e, CorpusRefused) and e.served is None:  # not about one document
+        st.error(f"**{head}** {_ui.md(str(e))}", icon=":material/error:")
+        return
+    parts = [f"**{head}**", _ui.md(e.head) if isinstance(e, CorpusRefused) else
+             "1 file was refused; nothing was built and the active version is unchanged."]
+    rows = []
+    for r in refused_items(e):
+        where = f"{r.path.name}, line {r.line}" if r.line is not None else r.path.name
+        served = " (*served by the active version*)" if r.served else ""
+        rows.append(f"- **{_ui.md(where)}**{served}: {_ui.md(r.problem)}  \n"
+                    f"  *Fix:* {_ui.md(r.hint)}")
+    parts.append("\n".join(rows))
+    if isinstance(e, CorpusRefused) and e.tail:
+        parts.append(_ui.md(e.tail))
+    st.error("\n\n".join(parts), icon=":material/error:")

@@ -20,9 +20,8 @@ from admin.gate import GateResult, QualityGate, QualityGateFailed
 from admin.history import activation_history, corpus_note, record_activation, rollback
 from admin.signin import COOKIE, LIFETIME_S, SignIns
 from ingest.build import IngestReport, ingest
-from ingest.build import plan as build_plan
-from pages import _admin_gaps, _admin_review, _shared, _ui
-from pages._admin_views import show_diff, show_gate
+from pages import _admin_corpus, _admin_gaps, _admin_review, _shared, _ui
+from pages._admin_views import show_diff, show_gate, show_refused
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
 from retrieval.settings import load_settings
 
@@ -146,9 +145,9 @@ def override_box(which: str) -> str:
 
 
 def activate(corpus: Path, override: str, which: str, *, on_success: Any = None,
-             build: Any = ingest) -> IngestReport | None:
+             build: Any = ingest, skip_refused: bool = False) -> IngestReport | None:
     """Build, gate and activate a version from `corpus` (with `build`: ingest, or a document's
-    removal), with progress; None if refused."""
+    removal), with progress; None if refused. `skip_refused`: leave refused new documents out."""
     bar = st.progress(0.0, text="Starting…")
     embedder = res.retriever.embedder
     # the bar's share of each stage: embedding changed text, then the eval sets on the new version
@@ -176,13 +175,18 @@ def activate(corpus: Path, override: str, which: str, *, on_success: Any = None,
                                                        override_reason=override or None,
                                                        progress=counted("eval questions")),
                         record=partial(record_activation, res.db) if res.db else None,
-                        actor=ACTOR, note=None, alternates_dir=settings.alternates_dir)
+                        actor=ACTOR, note=None, alternates_dir=settings.alternates_dir,
+                        skip_refused=skip_refused)
     except QualityGateFailed as e:  # drawn again above the button, with the reason box
         st.session_state[f"{GATE_FAILED}-{which}"] = e.result
         st.rerun()
     except IngestBusy as e:
         bar.empty()
         st.warning(str(e), icon=":material/hourglass:")
+        return None
+    except CorpusError as e:
+        bar.empty()
+        show_refused(e, "Not activated.")
         return None
     except RadoncQAError as e:
         bar.empty()
@@ -198,6 +202,10 @@ def activate(corpus: Path, override: str, which: str, *, on_success: Any = None,
                 "are answered from it.")
         if report.gate is not None and not report.gate.passed:
             text += " The quality gate failed and was overridden; the reason is in the history."
+        if report.left_out:
+            text += (" Left out (refused new documents): " + ", ".join(
+                Path(r["file"]).name for r in report.left_out) + "; fix them and re-ingest to "
+                "add their guidance.")
         st.session_state[FLASH] = text
     else:
         st.session_state[FLASH] = "Nothing changed: the active version already is this corpus."
@@ -242,7 +250,7 @@ with docs_tab:
             st.session_state[STAGED] = staged
             st.session_state["admin_upload_id"] = file.file_id
         except CorpusError as e:
-            st.error(f"**Not accepted — nothing was written.** {e}", icon=":material/block:")
+            show_refused(e, "Not accepted — nothing was written.")
     if file is None and staged is not None:
         upload.discard(staged)
         st.session_state.pop(STAGED, None)
@@ -272,25 +280,7 @@ with docs_tab:
             st.rerun()
 
     st.divider()
-    st.subheader("Re-ingest the corpus folder")
-    st.caption("After editing files in the corpus folder, or attaching alternate phrasings.")
-    try:
-        plan = build_plan(store, settings.corpus_dir, settings.alternates_dir)
-    except IngestBusy as e:
-        st.warning(str(e), icon=":material/hourglass:")
-    except RadoncQAError as e:
-        st.error(f"**The corpus folder has a problem:** {e}", icon=":material/error:")
-    else:
-        if plan.changes is None or plan.changes.empty:
-            st.success("The active version matches the corpus folder.",
-                       icon=":material/check_circle:")
-        else:
-            show_diff(plan.changes, plan.superseded, plan.warnings,
-                      after="corpus folder and attached phrasings")
-            reason = override_box("corpus")
-            if st.button("Activate anyway" if reason.strip() else "Activate the corpus folder",
-                         type="primary", key="admin_activate_corpus"):
-                activate(settings.corpus_dir, reason, "corpus")
+    _admin_corpus.reingest_section(store, settings, activate, override_box)
 
     _admin_review.review_section(settings, ACTOR)
     _admin_review.remove_section(settings, res, active, activate)
@@ -312,6 +302,10 @@ with versions_tab:
             counts = {k: info[k] for k in ("added", "updated", "removed", "moved") if k in info}
             if counts:
                 left.caption(" · ".join(f"{k} {n}" for k, n in counts.items()))
+            if info.get("left_out"):  # refused new documents this version was built without
+                left.caption("Left out (refused at ingest): " + ", ".join(
+                    Path(r["file"]).name + (f" line {r['line']}" if r.get("line") else "")
+                    for r in info["left_out"]))
             if not v.active and right.button("Roll back to this", key=f"admin_rb_{slug}"):
                 try:
                     done = rollback(store, v.version, actor=ACTOR, db=res.db,

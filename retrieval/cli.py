@@ -32,6 +32,8 @@ def friendly_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except RadoncQAError as e:
             click.echo(f"error: {e}", err=True)
+            for note in getattr(e, "__notes__", ()):  # what else the user can do (add_note)
+                click.echo(f"note: {note}", err=True)
             if kwargs.get("as_json"):
                 print_json(refusal(e))
             sys.exit(int(e.exit_code))
@@ -41,8 +43,9 @@ def friendly_errors(fn: F) -> F:
 
 def refusal(e: RadoncQAError) -> dict[str, Any]:
     """The `--json` form of a refused command."""
+    notes = list(getattr(e, "__notes__", ()))
     return {"error": str(e), "kind": type(e).__name__, "exit_code": int(e.exit_code),
-            **e.details()}
+            **e.details(), **({"notes": notes} if notes else {})}
 
 
 def print_json(obj: Any) -> None:

@@ -43,6 +43,9 @@ class CorpusError(RadoncQAError):
     """A corpus file or folder cannot be used; names the file (and line) and what to fix."""
 
     exit_code = ExitCode.BAD_INPUT
+    # Whether the active version serves the refused document (set by the corpus loader; None
+    # for a refusal that is not about one document, or where nobody asked).
+    served: bool | None = None
 
     def __init__(self, path: Path | str, problem: str, hint: str, line: int | None = None):
         self.path = Path(path)
@@ -52,9 +55,17 @@ class CorpusError(RadoncQAError):
         where = f"{self.path}:{line}" if line is not None else f"{self.path}"
         super().__init__(f"{where}: {problem} — {hint}")
 
+    def item(self) -> dict[str, Any]:
+        """This refusal as one row of a `--json` "refused" list: file, line, problem, fix."""
+        row: dict[str, Any] = {"file": str(self.path), "line": self.line,
+                               "problem": self.problem, "fix": self.hint}
+        if self.served is not None:
+            row["served"] = self.served
+        return row
+
     def details(self) -> dict[str, Any]:
         return {"file": str(self.path), "line": self.line, "problem": self.problem,
-                "hint": self.hint}
+                "hint": self.hint, "refused": [self.item()]}
 
 
 class CorpusFormatError(CorpusError):

@@ -9,6 +9,7 @@ import pytest
 
 from admin import upload
 from ingest.build import ingest
+from ingest.refusals import CorpusRefused
 from retrieval.errors import CorpusError
 from retrieval.store import LocalStore
 from tests.conftest import CORPUS, SEED_IDS
@@ -137,3 +138,19 @@ def test_stale_staging_folders_are_cleaned(store, corpus_dir) -> None:  # type: 
     os.utime(staged.folder, (0, 0))
     assert upload.clean_stale_staging(corpus_dir) == [staged.folder.name]
     assert not staged.folder.exists()
+
+
+def test_a_bad_upload_beside_a_refused_corpus_file_lists_both_by_their_names(  # type: ignore[no-untyped-def]
+        store, corpus_dir) -> None:
+    (corpus_dir / "news.html").write_text("<html><body><p>Welcome.</p><p>Disclaimer: none</p>"
+                                          "</body></html>", encoding="utf-8")
+    before_corpus, before_kb = tree(corpus_dir), tree(store.root)
+    with pytest.raises(CorpusRefused) as err:
+        upload.stage(store, corpus_dir, "guidance.txt",
+                     b"Coding Question: orphan?\n\nDisclaimer: x\n")
+    e = err.value
+    assert [(str(r.path), r.line) for r in e.refused] == [("guidance.txt", 1), ("news.html", None)]
+    assert "guidance.txt:1: the question on line 1 has no answer" in str(e)
+    assert "news.html: no Q&A pairs found" in str(e) and ".staging-" not in str(e)
+    assert all(r.served is False for r in e.refused)
+    assert tree(corpus_dir) == before_corpus and tree(store.root) == before_kb
