@@ -8,6 +8,7 @@ It is a property of the knowledge base, not of a question, so it costs a query n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -83,4 +84,5 @@ def write_cached(folder: Path | None, version: str, levels: np.ndarray) -> None:
         for f in old:
             f.unlink(missing_ok=True)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only disk refuses even this (EROFS)
+            tmp.unlink(missing_ok=True)
