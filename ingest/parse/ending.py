@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ingest.parse.closing import REFERENCES, closing_kind
 from ingest.parse.labels import Token
+from ingest.parse.wording import is_cpt_notice
 from retrieval.codes import CODE_RE
 from retrieval.errors import CorpusFormatError
 
@@ -192,17 +193,14 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
     return "\n".join(lines).strip(), notice
 
 
-# what a CPT notice speaks of; a paragraph after the last one that does is the page's footer
-_NOTICE_WORDS = re.compile(r"\bCPT\b|\bAMA\b|American Medical Association|copyright|©|\(c\)|"
-                           r"trademark|®|\(R\)", re.IGNORECASE)
-
-
 def _notice_paragraphs(rest: list[Token]) -> list[Token]:
-    """The lines after the disclaimer up to the end of the last paragraph that speaks of CPT,
-    the AMA, copyright or trademarks: a newsletter's unsubscribe line or the publisher's address
-    after it is footer, not notice (all of it is kept when no paragraph speaks of them)."""
-    last = max((i for i, t in enumerate(rest) if _NOTICE_WORDS.search(t.text)), default=None)
-    if last is None:
-        return rest
-    end = next((i for i in range(last, len(rest)) if rest[i].kind == "blank"), len(rest))
-    return rest[:end]
+    """The lines after the disclaimer up to the end of the last paragraph that is a CPT notice
+    (`wording`): a newsletter's unsubscribe line, a site's copyright or the publisher's address
+    after it is footer, not notice (all of it is kept when no paragraph is a notice)."""
+    starts = [i for i, t in enumerate(rest) if t.kind != "blank" and (i == 0 or rest[i - 1].kind
+                                                                       == "blank")]
+    ends = [next((j for j in range(i, len(rest)) if rest[j].kind == "blank"), len(rest))
+            for i in starts]
+    notices = [end for i, end in zip(starts, ends, strict=True)
+               if is_cpt_notice(" ".join(t.text for t in rest[i:end]))]
+    return rest[:notices[-1]] if notices else rest

@@ -17,7 +17,7 @@ from typing import Any
 
 from ingest.parse.labels import ASKS, bad_qa_row, match_label, qa_table_start
 from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
-from ingest.readers.chrome import strip_chrome, strip_interactive
+from ingest.readers.chrome import content_root, strip_chrome, strip_interactive
 from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
 from ingest.readers.jsonld import jsonld_faq, shows_questions, with_structured
 from ingest.readers.text import decode_text
@@ -291,7 +291,7 @@ def read_html(path: Path) -> list[Line]:
     strip_chrome(soup)
     answers = mark_pairs(soup, path)
     strip_interactive(soup)
-    root: Any = soup.find("main") or soup.select_one("[role=main]") or soup.body
+    root: Any = content_root(soup)
     emitter = _Emitter(path, answers)
     if root is not None:
         emitter.element(root)
