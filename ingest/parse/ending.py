@@ -38,29 +38,53 @@ def reference_text(text: str) -> str:
     return _BULLET.sub("", text.strip(), count=1)
 
 
-def continues_bullet(line: str, above: str) -> bool:
-    """Whether `line` is the wrapped rest of the bulleted line `above`: no bullet of its own,
-    indented past where the bullet's text starts."""
-    m = _BULLET.match(above.lstrip())
-    if m is None or not line.strip() or _BULLET.match(line.lstrip()):
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def continues_reference(line: str, start: str, above: str) -> bool:
+    """Whether `line` is the wrapped rest of the reference whose first line is `start` (`above`
+    is the line right before it). A line with a bullet or a URL of its own starts a reference;
+    a wrapped one is indented past where the bullet's text starts (or, unbulleted, past the
+    reference's first line: a hanging indent), or goes on in lower case from a line that ends
+    no sentence."""
+    s = line.strip()
+    if not s or _BULLET.match(s) or _URL.match(s):
         return False
-    text_starts = len(above) - len(above.lstrip()) + m.end()
-    return len(line) - len(line.lstrip()) >= text_starts
+    m = _BULLET.match(start.lstrip())
+    text_starts = _indent(start) + (m.end() if m else 1)
+    if _indent(line) >= text_starts:
+        return True
+    return s[0].islower() and not re.search(r"[.!?][\"'”’)\]]*$", above.rstrip())
+
+
+def unwrapped(lines: list[str]) -> list[str]:
+    """The lines with each wrapped citation joined to the line it continues (markers kept)."""
+    refs: list[str] = []
+    start = above = ""
+    for line in lines:
+        if not line.strip():
+            continue
+        if refs and continues_reference(line, start, above):
+            refs[-1] = f"{refs[-1]} {line.strip()}"
+        else:
+            refs.append(line.strip())
+            start = line
+        above = line
+    return refs
 
 
 def reference_lines(lines: list[str]) -> list[str]:
     """References from their lines as written: markers dropped, a wrapped citation joined."""
-    refs: list[str] = []
-    above = ""
-    for line in lines:
-        if not line.strip():
-            continue
-        if refs and continues_bullet(line, above):
-            refs[-1] = f"{refs[-1]} {line.strip()}"
-        else:
-            refs.append(reference_text(line))
-        above = line
-    return refs
+    return [reference_text(r) for r in unwrapped(lines)]
+
+
+def in_place(label: Token) -> str:
+    """The text after a label, at the column where it stands in the line (so that a wrapped
+    citation's indentation is measured as the reader sees it)."""
+    if not label.raw.endswith(label.text):
+        return label.text
+    return " " * (len(label.raw) - len(label.text)) + label.text
 
 
 def reference_like(text: str) -> bool:
@@ -85,7 +109,7 @@ def paragraph_kind(para: Para) -> str:
     texts = [t.text.strip() for t in para]
     if any(t.kind == "row" for t in para):
         return "prose"  # a table is answer content
-    if all(reference_like(t) for t in texts):
+    if all(reference_like(t) for t in unwrapped([t.text for t in para])):
         return "reference"
     if re.search(r"[.!?:][\"'”’)\]]*$", texts[-1]) or any(
             len(t.split()) > MAX_REFERENCE_WORDS for t in texts):
