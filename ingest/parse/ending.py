@@ -38,6 +38,11 @@ def reference_text(text: str) -> str:
     return _BULLET.sub("", text.strip(), count=1)
 
 
+# how a line that a citation goes on from ends: a comma, an ampersand, a function word
+_OPEN_END = re.compile(r"(?:[,&(/]|\b(?:and|or|of|the|a|an|for|in|on|to|with|from|by|at|"
+                       r"into|under|versus|vs\.))$", re.IGNORECASE)
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
@@ -46,8 +51,8 @@ def continues_reference(line: str, start: str, above: str) -> bool:
     """Whether `line` is the wrapped rest of the reference whose first line is `start` (`above`
     is the line right before it). A line with a bullet or a URL of its own starts a reference;
     a wrapped one is indented past where the bullet's text starts (or, unbulleted, past the
-    reference's first line: a hanging indent), or goes on in lower case from a line that ends
-    no sentence."""
+    reference's first line: a hanging indent), or goes on in lower case from a line left open (it
+    ends with a comma or a word such as "and", "of", "the" that no citation ends with)."""
     s = line.strip()
     if not s or _BULLET.match(s) or _URL.match(s):
         return False
@@ -55,7 +60,7 @@ def continues_reference(line: str, start: str, above: str) -> bool:
     text_starts = _indent(start) + (m.end() if m else 1)
     if _indent(line) >= text_starts:
         return True
-    return s[0].islower() and not re.search(r"[.!?][\"'”’)\]]*$", above.rstrip())
+    return s[0].islower() and bool(_OPEN_END.search(above.rstrip()))
 
 
 def unwrapped(lines: list[str]) -> list[str]:

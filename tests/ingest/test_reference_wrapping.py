@@ -28,7 +28,9 @@ TAIL = "\nDisclaimer: General education only; no guarantee of payment.\n"
      "  2025 edition\n- Payer Policy Handbook\n",
      ["Society Coding Manual, Radiation Oncology chapter, special procedures, 2025 edition",
       "Payer Policy Handbook"]),
-], ids=["hanging indent", "goes on in lower case", "bullet wrapped twice"])
+    ("References\nSociety Coding Manual, Radiation Oncology chapter,\nspecial procedures\n",
+     ["Society Coding Manual, Radiation Oncology chapter, special procedures"]),
+], ids=["hanging indent", "after 'and'", "bullet wrapped twice", "after a comma"])
 def test_a_wrapped_citation_is_one_reference(tmp_path: Path, refs: str,
                                              expected: list[str]) -> None:
     doc = parse(write(tmp_path, "notes.txt", HEAD + refs + TAIL))
@@ -45,11 +47,13 @@ def test_an_unlabelled_wrapped_citation_after_the_last_answer(tmp_path: Path) ->
 
 @pytest.mark.parametrize("lines", [
     ["Society Coding Manual, 2025.", "e-Learning module on port films"],
+    ["Some Coding Guide", "see also: a payer bulletin."],
     ["Society Coding Manual, 2025", "www.example.org/coding-manual"],
     ["Society Coding Manual, 2025", "Payer Policy Handbook"],
     ["  Society Coding Manual, 2025", "Payer Policy Handbook"],
     ["- Society Coding Manual, 2025", "- e-Learning module on port films"],
-], ids=["after a full stop", "a URL", "capitalised", "less indented", "bulleted"])
+], ids=["after a full stop", "after a finished title", "a URL", "capitalised", "less indented",
+        "bulleted"])
 def test_separate_citations_stay_separate(lines: list[str]) -> None:
     assert len(reference_lines(lines)) == 2
 
