@@ -30,7 +30,8 @@ _URL = r"(?:https?|file)://\S+|www\.\S+"
 # the address (then the page number)
 _BROWSER_HEADER = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?"
                              r"(?:\s*[AP]M)?\b", re.IGNORECASE)
-_BROWSER_FOOTER = re.compile(rf"^(?:{_URL})(?:\s+(?:page\s*)?\d{{1,3}}\s*(?:/|of)\s*\d{{1,3}})?$",
+# (a URL alone may be a reference that happens to end a page: the page number makes it a footer)
+_BROWSER_FOOTER = re.compile(rf"^(?:{_URL})\s+(?:page\s*)?\d{{1,3}}\s*(?:/|of)\s*\d{{1,3}}$",
                              re.IGNORECASE)
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom

@@ -85,3 +85,11 @@ def test_a_paragraph_broken_by_the_page_is_joined_and_a_finished_one_is_not() ->
         f"{wide} ends here.\n\nNext paragraph."
     assert join_pages([["short line", ""], ["goes on in lower case."]]) == \
         "short line\ngoes on in lower case."
+
+
+def test_a_url_ending_a_page_is_kept_unless_a_page_number_follows_it() -> None:
+    pages = [["Title line", "Answer text.", "https://www.example.org/manual"],
+             ["Other page", "More text.", "file:///tmp/x.html 2/2"]]
+    drop_running_lines(pages)
+    assert pages[0][-1] == "https://www.example.org/manual"
+    assert pages[1][-1] == ""
