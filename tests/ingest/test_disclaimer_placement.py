@@ -104,3 +104,22 @@ def test_a_site_copyright_paragraph_after_the_notice_is_not_notice(tmp_path: Pat
             "Content owned by Lakeside Oncology Billing Network, 2026, copyright reserved.\n")
     doc = parse(write(tmp_path, "faq.txt", text))
     assert doc.document.notice == NOTICE
+
+
+def test_on_top_with_references_before_the_closing_notice(tmp_path: Path) -> None:
+    text = (TOP.format(disclaimer=f"Disclaimer: {WARNS}") + "References\nSociety Coding Manual, "
+            "2025\n\n" + NOTICE + "\n")
+    doc = parse(write(tmp_path, "faq.txt", text))
+    assert qa(doc) == PAIRS
+    assert doc.document.references == ("Society Coding Manual, 2025",)
+    assert (doc.document.disclaimer, doc.document.notice) == (WARNS, NOTICE)
+
+
+def test_a_page_with_its_disclaimer_on_top_and_the_notice_in_the_footer(tmp_path: Path) -> None:
+    more = "The course summary documents the procedure."
+    page = _page(f"<p>{NOTICE}</p><p>{SITE}</p>").replace(
+        "<h1>Lakeside FAQ</h1>", f"<h1>Lakeside FAQ</h1><p><em>{WARNS}</em></p>").replace(
+        "</main>", f"<p>{more}</p></main>")
+    doc = parse(write(tmp_path, "faq.html", page))
+    assert qa(doc) == [PAIRS[0], (PAIRS[1][0], f"{PAIRS[1][1]}\n\n{more}")]
+    assert (doc.document.disclaimer, doc.document.notice) == (WARNS, NOTICE)
