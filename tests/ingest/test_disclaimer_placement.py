@@ -123,3 +123,38 @@ def test_a_page_with_its_disclaimer_on_top_and_the_notice_in_the_footer(tmp_path
     doc = parse(write(tmp_path, "faq.html", page))
     assert qa(doc) == [PAIRS[0], (PAIRS[1][0], f"{PAIRS[1][1]}\n\n{more}")]
     assert (doc.document.disclaimer, doc.document.notice) == (WARNS, NOTICE)
+
+
+def test_a_word_document_with_its_disclaimer_only_in_the_page_footer(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Lakeside FAQ")
+    for q, a in PAIRS:
+        d.add_paragraph(f"Question: {q}")
+        d.add_paragraph(f"Answer: {a}")
+    footer = d.sections[0].footer
+    footer.paragraphs[0].text = WARNS
+    footer.add_paragraph(NOTICE)
+    footer.add_paragraph("Lakeside Oncology Billing Network | Confidential | Page 1")
+    d.save(str(tmp_path / "faq.docx"))
+    doc = parse(tmp_path / "faq.docx")
+    assert qa(doc) == PAIRS
+    assert (doc.document.disclaimer, doc.document.notice) == (WARNS, NOTICE)
+
+
+def test_a_word_footer_copy_is_not_added_to_a_body_disclaimer(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Lakeside FAQ")
+    for q, a in PAIRS:
+        d.add_paragraph(f"Question: {q}")
+        d.add_paragraph(f"Answer: {a}")
+    d.add_paragraph("Disclaimer: the body's own words, with no warranty given.")
+    d.add_paragraph(NOTICE)
+    d.sections[0].footer.paragraphs[0].text = WARNS
+    d.save(str(tmp_path / "faq.docx"))
+    doc = parse(tmp_path / "faq.docx")
+    assert doc.document.disclaimer == "the body's own words, with no warranty given."
+    assert doc.document.notice == NOTICE
