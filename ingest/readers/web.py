@@ -28,6 +28,9 @@ _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "blockq
            "address", "figure", "figcaption", "form", "fieldset", "center", "body", "html",
            "hgroup", "search"}
 _SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
+# a soft hyphen (&shy;) and a word joiner only tell the browser where it may break a word: they
+# are never shown inside it, and would split the word for search
+_INVISIBLE = re.compile("[\u00ad\u2060]")
 
 
 class _Emitter:
@@ -74,7 +77,7 @@ class _Emitter:
                     if not self.buf:
                         self.number = getattr(el, "sourceline", None) or self.number
                     self.plain = self.plain or child.find_parent(["strong", "b"]) is None
-                self.buf.append(_SPACE.sub(" ", str(child)))
+                self.buf.append(_SPACE.sub(" ", _INVISIBLE.sub("", str(child))))
             elif isinstance(child, Tag):
                 self.element(child)
 
