@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.parse.closing import CHROME, closing_kind
 from ingest.parse.labels import ASKS, Token
 from retrieval.errors import CorpusFormatError
 
@@ -36,7 +37,10 @@ def _paragraphs(tokens: list[Token]) -> list[list[int]]:
 
 
 def _asks(tok: Token) -> bool:
-    return bool(ASKS.search(tok.text.strip())) and len(tok.text.split()) <= MAX_QUESTION_WORDS
+    """Asks, and is not a page's prompt ("Still have questions?", `closing`)."""
+    text = tok.text.strip()
+    return bool(ASKS.search(text)) and len(text.split()) <= MAX_QUESTION_WORDS and \
+        closing_kind(text) != CHROME
 
 
 def question_paragraphs(tokens: list[Token], path: Path) -> list[int]:

@@ -26,6 +26,14 @@ def test_plain_text_questions_and_multi_paragraph_answers(tmp_path: Path) -> Non
     assert doc.document.title == "Harbor Billing Questions"
 
 
+def test_a_page_prompt_that_asks_is_no_question(tmp_path: Path) -> None:
+    prompt = ["Still have questions?", "Call the billing office on extension 4410"]
+    text = "\n\n".join(["Harbor Billing Questions", Q1, A1, Q2, A2, A2B, *prompt, END]) + "\n"
+    doc = parse(write(tmp_path, "faq.txt", text))
+    assert qa(doc) == [(Q1, A1), (Q2, f"{A2}\n\n{A2B}")]
+    assert doc.document.title == "Harbor Billing Questions"
+
+
 def test_a_page_of_question_paragraphs(tmp_path: Path) -> None:
     body = "".join(f"<p>{t}</p>" for t in (Q1, A1, Q2, A2, A2B, END))
     page = (f"<html><head><title>Harbor Billing Questions</title></head><body><main>"
