@@ -2,10 +2,10 @@
 
 A document's parse depends on its bytes, its file name, the title, publisher and date its
 sidecar gives, the parser's own code (every module of this repository the parser imports) and
-the libraries that read HTML, Word and PDF. The key is a hash of all of them: a changed file,
-sidecar, parser or library is parsed afresh, and nothing else is ever trusted. The files live
-under the store's cache folder (the data dir); a missing, unreadable or foreign file is a miss,
-and a cache that cannot be written costs time, never a result.
+the libraries that read HTML, Word, PDF and Markdown. The key is a hash of all of them: a
+changed file, sidecar, parser or library is parsed afresh, and nothing else is ever trusted. The
+files live under the store's cache folder (the data dir); a missing, unreadable or foreign file
+is a miss, and a cache that cannot be written costs time, never a result.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from retrieval.entry import Document, Entry
 
 REPO = Path(__file__).resolve().parent.parent
 PARSER_MODULES = ("ingest.load", "ingest.parse")  # what read_document and the parser run
-LIBRARIES = ("beautifulsoup4", "python-docx", "pypdf")  # the readers' third-party code
+# the readers' third-party code
+LIBRARIES = ("beautifulsoup4", "python-docx", "pypdf", "markdown-it-py")
 FORMAT = 1  # of the cache files themselves
 
 

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.parse.disclaimer import unlabelled_disclaimer
+from ingest.parse.disclaimer import opening_disclaimer, unlabelled_disclaimer
 from ingest.parse.ending import disclaimer_and_notice
 from ingest.parse.headings import structured_questions
 from ingest.parse.labels import tokenize
@@ -84,7 +84,9 @@ def parse_daily_practice(
         raise CorpusFormatError(path, "the file is empty", "add Coding Question:/Coding Answer: "
                                 "pairs with a Disclaimer: paragraph, or remove the file")
     _check_ranges(lines, path)
-    sections = segment(unlabelled_disclaimer(structured_questions(tokenize(lines), path)), path)
+    sections = segment(
+        opening_disclaimer(unlabelled_disclaimer(structured_questions(tokenize(lines), path))),
+        path)
     texts = [_entry_text(q, a, path) for q, a in sections.pairs]
     if not sections.tail:
         raise CorpusFormatError(

@@ -15,29 +15,7 @@ from __future__ import annotations
 import re
 
 from ingest.parse.labels import Token
-
-# what disclaimers say, and coding answers never need to
-_DISCLAIMS = re.compile(
-    # "not legal advice", "does not constitute legal advice", "is not intended as medical advice"
-    r"\bnot\s+(?:[\w-]+\s+){0,4}?(?:legal|medical|professional|financial|reimbursement|"
-    r"coding|billing)\s+advice|"
-    # "does not guarantee payment", "…guarantee that any claim will be paid", "is not a
-    # guarantee of coverage"
-    r"\bnot\s+(?:a\s+)?guarantee[sd]?\s+(?:of\s+|that\s+)?(?:any\s+|the\s+)?"
-    r"(?:claims?|payment|reimbursement|coverage)|"
-    # the government contractors' wording: "not intended to take the place of the written law"
-    r"\bnot\s+intended\s+to\s+(?:take\s+the\s+place\s+of|replace|substitute\s+for)\s+"
-    r"(?:the\s+)?(?:written\s+)?(?:laws?|regulations?|statutes?)|"
-    r"\b(?:no|without)\s+(?:warrant(?:y|ies)|guarantee)|"
-    r"\b(?:accepts?|assumes?|bears?)\s+no\s+(?:liability|responsibility)|"
-    r"\b(?:for|as)\s+(?:general\s+)?(?:educational|informational|information|education)"
-    r"(?:al)?\s+(?:purposes?\s+)?only\b|"
-    r"\boffered\s+as\s+general\s+(?:education|information)\b",
-    re.IGNORECASE)
-# a CPT notice: the code set's owner and its rights
-_NOTICE = re.compile(r"(?=.*(?:\bCPT\b|American Medical Association|\bAMA\b))"
-                     r"(?=.*(?:trademark|copyright|©|all rights reserved))",
-                     re.IGNORECASE | re.DOTALL)
+from ingest.parse.wording import disclaims, is_cpt_notice
 
 # a generic lead-in some publishers set before their disclaimer ("Notice. This handbook is…"):
 # the label is not part of what the disclaimer says
@@ -78,13 +56,65 @@ def unlabelled_disclaimer(tokens: list[Token]) -> list[Token]:
     # the last answer's first paragraph is its own (unless its label carries it): a disclaimer
     # comes after it
     own = 0 if tokens[last].kind == "answer" and tokens[last].text.strip() else 1
-    found = next((p for p in after[own:] if _DISCLAIMS.search(_text(p))), None)
+    found = next((p for p in after[own:] if disclaims(_text(p))), None)
     if found is None:
         return tokens
-    notices = [p for p in after[own:] if p is not found and _NOTICE.search(_text(p))]
+    notices = [p for p in after[own:] if p is not found and is_cpt_notice(_text(p))]
     moved = {id(t) for p in (found, *notices) for t in p}
     kept = [t for t in tokens if id(t) not in moved]
     text = _LEAD_LABEL.sub("", _text(found), count=1)
     label = Token("disclaimer", found[0].number, text, "disclaimer (unlabelled)", found[0].raw)
     notice = [t for p in notices for t in (*p, Token("blank", p[-1].number, ""))]
     return [*kept, label, Token("blank", found[0].number, ""), *notice]
+
+
+def _opening(tokens: list[Token], first: int) -> tuple[int, int] | None:
+    """Where the disclaimer printed before the first question (at `first`) lies: its label and
+    paragraph, or a paragraph that disclaims (when the document labels no disclaimer)."""
+    label = next((i for i in range(first) if tokens[i].kind == "disclaimer"), None)
+    if label is not None:
+        end = label + 1
+        if not tokens[label].text.strip():
+            while end < first and tokens[end].kind == "blank":
+                end += 1
+        while end < first and tokens[end].kind in ("text", "row"):
+            end += 1
+        return label, end
+    if any(t.kind == "disclaimer" for t in tokens):
+        return None
+    found = next((p for p in _paragraphs(tokens[:first]) if disclaims(_text(p))), None)
+    if found is None:
+        return None
+    start = tokens.index(found[0])
+    return start, start + len(found)
+
+
+def opening_disclaimer(tokens: list[Token]) -> list[Token]:
+    """A disclaimer printed before the first question (labelled, or told by its wording) with
+    the CPT notice closing the document: the disclaimer is moved before that notice, where it
+    bounds the last answer as in any document. Without a closing notice it stays where it is
+    (the last answer then cannot run past its first paragraph: `ending`); unchanged when a
+    disclaimer follows the first question."""
+    first = next((i for i, t in enumerate(tokens) if t.kind in ("question", "answer")), None)
+    if first is None or any(t.kind == "disclaimer" for t in tokens[first:]):
+        return tokens
+    span = _opening(tokens, first)
+    if span is None:
+        return tokens
+    start, end = span
+    head = tokens[start:end]
+    if head[0].kind != "disclaimer":  # told by its wording: make it the labelled form
+        head = [Token("disclaimer", head[0].number, _text(head), "disclaimer (unlabelled)",
+                      head[0].raw)]
+    last = max(i for i, t in enumerate(tokens) if t.kind in ("question", "answer"))
+    after = _paragraphs(tokens[last + 1:])
+    own = 0 if tokens[last].kind == "answer" and tokens[last].text.strip() else 1
+    closing = 0  # how many of the last paragraphs are CPT notices
+    while closing < len(after) - own and is_cpt_notice(_text(after[-1 - closing])):
+        closing += 1
+    tail_from = tokens.index(after[-closing][0]) if closing else None
+    if tail_from is None or any(t.kind not in ("text", "blank")
+                                for t in tokens[tail_from:]):
+        return [*tokens[:start], *head, *tokens[end:]]
+    blank = Token("blank", head[-1].number, "")
+    return [*tokens[:start], *tokens[end:tail_from], *head, blank, *tokens[tail_from:]]

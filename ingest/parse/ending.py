@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ingest.parse.closing import REFERENCES, closing_kind
 from ingest.parse.labels import Token
+from ingest.parse.wording import is_cpt_notice
 from retrieval.codes import CODE_RE
 from retrieval.errors import CorpusFormatError
 
@@ -37,29 +38,58 @@ def reference_text(text: str) -> str:
     return _BULLET.sub("", text.strip(), count=1)
 
 
-def continues_bullet(line: str, above: str) -> bool:
-    """Whether `line` is the wrapped rest of the bulleted line `above`: no bullet of its own,
-    indented past where the bullet's text starts."""
-    m = _BULLET.match(above.lstrip())
-    if m is None or not line.strip() or _BULLET.match(line.lstrip()):
+# how a line that a citation goes on from ends: a comma, an ampersand, a function word
+_OPEN_END = re.compile(r"(?:[,&(/]|\b(?:and|or|of|the|a|an|for|in|on|to|with|from|by|at|"
+                       r"into|under|versus|vs\.))$", re.IGNORECASE)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def continues_reference(line: str, start: str, above: str) -> bool:
+    """Whether `line` is the wrapped rest of the reference whose first line is `start` (`above`
+    is the line right before it). A line with a bullet or a URL of its own starts a reference;
+    a wrapped one is indented past where the bullet's text starts (or, unbulleted, past the
+    reference's first line: a hanging indent), or goes on in lower case from a line left open (it
+    ends with a comma or a word such as "and", "of", "the" that no citation ends with)."""
+    s = line.strip()
+    if not s or _BULLET.match(s) or _URL.match(s):
         return False
-    text_starts = len(above) - len(above.lstrip()) + m.end()
-    return len(line) - len(line.lstrip()) >= text_starts
+    m = _BULLET.match(start.lstrip())
+    text_starts = _indent(start) + (m.end() if m else 1)
+    if _indent(line) >= text_starts:
+        return True
+    return s[0].islower() and bool(_OPEN_END.search(above.rstrip()))
+
+
+def unwrapped(lines: list[str]) -> list[str]:
+    """The lines with each wrapped citation joined to the line it continues (markers kept)."""
+    refs: list[str] = []
+    start = above = ""
+    for line in lines:
+        if not line.strip():
+            continue
+        if refs and continues_reference(line, start, above):
+            refs[-1] = f"{refs[-1]} {line.strip()}"
+        else:
+            refs.append(line.strip())
+            start = line
+        above = line
+    return refs
 
 
 def reference_lines(lines: list[str]) -> list[str]:
     """References from their lines as written: markers dropped, a wrapped citation joined."""
-    refs: list[str] = []
-    above = ""
-    for line in lines:
-        if not line.strip():
-            continue
-        if refs and continues_bullet(line, above):
-            refs[-1] = f"{refs[-1]} {line.strip()}"
-        else:
-            refs.append(reference_text(line))
-        above = line
-    return refs
+    return [reference_text(r) for r in unwrapped(lines)]
+
+
+def in_place(label: Token) -> str:
+    """The text after a label, at the column where it stands in the line (so that a wrapped
+    citation's indentation is measured as the reader sees it)."""
+    if not label.raw.endswith(label.text):
+        return label.text
+    return " " * (len(label.raw) - len(label.text)) + label.text
 
 
 def reference_like(text: str) -> bool:
@@ -84,7 +114,7 @@ def paragraph_kind(para: Para) -> str:
     texts = [t.text.strip() for t in para]
     if any(t.kind == "row" for t in para):
         return "prose"  # a table is answer content
-    if all(reference_like(t) for t in texts):
+    if all(reference_like(t) for t in unwrapped([t.text for t in para])):
         return "reference"
     if re.search(r"[.!?:][\"'”’)\]]*$", texts[-1]) or any(
             len(t.split()) > MAX_REFERENCE_WORDS for t in texts):
@@ -192,17 +222,14 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
     return "\n".join(lines).strip(), notice
 
 
-# what a CPT notice speaks of; a paragraph after the last one that does is the page's footer
-_NOTICE_WORDS = re.compile(r"\bCPT\b|\bAMA\b|American Medical Association|copyright|©|\(c\)|"
-                           r"trademark|®|\(R\)", re.IGNORECASE)
-
-
 def _notice_paragraphs(rest: list[Token]) -> list[Token]:
-    """The lines after the disclaimer up to the end of the last paragraph that speaks of CPT,
-    the AMA, copyright or trademarks: a newsletter's unsubscribe line or the publisher's address
-    after it is footer, not notice (all of it is kept when no paragraph speaks of them)."""
-    last = max((i for i, t in enumerate(rest) if _NOTICE_WORDS.search(t.text)), default=None)
-    if last is None:
-        return rest
-    end = next((i for i in range(last, len(rest)) if rest[i].kind == "blank"), len(rest))
-    return rest[:end]
+    """The lines after the disclaimer up to the end of the last paragraph that is a CPT notice
+    (`wording`): a newsletter's unsubscribe line, a site's copyright or the publisher's address
+    after it is footer, not notice (all of it is kept when no paragraph is a notice)."""
+    starts = [i for i, t in enumerate(rest) if t.kind != "blank" and (i == 0 or rest[i - 1].kind
+                                                                       == "blank")]
+    ends = [next((j for j in range(i, len(rest)) if rest[j].kind == "blank"), len(rest))
+            for i in starts]
+    notices = [end for i, end in zip(starts, ends, strict=True)
+               if is_cpt_notice(" ".join(t.text for t in rest[i:end]))]
+    return rest[:notices[-1]] if notices else rest

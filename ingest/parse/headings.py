@@ -23,7 +23,8 @@ or answer label or markup, its questions are read from that structure:
   a last question its publisher did not end with "?");
 - without question headings, paragraphs that are one numbered line ending in "?" (`1. Can we
   bill…?`, an ordered list of questions) are the questions when their numbers run in sequence;
-  out of sequence they are refused (an answer's own numbered list would break it).
+  out of sequence they are refused (an answer's own numbered list would break it);
+- without those, one-line paragraphs that ask (`asked`) are the questions.
 
 A document that labels its questions (`Q1.`, `Question:`) but none of its answers gives each
 answer as the paragraphs after its question (the question ends with its paragraph, or with its
@@ -38,6 +39,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ingest.parse.asked import question_paragraphs
 from ingest.parse.closing import CHROME, closing_kind, could_ask
 from ingest.parse.ending import paragraph_kind
 from ingest.parse.labels import ASKS, Token
@@ -168,7 +170,8 @@ def structured_questions(tokens: list[Token], path: Path) -> list[Token]:
                   and _level(t) == level]
         questions = {i: level for i in marked}
     else:
-        questions = dict.fromkeys(_numbered_questions(tokens, path), NUMBERED_LEVEL)
+        found = _numbered_questions(tokens, path) or question_paragraphs(tokens, path)
+        questions = dict.fromkeys(found, NUMBERED_LEVEL)
     if not questions:
         return tokens
     return _Rewriter(tokens, questions, path).run()

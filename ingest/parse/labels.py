@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
+from ingest.parse.wording import is_cpt_notice
 from retrieval.errors import CorpusFormatError
 
 _LABEL = re.compile(
@@ -48,7 +49,6 @@ _KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANS
 # Site chrome that survives in saved pages and pasted text: a copyright line of the site (not
 # the AMA's CPT notice) and a row of policy links.
 _COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
-_CPT_NOTICE = re.compile(r"\bCPT\b|American Medical Association|\bAMA\b")
 _LINK_ROW_WORDS = re.compile(
     r"\b(?:privacy|terms|cookies?|contact|sitemap|site map|accessibility|legal|careers|"
     r"unsubscribe|log ?in|sign ?in|share|print|e-?mail|facebook|linkedin|twitter|x\.com)\b",
@@ -172,7 +172,7 @@ def is_chrome(text: str) -> bool:
         return False
     if _PAGE_PROMPT.match(s):
         return True
-    if _COPYRIGHT.match(s) and not _CPT_NOTICE.search(s):
+    if _COPYRIGHT.match(s) and not is_cpt_notice(s):
         return True
     parts = _SEPARATORS.split(s)
     links = [p for p in parts if _LINK_ROW_WORDS.search(p)]

@@ -23,6 +23,7 @@ from pathlib import Path
 from ingest.parse.closing import CHROME, closing_kind
 from ingest.parse.ending import (
     Para,
+    in_place,
     reference_lines,
     split_last_answer,
     trailing_references,
@@ -72,7 +73,7 @@ class _Cut:
         rest = [t.text for t in para[self.pos + 1:]]
         rest += [t.text for p in self.block.paras[self.para + 1:] for t in p]
         self.block.paras = self.block.paras[:self.para] + ([para[:self.pos]] if self.pos else [])
-        return reference_lines([self.token.text, *rest])
+        return reference_lines([in_place(self.token), *rest])
 
 
 def _label_key(label: str) -> str:
@@ -131,7 +132,7 @@ class _Walker:
         elif tok.kind == "references":
             self.current, self.in_refs = None, True
             if tok.text.strip():
-                self.ref_lines.append(tok.text)
+                self.ref_lines.append(in_place(tok))
         elif tok.kind == "end":
             self._keep_citation()
             if self.current is not None:

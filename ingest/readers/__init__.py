@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.parse.lines import Line
-from ingest.readers.pdf import read_pdf, unwrap
+from ingest.readers.pdf import read_pdf
+from ingest.readers.pdf_layout import unwrap
 from ingest.readers.text import FORMATS, decode_text, read_markdown, read_text
 from ingest.readers.web import read_html
 from ingest.readers.word import MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO, check_zip, read_docx

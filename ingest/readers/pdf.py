@@ -1,4 +1,5 @@
-"""PDF: the text layer of every page in reading order; scanned (image-only) PDFs are refused."""
+"""PDF: the text layer of every page in reading order (page furniture and breaks undone in
+`pdf_layout`); scanned (image-only) PDFs are refused."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from ingest.parse.labels import match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
+from ingest.readers.pdf_layout import drop_running_lines, join_pages, page_lines, unwrap
 from retrieval.errors import CorpusError
 
 
@@ -20,7 +22,7 @@ def read_pdf(path: Path) -> list[Line]:
         pages, bold = _pdf_pages(path)
     if not pages:
         raise CorpusError(path, "the PDF has no pages", "export the guidance document again")
-    text = "\n\n".join(pages)
+    text = "\n\n".join(layout for layout, _ in pages)
     if not text.strip() and messages:
         why = next((m for m in messages if re.search(r"decod|stream|flate|zlib", m, re.I)),
                    messages[0])
@@ -32,11 +34,9 @@ def read_pdf(path: Path) -> list[Line]:
             path, f"the PDF has no text layer ({len(pages)} page(s) of images only)",
             "this is probably a scan: run it through OCR, or export the original as a text PDF, "
             ".docx or .txt")
-    # layout mode pads columns with runs of spaces; the words themselves are untouched
-    page_lines = [[re.sub(r" {2,}", " ", t.strip()) for t in p.split("\n")] for p in pages]
-    drop_running_lines(page_lines)
-    text = "\n\n".join("\n".join(page) for page in page_lines).translate(_LIGATURES)
-    bold = {b.translate(_LIGATURES) for b in bold}
+    lines_of = [page_lines(layout, plain) for layout, plain in pages]
+    drop_running_lines(lines_of)
+    text = join_pages(lines_of)
     lines = [Line(ln.number, small_caps(ln.text),
                   level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
              for ln in split_lines(text)]
@@ -46,6 +46,7 @@ def read_pdf(path: Path) -> list[Line]:
 # a word set in small capitals comes out of the text layer with its larger first letter apart
 # ("M ERIDIAN S OCIETY"); "A" and "I" are left alone, being words of their own
 _SMALL_CAPS = re.compile(r"\b([B-HJ-Z]) ([A-Z]{2,})\b")
+_TITLE_WORDS = 10
 
 
 def small_caps(text: str) -> str:
@@ -53,13 +54,6 @@ def small_caps(text: str) -> str:
     if text.upper() != text or len(_SMALL_CAPS.findall(text)) < 2:
         return text
     return _SMALL_CAPS.sub(r"\1\2", text)
-
-
-# typographic ligatures a PDF's text layer keeps ("ﬁve", "reﬂect"): the letters they stand for,
-# so the words read, match and are indexed as typed
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
-                            "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
-_TITLE_WORDS = 10
 
 
 def section_titles(lines: list[Line]) -> list[Line]:
@@ -130,9 +124,9 @@ def _pypdf_messages() -> Iterator[list[str]]:
         log.propagate = propagate
 
 
-def _pdf_pages(path: Path) -> tuple[list[str], set[str]]:
-    """Each page's text (layout mode) and the lines set in bold; CorpusError for a locked or
-    unreadable file."""
+def _pdf_pages(path: Path) -> tuple[list[tuple[str, str]], set[str]]:
+    """Each page's text (layout mode, and plain mode for its spacing) and the lines set in
+    bold; CorpusError for a locked or unreadable file."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -141,7 +135,8 @@ def _pdf_pages(path: Path) -> tuple[list[str], set[str]]:
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorpusError(path, "the PDF is password-protected",
                               "save an unprotected copy (Print → Save as PDF) and upload that")
-        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+        pages = [(page.extract_text(extraction_mode="layout") or "", page.extract_text() or "")
+                 for page in reader.pages]
         bold = set().union(*(_bold_lines(page) for page in reader.pages))
         return pages, bold
     except CorpusError:
@@ -149,55 +144,3 @@ def _pdf_pages(path: Path) -> tuple[list[str], set[str]]:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise CorpusError(path, f"not a readable PDF ({type(e).__name__}: {e})",
                           "re-export the document as PDF, or save it as .docx or .txt") from None
-
-
-_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,3})?$",
-                          re.IGNORECASE)
-EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
-
-
-def drop_running_lines(pages: list[list[str]]) -> None:
-    """Blank the page furniture a PDF repeats: page numbers, and header or footer lines found
-    (digits aside) at the top or bottom of more than one page. They would otherwise land in the
-    middle of an answer that runs over a page break."""
-    def edges(page: list[str]) -> list[int]:
-        filled = [i for i, t in enumerate(page) if t]
-        return sorted(set(filled[:EDGE] + filled[-EDGE:]))
-
-    def key(t: str) -> str:
-        return re.sub(r"\d+", "#", t.casefold())
-
-    seen: dict[str, int] = {}
-    for page in pages:
-        for k in {key(page[i]) for i in edges(page)}:
-            seen[k] = seen.get(k, 0) + 1
-    least = max(2, (len(pages) + 1) // 2)  # on at least half the pages (and two)
-    for page in pages:
-        for i in edges(page):
-            if match_label(page[i]) is not None:
-                continue  # a label that happens to open two pages is content
-            if _PAGE_NUMBER.match(page[i]) or seen[key(page[i])] >= least:
-                page[i] = ""
-
-
-def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
-    """Join lines the PDF wrapped to fit the page (a line nearly as wide as the widest one
-    continues on the next); short lines, such as a list of references, stay separate."""
-    widest = max((len(ln.text) for ln in lines), default=0)
-    out: list[Line] = []
-    for ln in lines:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.text and ln.text and match_label(ln.text) is None
-                and prev.level == ln.level
-                and (len(prev.text) >= ratio * widest or _continues(prev.text, ln.text))):
-            out[-1] = Line(prev.number, f"{prev.text} {ln.text}", level=prev.level)
-        else:
-            out.append(ln)
-    return out
-
-
-def _continues(prev: str, text: str) -> bool:
-    """A line that opens in lower case after one that ends mid-sentence continues it, however
-    short the first one is (a page whose text layer holds whole paragraphs as single lines
-    makes the width test useless)."""
-    return text[0].islower() and not prev.rstrip().endswith((".", "!", "?", ":", ";"))

@@ -1,12 +1,19 @@
-"""Plain text and Markdown: the text's own lines; Markdown headings and pipe tables tagged."""
+"""Plain text and Markdown: the text's own lines; Markdown headings and pipe tables tagged.
+
+Markdown's emphasis (`*…*`, `_…_`, `**…**`, `__…__`) is how the page is set, not the
+publisher's words: it is rendered away (CommonMark's rules, markdown-it-py) in every field, as
+the HTML reader reads `<em>` and `<strong>` as their text. A `*` or `_` that is not emphasis
+(a footnote mark, "2 * 3", "snake_case", a list bullet) stays, and so does everything else.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ingest.parse.labels import bad_qa_row, qa_header
-from ingest.parse.lines import BOLD_LEVEL, HEADING, ROW, Line, entry_lines, split_lines
+from ingest.parse.lines import BOLD_LEVEL, HEADING, ROW, TEXT, Line, entry_lines, split_lines
 from retrieval.errors import CorpusError
 
 FORMATS = "UTF-8 text (.txt), Markdown (.md), HTML (.html), PDF (.pdf) or Word (.docx)"
@@ -117,6 +124,46 @@ def _markdown_line(text: str) -> str:
     return h.group("text") if h else text
 
 
+_EMPHASIS: Any = None
+
+
+def unemphasised(text: str) -> str:
+    """The text with Markdown emphasis rendered away (module doc); lines stay lines."""
+    global _EMPHASIS
+    if "*" not in text and "_" not in text:
+        return text
+    if _EMPHASIS is None:
+        from markdown_it import MarkdownIt
+
+        # emphasis only: links, code spans, escapes and entities are left as written
+        _EMPHASIS = MarkdownIt("zero").enable(["emphasis"])
+    (inline,) = _EMPHASIS.parseInline(text)
+    return "".join(t.content for t in inline.children or () if t.type == "text")
+
+
+def _unemphasised(lines: list[Line]) -> list[Line]:
+    """Emphasis rendered away per paragraph (it may open on one line and close on the next),
+    per line in headings, table rows and table entries."""
+    out: list[Line] = []
+    run: list[Line] = []
+
+    def flush() -> None:
+        parts = unemphasised("\n".join(ln.text for ln in run)).split("\n")
+        if len(parts) != len(run):  # never expected: keep the lines' count and numbers
+            parts = [unemphasised(ln.text) for ln in run]
+        out.extend(Line(ln.number, t, ln.kind, ln.level) for ln, t in zip(run, parts, strict=True))
+        run.clear()
+
+    for ln in lines:
+        if ln.kind == TEXT and ln.text.strip():
+            run.append(ln)
+            continue
+        flush()
+        out.append(Line(ln.number, unemphasised(ln.text), ln.kind, ln.level))
+    flush()
+    return out
+
+
 def _cells(row: str) -> str:
     inner = row.strip()[1:-1]
     return " | ".join(c.strip() for c in re.split(r"(?<!\\)\|", inner))
@@ -177,7 +224,7 @@ def read_markdown(path: Path) -> list[Line]:
             out.append(Line(ln.number, _markdown_line(ln.text), HEADING, len(h.group("hashes"))))
         else:
             text = _markdown_line(ln.text)
-            # a line all in bold keeps its ** (it is text wherever labels give the structure)
+            # a line all in bold is marked so (a question or a lead-in set in bold)
             bold = text == ln.text and _MD_BOLD_LINE.match(text)
             out.append(Line(ln.number, text, level=BOLD_LEVEL if bold else 0))
-    return out
+    return _unemphasised(out)

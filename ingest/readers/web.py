@@ -17,7 +17,7 @@ from typing import Any
 
 from ingest.parse.labels import ASKS, bad_qa_row, match_label, qa_table_start
 from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
-from ingest.readers.chrome import strip_chrome, strip_interactive
+from ingest.readers.chrome import content_root, strip_chrome, strip_interactive
 from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
 from ingest.readers.jsonld import jsonld_faq, shows_questions, with_structured
 from ingest.readers.text import decode_text
@@ -28,6 +28,9 @@ _BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "blockq
            "address", "figure", "figcaption", "form", "fieldset", "center", "body", "html",
            "hgroup", "search"}
 _SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
+# a soft hyphen (&shy;) and a word joiner only tell the browser where it may break a word: they
+# are never shown inside it, and would split the word for search
+_INVISIBLE = re.compile("[\u00ad\u2060]")
 
 
 class _Emitter:
@@ -74,7 +77,7 @@ class _Emitter:
                     if not self.buf:
                         self.number = getattr(el, "sourceline", None) or self.number
                     self.plain = self.plain or child.find_parent(["strong", "b"]) is None
-                self.buf.append(_SPACE.sub(" ", str(child)))
+                self.buf.append(_SPACE.sub(" ", _INVISIBLE.sub("", str(child))))
             elif isinstance(child, Tag):
                 self.element(child)
 
@@ -291,7 +294,7 @@ def read_html(path: Path) -> list[Line]:
     strip_chrome(soup)
     answers = mark_pairs(soup, path)
     strip_interactive(soup)
-    root: Any = soup.find("main") or soup.select_one("[role=main]") or soup.body
+    root: Any = content_root(soup)
     emitter = _Emitter(path, answers)
     if root is not None:
         emitter.element(root)

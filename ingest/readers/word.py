@@ -1,4 +1,5 @@
-"""Word (.docx): paragraphs in order, heading styles tagged, tables as rows of cells."""
+"""Word (.docx): paragraphs in order, heading styles tagged, tables as rows of cells; the
+disclaimer or CPT notice printed only in the page footer read after them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import ASKS, bad_qa_row, qa_table_start
+from ingest.parse.labels import ASKS, bad_qa_row, match_label, qa_table_start
 from ingest.parse.lines import (
     BOLD_LEVEL,
     HEADING,
@@ -16,6 +17,7 @@ from ingest.parse.lines import (
     Line,
     entry_lines,
 )
+from ingest.parse.wording import disclaims, is_cpt_notice
 from retrieval.errors import CorpusError, CorpusFormatError
 
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a DOCX whose parts inflate past this is refused
@@ -156,4 +158,28 @@ def read_docx(path: Path) -> list[Line]:
     if not any(ln.text.strip() for ln in lines):
         raise CorpusFormatError(path, "the Word document has no text",
                                 "check you uploaded the right file")
-    return lines
+    return lines + [Line(n, t) for text in _footer_guidance(document, lines)
+                    for t in (text, "")]
+
+
+def _footer_guidance(document: Any, body: list[Line]) -> list[str]:
+    """The disclaimer and CPT notice a document prints only in its page footer (told by their
+    wording, `ingest.parse.wording`), as paragraphs to read after the body; the footer's page
+    numbers and other lines are not content."""
+    own = [ln.text for ln in body]
+    has_disclaimer = any(disclaims(t) or (match_label(t) or ("",))[0] == "disclaimer"
+                         for t in own)
+    has_notice = any(is_cpt_notice(t) for t in own)
+    kept: list[str] = []
+    for section in document.sections:
+        for footer in (section.footer, section.first_page_footer, section.even_page_footer):
+            if footer.is_linked_to_previous:
+                continue  # the previous section's footer, or none
+            for para in footer.paragraphs:
+                text = para.text.strip()
+                if text in kept:
+                    continue
+                if (disclaims(text) and not has_disclaimer) or (
+                        is_cpt_notice(text) and not has_notice):
+                    kept.append(text)
+    return kept

@@ -179,3 +179,29 @@ def make_zip_bomb(path: Path, inflated_mb: int = 150) -> Path:
                 f.write(block)
     assert zlib  # (deflate is what makes the ratio)
     return path
+
+
+def print_pdf(html_file: Path, out: Path, *, furniture: bool = True) -> Path:
+    """Print a page to PDF with headless Chromium, as a user's "Save as PDF" does: with the
+    browser's running header (date, title) and footer (address, "1/2"), or without them.
+    Used to regenerate the committed printed-*.pdf fixtures (`python -m tests.ingest.docmaker`)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:  # the footer prints the page's address
+        page = Path(shutil.copy(html_file, tmp))
+        args = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                f"--print-to-pdf={out.resolve()}", page.name]
+        if not furniture:
+            args.insert(-1, "--no-pdf-header-footer")
+        subprocess.run(args, check=True, capture_output=True, timeout=120, cwd=tmp)
+    return out
+
+
+if __name__ == "__main__":
+    FIXTURES = Path(__file__).parent / "fixtures"
+    for stem, furniture in (("printed-physics-faq", True), ("printed-physics-faq", False),
+                            ("printed-one-page", True)):
+        name = f"{stem}{'' if furniture else '-bare'}.pdf"
+        print_pdf(FIXTURES / f"{stem}.html", FIXTURES / name, furniture=furniture)

@@ -66,10 +66,13 @@ def test_html_line_numbers_point_into_the_source(tmp_path: Path) -> None:
     ("*Disclaimer:* The opinions", "Disclaimer: The opinions"),
     ("**References**", "References:"),
     ("# Daily Practice", "Daily Practice"),
-    ("An answer with **bold** text.", "An answer with **bold** text."),
-    ("_Answer_ is not a label here", "_Answer_ is not a label here"),
+    ("An answer with **bold** text.", "An answer with bold text."),
+    ("_Answer_ is not a label here", "Answer is not a label here"),
+    ("Report 77301* once; 2 * 3 fields, snake_case_name", "Report 77301* once; 2 * 3 fields, "
+     "snake_case_name"),
 ], ids=["bold-colon-inside", "bold-colon-outside", "underscore", "heading", "italic",
-        "references", "title", "inline-bold-kept", "emphasis-without-colon"])
+        "references", "title", "inline-bold-as-text", "emphasis-without-colon",
+        "not-emphasis-kept"])
 def test_markdown_labels_are_unwrapped(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "doc.md"
     path.write_text(text + "\n", encoding="utf-8")

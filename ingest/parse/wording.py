@@ -1,0 +1,48 @@
+"""What a disclaimer and a CPT notice say: the one definition every part of ingest reads them by.
+
+A disclaimer is told by what disclaimers say and coding answers never need to: the text is not
+advice, carries no warranty or liability, guarantees no payment, is for education only. A CPT
+notice names the code set's owner (CPT, the AMA) together with its rights (trademark,
+copyright, "all rights reserved"); a site's own copyright line names no owner of CPT, and an
+answer that names CPT claims no rights over it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DISCLAIMS = re.compile(
+    # "not legal advice", "does not constitute legal advice", "is not intended as medical advice"
+    r"\bnot\s+(?:[\w-]+\s+){0,4}?(?:legal|medical|professional|financial|reimbursement|"
+    r"coding|billing)\s+advice|"
+    # "does not guarantee payment", "…guarantee that any claim will be paid", "is not a
+    # guarantee of coverage"
+    r"\bnot\s+(?:a\s+)?guarantee[sd]?\s+(?:of\s+|that\s+)?(?:any\s+|the\s+)?"
+    r"(?:claims?|payment|reimbursement|coverage)|"
+    # the government contractors' wording: "not intended to take the place of the written law"
+    r"\bnot\s+intended\s+to\s+(?:take\s+the\s+place\s+of|replace|substitute\s+for)\s+"
+    r"(?:the\s+)?(?:written\s+)?(?:laws?|regulations?|statutes?)|"
+    r"\b(?:no|without)\s+(?:warrant(?:y|ies)|guarantee)|"
+    r"\b(?:accepts?|assumes?|bears?)\s+no\s+(?:liability|responsibility)|"
+    r"\b(?:for|as)\s+(?:general\s+)?(?:educational|informational|information|education)"
+    r"(?:al)?\s+(?:purposes?\s+)?only\b|"
+    r"\boffered\s+as\s+general\s+(?:education|information)\b",
+    re.IGNORECASE)
+_OWNER = re.compile(r"\bCPT\b|American Medical Association|\bAMA\b", re.IGNORECASE)
+# "CPT®" alone is how the name is printed, not a statement of rights
+_RIGHTS = re.compile(r"trademark|copyright|©|all rights reserved", re.IGNORECASE)
+
+
+def disclaims(text: str) -> bool:
+    """Whether the text says what a disclaimer says (see module doc)."""
+    return bool(_DISCLAIMS.search(text))
+
+
+def is_cpt_notice(text: str) -> bool:
+    """Whether the text is (or holds) a CPT notice: CPT's owner named with its rights."""
+    return bool(_OWNER.search(text) and _RIGHTS.search(text))
+
+
+def is_guidance_matter(text: str) -> bool:
+    """A disclaimer or a CPT notice: the document's own words wherever the page prints them."""
+    return disclaims(text) or is_cpt_notice(text)

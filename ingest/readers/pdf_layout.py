@@ -1,0 +1,174 @@
+"""A PDF's page texts → the document's lines: page furniture dropped, pages and lines rejoined.
+
+What a PDF adds to the publisher's words, and what is undone here:
+- spacing: pypdf's layout mode keeps paragraphs apart (blank lines) but may pad a word in two
+  ("chart r      eview", after a ligature); where it leaves a wide gap, the plain-mode text of
+  the same line decides whether a space is there (`respace`); ligature glyphs (ﬁ, ﬀ) are letters;
+- running headers and footers: page numbers ("3", "Page 2 of 5", "1/3"), a line repeated (digits
+  aside) at the same place on most pages, and the header and footer a browser prints on every
+  page ("12/2/26, 5:28 AM  Title" / "https://…  1/3"), even on a one-page print;
+- the page break: a paragraph that runs over it is one paragraph again when the page's last line
+  is full and does not end a sentence (or the next page goes on in lower case);
+- wrapping: a line nearly as wide as the widest of its face (plain text, or a larger bold
+  heading) continues on the next; a word hyphenated at the
+  line's end is rejoined (a soft or typeset hyphen always; a plain "-" only where the document
+  spells the word without it elsewhere: "follow-up" keeps its hyphen).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ingest.parse.labels import match_label
+from ingest.parse.lines import Line
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,3})?$",
+                          re.IGNORECASE)
+_URL = r"(?:https?|file)://\S+|www\.\S+"
+# what a browser prints at the top and bottom of each page: date and time (then the title),
+# the address (then the page number)
+_BROWSER_HEADER = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?"
+                             r"(?:\s*[AP]M)?\b", re.IGNORECASE)
+# (a URL alone may be a reference that happens to end a page: the page number makes it a footer)
+_BROWSER_FOOTER = re.compile(rf"^(?:{_URL})\s+(?:page\s*)?\d{{1,3}}\s*(?:/|of)\s*\d{{1,3}}$",
+                             re.IGNORECASE)
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
+EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_HYPHENATED = re.compile(r"(?P<part>[^\W\d_]+)\s?(?P<hyphen>[-\u2010\u00ad])$")
+
+
+def page_lines(layout: str, plain: str) -> list[str]:
+    """A page's lines (layout mode), each with the spacing the plain-mode text gives it."""
+    by_key: dict[str, str] = {}
+    for ln in plain.split("\n"):
+        by_key.setdefault(_key(ln), ln)
+    out = []
+    for raw in layout.split("\n"):
+        t = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), raw.strip())
+        plain_line = by_key.get(_key(t))
+        if plain_line is not None and "  " in t:
+            t = respace(t, _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()),
+                                          plain_line))
+        out.append(re.sub(r" {2,}", " ", t))
+    return out
+
+
+def _key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def respace(layout: str, plain: str) -> str:
+    """The layout line with each wide gap kept as a space only where the plain text (the same
+    characters) has one; single spaces are kept as they are."""
+    out: list[str] = []
+    k = 0  # position in plain
+    for n, segment in enumerate(re.split(r" {2,}", layout)):
+        if n:
+            gap = False
+            while k < len(plain) and plain[k].isspace():
+                gap, k = True, k + 1
+            out.append(" " if gap else "")
+        for ch in segment:
+            while k < len(plain) and plain[k].isspace():
+                k += 1
+            if not ch.isspace():
+                k += 1
+            out.append(ch)
+    return "".join(out)
+
+
+def drop_running_lines(pages: list[list[str]]) -> None:
+    """Blank the page furniture (module doc): page numbers, a browser's print header and
+    footer, and lines found (digits aside) at the same place near the top or bottom of at least
+    half the pages (and two)."""
+    def edges(page: list[str]) -> list[tuple[int, str]]:
+        filled = [i for i, t in enumerate(page) if t]
+        top = [(i, f"top{n}") for n, i in enumerate(filled[:EDGE])]
+        bottom = [(i, f"bottom{n}") for n, i in enumerate(reversed(filled[-EDGE:]))]
+        return top + bottom
+
+    def key(t: str, where: str) -> str:
+        return where + re.sub(r"\d+", "#", t.casefold())
+
+    seen: dict[str, int] = {}
+    for page in pages:
+        for k in {key(page[i], where) for i, where in edges(page)}:
+            seen[k] = seen.get(k, 0) + 1
+    least = max(2, (len(pages) + 1) // 2)
+    for page in pages:
+        for i, where in edges(page):
+            t = page[i]
+            if not t or match_label(t) is not None:
+                continue  # a label that happens to open two pages is content
+            browser = (where == "top0" and _BROWSER_HEADER.match(t)) or (
+                where == "bottom0" and _BROWSER_FOOTER.match(t))
+            if _PAGE_NUMBER.match(t) or browser or seen[key(t, where)] >= least:
+                page[i] = ""
+
+
+def join_pages(pages: list[list[str]]) -> str:
+    """The pages' text: a paragraph running over a page break is joined again (module doc)."""
+    widest = max((len(t) for page in pages for t in page), default=0)
+    text = ""
+    for page in pages:
+        body = "\n".join(page).strip("\n")
+        if not body:
+            continue
+        if text and not _continues(text.rsplit("\n", 1)[-1], body.split("\n", 1)[0], widest):
+            text += "\n\n"
+        elif text:
+            text += "\n"
+        text += body
+    return text
+
+
+def _continues(last: str, first: str, widest: int, ratio: float = 0.75) -> bool:
+    """Whether the next page's first line goes on with the paragraph of the page's last."""
+    if not last.strip() or not first.strip() or match_label(first) is not None:
+        return False
+    if first[0].islower():
+        return True
+    return len(last) >= ratio * widest and not _ENDS_SENTENCE.search(last)
+
+
+def _join(prev: str, nxt: str, vocabulary: set[str]) -> str:
+    """Two wrapped lines as one: a word hyphenated at the line's end is made whole."""
+    m = _HYPHENATED.search(prev)
+    if m is None or not nxt[:1].islower():
+        return f"{prev} {nxt}"
+    head = prev[:m.start("hyphen")].rstrip()
+    rest = re.match(r"[^\W\d_]+", nxt)
+    whole = m.group("part") + (rest.group() if rest else "")
+    if m.group("hyphen") != "-" or whole.casefold() in vocabulary:
+        return head + nxt
+    return f"{head}-{nxt}"  # a compound ("follow-up") as printed
+
+
+def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
+    """Join lines the PDF wrapped to fit the page (a line nearly as wide as the widest one of
+    its face, plain or bold, continues on the next); short lines, such as a list of references,
+    stay separate."""
+    widest: dict[int, int] = {}
+    for ln in lines:
+        widest[ln.level] = max(widest.get(ln.level, 0), len(ln.text))
+    vocabulary = {w.casefold() for ln in lines for w in re.findall(r"[^\W\d_]+", ln.text)}
+    out: list[Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.text and ln.text and match_label(ln.text) is None
+                and prev.level == ln.level
+                and (len(prev.text) >= ratio * widest[prev.level]
+                     or _goes_on(prev.text, ln.text))):
+            out[-1] = Line(prev.number, _join(prev.text, ln.text, vocabulary), level=prev.level)
+        else:
+            out.append(ln)
+    return out
+
+
+def _goes_on(prev: str, text: str) -> bool:
+    """A line that opens in lower case after one that ends mid-sentence continues it, however
+    short the first one is (a text layer that holds whole paragraphs as single lines makes the
+    width test useless)."""
+    return text[0].islower() and not prev.rstrip().endswith((".", "!", "?", ":", ";"))
