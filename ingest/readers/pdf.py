@@ -12,7 +12,7 @@ from typing import Any
 
 from ingest.parse.labels import match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
-from ingest.readers.pdf_layout import drop_running_lines, join_pages, page_lines, unwrap
+from ingest.readers.pdf_layout import drop_running_lines, join_pages, letters, page_lines, unwrap
 from retrieval.errors import CorpusError
 
 
@@ -37,6 +37,7 @@ def read_pdf(path: Path) -> list[Line]:
     lines_of = [page_lines(layout, plain) for layout, plain in pages]
     drop_running_lines(lines_of)
     text = join_pages(lines_of)
+    bold = {letters(b) for b in bold}  # the lines are compared as their letters read
     lines = [Line(ln.number, small_caps(ln.text),
                   level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
              for ln in split_lines(text)]

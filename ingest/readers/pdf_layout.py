@@ -39,6 +39,11 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _HYPHENATED = re.compile(r"(?P<part>[^\W\d_]+)\s?(?P<hyphen>[-\u2010\u00ad])$")
 
 
+def letters(text: str) -> str:
+    """Ligature glyphs (ﬁ, ﬀ…) as the letters they stand for."""
+    return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 def page_lines(layout: str, plain: str) -> list[str]:
     """A page's lines (layout mode), each with the spacing the plain-mode text gives it."""
     by_key: dict[str, str] = {}
@@ -46,11 +51,10 @@ def page_lines(layout: str, plain: str) -> list[str]:
         by_key.setdefault(_key(ln), ln)
     out = []
     for raw in layout.split("\n"):
-        t = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), raw.strip())
+        t = letters(raw.strip())
         plain_line = by_key.get(_key(t))
         if plain_line is not None and "  " in t:
-            t = respace(t, _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()),
-                                          plain_line))
+            t = respace(t, letters(plain_line))
         out.append(re.sub(r" {2,}", " ", t))
     return out
 

@@ -69,7 +69,8 @@ def test_a_page_printed_by_chromium_reads_its_ligatures_as_letters(tmp_path: Pat
                                                                     chromium) -> None:
     html = ("<html><head><title>Handbook</title></head><body style='font-family:serif'>"
             "<h1>Special procedures handbook</h1>"
-            "<h2>Question 1. Does the first fraction of five need a new plan?</h2>"
+            "<h2>Question 1. Does the first fraction of five need a new plan when the field "
+            "configuration and the official prescription have both been changed?</h2>"
             "<p>Answer. No. The official flow reuses the first plan unless the field "
             "configuration differs.</p>"
             "<p>Disclaimer: This handbook is offered as general education.</p></body></html>")
@@ -85,7 +86,9 @@ def test_a_page_printed_by_chromium_reads_its_ligatures_as_letters(tmp_path: Pat
     raw = "".join(p.extract_text() for p in PdfReader(str(path)).pages)
     assert any("\ufb00" <= c <= "\ufb06" for c in raw), "the print keeps ligatures to undo"
     doc = parse(path)
-    assert doc.entries[0].question == "Does the first fraction of five need a new plan?"
+    assert doc.entries[0].question == (  # a bold question wrapped over lines is one line
+        "Does the first fraction of five need a new plan when the field configuration and the "
+        "official prescription have both been changed?")
     answer = doc.entries[0].answer
     assert "official flow" in answer and "configuration" in answer
     assert not any("\ufb00" <= c <= "\ufb06" for c in answer + doc.entries[0].question)
@@ -97,3 +100,17 @@ def test_words_in_small_capitals_are_joined_again() -> None:
     assert small_caps("PLAN B FOR 77300") == "PLAN B FOR 77300"  # one split is not small caps
     assert small_caps("Group B Streptococcus and C Section") == \
         "Group B Streptococcus and C Section"  # not a line in capitals
+
+
+def test_a_bold_question_with_a_ligature_is_still_bold_and_joined(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.readers import pdf
+
+    first = "Question 2. For a course of \ufb01ve insertions, may we report a"
+    second = "new plan with every insertion?"
+    page = f"{first}\n{second}\nAnswer. Yes, when a new plan is computed.\n"
+    monkeypatch.setattr(pdf, "_pdf_pages", lambda path: ([(page, page)], {first, second}))
+    lines = [ln for ln in pdf.read_pdf(tmp_path / "any.pdf") if ln.text]
+    assert lines[0].text == ("Question 2. For a course of five insertions, may we report a "
+                             "new plan with every insertion?")
+    assert lines[0].level == BOLD_LEVEL
