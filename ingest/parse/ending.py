@@ -80,8 +80,25 @@ def unwrapped(lines: list[str]) -> list[str]:
 
 
 def reference_lines(lines: list[str]) -> list[str]:
-    """References from their lines as written: markers dropped, a wrapped citation joined."""
-    return [reference_text(r) for r in unwrapped(lines)]
+    """References from their lines as written: markers dropped, a wrapped citation joined,
+    numbered citations that a format ran into one line told apart."""
+    return [reference_text(part) for r in unwrapped(lines) for part in numbered_run(r)]
+
+
+_NEXT_NUMBER = re.compile(r"(?<=[.;])\s+(\d{1,2})[.)]\s+(?=\S)")
+
+
+def numbered_run(line: str) -> list[str]:
+    """'1. A. 2. B. 3. C.' (a numbered list a PDF's text layer gave as one line) as its items;
+    only numbers that count on from 1, each after a citation's closing period, split it."""
+    if not re.match(r"\s*1[.)]\s", line):
+        return [line]
+    parts, start, want = [], 0, 2
+    for m in _NEXT_NUMBER.finditer(line):
+        if int(m.group(1)) == want:
+            parts.append(line[start:m.start()])
+            start, want = m.start(1), want + 1
+    return [*parts, line[start:]]
 
 
 def in_place(label: Token) -> str:

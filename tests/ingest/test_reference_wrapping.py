@@ -63,3 +63,17 @@ def test_a_citation_on_the_label_line_is_measured_where_it_stands(tmp_path: Path
     doc = parse(write(tmp_path, "notes.txt", HEAD + refs + TAIL))
     assert doc.document.references == ("Society Coding Manual, 2025",
                                        "Payer Policy Handbook, Section 4")
+
+
+def test_numbered_citations_run_into_one_line_are_told_apart() -> None:
+    from ingest.parse.ending import reference_lines
+
+    run = ("1. Coding Resource, radiation oncology chapter. 2. Claims Manual, chapter 13, "
+           "section 70. 3. Committee minutes, October 2024.")
+    assert reference_lines([run]) == ["Coding Resource, radiation oncology chapter.",
+                                      "Claims Manual, chapter 13, section 70.",
+                                      "Committee minutes, October 2024."]
+    # numbers that do not count on from 1, or a number inside a title, split nothing
+    assert reference_lines(["1. Claims Manual, chapter 13. 4. Appendix."]) == [
+        "Claims Manual, chapter 13. 4. Appendix."]
+    assert reference_lines(["Coding Guide vol. 2. Edition 3"]) == ["Coding Guide vol. 2. Edition 3"]
