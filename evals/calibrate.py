@@ -35,11 +35,12 @@ def _pct(x: float) -> str:
 def fold_lines(title: str, folds: Sequence[dict[str, Any]]) -> list[str]:
     """Comment lines (without '#'): one per fold (held-out group, rows, the three rates)."""
     out = [f"{title}: held out → in scope right / out of scope abstained / abstained while "
-           "right first (rows)"]
+           "right first (rows), separation (AUC)"]
     for f in folds:
         out.append(f"  {f['held_out']:<48} {_pct(f['in_scope_accuracy'])} / "
                    f"{_pct(f['out_of_scope_abstention'])} / "
-                   f"{_pct(f['abstained_right_first'])} ({f['rows']})")
+                   f"{_pct(f['abstained_right_first'])} ({f['rows']}), "
+                   f"{_pct(f.get('separation', math.nan))}")
     return out
 
 

@@ -244,11 +244,13 @@ def _expand(pattern: str) -> list[Path]:
 
 def _folds_table(title: str, folds: list[dict[str, Any]]) -> Table:
     t = Table(title=title)
-    for col in ("held out", "rows", "in scope right", "OOS abstained", "abstained, right first"):
+    for col in ("held out", "rows", "in scope right", "OOS abstained", "abstained, right first",
+                "separation (AUC)"):
         t.add_column(col, justify="right" if col != "held out" else "left", no_wrap=True)
     for f in folds:
         t.add_row(str(f["held_out"]), str(f["rows"]), _fmt(f["in_scope_accuracy"]),
-                  _fmt(f["out_of_scope_abstention"]), _fmt(f["abstained_right_first"]))
+                  _fmt(f["out_of_scope_abstention"]), _fmt(f["abstained_right_first"]),
+                  _fmt(f.get("separation")))
     return t
 
 
@@ -347,12 +349,13 @@ def _fold_notes(ab: Any, by_doc: list[dict[str, Any]],
             notes += fold_lines(title, folds)
             sp = {k: ab.spread(folds, k) for k in ("in_scope_accuracy",
                                                     "out_of_scope_abstention",
-                                                    "abstained_right_first")}
+                                                    "abstained_right_first", "separation")}
             notes.append("  spread over folds (min / median / max): " + ", ".join(
                 f"{label} {_fmt(sp[k]['min'])} / {_fmt(sp[k]['median'])} / {_fmt(sp[k]['max'])}"
                 for label, k in (("in scope", "in_scope_accuracy"),
                                  ("out of scope", "out_of_scope_abstention"),
-                                 ("abstained while right first", "abstained_right_first"))))
+                                 ("abstained while right first", "abstained_right_first"),
+                                 ("separation", "separation"))))
     notes += ["(fold rates count only the rows the model decides: not bare codes, codes no",
               " entry covers or follow-ups; the eval figures in README count every row)"]
     return notes

@@ -30,6 +30,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TERM_CACHE = 500_000  # distinct words remembered by Lexicon.term (a few tens of MB at most)
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_SPACES = re.compile(r"\s+")
 
 
 def clean_query(text: str) -> str:
@@ -118,6 +119,9 @@ class Lexicon:
     def words(self, text: str) -> list[str]:
         """Lower-cased words with phrases collapsed to their canonical term."""
         low = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+        # a phrase wrapped onto the next line ("how\nmany" in a hard-wrapped answer) or typed
+        # with two spaces is the same phrase: the thesaurus writes its phrases with one space
+        low = _SPACES.sub(" ", low)
         low = self._phrase_re.sub(lambda m: f" {self.phrases[m.group(0)]} ", low)
         return [w.replace("'", "") for w in _WORD.findall(low)]
 

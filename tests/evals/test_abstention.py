@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from evals import abstention as ab
-from evals.calibrate import abstention_table, write_abstention
+from evals.calibrate import abstention_table, fold_lines, write_abstention
 from evals.sets import EvalSetError
 from retrieval.config import Abstention, calibration_path, load_calibration
 from retrieval.errors import SettingsError
@@ -99,6 +99,27 @@ def test_cross_validation_holds_out_each_group_once() -> None:
     sp = ab.spread(docs, "in_scope_accuracy")
     assert sp["min"] <= sp["median"] <= sp["max"] <= 1.0
     assert math.isnan(ab.spread([], "in_scope_accuracy")["min"])
+
+
+def test_separation_ranks_right_answers_against_out_of_scope_rows_only() -> None:
+    rng = np.random.default_rng(4)
+    right = [_sample("a", "d", True, rng) for _ in range(3)]
+    oos = [_sample("a", "d", False, rng) for _ in range(2)]
+    wrong = [_sample("a", "d", False, rng, in_scope=True)]  # in scope, another entry on top
+    ss = right + oos + wrong
+    assert ab.separation(ss, np.array([0.9, 0.8, 0.7, 0.2, 0.1, 0.95])) == pytest.approx(1.0)
+    assert ab.separation(ss, np.array([0.1, 0.2, 0.3, 0.8, 0.9, 0.0])) == pytest.approx(0.0)
+    # one out-of-scope row above one right answer: 5 of the 6 pairs in order
+    assert ab.separation(ss, np.array([0.9, 0.8, 0.3, 0.5, 0.1, 0.0])) == pytest.approx(5 / 6)
+    assert math.isnan(ab.separation(right, np.array([0.9, 0.8, 0.7])))  # no out-of-scope row
+
+
+def test_folds_report_separation_beside_the_rates_at_the_cut() -> None:
+    folds = ab.cross_validate(_pool(), "corpus")
+    assert all(0.9 <= f["separation"] <= 1.0 for f in folds)  # the samples separate well
+    lines = fold_lines("leave one corpus out", folds)
+    assert "separation (AUC)" in lines[0]
+    assert lines[1].strip().startswith("a ") and lines[1].endswith(f"{folds[0]['separation']:.3f}")
 
 
 def test_probability_is_a_logistic_of_standardised_features() -> None:

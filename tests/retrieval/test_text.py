@@ -198,3 +198,14 @@ def test_the_hospital_setting_meets_the_hospital_outpatient_department() -> None
     assert hopd == {"hopd"}
     assert hopd <= set(lex.terms("and in the hospital?"))
     assert hopd <= set(lex.terms("hospital-based departments"))
+
+
+@pytest.mark.parametrize("text", [
+    "and how\nmany units are billed",     # a hard-wrapped answer breaks the phrase over a line
+    "and how  many units are billed",     # typed with two spaces
+    "and how\r\n   many units are billed",
+])
+def test_a_phrase_broken_over_a_line_is_the_same_phrase(text: str) -> None:
+    lex = default_lexicon()
+    assert lex.terms(text) == lex.terms("and how many units are billed")
+    assert "quantiti" in lex.terms(text)

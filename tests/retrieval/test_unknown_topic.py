@@ -78,3 +78,39 @@ def test_once_an_entry_mentions_the_aspect_the_question_is_decided(
     assert "frequenc" in index.idf
     assert unknown_topic(index, r.terms(index, HOW_OFTEN)) == []
     assert not _not_mentioned(r.ask(HOW_OFTEN).reason)
+
+
+WRAPPED = """# Treatment Management Units
+
+### Coding Question 1
+
+How is weekly treatment management (77427) counted at the end of a course?
+
+### CUAC Response 1
+
+Count the fractions delivered: every five fractions make one unit, and a remainder of three or
+four makes one more. The note for the last week should say how
+many units were billed so the count can be checked.
+
+### References
+
+- Example Society Coding Guide, Treatment Management
+
+### Disclaimer
+
+Opinions of the coding committee, offered to members without charge; payers may differ.
+
+CPT is a registered trademark of the American Medical Association.
+"""
+
+
+def test_an_aspect_wrapped_over_a_line_of_an_entry_is_mentioned(
+        tmp_path: Path, corpus_dir: Path, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    # a hard-wrapped answer breaks "how many" over a line: it still speaks of the quantity
+    (corpus_dir / "treatment-management-units.md").write_text(WRAPPED, encoding="utf-8")
+    r = _retriever(tmp_path, corpus_dir, fake_embedder)
+    index = r.index()
+    assert "quantiti" in index.idf
+    question = "28 fx how many 77427"
+    assert unknown_topic(index, r.terms(index, question)) == []
+    assert not _not_mentioned(r.ask(question).reason)
