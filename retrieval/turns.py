@@ -169,6 +169,16 @@ def asks(text: str) -> bool:
     return "?" in text or bool(_ASKS.match(body)) or continues(text)
 
 
+# "who signs?", "so who bills the surgical part?": a question about who does something asks
+# the role for a service; one that names no code or modality leaves the service to the thread
+_WHO = re.compile(r"^\s*(?:so\s+|then\s+)?(?:who|whom|whose)\b", re.IGNORECASE)
+
+
+def asks_who(text: str) -> bool:
+    """Whether the message, without its opening acknowledgements, asks who does something."""
+    return bool(_WHO.match(_opening_stripped(text)))
+
+
 # a wh-question about payment asks how much ("what does medicare pay for it?", "how much is the
 # reimbursement?"); a yes/no one asks whether it is paid ("will medicare pay for it?")
 _AMOUNT = re.compile(r"^\s*(?:how much|what|whats)\b", re.IGNORECASE)
