@@ -138,6 +138,11 @@ def fragment(text: str, q: QueryTerms) -> bool:
             and not _ASKS.match(_opening_stripped(text)))
 
 
+def refers(text: str) -> bool:
+    """Whether the message has a pronoun or demonstrative ("who has to sign it?")."""
+    return bool(_REFERS.search(_opening_stripped(text)))
+
+
 def additive(text: str) -> bool:
     """Whether the turn adds to the earlier one ("does the doctor have to sign it too?")."""
     return bool(_ADDS.search(text))
