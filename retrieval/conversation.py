@@ -154,10 +154,12 @@ def choose(
     topic = names_topic(index, q)
     # a fragment ("deep?") that names something the KB knows is the earlier question with one
     # slot changed: read with the thread too (the alone reading still counts, as trusted)
-    # "who writes the special treatment note?" asks the role for a service: with no code or
-    # modality of its own, that service may be the thread's, as with a pronoun ("who signs it?")
+    # "who writes the special treatment note?" asks the role for a service: one that names no
+    # code or modality and that the ranker cannot answer alone may leave that service to the
+    # thread, as a pronoun does ("who signs it?"); one it answers alone stands alone
     pointer = (cue(alone.query) or (topic and fragment(alone.query, q))
-               or (asks_who(alone.query) and not q.codes and not q.modalities))
+               or (alone.abstained and asks_who(alone.query) and not q.codes
+                   and not q.modalities))
     if not topic and not pointer and off_topic(index, q, alone.abstained):
         return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
     # a question that names its topic and leans on nothing (no pronoun, no "and…", "what
