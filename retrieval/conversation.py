@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from retrieval.errors import QueryError
 from retrieval.index import KBIndex
+from retrieval.rank import QueryTerms
 from retrieval.text import Lexicon, clean_query
 from retrieval.thread import Anchor, Retriever, anchor_of, read_with
 from retrieval.turns import (
@@ -138,6 +139,12 @@ def _readings_agree(index: KBIndex, lex: Lexicon, alone: Answer, a: Answer) -> b
     return index.entries[a.scored[0].entry].id == alone.results[0].entry.id
 
 
+def _asks_whose_service(text: str, q: QueryTerms) -> bool:
+    """Whether the message asks who does something and names no code or modality: the service
+    it asks about may be the thread's ("who bills the surgical part?" after a 77469 question)."""
+    return asks_who(text) and not q.codes and not q.modalities
+
+
 def choose(
     retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor, top_k: int
 ) -> Answer:
@@ -157,9 +164,8 @@ def choose(
     # "who writes the special treatment note?" asks the role for a service: one that names no
     # code or modality and that the ranker cannot answer alone may leave that service to the
     # thread, as a pronoun does ("who signs it?"); one it answers alone stands alone
-    pointer = (cue(alone.query) or (topic and fragment(alone.query, q))
-               or (alone.abstained and asks_who(alone.query) and not q.codes
-                   and not q.modalities))
+    pointer = cue(alone.query) or (topic and (
+        fragment(alone.query, q) or (alone.abstained and _asks_whose_service(alone.query, q))))
     if not topic and not pointer and off_topic(index, q, alone.abstained):
         return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
     # a question that names its topic and leans on nothing (no pronoun, no "and…", "what
