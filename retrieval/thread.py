@@ -122,13 +122,8 @@ def read_with(
                    own=list(cur.terms))
     vector = retriever.embed(index, combined, q)
     cal = retriever.calibration
-    # a thin follow-up with a pronoun ("who has to sign it?") asks one thing about what the
-    # earlier turn named: when the entry that answered it names that thing, the alone reading,
-    # which cannot know what "it" is, does not count against that entry
-    earned = (anchor.entries[0] if refers(alone.query) and _thin(cur) and cur.terms
-              and all(t in index.entry_terms[anchor.entries[0]] for t in cur.terms) else None)
     scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion),
-                            _trust(index, alone, retriever), earned)
+                            _trust(index, alone, retriever), _earned(index, alone, anchor))
     v = decide(index, q, scored, cal.decision, top_k, cal.abstention)
     # the aspects the best entry leaves out: they overrule an answer, and say why it abstains
     best = v.results[0].entry if v.results else scored[0].entry if scored else None
@@ -174,6 +169,20 @@ def _asked_terms(cur: QueryTerms, both: QueryTerms, codes: list[str],
 def _thin(cur: QueryTerms) -> bool:
     """Whether the follow-up names no code or modality and at most `THIN_TERMS` words."""
     return len(cur.words_besides_codes) <= THIN_TERMS and not cur.codes and not cur.modalities
+
+
+def _earned(index: KBIndex, alone: Answer, anchor: Anchor) -> int | None:
+    """The earlier turn's entry when a thin follow-up with a pronoun asks what it names.
+
+    "who has to sign it?" asks one thing about what the earlier turn named: when the entry that
+    answered that turn names it, the alone reading, which cannot know what "it" is, does not
+    count against that entry (its reading with the thread stands).
+    """
+    cur = alone.terms
+    if cur is None or not cur.terms or not _thin(cur) or not refers(alone.query):
+        return None
+    entry = anchor.entries[0]
+    return entry if all(t in index.entry_terms[entry] for t in cur.terms) else None
 
 
 def _trust(index: KBIndex, alone: Answer, retriever: Retriever) -> float:
