@@ -12,7 +12,9 @@ names replaces the earlier one; an aspect it asks in its own words must be named
 that answers it (`retrieval/aspects.py`). When the follow-up answered alone and the thread reading
 rank the same entry first, the alone answer stands. A question that names its topic and leans on
 nothing (no pronoun, no "and…"/"what about…") is returned exactly as if asked first, unless the
-ranker abstains on it alone and the thread's words answer the entry it ranked first.
+ranker abstains on it alone and the thread's words answer the entry it ranked first, or it asks
+who does something and names no code or modality ("who bills the surgical part?"): then it is
+read like a pronoun follow-up.
 """
 
 from __future__ import annotations
