@@ -12,7 +12,9 @@ names replaces the earlier one; an aspect it asks in its own words must be named
 that answers it (`retrieval/aspects.py`). When the follow-up answered alone and the thread reading
 rank the same entry first, the alone answer stands. A question that names its topic and leans on
 nothing (no pronoun, no "and…"/"what about…") is returned exactly as if asked first, unless the
-ranker abstains on it alone and the thread's words answer the entry it ranked first.
+ranker abstains on it alone and the thread's words answer the entry it ranked first, or it asks
+who does something and names no code or modality ("who bills the surgical part?"): then it is
+read like a pronoun follow-up.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from typing import TYPE_CHECKING
 
 from retrieval.errors import QueryError
 from retrieval.index import KBIndex
+from retrieval.rank import QueryTerms
 from retrieval.text import Lexicon, clean_query
 from retrieval.thread import Anchor, Retriever, anchor_of, read_with
 from retrieval.turns import (
     REPLIES,
     TurnKind,
+    asks_who,
     continues,
     cue,
     fragment,
@@ -137,6 +141,12 @@ def _readings_agree(index: KBIndex, lex: Lexicon, alone: Answer, a: Answer) -> b
     return index.entries[a.scored[0].entry].id == alone.results[0].entry.id
 
 
+def _asks_whose_service(text: str, q: QueryTerms) -> bool:
+    """Whether the message asks who does something and names no code or modality: the service
+    it asks about may be the thread's ("who bills the surgical part?" after a 77469 question)."""
+    return asks_who(text) and not q.codes and not q.modalities
+
+
 def choose(
     retriever: Retriever, index: KBIndex, alone: Answer, anchor: Anchor, top_k: int
 ) -> Answer:
@@ -153,7 +163,11 @@ def choose(
     topic = names_topic(index, q)
     # a fragment ("deep?") that names something the KB knows is the earlier question with one
     # slot changed: read with the thread too (the alone reading still counts, as trusted)
-    pointer = cue(alone.query) or (topic and fragment(alone.query, q))
+    # "who writes the special treatment note?" asks the role for a service: one that names no
+    # code or modality and that the ranker cannot answer alone may leave that service to the
+    # thread, as a pronoun does ("who signs it?"); one it answers alone stands alone
+    pointer = cue(alone.query) or (topic and (
+        fragment(alone.query, q) or (alone.abstained and _asks_whose_service(alone.query, q))))
     if not topic and not pointer and off_topic(index, q, alone.abstained):
         return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
     # a question that names its topic and leans on nothing (no pronoun, no "and…", "what

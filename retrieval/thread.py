@@ -21,7 +21,7 @@ from retrieval.evidence import evidence
 from retrieval.index import KBIndex
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.text import Lexicon
-from retrieval.turns import additive
+from retrieval.turns import additive, refers
 
 if TYPE_CHECKING:
     import numpy as np
@@ -122,8 +122,8 @@ def read_with(
                    own=list(cur.terms))
     vector = retriever.embed(index, combined, q)
     cal = retriever.calibration
-    scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion), _trust(index, alone,
-                                                                                       retriever))
+    scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion),
+                            _trust(index, alone, retriever), _earned(index, alone, anchor))
     v = decide(index, q, scored, cal.decision, top_k, cal.abstention)
     # the aspects the best entry leaves out: they overrule an answer, and say why it abstains
     best = v.results[0].entry if v.results else scored[0].entry if scored else None
@@ -159,13 +159,30 @@ def _asked_terms(cur: QueryTerms, both: QueryTerms, codes: list[str],
     own = list(cur.terms)
     if not own:
         return list(both.terms)
-    thin = (len(cur.words_besides_codes) <= THIN_TERMS and not cur.codes
-            and not cur.modalities)
-    if thin:
+    if _thin(cur):
         return own + [t for t in both.terms if t not in own]
     inherited = dict.fromkeys(
         t for t in both.terms if t not in own and (t in modalities or t.upper() in codes))
     return own + list(inherited)
+
+
+def _thin(cur: QueryTerms) -> bool:
+    """Whether the follow-up names no code or modality and at most `THIN_TERMS` words."""
+    return len(cur.words_besides_codes) <= THIN_TERMS and not cur.codes and not cur.modalities
+
+
+def _earned(index: KBIndex, alone: Answer, anchor: Anchor) -> int | None:
+    """The earlier turn's entry when a thin follow-up with a pronoun asks what it names.
+
+    "who has to sign it?" asks one thing about what the earlier turn named: when the entry that
+    answered that turn names it, the alone reading, which cannot know what "it" is, does not
+    count against that entry (its reading with the thread stands).
+    """
+    cur = alone.terms
+    if cur is None or not cur.terms or not _thin(cur) or not refers(alone.query):
+        return None
+    entry = anchor.entries[0]
+    return entry if all(t in index.entry_terms[entry] for t in cur.terms) else None
 
 
 def _trust(index: KBIndex, alone: Answer, retriever: Retriever) -> float:
@@ -180,7 +197,7 @@ def _trust(index: KBIndex, alone: Answer, retriever: Retriever) -> float:
 
 
 def _both_readings(index: KBIndex, alone: Answer, with_ctx: list[Scored],
-                   trust: float) -> list[Scored]:
+                   trust: float, earned: int | None = None) -> list[Scored]:
     """Each entry scored on its two readings: with the earlier turn, and the follow-up alone.
 
     Read with the earlier turn, the entry that answered it keeps an edge it did not earn from
@@ -191,13 +208,16 @@ def _both_readings(index: KBIndex, alone: Answer, with_ctx: list[Scored],
     elliptical one is read mostly with its thread. The weighted mean stays on the
     single-question scale, so the single-question decision decides on it unchanged. Chosen over
     the plain mean and the context reading alone by leave-one-document-out cross-validation on
-    the conversation dev sets (README); no weight or threshold of its own is fitted.
+    the conversation dev sets (README); no weight or threshold of its own is fitted. The entry
+    `earned` (the earlier turn's, when a thin pronoun follow-up asks what it names) keeps its
+    reading with the earlier turn when that is higher.
     """
     by_alone = {s.entry: s.score for s in alone.scored}
     out = []
     for s in with_ctx:
         a = by_alone.get(s.entry, 0.0)
         signals = dict(s.signals, alone=round(a, 4), with_context=round(s.score, 4))
-        out.append(Scored(s.entry, (s.score + trust * a) / (1 + trust), signals))
+        mean = (s.score + trust * a) / (1 + trust)
+        out.append(Scored(s.entry, max(mean, s.score) if s.entry == earned else mean, signals))
     out.sort(key=lambda s: (-s.score, index.entries[s.entry].id))
     return out

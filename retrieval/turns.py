@@ -138,6 +138,11 @@ def fragment(text: str, q: QueryTerms) -> bool:
             and not _ASKS.match(_opening_stripped(text)))
 
 
+def refers(text: str) -> bool:
+    """Whether the message has a pronoun or demonstrative ("who has to sign it?")."""
+    return bool(_REFERS.search(_opening_stripped(text)))
+
+
 def additive(text: str) -> bool:
     """Whether the turn adds to the earlier one ("does the doctor have to sign it too?")."""
     return bool(_ADDS.search(text))
@@ -167,6 +172,16 @@ def asks(text: str) -> bool:
     """Whether the message, without its opening acknowledgements, is worded as a question."""
     body = _opening_stripped(text)
     return "?" in text or bool(_ASKS.match(body)) or continues(text)
+
+
+# "who signs?", "so who bills the surgical part?": a question about who does something asks
+# the role for a service; one that names no code or modality leaves the service to the thread
+_WHO = re.compile(r"^\s*(?:so\s+|then\s+)?(?:who|whom|whose)\b", re.IGNORECASE)
+
+
+def asks_who(text: str) -> bool:
+    """Whether the message, without its opening acknowledgements, asks who does something."""
+    return bool(_WHO.match(_opening_stripped(text)))
 
 
 # a wh-question about payment asks how much ("what does medicare pay for it?", "how much is the

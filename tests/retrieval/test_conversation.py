@@ -699,3 +699,64 @@ def test_a_follow_up_keeps_its_alone_answer_when_both_readings_agree(
     assert _readings_agree(index, default_lexicon(), alone, thread) is agree  # type: ignore[arg-type]
     answered = _fake_answer(own, thread_first, thread_first, False)
     assert not _readings_agree(index, default_lexicon(), alone, answered)  # type: ignore[arg-type]
+
+
+# -- who-does-what follow-ups (no model) --------------------------------------------------------
+
+@pytest.mark.parametrize("text,who", [
+    ("who bills the surgical part?", True),
+    ("so who writes the note?", True),
+    ("ok thanks, whose signature goes on the report?", True),   # after an acknowledgement
+    ("is it the physicist or the dosimetrist who has to be present?", False),  # "who" inside
+    ("what does the note need?", False),
+])
+def test_asks_who_is_a_question_opening_with_who(text: str, who: bool) -> None:
+    from retrieval.turns import asks_who
+
+    assert asks_who(text) is who
+
+
+def test_a_who_question_naming_a_code_or_modality_names_its_service() -> None:
+    from retrieval.conversation import _asks_whose_service
+
+    assert _asks_whose_service("who bills the surgical part?", _qt(["bill", "surgic", "part"]))
+    assert not _asks_whose_service("who bills 77469?", _qt(["bill"], ("77469",)))
+    assert not _asks_whose_service("who must be there for sbrt?",
+                                   _qt(["sbrt"], modalities=frozenset({"sbrt"})))
+
+
+def test_the_earlier_turns_entry_keeps_its_thread_reading_when_it_names_what_is_asked() -> None:
+    from types import SimpleNamespace
+
+    from retrieval.rank import Scored
+    from retrieval.thread import _both_readings
+
+    index = _fake_index(a=frozenset(), b=frozenset())
+    # "who has to sign it?" after a report question: read with the thread the report entry (0)
+    # leads; alone, "sign" leans to the request entry (1)
+    with_ctx = [Scored(0, 0.73, {}), Scored(1, 0.71, {})]
+    alone = SimpleNamespace(scored=(Scored(1, 0.51, {}), Scored(0, 0.44, {})))
+    mixed = _both_readings(index, alone, with_ctx, 0.5)  # type: ignore[arg-type]
+    assert [s.entry for s in mixed] == [1, 0]  # the alone reading tips it to the request entry
+    kept = _both_readings(index, alone, with_ctx, 0.5, earned=0)  # type: ignore[arg-type]
+    assert [s.entry for s in kept] == [0, 1] and kept[0].score == pytest.approx(0.73)
+    # only the earned entry keeps it: the others stay on the weighted mean
+    assert kept[1].score == pytest.approx((0.71 + 0.5 * 0.51) / 1.5)
+
+
+@pytest.mark.parametrize("query,terms,earned", [
+    ("who has to sign it?", ["sign"], 0),            # thin, a pronoun, named by the entry
+    ("who has to date it?", ["date"], None),          # the earlier entry does not name it
+    ("who has to sign the report?", ["sign", "report"], None),  # not thin: its own object
+    ("sign?", ["sign"], None),                        # no pronoun
+])
+def test_a_thin_pronoun_follow_up_earns_the_earlier_entry_only_when_it_names_it(
+        query: str, terms: list[str], earned: int | None) -> None:
+    from types import SimpleNamespace
+
+    from retrieval.thread import Anchor, _earned
+
+    index = _fake_index(report=frozenset({"sign", "report", "physicist"}), other=frozenset())
+    alone = SimpleNamespace(query=query, terms=_qt(terms))
+    anchor = Anchor("what does the report need?", "what does the report need?", (), (0, 1))
+    assert _earned(index, alone, anchor) == earned  # type: ignore[arg-type]
