@@ -12,8 +12,9 @@ from typing import Any
 
 from ingest.parse.labels import match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
+from ingest.readers.pdf_columns import gutter
 from ingest.readers.pdf_layout import drop_running_lines, join_pages, letters, page_lines, unwrap
-from retrieval.errors import CorpusError
+from retrieval.errors import CorpusError, CorpusFormatError
 
 
 def read_pdf(path: Path) -> list[Line]:
@@ -34,6 +35,13 @@ def read_pdf(path: Path) -> list[Line]:
             path, f"the PDF has no text layer ({len(pages)} page(s) of images only)",
             "this is probably a scan: run it through OCR, or export the original as a text PDF, "
             ".docx or .txt")
+    for n, (layout, _) in enumerate(pages, 1):
+        if gutter(layout) is not None:
+            raise CorpusFormatError(
+                path, f"page {n} is set in two columns: its text layer gives each row of the "
+                "page across both columns, so answers side by side would run into each other",
+                "export or print the document in one column (or save it as .docx, .html or "
+                ".txt) and upload that")
     lines_of = [page_lines(layout, plain) for layout, plain in pages]
     drop_running_lines(lines_of)
     text = join_pages(lines_of)
