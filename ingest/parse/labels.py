@@ -123,8 +123,9 @@ def _singular(cell: str) -> str:
     return word[:-1] if word.lower().endswith(("questions", "answers", "responses")) else word
 
 
-# the last word of a header cell naming who asks or answers: "Member question", "Committee
-# response", "Our reply"
+# the word of a header cell naming who asks or answers: "Member question", "Committee
+# response", "Our reply", "Question from the field"
+_HEADER_MAX_WORDS = 5
 _HEADER_WORDS = {"question": QUESTION, "questions": QUESTION, "answer": ANSWER,
                  "answers": ANSWER, "response": ANSWER, "responses": ANSWER, "reply": ANSWER,
                  "replies": ANSWER}
@@ -135,7 +136,12 @@ def _header_kind(cell: str) -> str | None:
     if found is not None and not found[2].strip():
         return found[0]
     words = cell.strip().rstrip(":").split()
-    return _HEADER_WORDS.get(words[-1].lower()) if 0 < len(words) <= 3 else None
+    if not 0 < len(words) <= _HEADER_MAX_WORDS:
+        return None
+    # the header names its column by its first or last word: "Member question", "Question from
+    # the field", "Our reply"; one naming both ("Answer to the question") names neither
+    kinds = {_HEADER_WORDS.get(w.lower()) for w in (words[0], words[-1])} - {None}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def qa_header(cells: list[str]) -> bool:

@@ -54,6 +54,10 @@ LAYOUTS = {
         "response</th></tr></thead><tbody>" + "".join(
             f"<tr><td>{q}</td><td>{_html_pairs(q, a)}</td></tr>" for q, a in PAIRS)
         + "</tbody></table>",
+    "table headed by its columns' first words": "<table><tr><th>Question from our members"
+        "</th><th>Answer of the desk</th></tr>" + "".join(
+            f"<tr><td>{q}</td><td>{_html_pairs(q, a)}</td></tr>" for q, a in PAIRS)
+        + "</table>",
     "numbered headings with a review note": "".join(
         f"<h3>{n}. {q} (Reviewed 03/02/26)</h3>{_html_pairs(q, a)}"
         for n, (q, a) in enumerate(PAIRS, 1)),
