@@ -16,6 +16,8 @@ or answer label or markup, its questions are read from that structure:
 - a heading at the question level that is not a question (no "?"), followed by text, is refused
   while questions follow: it could be a question the publisher did not word as one, or a part
   of the answer given the wrong level;
+- a references label set as a heading at or above the question level ("Sources" over bold
+  questions) ends the answer above it; a deeper one is that answer's own citation;
 - after the last answer, a higher or same-level heading ends it: what is under a closing
   section ("Related links", "Resources", `closing`) or under a higher heading becomes the
   document's references (never an answer), page matter ("About us", "Contact") is dropped, and
@@ -211,6 +213,8 @@ class _Rewriter:
                 level, skipping = self.questions[i], False
                 self._question(i, tok)
             elif level is None or tok.kind in ("references", "disclaimer"):
+                if tok.kind == "references" and level is not None and 0 < tok.level <= level:
+                    out.append(Token("end", tok.number, ""))  # a title over the answers' level
                 out.append(tok)
                 skipping = skipping and tok.kind != "references"
             elif _is_heading(tok) and not trailing and (_level(tok) > level or (

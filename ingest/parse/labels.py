@@ -214,7 +214,8 @@ def tokenize(lines: list[Line]) -> list[Token]:
         found = match_label(ln.text, periods=periods)
         if found:
             kind, label, rest = found
-            out.append(Token(kind, ln.number, rest, label, ln.text))
+            level = (ln.level or 1) if ln.kind == HEADING else ln.level  # a label set as a title
+            out.append(Token(kind, ln.number, rest, label, ln.text, level))
         elif is_chrome(ln.text):
             continue
         else:

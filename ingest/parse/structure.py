@@ -11,7 +11,8 @@ Rules (each refusal names the line and the fix):
   title and is dropped; one followed by text inside an answer is refused (it could be part of
   the answer or the start of something else);
 - text after a closed answer container that is not another entry is refused unless it is a run
-  of references after the last entry.
+  of references after the last entry;
+- a references label before the first question (a line of the contents) is preamble.
 """
 
 from __future__ import annotations
@@ -129,6 +130,9 @@ class _Walker:
             para = self.current.paras[-1]
             self.cut = _Cut(self.current, len(self.current.paras) - 1, len(para), tok)
             self.current.add(Token("text", tok.number, tok.raw, tok.label, tok.raw))
+        elif tok.kind == "references" and not self.blocks:
+            # before the first question: an entry of the contents, not the references
+            self._text(Token("text", tok.number, tok.raw or tok.text))
         elif tok.kind == "references":
             self.current, self.in_refs = None, True
             if tok.text.strip():

@@ -1,0 +1,46 @@
+"""Layouts new publishers' documents arrived in, written here in our own words: a Word guide
+with a contents list and bold questions under section headings, closed by a 'Sources' heading
+and a notices section; a Markdown page with its disclaimer in a quoted admonition; a payer's
+plain-text bulletin asking with 'Inquiry:' and replying with 'Reply:'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ingest import docmaker
+from tests.ingest.layouts import parse, qa, write
+
+Q1, A1 = ("How many units of 77336 go with a course of twelve fractions?",
+          ["Two units for the first ten fractions.", "The last two fractions add one more."])
+Q2, A2 = ("Is a second simulation billed when the mask is remade?",
+          ["Yes, when the new simulation is documented and needed.",
+           "Routine checks of the setup are not a new simulation."])
+SOURCES = ["AMA CPT codebook, radiation oncology guidelines.", "CMS NCCI manual, chapter nine."]
+DISCLAIMER = "Our reading of the rules, offered for education only; not legal advice."
+NOTICE = "CPT is a registered trademark of the American Medical Association."
+
+
+def test_word_guide_with_contents_sources_heading_and_notices(tmp_path: Path) -> None:
+    path = docmaker.make_docx_blocks(tmp_path / "guide.docx", [
+        ("h1", "Physics Client Guide"), ("h1", "Contents"), ("p", "1. Physics"),
+        ("p", "2. Simulation"), ("p", "Sources"), ("p", "Notices"),
+        ("h1", "1. Physics"), ("bold", f"1. {Q1}"), *[("p", p) for p in A1],
+        ("h1", "2. Simulation"), ("bold", f"2. {Q2}"), *[("p", p) for p in A2],
+        ("h1", "Sources"), *[("p", s) for s in SOURCES],
+        ("h1", "Notices"), ("p", f"Limits of use: {DISCLAIMER}"), ("p", NOTICE)])
+    doc = parse(path)
+    assert qa(doc) == [(Q1, "\n\n".join(A1)), (Q2, "\n\n".join(A2))]  # no sources in answer 2
+    assert doc.document.references == tuple(SOURCES)  # not the contents' "Notices"
+    assert doc.document.disclaimer == f"Limits of use: {DISCLAIMER}"
+    assert doc.document.notice == NOTICE
+    assert doc.document.title == "Physics Client Guide"
+
+
+def test_a_deeper_references_heading_stays_in_its_answer(tmp_path: Path) -> None:
+    text = (f"# Physics Notes\n\n## {Q1}\n\n{A1[0]}\n\n### References\n\nCPT codebook, physics "
+            f"section.\n\n## {Q2}\n\n{A2[0]}\n\n## Sources\n\n{SOURCES[0]}\n\n"
+            f"Disclaimer: {DISCLAIMER}\n")
+    doc = parse(write(tmp_path, "notes.md", text))
+    assert doc.entries[0].answer.endswith("CPT codebook, physics section.")
+    assert doc.entries[1].answer == A2[0]
+    assert doc.document.references == (SOURCES[0],)
