@@ -9,7 +9,8 @@ number such as `1.`):
   disclaimer: `Disclaimer` (also `Legal disclaimer`…), `Important notice`, `Legal notice`,
   `Limitation of liability` (publishers' names for it)
 The separator is a colon, a dash (`Question 3 — …`), or a period or closing parenthesis after
-`Q`/`A`/`Ans` or a number (`Q. …`, `A1. …`, `Q1) …`, `Question 2. …`). A label with a
+`Q`/`A`/`Ans` or a number (`Q. …`, `A1. …`, `Q1) …`, `Question 2. …`) or a disclaimer's name
+(`Disclaimer. …`). A label with a
 separator may carry its text on the same line; without one the label must stand alone (its own
 line or a heading) and its text follows in the next paragraph(s). Period and parenthesis labels,
 and `Q`/`A` with a dash, are read only in a document that asks its questions with them
@@ -103,10 +104,11 @@ def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | No
     rest = text[m.end():]
     if m.group("prefix") and word not in ("question", "answer", "response"):
         return None
-    if m.group("period") and not (periods and (word in _SHORT or m.group("num")
-                                               or word in _ANSWER_WORDS)):
+    if m.group("period") and _KINDS[word] != "disclaimer" and not (
+            periods and (word in _SHORT or m.group("num") or word in _ANSWER_WORDS)):
         # "Question." or "Reference." is prose; "A." only where Q. is used, and so is
-        # "Answer." (a document asking "Question 1. …" answers "Answer. …")
+        # "Answer." (a document asking "Question 1. …" answers "Answer. …"); "Disclaimer. …"
+        # opens a disclaimer in any document
         return None
     if m.group("dash") and word in _SHORT and not periods:
         return None  # "A – simple planning" is a list item unless the document asks "Q –"
@@ -171,9 +173,12 @@ def qa_table_start(rows: list[list[str]]) -> int | None:
     return 0 if len(rows) >= 2 and all(asks) else None
 
 
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+
+
 def is_chrome(text: str) -> bool:
     """A site's copyright line or a row of policy links ("Privacy Policy | Terms of Use")."""
-    s = text.strip()
+    s = _MD_LINK.sub(r"\1", text).strip()  # a Markdown link reads as its text
     if len(s.split()) > 25:
         return False
     if _PAGE_PROMPT.match(s):

@@ -178,6 +178,9 @@ def _qa_row(ln: Line, path: Path) -> list[Line]:
     return entry_lines(ln.number, cells[0], answer)
 
 
+_BLOCKQUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
+# the type mark opening a GitHub alert ("> [!WARNING]"): rendered as an icon, never as text
+_ALERT = re.compile(r"^\s*\[!(?:note|tip|important|warning|caution)\]\s*$", re.IGNORECASE)
 _FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
 _YAML_LINE = re.compile(r"^(?:[\w-]+\s*:.*|\s+\S.*|\s*#.*|\s*)$")
 _FRONT_MATTER_MAX = 60
@@ -199,8 +202,9 @@ def front_matter_lines(path: Path) -> int:
 
 def read_markdown(path: Path) -> list[Line]:
     """Markdown: `**Coding Question:**`-style emphasis unwrapped, `#` headings tagged as
-    headings, pipe tables as rows (cells joined by " | ", the |---| rule dropped); a table
-    headed 'Question | Answer' gives one entry per row."""
+    headings, quote marks (`>`, an alert's `[!NOTE]`) dropped, pipe tables as rows (cells
+    joined by " | ", the |---| rule dropped); a table headed 'Question | Answer' gives one entry
+    per row."""
     out = []
     qa_table = False
     lines = read_text(path)
@@ -209,6 +213,9 @@ def read_markdown(path: Path) -> list[Line]:
     for ln in lines:
         if _MD_RULE.match(ln.text) and "-" in ln.text:
             continue
+        if _BLOCKQUOTE.match(ln.text):  # a quote's marks are how the page is set, not words
+            text = _BLOCKQUOTE.sub("", ln.text)
+            ln = Line(ln.number, "" if _ALERT.match(text) else text)
         ln = Line(ln.number, _MD_HTML.sub("", ln.text).rstrip() if "<" in ln.text else ln.text)
         if not _MD_ROW.match(ln.text):
             qa_table = False

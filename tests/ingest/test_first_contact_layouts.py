@@ -44,3 +44,25 @@ def test_a_deeper_references_heading_stays_in_its_answer(tmp_path: Path) -> None
     assert doc.entries[0].answer.endswith("CPT codebook, physics section.")
     assert doc.entries[1].answer == A2[0]
     assert doc.document.references == (SOURCES[0],)
+
+
+def test_markdown_disclaimer_in_a_quoted_alert_before_the_questions(tmp_path: Path) -> None:
+    text = (f"---\ntitle: Physics Notes\n---\n\n# Physics Notes\n\n> [!WARNING]\n> **Disclaimer.**"
+            f" {DISCLAIMER}\n\n## Devices\n\n#### {Q1}\n\n" + "\n\n".join(A1)
+            + f"\n\n> Keep the physicist's sign-off with the chart.\n\n#### {Q2}\n\n"
+            + "\n\n".join(A2) + f"\n\n---\n\n## Sources\n\n1. {SOURCES[0]}\n2. {SOURCES[1]}\n\n"
+            f"<small>{NOTICE}</small>\n\n[Back to top](#physics-notes)\n")
+    doc = parse(write(tmp_path, "notes.md", text))
+    assert qa(doc) == [(Q1, "\n\n".join([*A1, "Keep the physicist's sign-off with the chart."])),
+                       (Q2, "\n\n".join(A2))]
+    assert doc.document.disclaimer == DISCLAIMER  # no quote mark, alert type or label in it
+    assert doc.document.notice == NOTICE  # no "Back to top" link
+    assert doc.document.references == tuple(SOURCES)
+
+
+def test_a_disclaimer_opened_by_its_name_and_a_period(tmp_path: Path) -> None:
+    body = (f"<h1>Desk FAQ</h1><details><summary>{Q1}</summary><p>{A1[0]}</p></details>"
+            f"<p><strong>Disclaimer.</strong> These replies bind no payer.</p><p>{NOTICE}</p>")
+    doc = parse(write(tmp_path, "desk.html", f"<html><body>{body}</body></html>"))
+    assert doc.document.disclaimer == "These replies bind no payer."
+    assert doc.document.notice == NOTICE
