@@ -2,17 +2,17 @@
 
 Real FAQ pages close with a small, recurring set of sections (surveyed on society, contractor,
 vendor and hospital FAQ pages): references under names such as "References", "Resources",
-"Related articles", "See also", "Further reading" (and the publisher's own closing matter,
-"Summary", "Key takeaways", kept with them; never "Note", an answer's own lead-in); and page
-matter that is not guidance: "About us", "About the author", "Contact us", "Share this",
-"Comments", "Tags", "Was this page helpful?", "Still have questions?". The first kind becomes
-the document's references; the second is dropped, as chrome (a page-matter title that asks is
-never a question).
+"Related articles", "See also", "Further reading", "Notes" / "Footnotes" (and the publisher's
+own closing matter, "Summary", "Key takeaways", kept with them; never "Note", an answer's own
+lead-in); and page matter that is not guidance: "About us", "About the author", "Contact us",
+"Share this", "Comments", "Tags", "Was this page helpful?", "Still have questions?". The first
+kind becomes the document's references; the second is dropped, as chrome (a page-matter title
+that asks is never a question).
 
-Any other title after the last answer is the document's own closing matter ("Notes",
-"Glossary", "CPT notice", "Revision history"…), kept with its references, unless it could be a
-last question its publisher did not end with "?": a title that opens as a question does ("Can",
-"Is", "How"…) or names a code. That one is not guessed at: the parser refuses it (see
+Any other title after the last answer is the document's own closing matter ("Glossary", "CPT
+notice", "Revision history"…), kept with its references, unless it could be a last question
+its publisher did not end with "?": a title that opens as a question does ("Can", "Is",
+"How"…) or names a code. That one is not guessed at: the parser refuses it (see
 `headings`), naming the line and what to write.
 """
 
@@ -26,7 +26,8 @@ REFERENCES = "references"
 CHROME = "chrome"
 
 _REFERENCE_TITLES = re.compile(
-    r"(?:references?|sources?|citations?|bibliography|resources?|links?|see also|"
+    r"(?:references?|sources?|citations?|(?:foot|end)?notes|bibliography|resources?|links?|"
+    r"see also|"
     r"further reading|reading list|(?:related|additional|other|useful|helpful|more|external|"
     r"coding|recommended)\s+(?:articles?|links?|resources?|reading|content|information|"
     r"guidance|pages?|topics?|faqs?|documents?|tools?|posts?)|related|for more information|"

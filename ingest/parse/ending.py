@@ -140,9 +140,10 @@ def paragraph_kind(para: Para) -> str:
 
 
 def _closing_title(para: Para) -> str | None:
-    """The kind of closing section a one-line paragraph titles ("Related resources", "About
-    us"), if any (`closing`)."""
-    return closing_kind(para[0].text) if len(para) == 1 and para[0].kind == "text" else None
+    """The kind of closing section a paragraph's first line titles ("Related resources", "About
+    us"), if any (`closing`): a one-line paragraph, or the title line a plain-text section
+    opens with ("Notes" above its numbered notes)."""
+    return closing_kind(para[0].text) if para[0].kind == "text" else None
 
 
 def split_last_answer(paras: list[Para], path: Path, question_line: int, *, bounded: bool = True,
@@ -162,9 +163,10 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
                                        known=known)
         kind = None
         for para in paras[title:]:
-            kind = _closing_title(para) or kind
-            if kind == REFERENCES and not _closing_title(para):
-                refs += [reference_text(t.text) for t in para if t.text.strip()]
+            titled = _closing_title(para)
+            kind = titled or kind
+            if kind == REFERENCES:
+                refs += reference_lines([t.text for t in para[1 if titled else 0:]])
         return keep, refs
     kinds = [paragraph_kind(p) for p in paras]
     if not bounded and len(paras) > known and kinds[known] != "reference":

@@ -2,8 +2,10 @@
 
 Accepted (any case, optional number such as `1`, `#2`, `No. 3`, optionally after a list
 number such as `1.`):
-  question:   `Coding Question`, `Question`, `CUAC Question`, `Q` (Q only with a separator)
-  answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`, `Ans`,
+  question:   `Coding Question`, `Question`, `CUAC Question`, `Inquiry`, `Query`, `Q` (Q only
+              with a separator)
+  answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`,
+              `Reply` (payers' bulletins answer inquiries with replies), `Ans`,
               `A` (A and Ans only with a separator, so an answer may begin with the article "A")
   references: `References`, `Reference`, `Sources`, `Source`
   disclaimer: `Disclaimer` (also `Legal disclaimer`…), `Important notice`, `Legal notice`,
@@ -29,7 +31,8 @@ from retrieval.errors import CorpusFormatError
 
 _LABEL = re.compile(
     r"^\s*(?:\d{1,3}[.)]\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
-    r"(?P<word>question|answer|response|ans|q|a|(?:(?:legal|important|general)\s+)?disclaimers?|"
+    r"(?P<word>question|inquiry|query|answer|response|reply|ans|q|a|"
+    r"(?:(?:legal|important|general)\s+)?disclaimers?|"
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
     r"references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
@@ -37,8 +40,9 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _SHORT = ("q", "a", "ans")  # never a label without a separator (too easily prose)
-_ANSWER_WORDS = ("answer", "response")
-_KINDS = {"question": QUESTION, "q": QUESTION, "answer": ANSWER, "response": ANSWER,
+_ANSWER_WORDS = ("answer", "response", "reply")
+_KINDS = {"question": QUESTION, "q": QUESTION, "inquiry": QUESTION, "query": QUESTION,
+          "answer": ANSWER, "response": ANSWER, "reply": ANSWER,
           "a": ANSWER, "ans": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
           "important notice": "disclaimer", "legal notice": "disclaimer",
           "legal disclaimer": "disclaimer", "important disclaimer": "disclaimer",
@@ -226,7 +230,27 @@ def tokenize(lines: list[Line]) -> list[Token]:
         else:
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
                              level=ln.level))
-    return _section_titles(_merge_markers(out))
+    return _section_titles(_item_numbers(_merge_markers(out)))
+
+
+def _number(label: str) -> str:
+    return "".join(re.findall(r"\d+", label))
+
+
+def _item_numbers(tokens: list[Token]) -> list[Token]:
+    """A question label standing alone right before another question label that carries the
+    question ("INQUIRY 1" / "Inquiry: Our physicians…") numbers the item: it is the item's
+    title, not a question without text (unless the two labels give different numbers)."""
+    out = list(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.kind != "question" or not tok.label or tok.text.strip():
+            continue
+        j = next((k for k in range(i + 1, len(tokens)) if tokens[k].kind != "blank"), None)
+        nxt = tokens[j] if j is not None else None
+        if nxt is not None and nxt.kind == "question" and nxt.label and nxt.text.strip() \
+                and _number(nxt.label) in ("", _number(tok.label)):
+            out[i] = Token("heading", tok.number, tok.raw.strip() or tok.label, level=tok.level)
+    return out
 
 
 def _merge_markers(tokens: list[Token]) -> list[Token]:

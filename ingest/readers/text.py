@@ -42,6 +42,12 @@ _RULE = re.compile(r"^\s*([-=_*~#\u2014\u2013\u2500\u2550])(?:\s*\1){2,}\s*$")
 _FRAMED_TITLE_WORDS = 8
 
 
+# a running header or footer a text document printed for paper carries on each page: its page
+# number, alone or after the publication's name ("PLAN NAME - PB-2026-07 - Page 2")
+_PAGE_LINE = re.compile(r"^\s*(?:\S.{0,80}?\s[-\u2013\u2014|\u2022\u00b7]\s+)?page\s+\d{1,3}"
+                        r"(?:\s*(?:of|/)\s*\d{1,3})?\s*$", re.IGNORECASE)
+
+
 # "-- " on a line of its own opens an e-mail's signature (RFC 3676): a memo saved from a mail
 # client ends with the sender's name, phone and extension, never guidance
 _SIG_DELIMITER = re.compile(r"^--\s?$")
@@ -71,14 +77,14 @@ def _section_title(lines: list[Line], rule: list[bool], i: int) -> bool:
 
 
 def read_text(path: Path) -> list[Line]:
-    """Plain text: its own lines, rules drawn with one character read as blank lines, a line
-    framed by two rules read as a section heading."""
+    """Plain text: its own lines, rules drawn with one character and running page headers read
+    as blank lines, a line framed by two rules read as a section heading."""
     lines = split_lines(decode_text(path.read_bytes(), path))
     lines = _without_signature(lines)
     rule = [bool(_RULE.match(ln.text)) for ln in lines]
     out: list[Line] = []
     for i, ln in enumerate(lines):
-        if rule[i]:
+        if rule[i] or _PAGE_LINE.match(ln.text):
             out.append(Line(ln.number, ""))
         elif _section_title(lines, rule, i):
             out.append(Line(ln.number, ln.text.strip(), HEADING, 2))
@@ -89,7 +95,8 @@ def read_text(path: Path) -> list[Line]:
 
 _MD_LABEL = re.compile(
     r"^(?P<lead>\s*(?:#{1,6}\s+|>\s*)*)(?P<em>\*\*|__|\*|_)?\s*"
-    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Answer|Response|Ans|Q|A)(?:\s*#?\s*\d{1,3})?"
+    r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Inquiry|Query|Answer|Response|Reply|Ans|Q|A)"
+    r"(?:\s*#?\s*\d{1,3})?"
     r"|Disclaimer|References?|Sources?)"
     r"\s*(?P<colon1>[:.)\u2014\u2013]?)\s*(?P=em)?\s*(?P<colon2>[:.)\u2014\u2013]?)",
     re.IGNORECASE,

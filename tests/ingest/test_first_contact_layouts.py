@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from retrieval.errors import CorpusFormatError
 from tests.ingest import docmaker
 from tests.ingest.layouts import parse, qa, write
 
@@ -66,3 +69,53 @@ def test_a_disclaimer_opened_by_its_name_and_a_period(tmp_path: Path) -> None:
     doc = parse(write(tmp_path, "desk.html", f"<html><body>{body}</body></html>"))
     assert doc.document.disclaimer == "These replies bind no payer."
     assert doc.document.notice == NOTICE
+
+
+RULE = "-" * 70
+BULLETIN = f"""\
+COUNTY HEALTH PLAN
+PROVIDER BULLETIN 12
+{"=" * 70}
+
+INQUIRY 1
+Inquiry:  {Q1}
+
+Reply:    {A1[0]}
+{A1[1]} (1)
+
+{RULE}
+               COUNTY HEALTH PLAN - BULLETIN 12 - Page 2
+{RULE}
+INQUIRY 2
+Inquiry:  {Q2}
+
+Reply:    {A2[0]}
+
+{A2[1]}
+
+{RULE}
+Notes
+ (1) {SOURCES[0][:-1]} and the
+     parenthetical notes.
+ (2) {SOURCES[1]}
+
+DISCLAIMER: {DISCLAIMER}
+
+{NOTICE}
+"""
+
+
+def test_payer_bulletin_of_inquiries_and_replies(tmp_path: Path) -> None:
+    doc = parse(write(tmp_path, "bulletin.txt", BULLETIN))
+    assert qa(doc) == [(Q1, f"{A1[0]}\n{A1[1]} (1)"), (Q2, "\n\n".join(A2))]  # no page header
+    assert doc.document.references == (f"(1) {SOURCES[0][:-1]} and the parenthetical notes.",
+                                       f"(2) {SOURCES[1]}")
+    assert doc.document.disclaimer == DISCLAIMER
+    assert doc.document.title == "COUNTY HEALTH PLAN"
+
+
+def test_an_item_number_label_that_disagrees_with_the_next_is_not_dropped(
+        tmp_path: Path) -> None:
+    text = BULLETIN.replace("INQUIRY 2\nInquiry:", "INQUIRY 2\nInquiry 3:")
+    with pytest.raises(CorpusFormatError, match="no answer"):
+        parse(write(tmp_path, "bulletin.txt", text))
