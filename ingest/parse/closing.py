@@ -5,12 +5,14 @@ vendor and hospital FAQ pages): references under names such as "References", "Re
 "Related articles", "See also", "Further reading", "Notes" / "Footnotes" (and the publisher's
 own closing matter, "Summary", "Key takeaways", kept with them; never "Note", an answer's own
 lead-in); and page matter that is not guidance: "About us", "About the author", "Contact us",
-"Share this", "Comments", "Tags", "Was this page helpful?", "Still have questions?". The first
+"Share this", "Comments", "Tags", "Was this page helpful?", "Still have questions?", and the
+page's edit log ("Changelog", "Revision history"). A section number before the title ("4.
+UPCOMING WEBINARS") is the newsletter's numbering, not part of it. The first
 kind becomes the document's references; the second is dropped, as chrome (a page-matter title
 that asks is never a question).
 
 Any other title after the last answer is the document's own closing matter ("Glossary", "CPT
-notice", "Revision history"…), kept with its references, unless it could be a last question
+notice"…), kept with its references, unless it could be a last question
 its publisher did not end with "?": a title that opens as a question does ("Can", "Is",
 "How"…) or names a code. That one is not guessed at: the parser refuses it (see
 `headings`), naming the line and what to write.
@@ -27,6 +29,7 @@ CHROME = "chrome"
 
 _REFERENCE_TITLES = re.compile(
     r"(?:references?|sources?|citations?|(?:foot|end)?notes|bibliography|resources?|links?|"
+    r"(?:references|sources)\s+(?:consulted|cited|used)|works\s+cited|"
     r"see also|"
     r"further reading|reading list|(?:related|additional|other|useful|helpful|more|external|"
     r"coding|recommended)\s+(?:articles?|links?|resources?|reading|content|information|"
@@ -46,6 +49,8 @@ _CHROME_TITLES = re.compile(
     # a newsletter's own news after its Q&A: never guidance
     r"reminders?|announcements?|(?:upcoming\s+)?(?:events?|webinars?|meetings?)|"
     r"in\s+this\s+issue|(?:staff|office)\s+(?:news|corner|notes)|"
+    # the page's own edit log: when it changed, never what it says
+    r"change\s*log|(?:revision|version|document|page|edit)\s+history|"
     r"(?:was|is)\s+this\s+(?:page|article|answer|post|information|content|faq)\s+"
     r"(?:helpful|useful)|feedback|rate\s+this\s+(?:page|article)|print(?:\s+this\s+page)?|"
     r"privacy(?:\s+(?:policy|notice|statement))?|terms(?:\s+(?:of\s+(?:use|service)|and\s+"
@@ -58,11 +63,13 @@ _OPENS_AS_QUESTION = re.compile(
     r"(?:can|could|may|might|must|shall|should|will|would|is|are|was|were|am|do|does|did|has|"
     r"have|had|what|when|where|which|who|whom|whose|why|how|if)\b", re.IGNORECASE)
 _TRIM = re.compile(r"^[\s#*_>]+|[\s:?.!*_]+$")
+# a newsletter's or guide's section number ("4. UPCOMING WEBINARS", "2) Sources")
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})[.)]\s+")
 
 
 def closing_kind(title: str) -> str | None:
     """REFERENCES or CHROME when a section title is one publishers close a page with."""
-    s = _TRIM.sub("", title)
+    s = _SECTION_NUMBER.sub("", _TRIM.sub("", title))
     if len(s.split()) > 8 or CODE_RE.search(s):
         return None  # a title naming a code is about guidance, never page matter
     if _CHROME_TITLES.fullmatch(s):

@@ -108,17 +108,31 @@ def _numbered_questions(tokens: list[Token], path: Path) -> list[int]:
     return [i for i, _ in found]
 
 
-def _unlabelled_answers(tokens: list[Token]) -> list[Token]:
+def _answered(tokens: list[Token], q: int) -> bool:
+    """Whether an answer label follows the question at `q` before the next question ends it."""
+    for tok in tokens[q + 1:]:
+        if tok.kind == "answer":
+            return True
+        if tok.kind in ("question", "disclaimer", "references"):
+            return False
+    return False
+
+
+def _unlabelled_answers(tokens: list[Token], only_unanswered: bool = False) -> list[Token]:
     """Questions labelled, answers not (`Q1. Can we…?` then the answer's paragraphs): each
     answer starts after its question's paragraph (or at the line after the one that ends the
-    question with '?')."""
+    question with '?').
+
+    `only_unanswered`: in a document that labels its answers too, only the questions no answer
+    label follows (publishers mix styles in one article: `**Question:**`/`**Answer:**` in one
+    section, `### Q4. …?` over plain paragraphs in the next)."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         out.append(tok)
         i += 1
-        if tok.kind != "question":
+        if tok.kind != "question" or (only_unanswered and _answered(tokens, i - 1)):
             continue
         if not tok.text.strip():  # the label alone: the question is the next paragraph
             while i < len(tokens) and tokens[i].kind == "blank":
@@ -163,7 +177,7 @@ def structured_questions(tokens: list[Token], path: Path) -> list[Token]:
     if "question" in kinds and "answer" not in kinds:
         return _unlabelled_answers(tokens)
     if "question" in kinds:
-        return tokens
+        return _unlabelled_answers(tokens, only_unanswered=True)
     level = _question_level(tokens)
     if level is None and "answer" in kinds:
         return _unlabelled_questions(tokens)

@@ -43,6 +43,7 @@ class _Emitter:
         self.buf: list[str] = []
         self.plain = False  # the buffered text has words outside <strong>/<b>
         self.number = 1
+        self.answering = 0  # inside an answer a pair container emits (a <dl> there is content)
 
     def emit(self, text: str, kind: str = TEXT, number: int | None = None, level: int = 0) -> None:
         self.lines.append(Line(number or self.number, text, kind, level))
@@ -197,7 +198,11 @@ class _Emitter:
             return
         self.emit(found[2].strip() if found else text, QUESTION, line)
         self.emit("", ANSWER, line)
-        answer()
+        self.answering += 1
+        try:
+            answer()
+        finally:
+            self.answering -= 1
         self.flush()
         self.emit("", END, self.number)
 
@@ -221,6 +226,9 @@ class _Emitter:
         self._qa(summary, lambda: self.walk(el))
 
     def definitions(self, dl: Any) -> None:
+        if self.answering:
+            self.glossary(dl)
+            return
         terms: list[tuple[Any, list[Any]]] = []
         for child in dl.find_all(["dt", "dd"], recursive=False):
             if child.name == "dt":
@@ -232,6 +240,21 @@ class _Emitter:
                 self.flush()
         for term, defs in terms:
             self._qa(term, partial(self._blocks, defs))
+
+    def glossary(self, dl: Any) -> None:
+        """A definition list inside an answer (codes and what each covers): a line per term,
+        "term: definition", as a browser shows them side by side; never questions."""
+        self.flush()
+        for child in dl.find_all(["dt", "dd"], recursive=False):
+            if child.name == "dt":
+                self.flush(paragraph=False)
+                self.number = child.sourceline or self.number
+                self.walk(child)
+            else:
+                if self.buf:
+                    self.buf.append(": ")
+                self.walk(child)
+        self.flush()
 
     def _blocks(self, elements: list[Any]) -> None:
         for el in elements:  # each definition is a paragraph of the answer

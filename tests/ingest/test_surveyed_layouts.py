@@ -224,7 +224,7 @@ def test_an_unworded_last_question_in_word_is_refused(tmp_path: Path) -> None:
         parse(path)
 
 
-@pytest.mark.parametrize("title", ["Notes", "Glossary", "Revision history", "Billing tips",
+@pytest.mark.parametrize("title", ["Notes", "Glossary", "Appendix", "Billing tips",
                                    "Acknowledgments"])
 def test_a_closing_title_that_cannot_ask_is_the_documents_own_matter(tmp_path: Path,
                                                                       title: str) -> None:
