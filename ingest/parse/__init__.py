@@ -60,8 +60,13 @@ def _check_ranges(lines: list[Line], path: Path) -> None:
                     "correct the code", line=ln.number)
 
 
+# the item number a publisher prints before a question ("1." in a numbered table or list): the
+# page's numbering, not the question's words (label numbers, "Question 3:", are dropped likewise)
+_ITEM_NUMBER = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
+
+
 def _entry_text(q: Block, a: Block, path: Path) -> tuple[str, str]:
-    question, answer = q.text(), a.text()
+    question, answer = _ITEM_NUMBER.sub("", q.text(), count=1), a.text()
     if not question:
         raise CorpusFormatError(path, f"a question label ('{q.label}') with no text",
                                 "write the question after the label", line=q.line)

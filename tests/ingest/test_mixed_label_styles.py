@@ -70,3 +70,13 @@ def test_numbered_newsletter_sections_after_the_answers_are_not_answers(tmp_path
     doc = parse(write(tmp_path, "letter.txt", text))
     assert qa(doc) == [("How often is 77336 charged?", "Once per five fractions."),
                        ("Is 77370 routine?", "No, it answers a specific problem.")]
+
+
+def test_the_item_number_before_a_question_is_not_part_of_it(tmp_path: Path) -> None:
+    html = ("<html><body><h1>Contractor FAQ</h1><table><tr><th>Question</th><th>Answer</th></tr>"
+            "<tr><td><strong>1.</strong> Is 77427 billed per five fractions?</td><td>Yes.</td></tr>"
+            "<tr><td>2) Can 77336 be billed weekly?</td><td>Per five fractions.</td></tr>"
+            "</table><p>Disclaimer: not legal advice.</p></body></html>")
+    doc = parse(write(tmp_path, "faq.html", html))
+    assert [e.question for e in doc.entries] == ["Is 77427 billed per five fractions?",
+                                                 "Can 77336 be billed weekly?"]
