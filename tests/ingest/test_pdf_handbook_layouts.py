@@ -65,7 +65,7 @@ def test_a_lower_case_line_continues_a_short_one_that_ends_mid_sentence() -> Non
 
 
 @pytest.mark.browser
-def test_a_page_printed_by_chromium_reads_its_ligatures_as_letters(tmp_path: Path,
+def test_a_page_printed_by_chromium_parses_with_any_ligatures_as_letters(tmp_path: Path,
                                                                     chromium) -> None:
     html = ("<html><head><title>Handbook</title></head><body style='font-family:serif'>"
             "<h1>Special procedures handbook</h1>"
@@ -83,8 +83,10 @@ def test_a_page_printed_by_chromium_reads_its_ligatures_as_letters(tmp_path: Pat
         page.close()
     from pypdf import PdfReader
 
-    raw = "".join(p.extract_text() for p in PdfReader(str(path)).pages)
-    assert any("\ufb00" <= c <= "\ufb06" for c in raw), "the print keeps ligatures to undo"
+    # whether the print's text layer carries ligature glyphs (ﬁ, ﬀ) depends on the fonts the
+    # machine has; the parse must be right either way (the glyphs themselves are undone in
+    # test_a_bold_question_with_a_ligature_is_still_bold_and_joined, with no browser)
+    assert "Special procedures" in "".join(p.extract_text() for p in PdfReader(str(path)).pages)
     doc = parse(path)
     assert doc.entries[0].question == (  # a bold question wrapped over lines is one line
         "Does the first fraction of five need a new plan when the field configuration and the "
