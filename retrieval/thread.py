@@ -21,7 +21,7 @@ from retrieval.evidence import evidence
 from retrieval.index import KBIndex
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.text import Lexicon
-from retrieval.turns import additive, refers
+from retrieval.turns import additive, companion, refers, swaps
 
 if TYPE_CHECKING:
     import numpy as np
@@ -78,7 +78,18 @@ def anchor_of(index: KBIndex, answer: Answer) -> Anchor | None:
     return Anchor(answer.query, text, tuple(answer.terms.codes), entries)
 
 
-def _swapped(lex: Lexicon, current: QueryTerms, text: str) -> Callable[[str], bool]:
+def _keeps_codes(text: str, cur: QueryTerms, anchor: Anchor) -> bool:
+    """Whether a follow-up naming a code asks about it together with the earlier turn's codes,
+    not in place of them: it names its code as a companion ("and with 77307?", "is 77300 billed
+    separately with those?"), or points back at the earlier codes ("can 77300 go with them?")
+    without opening as a swap ("what about 77336?")."""
+    if not cur.codes or not anchor.codes:
+        return False
+    return companion(text) or (refers(text) and not swaps(text))
+
+
+def _swapped(lex: Lexicon, current: QueryTerms, text: str,
+             keep_codes: bool = False) -> Callable[[str], bool]:
     """Whether an earlier turn's term is a slot the follow-up fills anew ("what about for SBRT?",
     "and the physician?", "what about 77336?"): a code, modality or role where it names its own.
 
@@ -88,6 +99,8 @@ def _swapped(lex: Lexicon, current: QueryTerms, text: str) -> Callable[[str], bo
 
     def swapped(term: str) -> bool:
         if current.codes and CODE_RE.fullmatch(term):
+            if keep_codes:
+                return False
             return term.upper() not in current.codes
         if current.modalities and term in lex.modalities:
             return term not in current.modalities
@@ -109,11 +122,14 @@ def read_with(
     lex = retriever.lexicon
     cur = alone.terms
     assert cur is not None
-    swapped = _swapped(lex, cur, alone.query)
+    keep = inherit and _keeps_codes(alone.query, cur, anchor)
+    swapped = _swapped(lex, cur, alone.query, keep)
     kept = [w for w in anchor.text.split() if not any(swapped(t) for t in lex.terms(w))]
     combined = f"{alone.query} {' '.join(kept)}"
     both = retriever.terms(index, combined)
     codes = list(cur.codes) or [c for c in both.codes if c in anchor.codes or not anchor.codes]
+    if keep:
+        codes += [c for c in both.codes if c in anchor.codes and c not in codes]
     modalities = cur.modalities or both.modalities
     if not inherit:
         codes, modalities = list(cur.codes), cur.modalities
@@ -122,8 +138,10 @@ def read_with(
                    own=list(cur.terms))
     vector = retriever.embed(index, combined, q)
     cal = retriever.calibration
-    scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion),
-                            _trust(index, alone, retriever), _earned(index, alone, anchor))
+    # a pronoun for the earlier codes: the follow-up alone is half a question, not trusted
+    trust = 0.0 if keep and refers(alone.query) else _trust(index, alone, retriever)
+    scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion), trust,
+                            _earned(index, alone, anchor))
     v = decide(index, q, scored, cal.decision, top_k, cal.abstention)
     # the aspects the best entry leaves out: they overrule an answer, and say why it abstains
     best = v.results[0].entry if v.results else scored[0].entry if scored else None

@@ -138,6 +138,29 @@ def fragment(text: str, q: QueryTerms) -> bool:
             and not _ASKS.match(_opening_stripped(text)))
 
 
+# a code named as the companion of another ("with 77317?", "without 77295 or 77301",
+# "can I bill 77300 along with them"): the turn asks about the pair, not a code in place of one
+_COMPANION = re.compile(
+    r"\b(?:with|without|alongside|besides|plus|on top of|together with|in addition to)\s+"
+    r"(?:(?:cpt|code|codes|the|a|an)\s+)*(?:\d{5}|\d{4}[ftu]|[a-v]\d{4})\b",
+    re.IGNORECASE,
+)
+# a continuation that puts something in place of what was asked ("what about 77336?", "same
+# for 77373?", "and for SBRT?")
+_SWAPS = re.compile(r"^\s*(?:and\s+)?(?:what about|how about|same for|as for|for)\b",
+                    re.IGNORECASE)
+
+
+def companion(text: str) -> bool:
+    """Whether the message names a code as the companion of another ("…without 77295?")."""
+    return bool(_COMPANION.search(text))
+
+
+def swaps(text: str) -> bool:
+    """Whether the message opens by putting something in place of what was asked."""
+    return bool(_SWAPS.match(_opening_stripped(text)))
+
+
 def refers(text: str) -> bool:
     """Whether the message has a pronoun or demonstrative ("who has to sign it?")."""
     return bool(_REFERS.search(_opening_stripped(text)))
