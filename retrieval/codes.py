@@ -146,11 +146,29 @@ def listed_codes(text: str) -> set[str]:
 
 
 def code_roles(question: str, answer: str) -> dict[str, str]:
-    """Each code of an entry, in order, with whether the entry is about it or only mentions it."""
+    """Each code of an entry, in order, with whether the entry is about it or only mentions it.
+
+    An entry that names no code on its own is about the codes its answer opens with ("The
+    hyperthermia codes (77600–77620) describe…"): a family given as its subject, not in passing.
+    """
     asked = set(document_codes(question))
     listed = listed_codes(answer)
-    return {c: ABOUT if c in asked or c not in listed else MENTION
-            for c in document_codes(f"{question}\n{answer}")}
+    roles = {c: ABOUT if c in asked or c not in listed else MENTION
+             for c in document_codes(f"{question}\n{answer}")}
+    if roles and ABOUT not in roles.values():
+        for c in document_codes(_first_sentence(answer)):
+            roles[c] = ABOUT
+    return roles
+
+
+def _first_sentence(text: str) -> str:
+    """The answer's opening sentence, when it opens with prose (a table or a list is a
+    listing, whatever it names)."""
+    first = text.strip().split("\n", 1)[0]
+    if " | " in first or re.match(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s", first):
+        return ""
+    m = re.search(r"(?<=[.!?])\s+(?=[A-Z(\"“])", first)
+    return first[:m.start()] if m else first
 
 
 def entry_codes(question: str, answer: str, descriptors: dict[str, str]) -> tuple[Code, ...]:

@@ -60,6 +60,18 @@ def test_a_single_code_the_answer_says_not_to_bill_is_still_its_subject() -> Non
         "77469": "about"}
 
 
+def test_an_entry_naming_no_code_on_its_own_is_about_the_family_its_answer_opens_with() -> None:
+    answer = ("The hyperthermia codes (77600-77620) include the physics planning and three "
+              "months of follow-up. Radiation given with them, such as 77427, 77470 and 77431, "
+              "is billed separately.")
+    roles = code_roles("Does hyperthermia include follow-up?", answer)
+    about = {c for c, r in roles.items() if r == "about"}
+    assert {"77600", "77605", "77620"} <= about and "77427" not in about
+    # an entry that is about a code of its own keeps every listed code a mention
+    roles = code_roles("Is 77470 billed with hyperthermia?", answer)
+    assert roles["77470"] == "about" and roles["77605"] == "mention"
+
+
 @pytest.mark.parametrize("text,expected", [
     ("CPT® code 77370 (Special medical radiation physics consultation) is used",
      {"77370": "Special medical radiation physics consultation"}),
