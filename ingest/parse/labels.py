@@ -10,6 +10,8 @@ number such as `1.`):
   references: `References`, `Reference`, `Sources`, `Source`
   disclaimer: `Disclaimer` (also `Legal disclaimer`…), `Important notice`, `Legal notice`,
   `Limitation of liability` (publishers' names for it)
+Who asks or answers may stand in parentheses between the label and its colon ("Response
+(moderator):", as a mailing list's digest writes it).
 The separator is a colon, a dash (`Question 3 — …`), or a period or closing parenthesis after
 `Q`/`A`/`Ans` or a number (`Q. …`, `A1. …`, `Q1) …`, `Question 2. …`) or a disclaimer's name
 (`Disclaimer. …`). A label with a
@@ -25,7 +27,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.parse.closing import CHROME, closing_kind
 from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
+from ingest.parse.title import MAIL_HEADER
 from ingest.parse.wording import is_cpt_notice
 from retrieval.errors import CorpusFormatError
 
@@ -36,6 +40,8 @@ _LABEL = re.compile(
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
     r"references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
+    # who asks or answers, in parentheses before the colon: "Response (moderator):"
+    r"(?:\s*\((?P<who>[^\W\d_][^()]{0,29})\)(?=\s*:))?"
     r"(?:\s*(?P<colon>:)|(?P<period>[.)])(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",
     re.IGNORECASE,
 )
@@ -59,6 +65,10 @@ _LINK_ROW_WORDS = re.compile(
     r"unsubscribe|log ?in|sign ?in|share|print|e-?mail|facebook|linkedin|twitter|x\.com)\b",
     re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|·•]\s+")
+# a breadcrumb trail ("Support › Product › Coding content › KB-12"): where the page sits in the
+# site, never guidance; told by the trail's own arrows, which prose does not use
+_CRUMBS = re.compile(r"\s+[›»]\s+")
+_CRUMB_MAX_WORDS = 6
 # the vote count a page prints with its feedback prompt ("14 of 17 found this helpful")
 _VOTES = (r"\d+\s+(?:of|out\s+of)\s+\d+\s+(?:people\s+|readers\s+|users\s+)?found\s+this\s+"
           r"(?:article\s+|page\s+|answer\s+)?(?:helpful|useful)")
@@ -69,9 +79,11 @@ _PAGE_PROMPT = re.compile(
     r"(?:the\s+)?page)?|top\s+of\s+page|(?:was|is|did)\s+this\s+(?:page|article|answer|"
     r"post|information|content|faq)\s+(?:helpful|useful|answer\s+your\s+question)"
     r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?(?:[\W_]*" + _VOTES + r")?|" + _VOTES + r"|"
-    # a closing mark of the publication itself ("-- end of bulletin --")
-    r"end\s+of\s+(?:the\s+|this\s+)?(?:bulletin|newsletter|document|article|page|faq|memo|guide|"
-    r"issue|report|alert|update)|"
+    # a closing mark of the publication itself
+    # ("-- end of bulletin --"), maybe naming it ("End of the Coders List Digest, Vol 3, Issue 2")
+    r"end\s+of\s+(?:the\s+|this\s+)?(?:[\w'’&.-]+\s+){0,4}?(?:bulletin|newsletter|digest|"
+    r"document|article|page|faq|memo|guide|issue|report|alert|update)"
+    r"(?:,?\s+(?:vol(?:ume)?\.?|issue|no\.?|number|#)\s*\d{1,4})*|"
     # a mailing's own footer ("To unsubscribe, reply with REMOVE…")
     r"(?:to\s+)?unsubscribe\b.*|you\s+(?:are\s+)?receiv(?:e|ing)\s+this\s+(?:e-?mail|message|"
     r"newsletter|bulletin)\b.*)[\W_]*$",
@@ -189,6 +201,10 @@ def is_chrome(text: str) -> bool:
         return True
     if _COPYRIGHT.match(s) and not is_cpt_notice(s):
         return True
+    crumbs = _CRUMBS.split(s)
+    if len(crumbs) >= 3 and all(0 < len(c.split()) <= _CRUMB_MAX_WORDS for c in crumbs) \
+            and not re.search(r"[.?!:;]$", s):
+        return True
     parts = _SEPARATORS.split(s)
     links = [p for p in parts if _LINK_ROW_WORDS.search(p)]
     return (len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts)
@@ -225,12 +241,47 @@ def tokenize(lines: list[Line]) -> list[Token]:
             kind, label, rest = found
             level = (ln.level or 1) if ln.kind == HEADING else ln.level  # a label set as a title
             out.append(Token(kind, ln.number, rest, label, ln.text, level))
-        elif is_chrome(ln.text):
+        elif is_chrome(ln.text) and not (ln.kind == HEADING and closing_kind(ln.text) == CHROME):
+            # (a page prompt set as a heading, "### Was this article helpful?", stays a heading:
+            # what is under it, its vote buttons and feedback link, goes with it, `structure`)
             continue
         else:
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
                              level=ln.level))
-    return _section_titles(_item_numbers(_merge_markers(out)))
+    return _section_titles(_item_numbers(_merge_markers(_without_mail_matter(out))))
+
+
+# a poster's sign-off on a line of its own under a message ("-- Moderator", "-- J. Ruiz, CPC"):
+# who wrote it, never what the answer says
+_SIGN_OFF = re.compile(r"^\s*--\s*[A-Z][^?!:;]*(?<![.,])$")
+_SIGN_OFF_MAX_WORDS = 6
+
+
+def _without_mail_matter(tokens: list[Token]) -> list[Token]:
+    """A digest's or a mail thread's own matter between its entries, dropped: a message's header
+    block ("Message: 2" / "Date: …" / "Subject: …", a paragraph of two header fields or more,
+    after the first question; the headers before it stay for the title) and a poster's sign-off
+    standing as a paragraph of its own."""
+    def paragraph(i: int) -> list[int]:
+        j = i
+        while j < len(tokens) and tokens[j].kind == "text":
+            j += 1
+        return list(range(i, j))
+
+    drop: set[int] = set()
+    asked = False
+    for i, tok in enumerate(tokens):
+        asked = asked or tok.kind in ("question", "answer")
+        if tok.kind != "text" or (i and tokens[i - 1].kind == "text"):
+            continue  # not the first line of a paragraph
+        para = paragraph(i)
+        texts = [tokens[k].text.strip() for k in para]
+        if asked and len(texts) >= 2 and all(MAIL_HEADER.match(t) for t in texts):
+            drop.update(para)
+        elif len(texts) == 1 and _SIGN_OFF.match(texts[0]) and \
+                len(texts[0].lstrip("- ").split()) <= _SIGN_OFF_MAX_WORDS:
+            drop.update(para)
+    return [t for i, t in enumerate(tokens) if i not in drop]
 
 
 def _number(label: str) -> str:
