@@ -248,3 +248,177 @@ payment.</div>
         "These answers are billing education by our staff. They are not a coverage decision, "
         "legal advice or a promise of payment.")
     assert doc.document.notice == NOTICE
+
+
+# A question/answer table printed to PDF, as pypdf's layout mode gives its rows: both cells of
+# a row side by side, the answer column starting at a different place on each page, blank rows
+# where the cells' lines do not line up, the table running over a page break.
+_PAGE_1 = """\
+   Plan manual, chapter 9
+
+   The questions below came from our provider line.
+
+            Member question                              Plan answer
+
+   How many units of            One unit for each five fractions delivered,
+   77336 go with a twelve-      counted for the whole course.
+   fraction course?
+                                When three or four fractions remain, one
+                                more unit is allowed.
+
+   Is a second simulation       Yes, when the new simulation is documented
+   billed when the mask is      and needed; routine set-up checks are not a
+   remade?                      simulation.
+
+
+   What is needed for proton    Prior authorization for every course (77520-
+   claims (77520-
+   77525)?                      77525). For Medicare Advantage members"""
+_PAGE_2 = """\
+                                      append modifier KX once the criteria
+                                      are documented.
+
+                                      Select the code by complexity:
+                                              simple without compensation;
+                                              intermediate.
+
+   IMPORTANT: This manual is not a guarantee of payment; the provider agreement governs. CPT is a
+   registered trademark of the American Medical Association.
+
+   Plan manual · Page 9-14"""
+
+
+def _pages(*texts: str) -> tuple[list[list[str]], list[list[str]]]:
+    raw = [t.split("\n") for t in texts]
+    return raw, [[" ".join(r.split()) for r in page] for page in raw]
+
+
+def test_pdf_question_answer_table_is_read_cell_by_cell() -> None:
+    from ingest.readers.pdf_qa_table import find_qa_table, table_lines
+
+    table = find_qa_table(*_pages(_PAGE_1, _PAGE_2))
+    assert table is not None and table.start == (0, 4)
+    assert table.end == (1, 7)  # the disclaimer's row runs across the answer column
+    got = [(q, ["\n".join(p) for p in paras]) for q, paras in table.entries]
+    assert [q for q, _ in got] == [
+        "How many units of 77336 go with a twelve-fraction course?",
+        "Is a second simulation billed when the mask is remade?",
+        "What is needed for proton claims (77520-77525)?",  # a range broken at its hyphen
+    ]
+    lines = table_lines(table, 1)
+    assert [ln.kind for ln in lines].count("question") == 3
+    answers = [[ln.text for ln in lines if ln.kind == "text"]]
+    assert "One unit for each five fractions delivered, counted for the whole course." in \
+        answers[0]
+    # a blank row after a line that stops mid-sentence (and a page break) does not split it
+    assert ("Prior authorization for every course (77520-77525). For Medicare Advantage members "
+            "append modifier KX once the criteria are documented.") in answers[0]
+    assert "Select the code by complexity:" in answers[0]
+    assert "simple without compensation;" in answers[0] and "intermediate." in answers[0]
+
+
+def test_pdf_text_without_a_question_answer_header_is_not_a_table() -> None:
+    from ingest.readers.pdf_qa_table import find_qa_table
+
+    assert find_qa_table(*_pages(_PAGE_2)) is None
+
+
+@pytest.mark.browser
+def test_printed_question_answer_table(tmp_path: Path, chromium) -> None:  # type: ignore[no-untyped-def]
+    rows = "".join(
+        f"<tr><td style='width:30%'><b>{q}</b></td><td>{''.join(f'<p>{p}</p>' for p in a)}</td>"
+        "</tr>" for q, a in [
+            ("How many units of weekly physics go with a course of twelve fractions?",
+             ["One unit for each five fractions delivered, counted for the whole course and not "
+              "per calendar week.", "When three or four fractions remain, one more unit."]),
+            ("Is a second simulation billed when the mask is remade for the same course?",
+             ["Yes, when the new simulation is documented and needed; routine set-up checks are "
+              "not a simulation and are not billed."]),
+        ])
+    html = ("<html><head><style>td, th { padding: 6px; vertical-align: top } "
+            "body { font-size: 11pt } td p { margin: 0 0 1em }</style></head>"
+            "<body><h1>Plan manual, chapter 9</h1><p>Questions from our provider line.</p>"
+            "<table><tr><th>Member question</th><th>Plan answer</th></tr>" + rows + "</table>"
+            "<p>Disclaimer: This manual is for education only and is not a guarantee of "
+            "payment.</p></body></html>")
+    page = chromium.new_page()
+    try:
+        page.set_content(html)
+        path = tmp_path / "manual.pdf"
+        page.pdf(path=str(path))
+    finally:
+        page.close()
+    doc = parse(path)
+    assert qa(doc) == [
+        ("How many units of weekly physics go with a course of twelve fractions?",
+         "One unit for each five fractions delivered, counted for the whole course and not per "
+         "calendar week.\n\nWhen three or four fractions remain, one more unit."),
+        ("Is a second simulation billed when the mask is remade for the same course?",
+         "Yes, when the new simulation is documented and needed; routine set-up checks are not a "
+         "simulation and are not billed."),
+    ]
+    assert doc.document.disclaimer.startswith("This manual is for education only")
+
+
+def test_running_footer_naming_the_publication_and_a_chapter_page_is_furniture() -> None:
+    from ingest.readers.pdf_layout import drop_running_lines
+
+    pages = [["Plan manual, chapter 9", "", "Body text of the page.", "",
+              "Plan manual · Page 9-14"]]
+    drop_running_lines(pages)
+    assert pages[0][-1] == "" and pages[0][2] == "Body text of the page."
+
+
+def test_important_lead_in_is_not_part_of_the_disclaimer(tmp_path: Path) -> None:
+    text = """Plan answers
+
+Question: Is 77470 billed for IORT?
+Answer: Yes, with the special procedure documented.
+
+IMPORTANT: This manual is not a guarantee of payment; the provider agreement governs.
+"""
+    doc = parse(write(tmp_path, "a.txt", text))
+    assert doc.document.disclaimer == ("This manual is not a guarantee of payment; the provider "
+                                       "agreement governs.")
+
+
+def _fake_pdf(monkeypatch: pytest.MonkeyPatch, *layouts: str) -> None:
+    """read_pdf given these pages' layout-mode text (and the same rows in plain mode)."""
+    import ingest.readers.pdf as pdf
+
+    pages = [(t, "\n".join(" ".join(r.split()) for r in t.split("\n"))) for t in layouts]
+    monkeypatch.setattr(pdf, "_pdf_pages", lambda path: (pages, set()))
+
+
+def test_pdf_question_answer_table_end_to_end(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_pdf(monkeypatch, _PAGE_1, _PAGE_2)
+    path = tmp_path / "manual.pdf"
+    path.write_bytes(b"%PDF-1.4\n")
+    doc = parse(path)
+    assert [e.question for e in doc.entries] == [
+        "How many units of 77336 go with a twelve-fraction course?",
+        "Is a second simulation billed when the mask is remade?",
+        "What is needed for proton claims (77520-77525)?"]
+    assert doc.entries[0].answer == ("One unit for each five fractions delivered, counted for the "
+                                     "whole course.\n\nWhen three or four fractions remain, one "
+                                     "more unit is allowed.")
+    assert doc.entries[2].answer.endswith(
+        "Select the code by complexity:\nsimple without compensation;\nintermediate.")
+    assert doc.document.disclaimer.startswith("This manual is not a guarantee of payment")
+    assert doc.document.references == ()  # the running footer is not a reference
+
+
+def test_pdf_table_with_a_header_but_one_readable_entry_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_pdf(monkeypatch, """\
+            Member question                              Plan answer
+
+   How many units of            One unit for each five fractions delivered,
+   77336 go with a course?      counted for the whole course.
+
+   Disclaimer: for education only, not legal advice; no guarantee of payment at all here.""")
+    path = tmp_path / "manual.pdf"
+    path.write_bytes(b"%PDF-1.4\n")
+    with pytest.raises(CorpusFormatError, match="question/answer table whose cells cannot"):
+        parse(path)
