@@ -422,3 +422,35 @@ def test_pdf_table_with_a_header_but_one_readable_entry_is_refused(
     path.write_bytes(b"%PDF-1.4\n")
     with pytest.raises(CorpusFormatError, match="question/answer table whose cells cannot"):
         parse(path)
+
+
+_NEWSLETTER = """Physics Tips, Spring Issue
+
+Is 77300 added to a 77307 plan?
+
+No. The isodose plan includes the basic calculations.
+
+Is 77336 reported for a course of two fractions?
+
+No. It is reported for each five fractions; one or two left over add nothing.
+
+{closing}
+
+Disclaimer. This newsletter is general information only and not legal advice.
+"""
+
+
+def test_a_paragraph_about_the_publisher_after_the_last_answer_is_page_matter(
+        tmp_path: Path) -> None:
+    doc = parse(write(tmp_path, "tips.txt", _NEWSLETTER.format(
+        closing="About Harbor Billing Group: we audit oncology charges. Write to us with "
+                "questions for the next issue.")))
+    assert doc.entries[1].answer == ("No. It is reported for each five fractions; one or two "
+                                     "left over add nothing.")
+    assert doc.document.references == ()
+
+
+def test_an_answer_paragraph_about_a_thing_stays_in_the_answer(tmp_path: Path) -> None:
+    closing = "About the chart check: the physicist signs it for each group of five."
+    doc = parse(write(tmp_path, "tips.txt", _NEWSLETTER.format(closing=closing)))
+    assert doc.entries[1].answer.endswith(f"\n\n{closing}")
