@@ -65,8 +65,7 @@ _LINK_ROW_WORDS = re.compile(
     r"unsubscribe|log ?in|sign ?in|share|print|e-?mail|facebook|linkedin|twitter|x\.com)\b",
     re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|·•]\s+")
-# a breadcrumb trail ("Support › Product › Coding content › KB-12"): where the page sits in the
-# site, never guidance; told by the trail's own arrows, which prose does not use
+# a breadcrumb trail's separators (`is_breadcrumb`)
 _CRUMBS = re.compile(r"\s+[›»]\s+")
 _CRUMB_MAX_WORDS = 6
 # the vote count a page prints with its feedback prompt ("14 of 17 found this helpful")
@@ -201,14 +200,19 @@ def is_chrome(text: str) -> bool:
         return True
     if _COPYRIGHT.match(s) and not is_cpt_notice(s):
         return True
-    crumbs = _CRUMBS.split(s)
-    if len(crumbs) >= 3 and all(0 < len(c.split()) <= _CRUMB_MAX_WORDS for c in crumbs) \
-            and not re.search(r"[.?!:;]$", s):
-        return True
     parts = _SEPARATORS.split(s)
     links = [p for p in parts if _LINK_ROW_WORDS.search(p)]
     return (len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts)
             and 2 * len(links) >= len(parts) and not re.search(r"[.?!]$", s))
+
+
+def is_breadcrumb(text: str) -> bool:
+    """A breadcrumb trail ("Support › Product › Coding content › KB-12"): three steps or more,
+    each a few words, joined by the trail's arrows, no sentence punctuation at the end."""
+    s = _MD_LINK.sub(r"\1", text).strip()
+    crumbs = _CRUMBS.split(s)
+    return len(crumbs) >= 3 and all(0 < len(c.split()) <= _CRUMB_MAX_WORDS for c in crumbs) \
+        and not re.search(r"[.?!:;]$", s)
 
 
 def _asks_with_periods(lines: list[Line]) -> bool:
@@ -225,7 +229,9 @@ def tokenize(lines: list[Line]) -> list[Token]:
     """Every line classified; site chrome lines are dropped here, before any section sees them."""
     out: list[Token] = []
     periods = _asks_with_periods(lines)
+    titled = False  # a heading, a bold line or a label met: the page's own content has begun
     for ln in lines:
+        titled = titled or ln.kind != "text" or ln.level > 0
         if ln.kind in (QUESTION, ANSWER, END):  # structure the reader already knows
             out.append(Token(ln.kind if ln.kind != END else "end", ln.number, ln.text.strip(),
                              "question" if ln.kind == QUESTION else ""))
@@ -237,6 +243,9 @@ def tokenize(lines: list[Line]) -> list[Token]:
             out.append(Token("row", ln.number, ln.text.strip()))
             continue
         found = match_label(ln.text, periods=periods)
+        titled = titled or found is not None
+        if not titled and is_breadcrumb(ln.text):
+            continue  # where the page sits in the site, printed above its title
         if found:
             kind, label, rest = found
             level = (ln.level or 1) if ln.kind == HEADING else ln.level  # a label set as a title
@@ -260,8 +269,9 @@ _SIGN_OFF_MAX_WORDS = 6
 def _without_mail_matter(tokens: list[Token]) -> list[Token]:
     """A digest's or a mail thread's own matter between its entries, dropped: a message's header
     block ("Message: 2" / "Date: …" / "Subject: …", a paragraph of two header fields or more,
-    after the first question; the headers before it stay for the title) and a poster's sign-off
-    standing as a paragraph of its own."""
+    one of them the subject or the message's number, after the first question; the headers
+    before it stay for the title; an answer's "From: 03/02 / To: 03/06" is no header block) and
+    a poster's sign-off standing as a paragraph of its own."""
     def paragraph(i: int) -> list[int]:
         j = i
         while j < len(tokens) and tokens[j].kind == "text":
@@ -276,7 +286,9 @@ def _without_mail_matter(tokens: list[Token]) -> list[Token]:
             continue  # not the first line of a paragraph
         para = paragraph(i)
         texts = [tokens[k].text.strip() for k in para]
-        if asked and len(texts) >= 2 and all(MAIL_HEADER.match(t) for t in texts):
+        fields = [m.group("field").lower() for t in texts if (m := MAIL_HEADER.match(t))]
+        if asked and len(texts) >= 2 and len(fields) == len(texts) and \
+                {"subject", "message", "message-id"} & set(fields):
             drop.update(para)
         elif len(texts) == 1 and _SIGN_OFF.match(texts[0]) and \
                 len(texts[0].lstrip("- ").split()) <= _SIGN_OFF_MAX_WORDS:

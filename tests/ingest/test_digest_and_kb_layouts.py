@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.parse.labels import is_chrome, match_label
+from ingest.parse.labels import is_breadcrumb, is_chrome, match_label
 from ingest.parse.wording import disclaims
 from retrieval.errors import CorpusFormatError
 from tests.ingest.layouts import parse, qa, write
@@ -136,10 +136,32 @@ def test_end_marks_of_a_publication_are_chrome(line: str) -> None:
     assert is_chrome(line)
 
 
-def test_breadcrumb_trail_is_chrome_but_prose_is_not() -> None:
-    assert is_chrome("[Help Center](https://h.example) › [Billing](https://h.example/b) › KB-9")
-    assert is_chrome("Home » Resources » Coding FAQ")
-    assert not is_chrome("Open the plan › select Charges › then choose 77300.")
+def test_breadcrumb_trail_is_told_from_prose() -> None:
+    assert is_breadcrumb("[Help](https://h.example) › [Billing](https://h.example/b) › KB-9")
+    assert is_breadcrumb("Home » Resources » Coding FAQ")
+    assert not is_breadcrumb("Open the plan › select Charges › then choose 77300.")
+
+
+def test_a_menu_path_inside_an_answer_is_not_a_breadcrumb(tmp_path: Path) -> None:
+    text = """Home › Help › Physics
+
+# Physics rules
+
+**Q1. Where is the weekly physics rule set?**
+
+**A1.** Open it from the menu:
+
+Settings › Charge rules › Physics
+
+**Q2. Is 77300 added to 77307?**
+
+**A2.** No.
+
+Disclaimer: general information only, not legal advice.
+"""
+    doc = parse(write(tmp_path, "kb.md", text))
+    assert doc.document.title == "Physics rules"
+    assert doc.entries[0].answer == "Open it from the menu:\n\nSettings › Charge rules › Physics"
 
 
 KB = """---
@@ -454,3 +476,21 @@ def test_an_answer_paragraph_about_a_thing_stays_in_the_answer(tmp_path: Path) -
     closing = "About the chart check: the physicist signs it for each group of five."
     doc = parse(write(tmp_path, "tips.txt", _NEWSLETTER.format(closing=closing)))
     assert doc.entries[1].answer.endswith(f"\n\n{closing}")
+
+
+def test_dates_of_service_in_an_answer_are_not_a_message_header(tmp_path: Path) -> None:
+    text = """Plan answers
+
+Question: How are the dates written for a split course?
+Answer: Give each part its own line, for example:
+
+From: 03/02/2026
+To: 03/06/2026
+
+Question: Is 77300 added to 77307?
+Answer: No.
+
+Disclaimer: For education only; not legal advice.
+"""
+    doc = parse(write(tmp_path, "a.txt", text))
+    assert doc.entries[0].answer.endswith("From: 03/02/2026\nTo: 03/06/2026")
