@@ -80,9 +80,10 @@ _PAGE_PROMPT = re.compile(
     r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?(?:[\W_]*" + _VOTES + r")?|" + _VOTES + r"|"
     # a closing mark of the publication itself
     # ("-- end of bulletin --"), maybe naming it ("End of the Coders List Digest, Vol 3, Issue 2")
-    r"end\s+of\s+(?:the\s+|this\s+)?(?:[\w'’&.-]+\s+){0,4}?(?:bulletin|newsletter|digest|"
-    r"document|article|page|faq|memo|guide|issue|report|alert|update)"
-    r"(?:,?\s+(?:vol(?:ume)?\.?|issue|no\.?|number|#)\s*\d{1,4})*|"
+    # (only a mailing is named: "end of treatment report" is a document coders file)
+    r"end\s+of\s+(?:the\s+|this\s+)?(?:(?:bulletin|newsletter|digest|document|article|page|faq|"
+    r"memo|guide|issue|report|alert|update)|(?:[\w'’&.-]+\s+){1,4}?(?:bulletin|newsletter|"
+    r"digest))(?:,?\s+(?:vol(?:ume)?\.?|issue|no\.?|number|#)\s*\d{1,4})*|"
     # a mailing's own footer ("To unsubscribe, reply with REMOVE…")
     r"(?:to\s+)?unsubscribe\b.*|you\s+(?:are\s+)?receiv(?:e|ing)\s+this\s+(?:e-?mail|message|"
     r"newsletter|bulletin)\b.*)[\W_]*$",

@@ -136,6 +136,11 @@ def test_end_marks_of_a_publication_are_chrome(line: str) -> None:
     assert is_chrome(line)
 
 
+@pytest.mark.parametrize("line", ["- End of treatment report", "End of the course summary"])
+def test_documents_named_end_of_are_not_end_marks(line: str) -> None:
+    assert not is_chrome(line)
+
+
 def test_breadcrumb_trail_is_told_from_prose() -> None:
     assert is_breadcrumb("[Help](https://h.example) › [Billing](https://h.example/b) › KB-9")
     assert is_breadcrumb("Home » Resources » Coding FAQ")
