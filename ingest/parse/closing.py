@@ -83,3 +83,24 @@ def could_ask(title: str) -> bool:
     """Whether a title without '?' may still be a question: it opens as one or names a code."""
     s = _TRIM.sub("", title)
     return bool(_OPENS_AS_QUESTION.match(s) or CODE_RE.search(s))
+
+
+# a paragraph about the publisher opening with its title run in ("About Harbor Billing Group: we
+# audit…", "About us: …", "Contact us: …"): page matter like the heading "About us". Only the
+# publisher's name (capitalised words) or "us" after "About": "About the device: …" may be an
+# answer's own lead-in
+_RUN_IN_ABOUT = re.compile(
+    r"^(?:about\s+(?:us|(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+(?:&|of|and|[A-Z][\w&'’.,-]*)){0,6})|"
+    r"contact\s+us)\s*:\s+\S", re.IGNORECASE)
+
+
+def run_in_page_matter(text: str) -> bool:
+    """Whether a paragraph opens with a run-in title of page matter about the publisher."""
+    m = _RUN_IN_ABOUT.match(text.strip())
+    if m is None or CODE_RE.search(m.group()):
+        return False
+    words = m.group().split(":")[0].split()[1:]
+    named = [w for w in words if w.lower() not in ("the", "of", "and", "&", "us")]
+    if [w.lower() for w in words] == ["us"]:
+        return True
+    return bool(named) and all(w[0].isupper() for w in named)

@@ -17,10 +17,13 @@ import re
 from ingest.parse.labels import Token
 from ingest.parse.wording import disclaims, is_cpt_notice
 
-# a generic lead-in some publishers set before their disclaimer ("Notice. This handbook is…"):
-# the label is not part of what the disclaimer says
+# a generic lead-in some publishers set before their disclaimer ("Notice. This handbook is…",
+# "Please read: …", "Site policy (please read): …", "IMPORTANT: …"): the label is not part of
+# what the disclaimer says
 _LEAD_LABEL = re.compile(
-    r"^(?:(?:important|legal|please)\s+)?(?:notice|note)\s*[.:\u2014\u2013-]\s+", re.IGNORECASE)
+    r"^(?:(?:(?:[^\W\d_]+\s+)?(?:notice|note|policy)|please\s+read|important)"
+    r"(?:\s*\((?:please\s+)?read(?:\s+(?:this|first|carefully))?\))?)"
+    r"\s*[.:\u2014\u2013-]\s+", re.IGNORECASE)
 
 Para = list[Token]
 
@@ -104,8 +107,8 @@ def opening_disclaimer(tokens: list[Token]) -> list[Token]:
     start, end = span
     head = tokens[start:end]
     if head[0].kind != "disclaimer":  # told by its wording: make it the labelled form
-        head = [Token("disclaimer", head[0].number, _text(head), "disclaimer (unlabelled)",
-                      head[0].raw)]
+        head = [Token("disclaimer", head[0].number, _LEAD_LABEL.sub("", _text(head), count=1),
+                      "disclaimer (unlabelled)", head[0].raw)]
     last = max(i for i, t in enumerate(tokens) if t.kind in ("question", "answer"))
     after = _paragraphs(tokens[last + 1:])
     own = 0 if tokens[last].kind == "answer" and tokens[last].text.strip() else 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.parse.closing import REFERENCES, closing_kind
+from ingest.parse.closing import CHROME, REFERENCES, closing_kind, run_in_page_matter
 from ingest.parse.labels import Token
 from ingest.parse.wording import is_cpt_notice
 from retrieval.codes import CODE_RE
@@ -142,8 +142,10 @@ def paragraph_kind(para: Para) -> str:
 def _closing_title(para: Para) -> str | None:
     """The kind of closing section a paragraph's first line titles ("Related resources", "About
     us"), if any (`closing`): a one-line paragraph, or the title line a plain-text section
-    opens with ("Notes" above its numbered notes)."""
-    return closing_kind(para[0].text) if para[0].kind == "text" else None
+    opens with ("Notes" above its numbered notes), or a title run in ("About Acme Billing: we…")."""
+    if para[0].kind != "text":
+        return None
+    return closing_kind(para[0].text) or (CHROME if run_in_page_matter(para[0].text) else None)
 
 
 def split_last_answer(paras: list[Para], path: Path, question_line: int, *, bounded: bool = True,

@@ -10,6 +10,8 @@ number such as `1.`):
   references: `References`, `Reference`, `Sources`, `Source`
   disclaimer: `Disclaimer` (also `Legal disclaimer`…), `Important notice`, `Legal notice`,
   `Limitation of liability` (publishers' names for it)
+Who asks or answers may stand in parentheses between the label and its colon ("Response
+(moderator):", as a mailing list's digest writes it).
 The separator is a colon, a dash (`Question 3 — …`), or a period or closing parenthesis after
 `Q`/`A`/`Ans` or a number (`Q. …`, `A1. …`, `Q1) …`, `Question 2. …`) or a disclaimer's name
 (`Disclaimer. …`). A label with a
@@ -25,7 +27,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.parse.closing import CHROME, closing_kind
 from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
+from ingest.parse.title import MAIL_HEADER
 from ingest.parse.wording import is_cpt_notice
 from retrieval.errors import CorpusFormatError
 
@@ -36,6 +40,8 @@ _LABEL = re.compile(
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
     r"references?|sources?)"
     r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
+    # who asks or answers, in parentheses before the colon: "Response (moderator):"
+    r"(?:\s*\((?P<who>[^\W\d_][^()]{0,29})\)(?=\s*:))?"
     r"(?:\s*(?P<colon>:)|(?P<period>[.)])(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",
     re.IGNORECASE,
 )
@@ -59,6 +65,9 @@ _LINK_ROW_WORDS = re.compile(
     r"unsubscribe|log ?in|sign ?in|share|print|e-?mail|facebook|linkedin|twitter|x\.com)\b",
     re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|·•]\s+")
+# a breadcrumb trail's separators (`is_breadcrumb`)
+_CRUMBS = re.compile(r"\s+[›»]\s+")
+_CRUMB_MAX_WORDS = 6
 # the vote count a page prints with its feedback prompt ("14 of 17 found this helpful")
 _VOTES = (r"\d+\s+(?:of|out\s+of)\s+\d+\s+(?:people\s+|readers\s+|users\s+)?found\s+this\s+"
           r"(?:article\s+|page\s+|answer\s+)?(?:helpful|useful)")
@@ -69,9 +78,12 @@ _PAGE_PROMPT = re.compile(
     r"(?:the\s+)?page)?|top\s+of\s+page|(?:was|is|did)\s+this\s+(?:page|article|answer|"
     r"post|information|content|faq)\s+(?:helpful|useful|answer\s+your\s+question)"
     r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?(?:[\W_]*" + _VOTES + r")?|" + _VOTES + r"|"
-    # a closing mark of the publication itself ("-- end of bulletin --")
-    r"end\s+of\s+(?:the\s+|this\s+)?(?:bulletin|newsletter|document|article|page|faq|memo|guide|"
-    r"issue|report|alert|update)|"
+    # a closing mark of the publication itself
+    # ("-- end of bulletin --"), maybe naming it ("End of the Coders List Digest, Vol 3, Issue 2")
+    # (only a mailing is named: "end of treatment report" is a document coders file)
+    r"end\s+of\s+(?:the\s+|this\s+)?(?:(?:bulletin|newsletter|digest|document|article|page|faq|"
+    r"memo|guide|issue|report|alert|update)|(?:[\w'’&.-]+\s+){1,4}?(?:bulletin|newsletter|"
+    r"digest))(?:,?\s+(?:vol(?:ume)?\.?|issue|no\.?|number|#)\s*\d{1,4})*|"
     # a mailing's own footer ("To unsubscribe, reply with REMOVE…")
     r"(?:to\s+)?unsubscribe\b.*|you\s+(?:are\s+)?receiv(?:e|ing)\s+this\s+(?:e-?mail|message|"
     r"newsletter|bulletin)\b.*)[\W_]*$",
@@ -195,6 +207,15 @@ def is_chrome(text: str) -> bool:
             and 2 * len(links) >= len(parts) and not re.search(r"[.?!]$", s))
 
 
+def is_breadcrumb(text: str) -> bool:
+    """A breadcrumb trail ("Support › Product › Coding content › KB-12"): three steps or more,
+    each a few words, joined by the trail's arrows, no sentence punctuation at the end."""
+    s = _MD_LINK.sub(r"\1", text).strip()
+    crumbs = _CRUMBS.split(s)
+    return len(crumbs) >= 3 and all(0 < len(c.split()) <= _CRUMB_MAX_WORDS for c in crumbs) \
+        and not re.search(r"[.?!:;]$", s)
+
+
 def _asks_with_periods(lines: list[Line]) -> bool:
     """Whether the document writes its question labels tersely (`Q. …`, `Q1. …`, `Q — …`)."""
     for ln in lines:
@@ -209,7 +230,9 @@ def tokenize(lines: list[Line]) -> list[Token]:
     """Every line classified; site chrome lines are dropped here, before any section sees them."""
     out: list[Token] = []
     periods = _asks_with_periods(lines)
+    titled = False  # a heading, a bold line or a label met: the page's own content has begun
     for ln in lines:
+        titled = titled or ln.kind != "text" or ln.level > 0
         if ln.kind in (QUESTION, ANSWER, END):  # structure the reader already knows
             out.append(Token(ln.kind if ln.kind != END else "end", ln.number, ln.text.strip(),
                              "question" if ln.kind == QUESTION else ""))
@@ -221,16 +244,57 @@ def tokenize(lines: list[Line]) -> list[Token]:
             out.append(Token("row", ln.number, ln.text.strip()))
             continue
         found = match_label(ln.text, periods=periods)
+        titled = titled or found is not None
+        if not titled and is_breadcrumb(ln.text):
+            continue  # where the page sits in the site, printed above its title
         if found:
             kind, label, rest = found
             level = (ln.level or 1) if ln.kind == HEADING else ln.level  # a label set as a title
             out.append(Token(kind, ln.number, rest, label, ln.text, level))
-        elif is_chrome(ln.text):
+        elif is_chrome(ln.text) and not (ln.kind == HEADING and closing_kind(ln.text) == CHROME):
+            # (a page prompt set as a heading, "### Was this article helpful?", stays a heading:
+            # what is under it, its vote buttons and feedback link, goes with it, `structure`)
             continue
         else:
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
                              level=ln.level))
-    return _section_titles(_item_numbers(_merge_markers(out)))
+    return _section_titles(_item_numbers(_merge_markers(_without_mail_matter(out))))
+
+
+# a poster's sign-off on a line of its own under a message ("-- Moderator", "-- J. Ruiz, CPC"):
+# who wrote it, never what the answer says
+_SIGN_OFF = re.compile(r"^\s*--\s*[A-Z][^?!:;]*(?<![.,])$")
+_SIGN_OFF_MAX_WORDS = 6
+
+
+def _without_mail_matter(tokens: list[Token]) -> list[Token]:
+    """A digest's or a mail thread's own matter between its entries, dropped: a message's header
+    block ("Message: 2" / "Date: …" / "Subject: …", a paragraph of two header fields or more,
+    one of them the subject or the message's number, after the first question; the headers
+    before it stay for the title; an answer's "From: 03/02 / To: 03/06" is no header block) and
+    a poster's sign-off standing as a paragraph of its own."""
+    def paragraph(i: int) -> list[int]:
+        j = i
+        while j < len(tokens) and tokens[j].kind == "text":
+            j += 1
+        return list(range(i, j))
+
+    drop: set[int] = set()
+    asked = False
+    for i, tok in enumerate(tokens):
+        asked = asked or tok.kind in ("question", "answer")
+        if tok.kind != "text" or (i and tokens[i - 1].kind == "text"):
+            continue  # not the first line of a paragraph
+        para = paragraph(i)
+        texts = [tokens[k].text.strip() for k in para]
+        fields = [m.group("field").lower() for t in texts if (m := MAIL_HEADER.match(t))]
+        if asked and len(texts) >= 2 and len(fields) == len(texts) and \
+                {"subject", "message", "message-id"} & set(fields):
+            drop.update(para)
+        elif len(texts) == 1 and _SIGN_OFF.match(texts[0]) and \
+                len(texts[0].lstrip("- ").split()) <= _SIGN_OFF_MAX_WORDS:
+            drop.update(para)
+    return [t for i, t in enumerate(tokens) if i not in drop]
 
 
 def _number(label: str) -> str:

@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 
 # an e-mail's header block, as a memo saved from a mail client begins ("From: …", "Subject: …")
-_MAIL_HEADER = re.compile(r"^(?P<field>from|to|cc|bcc|date|sent|subject|reply-to|importance)"
-                          r"\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+# (a digest numbers each message it gathers: "Message: 3")
+MAIL_HEADER = re.compile(r"^(?P<field>from|to|cc|bcc|date|sent|subject|reply-to|importance|"
+                         r"message(?:-id)?)"
+                         r"\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 
 
 def document_title(preamble: Sequence[str], fallback: str) -> str:
@@ -16,7 +18,7 @@ def document_title(preamble: Sequence[str], fallback: str) -> str:
     lines = [t.strip() for t in preamble if t.strip()]
     headers = []
     for t in lines:
-        if not (m := _MAIL_HEADER.match(t)):
+        if not (m := MAIL_HEADER.match(t)):
             break
         headers.append(m)
     if len(headers) < 2:  # one "Date:" line is a document's own, not a mail header block

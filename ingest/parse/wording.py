@@ -13,12 +13,19 @@ import re
 
 _DISCLAIMS = re.compile(
     # "not legal advice", "does not constitute legal advice", "is not intended as medical advice"
-    r"\bnot\s+(?:[\w-]+\s+){0,4}?(?:legal|medical|professional|financial|reimbursement|"
+    # (also in a list of what the text is not: "not a coverage determination, legal advice or…")
+    r"\bnot\s+(?:[\w-]+,?\s+){0,4}?(?:legal|medical|professional|financial|reimbursement|"
     r"coding|billing)\s+advice|"
+    # "general information, not advice for any particular claim / your specific situation"
+    r"\bnot\s+(?:[\w-]+\s+){0,2}?advice\s+(?:for|on|about)\s+(?:any|a|your)\s+"
+    r"(?:particular|specific|individual)\b|"
     # "does not guarantee payment", "…guarantee that any claim will be paid", "is not a
     # guarantee of coverage"
     r"\bnot\s+(?:a\s+)?guarantee[sd]?\s+(?:of\s+|that\s+)?(?:any\s+|the\s+)?"
     r"(?:claims?|payment|reimbursement|coverage)|"
+    # "not a promise of reimbursement": a promise disclaimed is a guarantee disclaimed
+    r"\b(?:not|nor)\s+(?:a\s+)?promise\s+(?:of|that)\s+(?:any\s+)?"
+    r"(?:payment|reimbursement|coverage|claims?)|"
     # the government contractors' wording: "not intended to take the place of the written law"
     r"\bnot\s+intended\s+to\s+(?:take\s+the\s+place\s+of|replace|substitute\s+for)\s+"
     r"(?:the\s+)?(?:written\s+)?(?:laws?|regulations?|statutes?)|"

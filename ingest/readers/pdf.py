@@ -14,6 +14,7 @@ from ingest.parse.labels import match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
 from ingest.readers.pdf_columns import gutter
 from ingest.readers.pdf_layout import drop_running_lines, join_pages, letters, page_lines, unwrap
+from ingest.readers.pdf_qa_table import find_qa_table, table_lines
 from retrieval.errors import CorpusError, CorpusFormatError
 
 
@@ -35,20 +36,43 @@ def read_pdf(path: Path) -> list[Line]:
             path, f"the PDF has no text layer ({len(pages)} page(s) of images only)",
             "this is probably a scan: run it through OCR, or export the original as a text PDF, "
             ".docx or .txt")
+    lines_of = [page_lines(layout, plain) for layout, plain in pages]
+    drop_running_lines(lines_of)
+    bold = {letters(b) for b in bold}  # the lines are compared as their letters read
+    table = find_qa_table([layout.split("\n") for layout, _ in pages], lines_of)
+    in_table = range(table.start[0], table.end[0] + 1) if table is not None else range(0)
     for n, (layout, _) in enumerate(pages, 1):
-        if gutter(layout) is not None:
+        # (a question/answer table's cells side by side are read cell by cell: `pdf_qa_table`)
+        if n - 1 not in in_table and gutter(layout) is not None:
             raise CorpusFormatError(
                 path, f"page {n} is set in two columns: its text layer gives each row of the "
                 "page across both columns, so answers side by side would run into each other",
                 "export or print the document in one column (or save it as .docx, .html or "
                 ".txt) and upload that")
-    lines_of = [page_lines(layout, plain) for layout, plain in pages]
-    drop_running_lines(lines_of)
-    text = join_pages(lines_of)
-    bold = {letters(b) for b in bold}  # the lines are compared as their letters read
+    if table is None:
+        return _flowing(lines_of, bold)
+    if len(table.entries) < 2 or not all(q and any(a) for q, a in table.entries):
+        raise CorpusFormatError(
+            path, f"page {table.start[0] + 1} prints a question/answer table whose cells cannot "
+            "be told apart in the PDF's text layer", "save the document as .docx, .html or .txt "
+            "(or export the PDF from the original with its table intact) and upload that")
+    (p0, r0), (p1, r1) = table.start, table.end
+    before = [*lines_of[:p0], lines_of[p0][:r0]]
+    after = [lines_of[p1][r1:], *lines_of[p1 + 1:]] if p1 < len(lines_of) else []
+    head = _flowing(before, bold)
+    rows = table_lines(table, len(head) + 1)
+    tail = _flowing(after, bold)
+    n = len(head) + len(rows)
+    return [*head, *rows, *(Line(ln.number + n, ln.text, ln.kind, ln.level) for ln in tail)]
+
+
+def _flowing(pages: list[list[str]], bold: set[str]) -> list[Line]:
+    """Pages of running text (no question/answer table) as the document's lines."""
+    if not any(t.strip() for page in pages for t in page):
+        return []
     lines = [Line(ln.number, small_caps(ln.text),
                   level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
-             for ln in split_lines(text)]
+             for ln in split_lines(join_pages(pages))]
     return section_titles(unwrap(lines))
 
 

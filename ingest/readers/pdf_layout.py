@@ -4,7 +4,8 @@ What a PDF adds to the publisher's words, and what is undone here:
 - spacing: pypdf's layout mode keeps paragraphs apart (blank lines) but may pad a word in two
   ("chart r      eview", after a ligature); where it leaves a wide gap, the plain-mode text of
   the same line decides whether a space is there (`respace`); ligature glyphs (ﬁ, ﬀ) are letters;
-- running headers and footers: page numbers ("3", "Page 2 of 5", "1/3"), a line repeated (digits
+- running headers and footers: page numbers ("3", "Page 2 of 5", "1/3", after the
+  publication's name: "Manual · Page 14-27"), a line repeated (digits
   aside) at the same place on most pages, and the header and footer a browser prints on every
   page ("12/2/26, 5:28 AM  Title" / "https://…  1/3"), even on a one-page print;
 - the page break: a paragraph that runs over it is one paragraph again when the page's last line
@@ -25,6 +26,10 @@ from ingest.parse.lines import Line
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,3})?$",
                           re.IGNORECASE)
+# a running footer naming the publication before its page number ("Provider Manual · Page 14-27",
+# a manual numbering its pages by chapter)
+_NAMED_PAGE = re.compile(r"^\S.{0,80}?\s[-\u2013\u2014|\u2022\u00b7]\s+page\s+"
+                         r"\d{1,3}(?:[-.]\d{1,3})?(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
 _URL = r"(?:https?|file)://\S+|www\.\S+"
 # what a browser prints at the top and bottom of each page: date and time (then the title),
 # the address (then the page number)
@@ -108,7 +113,8 @@ def drop_running_lines(pages: list[list[str]]) -> None:
                 continue  # a label that happens to open two pages is content
             browser = (where == "top0" and _BROWSER_HEADER.match(t)) or (
                 where == "bottom0" and _BROWSER_FOOTER.match(t))
-            if _PAGE_NUMBER.match(t) or browser or seen[key(t, where)] >= least:
+            if _PAGE_NUMBER.match(t) or _NAMED_PAGE.match(t) or browser \
+                    or seen[key(t, where)] >= least:
                 page[i] = ""
 
 
@@ -137,7 +143,7 @@ def _continues(last: str, first: str, widest: int, ratio: float = 0.75) -> bool:
     return len(last) >= ratio * widest and not _ENDS_SENTENCE.search(last)
 
 
-def _join(prev: str, nxt: str, vocabulary: set[str]) -> str:
+def join_wrapped(prev: str, nxt: str, vocabulary: set[str]) -> str:
     """Two wrapped lines as one: a word hyphenated at the line's end is made whole."""
     m = _HYPHENATED.search(prev)
     if m is None or not nxt[:1].islower():
@@ -165,7 +171,8 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
                 and prev.level == ln.level
                 and (len(prev.text) >= ratio * widest[prev.level]
                      or _goes_on(prev.text, ln.text))):
-            out[-1] = Line(prev.number, _join(prev.text, ln.text, vocabulary), level=prev.level)
+            out[-1] = Line(prev.number, join_wrapped(prev.text, ln.text, vocabulary),
+                           level=prev.level)
         else:
             out.append(ln)
     return out

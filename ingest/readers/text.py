@@ -98,7 +98,7 @@ _MD_LABEL = re.compile(
     r"(?P<label>(?:(?:Coding|CUAC)\s+)?(?:Question|Inquiry|Query|Answer|Response|Reply|Ans|Q|A)"
     r"(?:\s*#?\s*\d{1,3})?"
     r"|Disclaimer|References?|Sources?)"
-    r"\s*(?P<colon1>[:.)\u2014\u2013]?)\s*(?P=em)?\s*(?P<colon2>[:.)\u2014\u2013]?)",
+    r"\s*(?P<colon1>[:.)\u2014\u2013]?)\s*(?P<close>(?P=em))?\s*(?P<colon2>[:.)\u2014\u2013]?)",
     re.IGNORECASE,
 )
 _MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?\s*$")
@@ -117,6 +117,11 @@ def _markdown_line(text: str) -> str:
     m = _MD_LABEL.match(text)
     if m and (m.group("em") or m.group("lead").strip()):
         rest = text[m.end():].strip()
+        em = m.group("em")
+        if em and not m.group("close") and rest.endswith(em):
+            # "**Q1. Which code…?**": the emphasis opened before the label closes after the
+            # question, so it is the whole line's, not a mark in the question's words
+            rest = rest[:-len(em)].rstrip()
         label = m.group("label")
         sep = m.group("colon1") or m.group("colon2")
         if len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep:
