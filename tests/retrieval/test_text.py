@@ -82,6 +82,8 @@ SAME = [  # (a coder's wording, the document's wording): both reach the same ter
     ("vac-lok", "vacuum bag"), ("wing board", "immobilization"),
     ("MLC", "multileaf collimator"), ("order", "request"), ("prescription", "request"),
     ("write-up", "report"), ("charge", "bill"), ("submit", "bill"), ("mod", "modifier"),
+    ("mgmt", "management"), ("calcs", "calculations"), ("IMPT", "proton"),
+    ("units", "how many"), ("weekly mgmt", "radiation treatment management"),
 ]
 
 
@@ -90,6 +92,12 @@ def test_synonyms_a_coder_would_accept_meet(a: str, b: str) -> None:
     lex = default_lexicon()
     ta, tb = lex.terms(a), lex.terms(b)
     assert set(ta) & set(tb) or lex.roles_in(ta) & lex.roles_in(tb), (ta, tb)
+
+
+def test_weekly_in_the_name_of_weekly_management_asks_no_frequency() -> None:
+    lex = default_lexicon()
+    assert "week" not in lex.terms("how many weekly management units for 17 fractions")
+    assert "week" in lex.terms("is 77336 billed weekly?")
 
 
 def test_mappings_the_issue_found_wrong_stay_apart() -> None:
