@@ -28,6 +28,7 @@ from retrieval.lookup import lookup
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.store.base import KBStore
 from retrieval.text import Lexicon, clean_query, default_lexicon
+from retrieval.turns import drop_switch
 
 __all__ = ["Answer", "Match", "Retriever"]  # Answer and Match are retrieval.answer's
 
@@ -178,6 +179,7 @@ class Retriever:
 
     def ask_alone(self, index: KBIndex, text: str, top_k: int | None = None) -> Answer:
         """One cleaned question on its own, without any conversation."""
+        text, _ = drop_switch(text)  # "unrelated: is 77336 weekly?" asks "is 77336 weekly?"
         searched = index.speller.split_runs(text)  # "canwebill77370" → "can we bill 77370"
         q = self.terms(index, searched)
         vector = self.embed(index, searched, q)
@@ -197,7 +199,12 @@ class Retriever:
         index = index or self.index()
         k = top_k or self.top_k
         a = self.ask_alone(index, text, k)
-        # also without context: small talk ("thanks") is typed on any turn
-        a = resolve(self, index, a, context, k, lambda t: self.ask_alone(index, t, k))
+        # a question announced as a new subject ("unrelated: …") leaves the thread: exactly as
+        # if asked first. Also without context: small talk ("thanks") is typed on any turn
+        switched = drop_switch(text)[1]
+        a = resolve(self, index, a, () if switched else context, k,
+                    lambda t: self.ask_alone(index, t, k))
+        if switched and context and a.turn == "standalone":
+            a = dataclasses.replace(a, turn="topic_switch")
         return dataclasses.replace(a, clarify=needs_choice(a), clarify_prompt=prompt(a),
                                    lookup=lookup(index, text))

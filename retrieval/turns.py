@@ -161,6 +161,28 @@ def swaps(text: str) -> bool:
     return bool(_SWAPS.match(_opening_stripped(text)))
 
 
+# a lead-in that announces a new subject ("unrelated:", "different question -", "switching
+# gears,", "ok new topic:", "separately -", "unrelated but …"): the coder says the question
+# leaves the thread; its words are not the question's
+_SWITCH = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|also|and|hi|hey)[\s,.!]+)*"
+    r"(?:(?:(?:a|one\s+more|another|a\s+different|different|new|separate|unrelated|other)\s+"
+    r"(?:question|topic|subject|issue|one))|(?:totally|completely|somewhat)?\s*unrelated|"
+    r"separately|switching\s+(?:gears|topics?|subjects?)|chang(?:e|ing)\s+(?:of\s+)?"
+    r"(?:the\s+)?(?:subject|topics?)|on\s+(?:a|an)\s+(?:different|another|separate|"
+    r"unrelated|other)\s+(?:note|topic|subject)|off\s+topic)"
+    r"(?:\s*(?:question|q))?(?:\s*[:,;.!?\-–—]+\s*|\s+(?:but|though)\s+)",
+    re.IGNORECASE)
+
+
+def drop_switch(text: str) -> tuple[str, bool]:
+    """The message without a lead-in announcing a new subject, and whether it had one."""
+    m = _SWITCH.match(text)
+    if m is None or not text[m.end():].strip():
+        return text, False
+    return text[m.end():], True
+
+
 def refers(text: str) -> bool:
     """Whether the message has a pronoun or demonstrative ("who has to sign it?")."""
     return bool(_REFERS.search(_opening_stripped(text)))
