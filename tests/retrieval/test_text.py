@@ -84,6 +84,8 @@ SAME = [  # (a coder's wording, the document's wording): both reach the same ter
     ("write-up", "report"), ("charge", "bill"), ("submit", "bill"), ("mod", "modifier"),
     ("mgmt", "management"), ("calcs", "calculations"), ("IMPT", "proton"),
     ("units", "how many"), ("weekly mgmt", "radiation treatment management"),
+    ("continuing physics consult", "77336"), ("Dr", "physician"), ("chargeable", "billable"),
+    ("CIED", "pacemaker"),
 ]
 
 
