@@ -79,7 +79,11 @@ def _section_title(lines: list[Line], rule: list[bool], i: int) -> bool:
 def read_text(path: Path) -> list[Line]:
     """Plain text: its own lines, rules drawn with one character and running page headers read
     as blank lines, a line framed by two rules read as a section heading."""
-    lines = split_lines(decode_text(path.read_bytes(), path))
+    return _plain_lines(split_lines(decode_text(path.read_bytes(), path)))
+
+
+def _plain_lines(lines: list[Line]) -> list[Line]:
+    """The file's lines read as plain text (see read_text)."""
     lines = _without_signature(lines)
     rule = [bool(_RULE.match(ln.text)) for ln in lines]
     out: list[Line] = []
@@ -198,10 +202,10 @@ _YAML_LINE = re.compile(r"^(?:[\w-]+\s*:.*|\s+\S.*|\s*#.*|\s*)$")
 _FRONT_MATTER_MAX = 60
 
 
-def front_matter_lines(path: Path) -> int:
+def front_matter_lines(lines: list[Line]) -> int:
     """How many lines a YAML front matter block ("---", `key: value` lines, "---") opening a
-    Markdown file takes (0 without one)."""
-    lines = split_lines(decode_text(path.read_bytes(), path))[:_FRONT_MATTER_MAX]
+    Markdown file takes (0 without one), from the file's lines as written."""
+    lines = lines[:_FRONT_MATTER_MAX]
     if not lines or lines[0].text.strip() != "---":
         return 0
     for i, ln in enumerate(lines[1:], start=1):
@@ -219,8 +223,9 @@ def read_markdown(path: Path) -> list[Line]:
     per row."""
     out = []
     qa_table = False
-    lines = read_text(path)
-    for i in range(front_matter_lines(path)):  # metadata for the site generator, not the page
+    written = split_lines(decode_text(path.read_bytes(), path))
+    lines = _plain_lines(written)  # (its rules are blanked: the front matter is read as written)
+    for i in range(front_matter_lines(written)):  # metadata for the site generator, not the page
         lines[i] = Line(lines[i].number, "")
     for ln in lines:
         if _MD_RULE.match(ln.text) and "-" in ln.text:
