@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ingest.parse.disclaimer import opening_disclaimer, unlabelled_disclaimer
 from ingest.parse.ending import disclaimer_and_notice
-from ingest.parse.headings import structured_questions
+from ingest.parse.headings import LIST_NUMBER, structured_questions
 from ingest.parse.labels import tokenize
 from ingest.parse.lines import Line, split_lines
 from ingest.parse.structure import Block, segment
@@ -60,13 +60,10 @@ def _check_ranges(lines: list[Line], path: Path) -> None:
                     "correct the code", line=ln.number)
 
 
-# the item number a publisher prints before a question ("1." in a numbered table or list): the
-# page's numbering, not the question's words (label numbers, "Question 3:", are dropped likewise)
-_ITEM_NUMBER = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
-
-
 def _entry_text(q: Block, a: Block, path: Path) -> tuple[str, str]:
-    question, answer = _ITEM_NUMBER.sub("", q.text(), count=1), a.text()
+    # the item number a publisher prints before a question ("1." in a numbered table or list)
+    # is the page's numbering, not the question's words (as a label's "Question 3:" is)
+    question, answer = LIST_NUMBER.sub("", q.text(), count=1), a.text()
     if not question:
         raise CorpusFormatError(path, f"a question label ('{q.label}') with no text",
                                 "write the question after the label", line=q.line)

@@ -51,7 +51,8 @@ from retrieval.errors import CorpusFormatError
 NUMBERED_LEVEL = BOLD_LEVEL + 1  # a numbered question paragraph: below every other level
 _ASKS = ASKS
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<text>.+)\1$")
-_LIST_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+")
+# an item number before a line ("1.", "2)"): a numbered list's, or a page's numbering of questions
+LIST_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+")
 # a heading's outline number, "1." or "2.3" (Word documents number their headings this way)
 _OUTLINE_NUMBER = re.compile(r"^\s*(?:\d{1,3}[.)]|\d{1,3}(?:\.\d{1,3})+\.?)\s+")
 _LABELS = ("question", "answer")
@@ -89,7 +90,7 @@ def _numbered_questions(tokens: list[Token], path: Path) -> list[int]:
     """Indexes of one-line numbered paragraphs ending in '?', when they run in sequence."""
     found: list[tuple[int, int]] = []
     for i, tok in enumerate(tokens):
-        m = _LIST_NUMBER.match(tok.text)
+        m = LIST_NUMBER.match(tok.text)
         if tok.kind != "text" or not m or not _asks(tok):
             continue
         alone = all(j < 0 or j >= len(tokens) or tokens[j].kind in ("blank", "heading")
