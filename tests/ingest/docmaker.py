@@ -7,6 +7,7 @@ import textwrap
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import SEED
 
@@ -179,6 +180,18 @@ def make_zip_bomb(path: Path, inflated_mb: int = 150) -> Path:
                 f.write(block)
     assert zlib  # (deflate is what makes the ratio)
     return path
+
+
+def print_html(chromium: Any, page_html: str, out: Path) -> Path:
+    """Print an HTML page to PDF with the tests' Chromium (the `chromium` fixture), as its
+    "Save as PDF" does with no header or footer."""
+    page = chromium.new_page()
+    try:
+        page.set_content(page_html)
+        page.pdf(path=str(out))
+    finally:
+        page.close()
+    return out
 
 
 def print_pdf(html_file: Path, out: Path, *, furniture: bool = True) -> Path:

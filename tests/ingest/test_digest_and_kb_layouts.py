@@ -14,6 +14,7 @@ import pytest
 from ingest.parse.labels import is_breadcrumb, is_chrome, match_label
 from ingest.parse.wording import disclaims
 from retrieval.errors import CorpusFormatError
+from tests.ingest.docmaker import print_html
 from tests.ingest.layouts import parse, qa, write
 
 NOTICE = "CPT is a registered trademark of the American Medical Association. All rights reserved."
@@ -368,13 +369,7 @@ def test_printed_question_answer_table(tmp_path: Path, chromium) -> None:  # typ
             "<table><tr><th>Member question</th><th>Plan answer</th></tr>" + rows + "</table>"
             "<p>Disclaimer: This manual is for education only and is not a guarantee of "
             "payment.</p></body></html>")
-    page = chromium.new_page()
-    try:
-        page.set_content(html)
-        path = tmp_path / "manual.pdf"
-        page.pdf(path=str(path))
-    finally:
-        page.close()
+    path = print_html(chromium, html, tmp_path / "manual.pdf")
     doc = parse(path)
     assert qa(doc) == [
         ("How many units of weekly physics go with a course of twelve fractions?",

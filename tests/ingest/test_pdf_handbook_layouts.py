@@ -74,13 +74,7 @@ def test_a_page_printed_by_chromium_parses_with_any_ligatures_as_letters(tmp_pat
             "<p>Answer. No. The official flow reuses the first plan unless the field "
             "configuration differs.</p>"
             "<p>Disclaimer: This handbook is offered as general education.</p></body></html>")
-    page = chromium.new_page()
-    try:
-        page.set_content(html)
-        path = tmp_path / "handbook.pdf"
-        page.pdf(path=str(path))
-    finally:
-        page.close()
+    path = docmaker.print_html(chromium, html, tmp_path / "handbook.pdf")
     from pypdf import PdfReader
 
     # whether the print's text layer carries ligature glyphs (ﬁ, ﬀ) depends on the fonts the

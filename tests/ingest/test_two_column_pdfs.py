@@ -11,6 +11,7 @@ import pytest
 from ingest.readers.pdf import read_pdf
 from ingest.readers.pdf_columns import gutter
 from retrieval.errors import CorpusFormatError
+from tests.ingest.docmaker import print_html
 from tests.ingest.layouts import parse
 
 _ENTRY = ("<p><b>Q: Does the {n} plan of the series need its own special physics report when "
@@ -22,14 +23,8 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", 
 
 
 def _print(chromium, path: Path, body: str) -> Path:  # type: ignore[no-untyped-def]
-    page = chromium.new_page()
-    try:
-        page.set_content(f"<html><head><title>Column News</title></head><body "
-                         f"style='font-family:serif;font-size:11pt'>{body}</body></html>")
-        page.pdf(path=str(path))
-    finally:
-        page.close()
-    return path
+    return print_html(chromium, "<html><head><title>Column News</title></head><body "
+                      f"style='font-family:serif;font-size:11pt'>{body}</body></html>", path)
 
 
 @pytest.mark.browser
