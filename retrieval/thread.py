@@ -93,15 +93,14 @@ def _swapped(lex: Lexicon, current: QueryTerms, text: str,
     """Whether an earlier turn's term is a slot the follow-up fills anew ("what about for SBRT?",
     "and the physician?", "what about 77336?"): a code, modality or role where it names its own.
 
-    A role the follow-up adds ("does the doctor have to sign it too?") replaces nothing.
+    A role the follow-up adds ("does the doctor have to sign it too?") replaces nothing, and
+    neither does a code it names beside the earlier ones (`keep_codes`, see `_keeps_codes`).
     """
     roles = frozenset() if additive(text) else lex.roles_in(current.terms)
 
     def swapped(term: str) -> bool:
         if current.codes and CODE_RE.fullmatch(term):
-            if keep_codes:
-                return False
-            return term.upper() not in current.codes
+            return not keep_codes and term.upper() not in current.codes
         if current.modalities and term in lex.modalities:
             return term not in current.modalities
         if roles and term in lex.roles:
