@@ -20,23 +20,26 @@ from statistics import median
 MIN_ROWS = 4  # rows with text on both sides of the gutter: a few lines of each column
 MIN_SHARE = 0.25  # of the page's rows with text
 FILLED = 0.6  # a left run reaching this share of the gutter's position is a column's prose
-_GAP = re.compile(r"(?<=\S) {3,}(?=\S)")
+# a wide gap between two runs of text on a layout row: where one column ends and the next starts
+GAP = re.compile(r"(?<=\S) {3,}(?=\S)")
 TOLERANCE = 2  # a right column's rows may start a character or two apart in layout mode
+
+
+def column_starts(rows: list[str]) -> Counter[int]:
+    """How many rows have text starting at each position after a wide gap."""
+    return Counter(m.end() for row in rows for m in GAP.finditer(row))
 
 
 def gutter(layout: str) -> int | None:
     """Where the right column starts on a page set in two columns (module doc), else None."""
     rows = [r.rstrip() for r in layout.split("\n") if r.strip()]
-    starts: Counter[int] = Counter()
-    for row in rows:
-        for m in _GAP.finditer(row):
-            starts[m.end()] += 1
+    starts = column_starts(rows)
     if not starts:
         return None
     edge, _ = starts.most_common(1)[0]
     left: list[int] = []
     for row in rows:
-        ends = [m for m in _GAP.finditer(row) if abs(m.end() - edge) <= TOLERANCE]
+        ends = [m for m in GAP.finditer(row) if abs(m.end() - edge) <= TOLERANCE]
         if ends:
             left.append(len(row[:ends[0].start()].strip()))
     if len(left) < MIN_ROWS or len(left) < MIN_SHARE * len(rows):

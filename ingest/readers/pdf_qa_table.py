@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 
 from ingest.parse.labels import qa_header
 from ingest.parse.lines import Line, entry_lines
+from ingest.readers.pdf_columns import GAP, column_starts
 from ingest.readers.pdf_layout import join_wrapped, letters
 
-_GAP = re.compile(r"(?<=\S) {3,}(?=\S)")
 MIN_LEFT_CELL = 10  # characters: a question column is at least this wide
 TOLERANCE = 3  # layout mode may start a column's rows a character or two apart
 _ASKED = re.compile(r"\?[\"'”’)\]]*$")
@@ -55,7 +55,7 @@ class QATable:
 
 
 def header_row(row: str) -> bool:
-    cells = [c.strip() for c in _GAP.split(row.strip())]
+    cells = [c.strip() for c in GAP.split(row.strip())]
     return len(cells) == 2 and qa_header(cells)
 
 
@@ -67,7 +67,7 @@ def _edge(rows: list[str]) -> int | None:
     """Where the answer column starts on a page: the commonest start of text after a wide gap;
     on a page holding only answer text (an answer running over the page break), the commonest
     indentation well right of the page's margin."""
-    starts = Counter(m.end() for row in rows for m in _GAP.finditer(row))
+    starts = column_starts(rows)
     if not starts:
         filled = [_indent(r) for r in rows if r.strip()]
         margin = min(filled, default=0)
@@ -86,7 +86,7 @@ def _split(row: str, edge: int) -> tuple[str, str] | None:
     first = len(text) - len(text.lstrip())
     if first >= edge - TOLERANCE:
         return "", text.strip()
-    gap = next((m for m in _GAP.finditer(text) if abs(m.end() - edge) <= TOLERANCE), None)
+    gap = next((m for m in GAP.finditer(text) if abs(m.end() - edge) <= TOLERANCE), None)
     if gap is not None:
         return text[:gap.start()].strip(), text[gap.end():].strip()
     if len(text) <= edge:
