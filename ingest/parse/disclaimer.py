@@ -65,10 +65,16 @@ def unlabelled_disclaimer(tokens: list[Token]) -> list[Token]:
     notices = [p for p in after[own:] if p is not found and is_cpt_notice(_text(p))]
     moved = {id(t) for p in (found, *notices) for t in p}
     kept = [t for t in tokens if id(t) not in moved]
-    text = _LEAD_LABEL.sub("", _text(found), count=1)
-    label = Token("disclaimer", found[0].number, text, "disclaimer (unlabelled)", found[0].raw)
+    label = _labelled(found)
     notice = [t for p in notices for t in (*p, Token("blank", p[-1].number, ""))]
     return [*kept, label, Token("blank", found[0].number, ""), *notice]
+
+
+def _labelled(paragraph: Para) -> Token:
+    """A paragraph told to be the disclaimer by its wording, as the labelled form the parser
+    reads (its generic lead-in, "Please read:", dropped)."""
+    return Token("disclaimer", paragraph[0].number, _LEAD_LABEL.sub("", _text(paragraph), count=1),
+                 "disclaimer (unlabelled)", paragraph[0].raw)
 
 
 def _opening(tokens: list[Token], first: int) -> tuple[int, int] | None:
@@ -107,8 +113,7 @@ def opening_disclaimer(tokens: list[Token]) -> list[Token]:
     start, end = span
     head = tokens[start:end]
     if head[0].kind != "disclaimer":  # told by its wording: make it the labelled form
-        head = [Token("disclaimer", head[0].number, _LEAD_LABEL.sub("", _text(head), count=1),
-                      "disclaimer (unlabelled)", head[0].raw)]
+        head = [_labelled(head)]
     last = max(i for i, t in enumerate(tokens) if t.kind in ("question", "answer"))
     after = _paragraphs(tokens[last + 1:])
     own = 0 if tokens[last].kind == "answer" and tokens[last].text.strip() else 1
