@@ -16,24 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.parse.closing import CHROME, closing_kind
-from ingest.parse.labels import ASKS, Token
+from ingest.parse.labels import ASKS, Token, text_paragraphs
 from retrieval.errors import CorpusFormatError
 
 MAX_QUESTION_WORDS = 60  # a question, however detailed its scenario, not a page of prose
-
-
-def _paragraphs(tokens: list[Token]) -> list[list[int]]:
-    """Indexes of the text tokens of each paragraph (runs between blanks and other tokens)."""
-    paras: list[list[int]] = []
-    run: list[int] = []
-    for i, tok in enumerate(tokens):
-        if tok.kind == "text" and tok.text.strip():
-            run.append(i)
-        else:
-            if run:
-                paras.append(run)
-            run = []
-    return [*paras, run] if run else paras
 
 
 def _asks(tok: Token) -> bool:
@@ -46,7 +32,7 @@ def _asks(tok: Token) -> bool:
 def question_paragraphs(tokens: list[Token], path: Path) -> list[int]:
     """Indexes of the one-line paragraphs that are the document's questions (module doc), or
     none when the document does not ask that way."""
-    paras = _paragraphs(tokens)
+    paras = text_paragraphs(tokens)
     asking = [n for n, p in enumerate(paras) if len(p) == 1 and tokens[p[0]].level == 0
               and _asks(tokens[p[0]])]
     answered = [n for n in asking if n + 1 < len(paras) and n + 1 not in asking]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.parse.labels import Token
+from ingest.parse.labels import Token, text_paragraphs
 from ingest.parse.wording import disclaims, is_cpt_notice
 
 # a generic lead-in some publishers set before their disclaimer ("Notice. This handbook is…",
@@ -30,15 +30,7 @@ Para = list[Token]
 
 def _paragraphs(tokens: list[Token]) -> list[Para]:
     """Runs of text tokens between blank lines, headings and labels."""
-    paras: list[Para] = []
-    run: Para = []
-    for tok in tokens:
-        if tok.kind == "text" and tok.text.strip():
-            run.append(tok)
-        elif run:
-            paras.append(run)
-            run = []
-    return [*paras, run] if run else paras
+    return [[tokens[i] for i in p] for p in text_paragraphs(tokens)]
 
 
 def _text(para: Para) -> str:

@@ -107,6 +107,20 @@ class Token:
     level: int = 0  # a heading's depth (1-6), BOLD_LEVEL for a paragraph all in bold, else 0
 
 
+def text_paragraphs(tokens: list[Token]) -> list[list[int]]:
+    """Indexes of the text tokens of each paragraph: runs of non-empty text between blank
+    lines, headings, labels and rows."""
+    paras: list[list[int]] = []
+    run: list[int] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "text" and tok.text.strip():
+            run.append(i)
+        elif run:
+            paras.append(run)
+            run = []
+    return [*paras, run] if run else paras
+
+
 def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | None:
     """(kind, label as written, text after it) when the line starts with a label.
 
