@@ -52,6 +52,9 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
         about_it = [s for s in scored if qc & index.entries[s.entry].codes_about]
         listed = not about_it
         every = about_it or [s for s in scored if qc & index.entries[s.entry].code_set]
+        # entries about (or listing) more of the codes first: "77300 77301?" asks about the pair
+        every.sort(key=lambda s: -len(qc & (index.entries[s.entry].code_set if listed
+                                            else index.entries[s.entry].codes_about)))
         about = every[:top_k]  # top_k is an upper bound here too; the reason says how many more
         if about:
             many = len(every) > 1

@@ -84,3 +84,24 @@ def test_a_table_row_with_a_verdict_is_about_its_codes_a_plain_listing_is_not() 
     listing = "Code | Descriptor\n77332 | Devices; simple\n77333 | Devices; intermediate"
     roles = code_roles("Which device codes exist?", listing)
     assert roles == {"77332": "mention", "77333": "mention"}
+
+
+def test_a_bare_pair_of_codes_lists_the_entries_about_both_first() -> None:
+    """"77300 77301?" asks about the pair: an entry about both codes leads the look-up even when
+    an entry about one of them scores higher (the order among equals stays the score's)."""
+    from types import SimpleNamespace
+
+    from retrieval.config import default_calibration
+    from retrieval.decide import decide
+    from retrieval.rank import QueryTerms, Scored
+
+    about = [{"77300"}, {"77300", "77301"}, {"77301"}, {"77300"}]
+    index = SimpleNamespace(
+        entries=[SimpleNamespace(codes_about=a, code_set=a) for a in about],
+        codes={"77300": [0, 1, 3], "77301": [1, 2]},
+        lexicon=SimpleNamespace(aspects_in=lambda terms: set()), idf={})
+    q = QueryTerms(terms=["77300", "77301"], codes=["77300", "77301"], modalities=frozenset())
+    scored = [Scored(0, 0.8, {}), Scored(3, 0.7, {}), Scored(2, 0.65, {}), Scored(1, 0.5, {})]
+    v = decide(index, q, scored, default_calibration().decision, 4)  # type: ignore[arg-type]
+    assert not v.abstained
+    assert [s.entry for s in v.results] == [1, 0, 3, 2]
