@@ -34,7 +34,7 @@ from ingest.parse.wording import is_cpt_notice
 from retrieval.errors import CorpusFormatError
 
 _LABEL = re.compile(
-    r"^\s*(?:\d{1,3}[.)]\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
+    r"^\s*(?:(?:(?:section|part)\s+\d{1,3}[.):]?|\d{1,3}[.)])\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
     r"(?P<word>question|inquiry|query|answer|response|reply|ans|q|a|"
     r"(?:(?:legal|important|general)\s+)?disclaimers?|"
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
@@ -258,6 +258,8 @@ def tokenize(lines: list[Line]) -> list[Token]:
             out.append(Token("row", ln.number, ln.text.strip()))
             continue
         found = match_label(ln.text, periods=periods)
+        if found and _continues_sentence(out, ln):
+            found = None  # "…followed by the moderators' consolidated / answer. Threads are…"
         titled = titled or found is not None
         if not titled and is_breadcrumb(ln.text):
             continue  # where the page sits in the site, printed above its title
@@ -273,6 +275,17 @@ def tokenize(lines: list[Line]) -> list[Token]:
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
                              level=ln.level))
     return _section_titles(_item_numbers(_merge_markers(_without_mail_matter(out))))
+
+
+def _continues_sentence(out: list[Token], ln: Line) -> bool:
+    """A line of hard-wrapped prose that starts with a label word in lower case ("answer. …")
+    under a line whose sentence has not ended: the word is the sentence's, not a label."""
+    first = ln.text.lstrip()[:1]
+    if not first.islower() or not out:
+        return False
+    prev = out[-1]
+    return (prev.kind == "text" and prev.number == ln.number - 1
+            and not re.search(r"[.?!:;][\"'”’)\]]*$", prev.text.rstrip()))
 
 
 # a poster's sign-off on a line of its own under a message ("-- Moderator", "-- J. Ruiz, CPC"):
