@@ -13,7 +13,8 @@ What a PDF adds to the publisher's words, and what is undone here:
 - wrapping: a line nearly as wide as the widest of its face (plain text, or a larger bold
   heading) continues on the next; a word hyphenated at the
   line's end is rejoined (a soft or typeset hyphen always; a plain "-" only where the document
-  spells the word without it elsewhere: "follow-up" keeps its hyphen).
+  spells the word without it elsewhere: "follow-up" keeps its hyphen); a list item ("• …")
+  always starts a line of its own.
 """
 
 from __future__ import annotations
@@ -41,12 +42,17 @@ _BROWSER_FOOTER = re.compile(rf"^(?:{_URL})\s+(?:page\s*)?\d{{1,3}}\s*(?:/|of)\s
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
+# a list item's marker: an item never goes on with the line above it, however full that is
+_LIST_ITEM = re.compile(r"^[\u2022\u25e6\u25aa\u25b8\u2023\u25cf\u25cb\u25a0\u25a1\u2013*-]\s")
 _HYPHENATED = re.compile(r"(?P<part>[^\W\d_]+)\s?(?P<hyphen>[-\u2010\u00ad])$")
 
 
 def letters(text: str) -> str:
-    """Ligature glyphs (ﬁ, ﬀ…) as the letters they stand for."""
-    return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    """Ligature glyphs (ﬁ, ﬀ…) as the letters they stand for; and the bullet: WinAnsiEncoding
+    draws every code it leaves unused as a bullet (PDF 1.7, Annex D), and a list's "•" written
+    so (reportlab's standard fonts do) is extracted as that unused code, DEL."""
+    return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()),
+                          text).replace("\x7f", "\u2022")
 
 
 def page_lines(layout: str, plain: str) -> list[str]:
@@ -136,7 +142,8 @@ def join_pages(pages: list[list[str]]) -> str:
 
 def _continues(last: str, first: str, widest: int, ratio: float = 0.75) -> bool:
     """Whether the next page's first line goes on with the paragraph of the page's last."""
-    if not last.strip() or not first.strip() or match_label(first) is not None:
+    if (not last.strip() or not first.strip() or match_label(first) is not None
+            or _LIST_ITEM.match(first)):
         return False
     if first[0].islower():
         return True
@@ -168,7 +175,7 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
     for ln in lines:
         prev = out[-1] if out else None
         if (prev is not None and prev.text and ln.text and match_label(ln.text) is None
-                and prev.level == ln.level
+                and not _LIST_ITEM.match(ln.text) and prev.level == ln.level
                 and (len(prev.text) >= ratio * widest[prev.level]
                      or _goes_on(prev.text, ln.text))):
             out[-1] = Line(prev.number, join_wrapped(prev.text, ln.text, vocabulary),
