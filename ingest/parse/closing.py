@@ -2,14 +2,15 @@
 
 Real FAQ pages close with a small, recurring set of sections (surveyed on society, contractor,
 vendor and hospital FAQ pages): references under names such as "References", "Resources",
-"Related articles", "See also", "Further reading", "Notes" / "Footnotes" (and the publisher's
+"Related links", "See also", "Further reading", "Notes" / "Footnotes" (and the publisher's
 own closing matter, "Summary", "Key takeaways", kept with them; never "Note", an answer's own
-lead-in); and page matter that is not guidance: "About us", "About the author", "Contact us",
+lead-in); and page matter that is not guidance: the site's links to its other pages ("Related
+articles", "More FAQs"), "About us", "About the author", "Contact us",
 "Share this", "Comments", "Tags", "Was this page helpful?", "Still have questions?", and the
 page's edit log ("Changelog", "Revision history"). A section number before the title ("4.
-UPCOMING WEBINARS") is the newsletter's numbering, not part of it. The first
-kind becomes the document's references; the second is dropped, as chrome (a page-matter title
-that asks is never a question).
+UPCOMING WEBINARS", "Section 3. References") is the publication's numbering, not part of it.
+The first kind becomes the document's references; the second is dropped, as chrome (a
+page-matter title that asks is never a question).
 
 Any other title after the last answer is the document's own closing matter ("Glossary", "CPT
 notice"…), kept with its references, unless it could be a last question
@@ -32,8 +33,9 @@ _REFERENCE_TITLES = re.compile(
     r"(?:references|sources)\s+(?:consulted|cited|used)|works\s+cited|"
     r"see also|"
     r"further reading|reading list|(?:related|additional|other|useful|helpful|more|external|"
-    r"coding|recommended)\s+(?:articles?|links?|resources?|reading|content|information|"
-    r"guidance|pages?|topics?|faqs?|documents?|tools?|posts?)|related|for more information|"
+    r"coding|recommended)\s+(?:links?|resources?|reading|information|guidance|documents?|"
+    r"tools?)|(?:additional|other|useful|helpful|external|coding|recommended)\s+(?:articles?|"
+    r"content|pages?|topics?|faqs?|posts?)|for more information|"
     r"more information|learn more|"
     # the publisher's own closing matter: kept with the references, never an answer
     r"(?:in\s+)?(?:summary|conclusion)|key\s+(?:takeaways|points)|takeaways|final\s+thoughts|"
@@ -55,6 +57,9 @@ _CHROME_TITLES = re.compile(
     r"(?:helpful|useful)|feedback|rate\s+this\s+(?:page|article)|print(?:\s+this\s+page)?|"
     r"privacy(?:\s+(?:policy|notice|statement))?|terms(?:\s+(?:of\s+(?:use|service)|and\s+"
     r"conditions))?|cookies?(?:\s+(?:policy|settings|preferences))?|accessibility|site\s*map|"
+    # the site's links to its other pages: navigation, not the sources of these answers
+    r"related(?:\s+(?:articles?|posts?|pages?|topics?|content|faqs?|questions))?|"
+    r"(?:more|other)\s+(?:articles?|posts?|faqs?)(?:\s+(?:like\s+this|in\s+this\s+\w+))?|"
     r"recent\s+posts|popular\s+posts|you\s+may\s+also\s+like|(?:page\s+)?last\s+"
     r"(?:updated|reviewed|modified)(?:\s+.*)?)",
     re.IGNORECASE)
@@ -64,7 +69,8 @@ _OPENS_AS_QUESTION = re.compile(
     r"have|had|what|when|where|which|who|whom|whose|why|how|if)\b", re.IGNORECASE)
 _TRIM = re.compile(r"^[\s#*_>]+|[\s:?.!*_]+$")
 # a newsletter's or guide's section number ("4. UPCOMING WEBINARS", "2) Sources")
-_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})[.)]\s+")
+_SECTION_NUMBER = re.compile(r"^(?:(?:section|part|chapter)\s+(?:\d{1,2}|[IVX]{1,4})[.):]?|"
+                             r"(?:\d{1,2}|[IVX]{1,4})[.)])\s+", re.IGNORECASE)
 
 
 def closing_kind(title: str) -> str | None:

@@ -219,6 +219,10 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
     if not lines:
         while rest and rest[0].kind == "blank":
             rest = rest[1:]
+        if rest and rest[0].kind == "disclaimer":
+            # a section titled "Legal notice" whose paragraph opens "Disclaimer: …": the title
+            # names the section, the labelled paragraph is the disclaimer
+            return disclaimer_and_notice(rest, path)
         if rest and rest[0].kind == "heading":
             raise CorpusFormatError(
                 path, f"the disclaimer's text under the '{label.label}' heading (line "

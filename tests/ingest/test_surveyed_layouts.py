@@ -153,9 +153,13 @@ LABELLED = ("<p><strong>Coding Question:</strong> Is 77280 one area?</p><p><stro
             "</strong> Is 77285 two areas?</p><p><strong>Coding Answer:</strong> Yes.</p>"
             "<p>Both areas must be documented.</p>")
 CLOSING = {
+    # the site's links to its other pages are navigation; links named as sources are kept
     "related articles": ("<h3>Related articles</h3><ul><li>Simulation levels explained</li>"
-                         "<li>Planning code chart</li></ul>",
-                         ("Simulation levels explained", "Planning code chart")),
+                         "<li>Planning code chart</li></ul>", ()),
+    "related links": ("<h3>Related links</h3><ul><li>CMS NCCI policy manual, chapter IX</li>"
+                      "<li>AMA CPT radiation oncology guidelines</li></ul>",
+                      ("CMS NCCI policy manual, chapter IX",
+                       "AMA CPT radiation oncology guidelines")),
     "resources with prose": ("<h3>Resources</h3><p>The society prints a yearly coding guide.</p>",
                              ("The society prints a yearly coding guide.",)),
     "about us": ("<h3>About us</h3><p>The desk has served members since 2001. We reply weekly."
