@@ -32,8 +32,7 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
     # "not with 77470, 77427 or 77431") when the question asks something about it. A bare code
     # is a look-up: the entries that list it are shown (below)
     bare = bool(q.codes) and not q.words_besides_codes
-    uncovered = [c for c in q.codes
-                 if not any(c in index.entries[i].codes_about for i in index.codes.get(c, ()))]
+    uncovered = [c for c in q.codes if not _covered(index, c, q.codes)]
     if uncovered and not (bare and all(c in index.codes for c in uncovered)):
         mentioned = [c for c in uncovered if c in index.codes]
         return Verdict(True, [], scored[:SUGGESTIONS],
@@ -83,6 +82,18 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
     else:
         confidence = "Likely match"
     return Verdict(False, results, rest, "", confidence)
+
+
+def _covered(index: KBIndex, code: str, codes: list[str]) -> bool:
+    """Whether some entry gives guidance on `code`: one about it, or, when the question names
+    it with another code, one about that other code which lists it too. "Who bills 55875 and who
+    bills 77778?" or "99213 the same day as 77427?" asks about the pair, and the entry about
+    77778 whose table gives 55875 to the urologist (or the one about 77427 whose answer bundles
+    99211-99215 into it) speaks of both; a code listed only by entries about neither is still no
+    guidance on it ("can we bill 77470 for chemo-RT?")."""
+    others = set(codes) - {code}
+    return any(code in e.codes_about or others & e.codes_about
+               for e in (index.entries[i] for i in index.codes.get(code, ())))
 
 
 def unknown_topic(index: KBIndex, q: QueryTerms) -> list[str]:

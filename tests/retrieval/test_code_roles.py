@@ -105,3 +105,15 @@ def test_a_bare_pair_of_codes_lists_the_entries_about_both_first() -> None:
     v = decide(index, q, scored, default_calibration().decision, 4)  # type: ignore[arg-type]
     assert not v.abstained
     assert [s.entry for s in v.results] == [1, 0, 3, 2]
+
+
+def test_a_code_listed_by_the_entry_about_its_companion_is_not_refused(
+        retriever: Retriever) -> None:
+    """Asked with 77285, a code entry 3 only lists is the other half of a pair that entry speaks
+    of: the rule "no guidance on 77431" gives way and the usual evidence decides. Alone (or with
+    a code no entry listing it is about) it is still no guidance."""
+    a = retriever.ask("is 77431 billed together with 77285 for a block check?")
+    assert "no guidance" not in a.reason
+    assert f"{DEVICES}:3" in [m.entry.id for m in (*a.results, *a.suggestions)]
+    b = retriever.ask("is 77431 billed together with 77334 for a block check?")
+    assert b.abstained and "no guidance on 77431" in b.reason
