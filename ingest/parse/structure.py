@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.parse.closing import CHROME, closing_kind
+from ingest.parse.closing import CHROME, closing_kind, could_ask, run_in_page_matter
 from ingest.parse.ending import (
     Para,
     in_place,
@@ -103,6 +103,7 @@ class _Walker:
         # a section heading between closed answer containers, with its introduction: dropped
         # when a question follows ("Delivery" / "Questions members ask about delivery")
         self.intro: Token | None = None
+        self.intro_text: list[Token] = []  # what stands under it (kept for closing matter)
         self.cut: _Cut | None = None  # the latest references label inside the current answer
         self.cited: set[str] = set()  # labels used for citations inside earlier answers
 
@@ -111,9 +112,10 @@ class _Walker:
             if tok.kind not in (*_LABELS, "heading", "end"):
                 if not self._after_container():
                     self._stray_heading(self.heading)
-                self.intro = self.heading
+                self.intro, self.intro_text = self.heading, []
             self.heading = None
         if self.intro is not None and tok.kind in ("text", "row", "blank"):
+            self.intro_text.append(tok)
             return  # the section's introduction, not an answer
         if tok.kind == "question":
             self.intro = None
@@ -245,6 +247,10 @@ def _closing_sections(tokens: list[Token]) -> list[Token]:
     return out + tokens[stop:]
 
 
+# a letter's closing line: a few words ending with a comma, alone on the line
+_VALEDICTION = re.compile(r"^\s*[A-Z][\w'’]*(?:\s+[\w'’]+){0,4},\s*$")
+
+
 def segment(tokens: list[Token], path: Path) -> Sections:
     """Split a document's tokens into its sections; CorpusFormatError where it is ambiguous."""
     tokens = _closing_sections(tokens)
@@ -268,15 +274,30 @@ def segment(tokens: list[Token], path: Path) -> Sections:
             path, "no Q&A pairs found", "each entry needs a question label ('Coding Question:', "
             "'Question 1', a 'Coding Question' heading…) followed by an answer label ('Coding "
             "Answer:', 'Coding Response', 'CUAC Response 1'…)")
+    closing: list[str] = []
     if walker.intro is not None:  # no question under it: not an introduction after all
-        walker._stray_heading(walker.intro)
+        text = [t for t in walker.intro_text if t.kind != "blank"]
+        # after an answer its container (or the rule the document draws between entries)
+        # closed, a title whose first paragraph is the disclaimer (told by its wording, moved to
+        # the tail) titles the publisher's closing matter ("FINE PRINT" over the disclaimer, the
+        # sources and a sign-off): what else stands under it is kept with the references
+        titles_disclaimer = bool(tail) and walker.intro.number < tail[0].number < (
+            text[0].number if text else tail[0].number + 1)
+        if not (walker._after_container() and titles_disclaimer
+                and not could_ask(walker.intro.text)):
+            walker._stray_heading(walker.intro)
+        closing = [t.text for t in text]
+        # up to the writer's valediction ("Until next month," / "Best regards,"): what follows
+        # is the signature, not a source
+        closing = closing[:next((i for i, t in enumerate(closing) if _VALEDICTION.match(t)),
+                                len(closing))]
     pairs = _pairs(walker.blocks, path)
     for before, para in walker.loose:
         if before < len(walker.blocks):
             raise CorpusFormatError(
                 path, f"text on line {para[0].number} sits between entries, outside any answer",
                 "put it inside the answer it belongs to, or remove it", line=para[0].number)
-    references = reference_lines(walker.ref_lines)
+    references = reference_lines(walker.ref_lines) + reference_lines(closing)
     trailing = [p for before, p in walker.loose if p]
     last_q, last_a = pairs[-1]
     cut = walker.cut if walker.cut is not None and walker.cut.block is last_a else None
@@ -298,6 +319,9 @@ def segment(tokens: list[Token], path: Path) -> Sections:
         raise CorpusFormatError(
             path, f"two disclaimers, on lines {head[0].number} and {tail[0].number}",
             "keep the publisher's disclaimer once, after the last answer", line=tail[0].number)
+    # a run-in line of page matter among them ("Related articles: A · B") is the site's, not a
+    # source of these answers
+    references = [r for r in references if not run_in_page_matter(r)]
     return Sections(walker.preamble, pairs, references, tail or head)
 
 

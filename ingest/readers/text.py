@@ -12,8 +12,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import bad_qa_row, qa_header
-from ingest.parse.lines import BOLD_LEVEL, HEADING, ROW, TEXT, Line, entry_lines, split_lines
+from ingest.parse.labels import bad_qa_row, match_label, qa_header
+from ingest.parse.lines import (
+    BOLD_LEVEL,
+    END,
+    HEADING,
+    QUESTION,
+    ROW,
+    TEXT,
+    Line,
+    entry_lines,
+    split_lines,
+)
 from retrieval.errors import CorpusError
 
 FORMATS = "UTF-8 text (.txt), Markdown (.md), HTML (.html), PDF (.pdf) or Word (.docx)"
@@ -82,13 +92,52 @@ def read_text(path: Path) -> list[Line]:
     return _plain_lines(split_lines(decode_text(path.read_bytes(), path)))
 
 
+def _next_filled(lines: list[Line], i: int) -> int | None:
+    return next((k for k in range(i + 1, len(lines)) if lines[k].text.strip()), None)
+
+
+def _asks(line: Line) -> bool:
+    found = match_label(line.text)
+    return found is not None and found[0] == QUESTION
+
+
+def _closing_rules(lines: list[Line], rule: list[bool]) -> set[int]:
+    """The rules that close the answer above them, as an HTML entry's container does.
+
+    A document that draws the same rule ("* * *") right above at least two of its question
+    labels separates its entries with it; such a rule closes an answer where a question or
+    another section (a rule, a section title) follows it, so the last answer ends at its own
+    rule and a section after it ("FINE PRINT", its sources) is never read as part of it. The
+    rule that closes the file (nothing after it) closes nothing."""
+    above: dict[str, int] = {}
+    for i, ln in enumerate(lines):
+        nxt = _next_filled(lines, i) if rule[i] else None
+        if nxt is not None and not rule[nxt] and _asks(lines[nxt]):
+            above[_rule_char(ln.text)] = above.get(_rule_char(ln.text), 0) + 1
+    closing = set()
+    for i, ln in enumerate(lines):
+        if rule[i] and above.get(_rule_char(ln.text), 0) >= 2:
+            nxt = _next_filled(lines, i)
+            if nxt is not None and (rule[nxt] or _asks(lines[nxt])
+                                    or _section_title(lines, rule, nxt)):
+                closing.add(i)
+    return closing
+
+
+def _rule_char(text: str) -> str:
+    return text.strip()[:1]
+
+
 def _plain_lines(lines: list[Line]) -> list[Line]:
     """The file's lines read as plain text (see read_text)."""
     lines = _without_signature(lines)
     rule = [bool(_RULE.match(ln.text)) for ln in lines]
+    closing = _closing_rules(lines, rule)
     out: list[Line] = []
     for i, ln in enumerate(lines):
-        if rule[i] or _PAGE_LINE.match(ln.text):
+        if i in closing:
+            out.append(Line(ln.number, "", END))
+        elif rule[i] or _PAGE_LINE.match(ln.text):
             out.append(Line(ln.number, ""))
         elif _section_title(lines, rule, i):
             out.append(Line(ln.number, ln.text.strip(), HEADING, 2))
