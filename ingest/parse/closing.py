@@ -101,7 +101,12 @@ _RUN_IN_ABOUT = re.compile(
 
 
 def run_in_page_matter(text: str) -> bool:
-    """Whether a paragraph opens with a run-in title of page matter about the publisher."""
+    """Whether a paragraph opens with a run-in title of page matter: about the publisher, or
+    any title a page's own matter goes under ("Related articles: A · B", "Tags: IMRT")."""
+    title, colon, rest = _TRIM.sub("", text.strip().split("\n")[0]).partition(":")
+    if (colon and rest.strip() and closing_kind(title) == CHROME
+            and not re.match(r"about|contact", title.strip(), re.IGNORECASE)):
+        return True  # ("About the device: …" may be an answer's lead-in: see below)
     m = _RUN_IN_ABOUT.match(text.strip())
     if m is None or CODE_RE.search(m.group()):
         return False

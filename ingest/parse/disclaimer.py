@@ -26,6 +26,7 @@ _LEAD_LABEL = re.compile(
     r"\s*[.:\u2014\u2013-]\s+", re.IGNORECASE)
 
 Para = list[Token]
+_TITLE_WORDS = 6  # a section's title above the disclaimer's text: a few words, no punctuation
 
 
 def _paragraphs(tokens: list[Token]) -> list[Para]:
@@ -64,7 +65,12 @@ def unlabelled_disclaimer(tokens: list[Token]) -> list[Token]:
 
 def _labelled(paragraph: Para) -> Token:
     """A paragraph told to be the disclaimer by its wording, as the labelled form the parser
-    reads (its generic lead-in, "Please read:", dropped)."""
+    reads (its generic lead-in, "Please read:", dropped, and a short title on a line of its own
+    above the text, "Statement of limitation", which names the section)."""
+    first = paragraph[0].text.strip()
+    if (len(paragraph) > 1 and len(first.split()) <= _TITLE_WORDS
+            and not re.search(r"[.!?:;,]$", first) and disclaims(_text(paragraph[1:]))):
+        paragraph = paragraph[1:]
     return Token("disclaimer", paragraph[0].number, _LEAD_LABEL.sub("", _text(paragraph), count=1),
                  "disclaimer (unlabelled)", paragraph[0].raw)
 

@@ -75,9 +75,12 @@ _VOTES = (r"\d+\s+(?:of|out\s+of)\s+\d+\s+(?:people\s+|readers\s+|users\s+)?foun
 # each one, "Was this page helpful?" after the last), and a publication's end mark: never guidance
 _PAGE_PROMPT = re.compile(
     r"^[\W_]*(?:top|(?:return|back|go|jump|scroll|skip)\s+to\s+(?:the\s+)?top(?:\s+of\s+"
-    r"(?:the\s+)?page)?|top\s+of\s+page|(?:was|is|did)\s+this\s+(?:page|article|answer|"
-    r"post|information|content|faq)\s+(?:helpful|useful|answer\s+your\s+question)"
-    r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?(?:[\W_]*" + _VOTES + r")?|" + _VOTES + r"|"
+    r"(?:the\s+)?page)?|top\s+of\s+page|(?:was|is|did)\s+this\s+(?:(?:page|article|answer|"
+    r"post|information|content|faq)\s+)?(?:helpful|useful|answer\s+your\s+question)"
+    r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?(?:[\W_]*" + _VOTES + r")?"
+    # …and what the page asks the reader to do about it ("Rate it with the thumbs…")
+    r"(?:\s+(?:rate|vote|let\s+us\s+know|tell\s+us|send\s+(?:us\s+)?feedback|give\s+"
+    r"feedback)\b[^?]*)?|" + _VOTES + r"|"
     # a closing mark of the publication itself
     # ("-- end of bulletin --"), maybe naming it ("End of the Coders List Digest, Vol 3, Issue 2")
     # (only a mailing is named: "end of treatment report" is a document coders file)

@@ -16,6 +16,9 @@ _DISCLAIMS = re.compile(
     # (also in a list of what the text is not: "not a coverage determination, legal advice or…")
     r"\bnot\s+(?:[\w-]+,?\s+){0,4}?(?:legal|medical|professional|financial|reimbursement|"
     r"coding|billing)\s+advice|"
+    # "nothing here is legal advice", "nothing in this bulletin constitutes billing advice"
+    r"\bnothing\s+(?:[\w-]+\s+){0,3}?(?:is|constitutes)\s+(?:intended\s+as\s+)?(?:legal|"
+    r"medical|professional|financial|reimbursement|coding|billing)\s+advice|"
     # "general information, not advice for any particular claim / your specific situation"
     r"\bnot\s+(?:[\w-]+\s+){0,2}?advice\s+(?:for|on|about)\s+(?:any|a|your)\s+"
     r"(?:particular|specific|individual)\b|"
