@@ -24,6 +24,7 @@ and `Q`/`A` with a dash, are read only in a document that asks its questions wit
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +79,13 @@ _PAGE_PROMPT = re.compile(
     r"(?:the\s+)?page)?|top\s+of\s+page|(?:was|is|did)\s+this\s+(?:page|article|answer|"
     r"post|information|content|faq)\s+(?:helpful|useful|answer\s+your\s+question)"
     r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?(?:[\W_]*" + _VOTES + r")?|" + _VOTES + r"|"
+    # a help centre's widget under each article: "Did this answer your question?" and the
+    # messages it shows once a reader votes ("Thanks for the feedback", "There was a problem
+    # submitting your feedback. Please try again later.")
+    r"did\s+(?:this|that)\s+(?:answer|resolve|solve)\s+your\s+(?:question|problem|issue)"
+    r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?|"
+    r"(?:thanks|thank\s+you)\s+for\s+(?:the\s+|your\s+)?feedback\b.*|"
+    r"there\s+was\s+a\s+problem\s+submitting\s+your\s+feedback\b.*|"
     # a closing mark of the publication itself
     # ("-- end of bulletin --"), maybe naming it ("End of the Coders List Digest, Vol 3, Issue 2")
     # (only a mailing is named: "end of treatment report" is a document coders file)
@@ -206,12 +214,19 @@ def qa_table_start(rows: list[list[str]]) -> int | None:
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 
 
+def _reactions(text: str) -> bool:
+    """A row of emoji and nothing else (a help centre's "😞 😐 😃" vote faces): pictures to click,
+    no words of guidance."""
+    return any(unicodedata.category(c) == "So" for c in text) and not any(
+        c.isalnum() for c in text)
+
+
 def is_chrome(text: str) -> bool:
     """A site's copyright line or a row of policy links ("Privacy Policy | Terms of Use")."""
     s = _MD_LINK.sub(r"\1", text).strip()  # a Markdown link reads as its text
     if len(s.split()) > 25:
         return False
-    if _PAGE_PROMPT.match(s):
+    if _PAGE_PROMPT.match(s) or _reactions(s):
         return True
     if _COPYRIGHT.match(s) and not is_cpt_notice(s):
         return True

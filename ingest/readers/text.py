@@ -105,7 +105,10 @@ _MD_LABEL = re.compile(
     r"\s*(?P<colon1>[:.)\u2014\u2013]?)\s*(?P<close>(?P=em))?\s*(?P<colon2>[:.)\u2014\u2013]?)",
     re.IGNORECASE,
 )
-_MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?\s*$")
+# (after a heading's text, its attribute list: "{#twice}", "{: #id .faq}", as Pandoc, kramdown
+# and MkDocs write an anchor for the heading; markup, never the heading's words)
+_MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?"
+                         r"(?:\s+\{:?\s*[#.][\w-]+(?:\s+[#.]?[\w-]+(?:=\S+)?)*\s*\})?\s*$")
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_ROW = re.compile(r"^\s*\|.*\|\s*$")

@@ -31,6 +31,8 @@ _SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
 # a soft hyphen (&shy;) and a word joiner only tell the browser where it may break a word: they
 # are never shown inside it, and would split the word for search
 _INVISIBLE = re.compile("[\u00ad\u2060]")
+# the mark of a footnote reference set as a superscript: a number, or the symbols of a footnote
+_FOOTNOTE_MARK = re.compile(r"\[?(?:\d{1,3}|[*\u2020\u2021\u00a7]{1,3})\]?")
 
 
 class _Emitter:
@@ -94,12 +96,19 @@ class _Emitter:
             return  # emitted with its question
         if name == "br":
             self.buf.append("\n")
+        elif name == "sup" and self.footnote_mark(el):
+            # a footnote reference, set apart as a reader sees it: "77300<sup>1</sup>" is code
+            # 77300 and note 1, never "773001"
+            self.plain = self.plain or el.find_parent(["strong", "b"]) is None
+            self.buf.append(f"[{el.get_text(strip=True).strip('[]')}]")
         elif name in _HEADINGS and el.find(attrs={QUESTION_MARK: True}) is not None:
             self.flush()  # an accordion's question button inside a heading: read as the pair
             self.walk(el)
             self.flush()
         elif name in _HEADINGS:
             self.flush()
+            for link in _permalinks(el):
+                link.decompose()
             self.emit(self.inline_text(el), HEADING, line, int(name[1]))
             self.emit("", TEXT, line)
         elif name in ("ul", "ol", "menu"):
@@ -130,6 +139,18 @@ class _Emitter:
             if not self.buf:
                 self.number = line
             self.walk(el)
+
+    def footnote_mark(self, sup: Any) -> bool:
+        """A `<sup>` holding a footnote's mark (a number or *, †, ‡, §) that links to the note
+        on the page, or that follows a digit (run into the text it would change the number: a
+        code followed by note 1) or a sentence's punctuation directly."""
+        if not _FOOTNOTE_MARK.fullmatch(sup.get_text(strip=True)):
+            return False
+        link = sup.find("a", href=True)
+        if link is not None and str(link["href"]).startswith("#"):
+            return True
+        before = "".join(self.buf).rstrip("\n")
+        return bool(before) and (before[-1].isdigit() or before[-1] in ".,;:)")
 
     def number_question(self, first: int, n: int) -> None:
         """An ordered list item that asks a question shows its number, as a browser does: a
@@ -262,6 +283,14 @@ class _Emitter:
             self.number = el.sourceline or self.number
             self.walk(el)
             self.flush()
+
+
+def _permalinks(heading: Any) -> list[Any]:
+    """The heading's permalink: a link to the heading itself within the page whose text is a
+    sign, not a word ("¶", "#", "§", "🔗"), which documentation and help sites print after each
+    heading to copy its address; never the heading's words."""
+    return [a for a in heading.find_all("a", href=True)
+            if str(a["href"]).startswith("#") and not any(c.isalnum() for c in a.get_text())]
 
 
 def _own(table: Any, names: list[str]) -> list[Any]:
