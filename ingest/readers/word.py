@@ -74,7 +74,7 @@ def _table_rows(table: Any, path: Path, number: int) -> list[Line]:
                 raise CorpusFormatError(
                     path, f"table row {number} has a cell merged across rows",
                     MERGED_ROWS_HINT, line=number)
-            text = _Cell(tc, table).text
+            text = _cell_text(_Cell(tc, table))
             cells.append(" ".join(part.strip() for part in text.split("\n") if part.strip()))
         rows.append(Line(number, " | ".join(cells), ROW))
         number += 1
@@ -87,7 +87,7 @@ def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
     from docx.table import _Cell
 
     rows = [[_Cell(tc, table) for tc in row._tr.tc_lst] for row in table.rows]
-    start = qa_table_start([[c.text for c in r] for r in rows])
+    start = qa_table_start([[_cell_text(c) for c in r] for r in rows])
     if start is None:
         return None
     lines: list[Line] = []
@@ -97,13 +97,78 @@ def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
         merged = any(c._tc.vMerge is not None for c in cells)
         if len(cells) != 2 or merged:
             raise bad_qa_row(path, number, len(cells), merged)
-        question = " ".join(p.text.strip() for p in cells[0].paragraphs if p.text.strip())
+        question = " ".join(t.strip() for t in _cell_paragraphs(cells[0]) if t.strip())
         answer: list[Line] = []
-        for para in cells[1].paragraphs:
-            answer += [Line(number, part.rstrip()) for part in para.text.split("\n")]
+        for text in _cell_paragraphs(cells[1]):
+            answer += [Line(number, part.rstrip()) for part in text.split("\n")]
             answer.append(Line(number, ""))
         lines += entry_lines(number, question, answer)
     return lines
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# what Word shows of a paragraph lies in runs, also inside a content control (w:sdt), a tracked
+# insertion (w:ins), a field, a smart tag or custom XML, where python-docx's `text` does not
+# look; a deleted or moved-away run is not shown, a text box's runs are its own paragraphs
+# (`_text_boxes`), and a drawing's fallback repeats its choice
+_HIDDEN_RUNS = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", _MC_FALLBACK}
+
+
+def paragraph_text(p: Any) -> str:
+    """The text Word shows for a paragraph element (see `_HIDDEN_RUNS`)."""
+    from docx.text.run import Run
+
+    out = []
+    for r in p.iter(f"{_W}r"):
+        ancestor = r.getparent()
+        while ancestor is not None and ancestor is not p and ancestor.tag not in _HIDDEN_RUNS:
+            ancestor = ancestor.getparent()
+        if ancestor is p:
+            out.append(Run(r, None).text)  # type: ignore[arg-type]
+    return "".join(out)
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """The paragraphs of the text boxes anchored in a paragraph (a "Note" set in a box beside
+    the answer), the drawing's own version only (its fallback copy repeats it)."""
+    boxes = [box for box in p.iter(f"{_W}txbxContent")
+             if not any(a.tag in (_MC_FALLBACK, f"{_W}txbxContent") for a in box.iterancestors())]
+    return [para for box in boxes for para in box.iter(f"{_W}p")]
+
+
+def _blocks(element: Any, parent: Any) -> list[Any]:
+    """The body's paragraphs and tables in order, also those inside a content control (w:sdt),
+    which python-docx's iteration skips; a table of contents' control (navigation Word builds
+    from the headings) is not read."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out: list[Any] = []
+    for child in element.iterchildren():
+        if child.tag == f"{_W}p":
+            out.append(Paragraph(child, parent))
+        elif child.tag == f"{_W}tbl":
+            out.append(Table(child, parent))
+        elif child.tag == f"{_W}sdt":
+            gallery = child.find(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery")
+            if gallery is not None and "contents" in str(gallery.get(f"{_W}val")).lower():
+                continue
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                out += _blocks(content, parent)
+    return out
+
+
+def _cell_paragraphs(cell: Any) -> list[str]:
+    """The text of a table cell's paragraphs (content controls and tracked insertions too)."""
+    from docx.text.paragraph import Paragraph
+
+    return [paragraph_text(b._p) for b in _blocks(cell._tc, cell) if isinstance(b, Paragraph)]
+
+
+def _cell_text(cell: Any) -> str:
+    return "\n".join(_cell_paragraphs(cell))
 
 
 def _numbered_question(paragraph: Any) -> bool:
@@ -141,18 +206,22 @@ def read_docx(path: Path) -> list[Line]:
     lines: list[Line] = []
     n = 1
     asked = 0  # questions written as items of a numbered list
-    for block in document.iter_inner_content():
+    for block in _blocks(document.element.body, document._body):
         if isinstance(block, Table):
             lines += _qa_rows(block, path, n) or _table_rows(block, path, n)
             n += len(block.rows)
         else:
             kind, level = _paragraph_kind(block)
-            text = block.text
+            text = paragraph_text(block._p)
             if _numbered_question(block):  # Word numbers it on screen, not in its text
                 asked += 1
                 text = f"{asked}. {text}"
             for part in text.split("\n"):
                 lines.append(Line(n, part.replace("\t", " ").rstrip(), kind, level))
+            for box in _text_boxes(block._p):  # a text box anchored here: its own paragraphs
+                lines.append(Line(n, ""))
+                lines += [Line(n, part.replace("\t", " ").rstrip())
+                          for part in paragraph_text(box).split("\n")]
             n += 1
         lines.append(Line(n - 1, ""))  # a Word paragraph (or table) is a paragraph
     if not any(ln.text.strip() for ln in lines):

@@ -75,3 +75,25 @@ def test_a_markdown_headings_attribute_list_is_not_its_words() -> None:
     ]
     assert doc.document.disclaimer.startswith("These notes are general education")
     assert "{" not in shown("anchored-headings.md")
+
+
+def test_word_text_in_tracked_changes_content_controls_and_text_boxes_is_read() -> None:
+    """What Word shows is read wherever the document keeps it: a tracked insertion ("and signs",
+    a tracked deletion is not shown), an answer inside a content control (and a word inside an
+    inline one), a note set in a text box (once, not again from its fallback copy); the table of
+    contents' control is navigation and is not read. (python-docx's own text skipped all of these:
+    the first answer lost its last words and its note, the second answer was lost.)"""
+    doc = parse(FIXTURES / "tracked-changes-guide.docx")
+    assert doc.document.title == "Physics and Devices Billing Guide (revised draft)"
+    assert qa(doc) == [
+        ("Can 77300 be reported for each calculation point?",
+         "Yes, once for each point the physician reviews and signs.\n\n"
+         "Note: a calculation the physician has not signed is not reported."),
+        ("Is a custom bolus reported with 77334?",
+         "Yes, when it is designed and built for the patient.\n\n"
+         "A stock bolus sheet is not a treatment device."),
+    ]
+    text = shown("tracked-changes-guide.docx")
+    assert "physicist" not in text and "Contents" not in text
+    assert doc.document.disclaimer.startswith("This guide is offered for general education")
+    assert doc.document.notice == NOTICE
