@@ -113,6 +113,7 @@ class Token:
     label: str = ""  # the label as written, for messages
     raw: str = ""  # the whole line as the reader gave it (a citation kept inside an answer)
     level: int = 0  # a heading's depth (1-6), BOLD_LEVEL for a paragraph all in bold, else 0
+    lead: int = 0  # the length of a bold lead-in opening the text (`Line.lead`)
 
 
 def text_paragraphs(tokens: list[Token]) -> list[list[int]]:
@@ -286,7 +287,7 @@ def tokenize(lines: list[Line]) -> list[Token]:
             continue
         else:
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
-                             level=ln.level))
+                             level=ln.level, lead=ln.lead))
     return _section_titles(_item_numbers(_merge_markers(_without_mail_matter(out))))
 
 

@@ -110,6 +110,8 @@ _MD_LABEL = re.compile(
 _MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?"
                          r"(?:\s+\{:?\s*[#.][\w-]+(?:\s+[#.]?[\w-]+(?:=\S+)?)*\s*\})?\s*$")
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")
+# a line opening with a bold lead-in that plain text follows ("**Can we bill…?** Yes, when…")
+_MD_RUN_IN = re.compile(r"^(\*\*|__)(?=\S)(?:(?!\1).)+?(?<=\S)\1(?=\s+\S)")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
 # inline HTML in Markdown (`<small>`, `<sup>`, `<span class=…>`, comments): presentation only,
@@ -225,6 +227,7 @@ def read_markdown(path: Path) -> list[Line]:
     joined by " | ", the |---| rule dropped); a table headed 'Question | Answer' gives one entry
     per row."""
     out = []
+    leads: dict[int, str] = {}  # the bold lead-in opening a line, by its index in `out`
     qa_table = False
     written = split_lines(decode_text(path.read_bytes(), path))
     lines = _plain_lines(written)  # (its rules are blanked: the front matter is read as written)
@@ -253,5 +256,13 @@ def read_markdown(path: Path) -> list[Line]:
             text = _markdown_line(ln.text)
             # a line all in bold is marked so (a question or a lead-in set in bold)
             bold = text == ln.text and _MD_BOLD_LINE.match(text)
+            run_in = _MD_RUN_IN.match(text) if text == ln.text and not bold else None
+            if run_in:  # a bold lead-in opening the line: its text once rendered
+                leads[len(out)] = unemphasised(run_in.group()).rstrip()
             out.append(Line(ln.number, text, level=BOLD_LEVEL if bold else 0))
-    return _unemphasised(out)
+    out = _unemphasised(out)
+    for i, lead in leads.items():
+        ln = out[i]
+        if lead and ln.text.startswith(lead) and ln.text != lead:
+            out[i] = Line(ln.number, ln.text, ln.kind, ln.level, len(lead))
+    return out

@@ -44,21 +44,34 @@ class _Emitter:
         self.lines: list[Line] = []
         self.buf: list[str] = []
         self.plain = False  # the buffered text has words outside <strong>/<b>
+        self.lead = ""  # the bold text buffered before the first plain words (`words`)
         self.number = 1
         self.answering = 0  # inside an answer a pair container emits (a <dl> there is content)
 
-    def emit(self, text: str, kind: str = TEXT, number: int | None = None, level: int = 0) -> None:
-        self.lines.append(Line(number or self.number, text, kind, level))
+    def emit(self, text: str, kind: str = TEXT, number: int | None = None, level: int = 0,
+             lead: int = 0) -> None:
+        self.lines.append(Line(number or self.number, text, kind, level, lead))
+
+    def words(self, bold: bool) -> None:
+        """Words are about to be buffered, in bold or not: the bold text buffered before the
+        first plain words is the paragraph's bold lead-in."""
+        if not bold and not self.plain and "".join(self.buf).strip():
+            self.lead = "".join(self.buf)
+        self.plain = self.plain or not bold
 
     def flush(self, paragraph: bool = True) -> None:
         parts = [_SPACE.sub(" ", part).strip() for part in "".join(self.buf).split("\n")]
         parts = [p for p in parts if p]
         # a line set entirely in bold (a question printed in bold, a lead-in) is marked as such
         level = BOLD_LEVEL if len(parts) == 1 and not self.plain else 0
-        for cleaned in parts:
-            self.emit(cleaned, level=level)
+        # and a first line opening in bold, the length of its bold lead-in
+        lead = _SPACE.sub(" ", self.lead).strip() if "\n" not in self.lead else ""
+        for k, cleaned in enumerate(parts):
+            run_in = k == 0 and bool(lead) and cleaned.startswith(lead) and cleaned != lead
+            self.emit(cleaned, level=level, lead=len(lead) if run_in else 0)
         self.buf.clear()
         self.plain = False
+        self.lead = ""
         if paragraph and self.lines and self.lines[-1].text:
             self.emit("")
 
@@ -79,7 +92,7 @@ class _Emitter:
                 if str(child).strip():
                     if not self.buf:
                         self.number = getattr(el, "sourceline", None) or self.number
-                    self.plain = self.plain or child.find_parent(["strong", "b"]) is None
+                    self.words(child.find_parent(["strong", "b"]) is not None)
                 self.buf.append(_SPACE.sub(" ", _INVISIBLE.sub("", str(child))))
             elif isinstance(child, Tag):
                 self.element(child)
@@ -99,7 +112,7 @@ class _Emitter:
         elif name == "sup" and self.footnote_mark(el):
             # a footnote reference, set apart as a reader sees it: "77300<sup>1</sup>" is code
             # 77300 and note 1, never "773001"
-            self.plain = self.plain or el.find_parent(["strong", "b"]) is None
+            self.words(el.find_parent(["strong", "b"]) is not None)
             self.buf.append(f"[{el.get_text(strip=True).strip('[]')}]")
         elif name in _HEADINGS and el.find(attrs={QUESTION_MARK: True}) is not None:
             self.flush()  # an accordion's question button inside a heading: read as the pair

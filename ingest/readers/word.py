@@ -185,11 +185,31 @@ def _paragraph_kind(paragraph: Any) -> tuple[str, int]:
         digits = "".join(c for c in name if c.isdigit())
         return HEADING, int(digits) if digits else 1
     runs = [r for r in paragraph.runs if r.text.strip()]
-    style_bold = bool(style is not None and style.font.bold)
-    if runs and all(r.bold or (r.bold is None and (
-            (r.style is not None and r.style.font.bold) or style_bold)) for r in runs):
+    if runs and all(_bold(r, style) for r in runs):
         return TEXT, BOLD_LEVEL
     return TEXT, 0
+
+
+def _bold(run: Any, style: Any) -> bool:
+    """Whether a run is shown in bold: set on the run, else by its character or paragraph style."""
+    style_bold = bool(style is not None and style.font.bold)
+    return bool(run.bold or (run.bold is None and (
+        (run.style is not None and run.style.font.bold) or style_bold)))
+
+
+def _lead(paragraph: Any, text: str) -> int:
+    """The length of the bold lead-in opening the paragraph's text, when plain text follows it
+    (`Line.lead`); 0 without one."""
+    lead = ""
+    for run in paragraph.runs:
+        if not run.text.strip():
+            lead += run.text
+        elif _bold(run, paragraph.style):
+            lead += run.text
+        else:
+            lead = lead.strip()
+            return len(lead) if lead and text.startswith(lead) and text != lead else 0
+    return 0
 
 
 def read_docx(path: Path) -> list[Line]:
@@ -216,8 +236,11 @@ def read_docx(path: Path) -> list[Line]:
             if _numbered_question(block):  # Word numbers it on screen, not in its text
                 asked += 1
                 text = f"{asked}. {text}"
-            for part in text.split("\n"):
-                lines.append(Line(n, part.replace("\t", " ").rstrip(), kind, level))
+            parts = text.split("\n")
+            lead = _lead(block, parts[0]) if kind == TEXT and not level else 0
+            for k, part in enumerate(parts):
+                lines.append(Line(n, part.replace("\t", " ").rstrip(), kind, level,
+                                  lead if k == 0 else 0))
             for box in _text_boxes(block._p):  # a text box anchored here: its own paragraphs
                 lines.append(Line(n, ""))
                 lines += [Line(n, part.replace("\t", " ").rstrip())

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from retrieval.errors import CorpusFormatError
 from tests.ingest.layouts import parse, qa
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -97,3 +100,77 @@ def test_word_text_in_tracked_changes_content_controls_and_text_boxes_is_read() 
     assert "physicist" not in text and "Contents" not in text
     assert doc.document.disclaimer.startswith("This guide is offered for general education")
     assert doc.document.notice == NOTICE
+
+
+def test_questions_run_in_bold_at_the_head_of_their_answers_in_html() -> None:
+    """A newsletter's question column: "<strong>Can 77290 be billed…?</strong> Yes. …" — the
+    bold lead-in that asks is the question, the rest of its paragraph and the paragraphs after it
+    the answer; a bold "Note:" that asks nothing stays in the answer; section headings, "Back to
+    top" and the page's chrome are in no answer. (Refused before: no Q&A pairs found.)"""
+    doc = parse(FIXTURES / "coding-corner-run-in.html")
+    assert doc.document.title == "Coding Corner — Spring Issue"
+    assert [e.question for e in doc.entries] == [
+        "Can 77290 be billed for a second simulation when the patient has lost weight "
+        "mid-course?",
+        "Is 77263 reported again when the dose is changed?",
+        "How many units of 77336 go with a four-fraction course?"]
+    first, second, third = (e.answer for e in doc.entries)
+    assert first == ("Yes. A new simulation made because the set-up no longer fits is reported "
+                     "again, as long as the record says why it was needed.\n\nNote: a check of "
+                     "the old set-up on the treatment unit is not a simulation.")
+    assert second.endswith("only a new plan with its own decision earns a second 77263.")
+    assert third == ("One. 77336 is reported for each week of five fractions, and the rules "
+                     "count the remaining fractions of a course as a week when:\n\nthey are "
+                     "three or four fractions, or\nthey are the whole course.\n\nRecord the "
+                     "fractions in the physics note.")
+    text = shown("coding-corner-run-in.html")
+    for chrome in ("Back to top", "Planning and simulation", "Physics\n", "Past issues",
+                   "Privacy", "©"):
+        assert chrome not in text, chrome
+    assert doc.document.disclaimer.startswith("Coding Corner is offered as general information")
+    assert doc.document.notice == NOTICE
+
+
+def test_questions_run_in_bold_in_markdown_and_a_short_asking_lead_in_stays_in_its_answer() -> None:
+    """`**…?**` or `__…?__` opening a paragraph, the answer going on over wrapped lines; a
+    lead-in of a word or two that asks ("**Why?** Because…") names nothing a coder asks about: it
+    is a line of the answer it stands in, not a question."""
+    doc = parse(FIXTURES / "readers-questions-run-in.md")
+    assert qa(doc) == [
+        ("Is 77778 reported for each insertion of an interstitial implant?",
+         "Yes, for each\ninsertion the physician performs and documents; removal is part of the "
+         "service."),
+        ("Can 77370 be billed for a seed implant?",
+         "Only when the physicist is asked, in writing,\nto work on a problem the routine physics "
+         "of the implant does not cover.\n\nWhy? Because routine physics is already paid with "
+         "the implant codes."),
+        ("Does the HDR source loading code go with every fraction?",
+         "Yes, one per fraction\ndelivered."),
+    ]
+    assert doc.document.disclaimer == ("These answers are for educational purposes only and are "
+                                       "not legal advice.")
+    assert doc.document.notice == NOTICE
+
+
+def test_questions_run_in_bold_in_word() -> None:
+    """Word: a paragraph opening with bold runs that ask, plain runs after them."""
+    doc = parse(FIXTURES / "run-in-tips.docx")
+    assert qa(doc) == [
+        ("Can 77014 be billed on the same day as 77387?",
+         "No. Report one image guidance code for the session:\n\nuse 77387 when the guidance is "
+         "by ultrasound or surface, or\n\nuse 77014 when a CT is acquired for guidance."),
+        ("Is G6015 reported for each IMRT fraction?",
+         "Yes, once per fraction delivered in the hospital outpatient setting.\n\nKeep the "
+         "delivery record for each fraction with the plan."),
+    ]
+    assert doc.document.disclaimer.startswith("These tips are for educational purposes only")
+
+
+def test_one_run_in_question_is_not_a_layout(tmp_path: Path) -> None:
+    """A single bold lead-in that asks, in an answer of a page with no other structure, is not
+    enough to read questions by: the page is refused as before, not guessed at."""
+    path = tmp_path / "one.md"
+    path.write_text("# Notes\n\n**Can we bill 77300 twice on one day?** Yes, per point.\n\n"
+                    "Disclaimer: Not legal advice.\n", encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match="no Q&A pairs found"):
+        parse(path)
