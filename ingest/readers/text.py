@@ -221,6 +221,29 @@ def front_matter_lines(lines: list[Line]) -> int:
     return 0
 
 
+# a setext heading's underline: "===" (level 1) or "---" (level 2) under the heading's line
+_SETEXT = re.compile(r"^ {0,3}(?:(=+)|-+)[ \t]*$")
+# a line that cannot be a setext heading's text: a list item, quote, table row, ATX heading
+_NOT_SETEXT_TEXT = re.compile(r"^\s*(?:[-+*]\s|\d{1,9}[.)]\s|>|\||#{1,6}\s)")
+
+
+def setext_headings(written: list[Line], start: int = 0) -> dict[int, int]:
+    """The lines a setext underline makes headings ("Planning" over "--------", level 2; over
+    "========", level 1), by index: a paragraph of one line (CommonMark reads the line above
+    "---" as a heading, not a rule under text). `start`: lines before it (front matter) are not
+    read."""
+    found: dict[int, int] = {}
+    for i in range(max(start, 1), len(written)):
+        m = _SETEXT.match(written[i].text)
+        above = written[i - 1].text
+        if m is None or not above.strip() or _RULE.match(above) or \
+                _NOT_SETEXT_TEXT.match(above) or (i - 1 in found) or \
+                (i - 2 >= start and written[i - 2].text.strip()):
+            continue
+        found[i - 1] = 1 if m.group(1) else 2
+    return found
+
+
 def read_markdown(path: Path) -> list[Line]:
     """Markdown: `**Coding Question:**`-style emphasis unwrapped, `#` headings tagged as
     headings, quote marks (`>`, an alert's `[!NOTE]`) dropped, pipe tables as rows (cells
@@ -231,9 +254,18 @@ def read_markdown(path: Path) -> list[Line]:
     qa_table = False
     written = split_lines(decode_text(path.read_bytes(), path))
     lines = _plain_lines(written)  # (its rules are blanked: the front matter is read as written)
-    for i in range(front_matter_lines(written)):  # metadata for the site generator, not the page
+    front = front_matter_lines(written)
+    for i in range(front):  # metadata for the site generator, not the page
         lines[i] = Line(lines[i].number, "")
-    for ln in lines:
+    setext = setext_headings(written, front)
+    underlines = {i + 1 for i in setext}
+    for i, ln in enumerate(lines):
+        if i in underlines:
+            continue  # how the heading above is set, never text
+        if i in setext:
+            out.append(Line(ln.number, _markdown_line(written[i].text.strip()), HEADING,
+                            setext[i]))
+            continue
         if _MD_RULE.match(ln.text) and "-" in ln.text:
             continue
         if _BLOCKQUOTE.match(ln.text):  # a quote's marks are how the page is set, not words

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.parse.lines import Line
 from retrieval.errors import CorpusFormatError
 from tests.ingest.layouts import parse, qa
 
@@ -174,3 +175,37 @@ def test_one_run_in_question_is_not_a_layout(tmp_path: Path) -> None:
                     "Disclaimer: Not legal advice.\n", encoding="utf-8")
     with pytest.raises(CorpusFormatError, match="no Q&A pairs found"):
         parse(path)
+
+
+def test_markdown_setext_headings_are_headings() -> None:
+    """"Intraoperative radiation" over "-----" is a heading (CommonMark's setext form), as "##"
+    would be: it ends the answer above, and its introduction is no answer. (Before, both were
+    read as two more paragraphs of the answer above them.)"""
+    doc = parse(FIXTURES / "setext-sections.md")
+    assert doc.document.title == "Special Procedures: Coding Answers"
+    assert qa(doc) == [
+        ("Is 77470 reported for total body irradiation?",
+         "Yes, once per course, when the extra physician and physics work is documented.\n\n"
+         "The daily treatment management is reported as usual."),
+        ("Can 77470 be reported twice when the course is split?",
+         "No. One course, one 77470, however many sessions it takes."),
+        ("Which codes describe the physician's work for an intraoperative electron treatment?",
+         "77469 for the management of the intraoperative treatment; the delivery and the "
+         "planning have\ntheir own codes."),
+    ]
+    text = shown("setext-sections.md")
+    assert "---" not in text and "===" not in text and "spring meeting" not in text
+    assert doc.document.disclaimer == ("These answers are offered as general education and are "
+                                       "not legal advice.")
+    assert doc.document.notice == NOTICE
+
+
+def test_a_line_over_a_dash_rule_in_a_list_or_after_a_paragraph_line_is_no_heading() -> None:
+    """Only a paragraph of one line is taken for a setext heading: a list item or the last
+    line of a longer paragraph over "---" is left as it was."""
+    from ingest.readers.text import setext_headings
+
+    lines = [Line(n, t) for n, t in enumerate(
+        ["Intro", "", "- an item", "---", "", "first line", "second line", "---", "", "Title",
+         "====="], 1)]
+    assert setext_headings(lines) == {9: 1}
