@@ -85,11 +85,25 @@ def _keep_footer_guidance(soup: Any, kept: list[Any]) -> None:
             root.append(b)
 
 
+def _in_answer(el: Any) -> bool:
+    """Whether an aside (a "Note" callout) stands inside an answer's container: a `<details>`
+    body, a `<dd>`, an element the FAQ markup marks as an answer, a schema.org accepted answer.
+    There it is part of the answer; elsewhere an aside is the site's sidebar."""
+    if el.name != "aside" and el.get("role") != "complementary":
+        return False
+    for p in el.parents:
+        if p.name in ("details", "dd") or faq_role(p) == "a" or \
+                p.get("itemprop") in ("acceptedAnswer", "suggestedAnswer"):
+            return True
+    return False
+
+
 def strip_chrome(soup: Any) -> None:
     """Page furniture, before Q&A markup is paired (see `strip_interactive` for the rest)."""
     kept = _footer_guidance(soup)
     for el in soup.select(_DROP):
-        el.decompose()
+        if not el.decomposed and not _in_answer(el):
+            el.decompose()
     for el in soup.find_all(True):
         if el.decomposed or el.attrs is None or el.name in ("body", "html", "main", "article"):
             continue

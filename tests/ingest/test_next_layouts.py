@@ -209,3 +209,20 @@ def test_a_line_over_a_dash_rule_in_a_list_or_after_a_paragraph_line_is_no_headi
         ["Intro", "", "- an item", "---", "", "first line", "second line", "---", "", "Title",
          "====="], 1)]
     assert setext_headings(lines) == {9: 1}
+
+
+def test_a_note_set_as_an_aside_inside_an_answer_is_part_of_it() -> None:
+    """An `<aside>` (or role=complementary) inside an answer's container — a `<details>` body,
+    a `<dd>` — is the answer's own callout ("Note: …", "Tip: …") and stays in it; the page's
+    sidebar aside is chrome as before. (Before, both callouts were silently dropped.)"""
+    doc = parse(FIXTURES / "accordion-callouts.html")
+    assert [a for _, a in qa(doc)] == [
+        "Once per plan: a new plan for a later insertion is reported again when it is a new "
+        "calculation.\n\nNote: a plan reused unchanged for a later fraction is not a new plan.",
+        "No. Source handling is included in the HDR delivery codes.",
+        "The practice that employs the physicist who did the consult, on a written request."
+        "\n\nTip: keep the request with the consult note.",
+    ]
+    text = shown("accordion-callouts.html")
+    assert "Popular topics" not in text and "SBRT" not in text
+    assert doc.document.disclaimer.startswith("This FAQ is general information")
