@@ -191,13 +191,15 @@ def qa_header(cells: list[str]) -> bool:
     return len(cells) == 2 and [_header_kind(c) for c in cells] == [QUESTION, ANSWER]
 
 
-def bad_qa_row(path: Path, line: int, cells: int, merged: bool = False) -> CorpusFormatError:
+def bad_qa_row(path: Path, line: int, cells: int, merged: bool = False,
+               width: int = 2) -> CorpusFormatError:
     """The one refusal of a question/answer table row that is not one question and one answer
-    cell, whatever the format."""
+    cell (and its item number, in a table of `width` 3), whatever the format."""
     shape = f"{cells} cell{'s' if cells != 1 else ''}" + (", one of them merged" if merged else "")
     return CorpusFormatError(
         path, f"a row of the question/answer table has {shape}",
-        "give every row one question cell and one answer cell, unmerged (in Markdown, escape a "
+        "give every row one question cell and one answer cell"
+        f"{' (and its item number)' if width > 2 else ''}, unmerged (in Markdown, escape a "
         "'|' in the text as '\\|')", line=line)
 
 
@@ -210,6 +212,85 @@ def qa_table_start(rows: list[list[str]]) -> int | None:
     asks = [len(r) == 2 and bool(ASKS.search(r[0].rstrip())) and bool(_SENTENCE.search(r[1]))
             for r in rows]
     return 0 if len(rows) >= 2 and all(asks) else None
+
+
+# a header cell naming a column of item numbers ("#", "No.", "Item", "Q #", "FAQ no.")
+_NUMBER_HEADER = re.compile(r"(?:#|no\.?|nr\.?|number|item|(?:q|question|faq|item)\s*"
+                            r"(?:#|no\.?|nr\.?|number))", re.IGNORECASE)
+# ... and what such a column holds: "3", "3.", "Q3", "#3", "No. 3"
+ITEM_NUMBER = re.compile(r"(?:q|#|no\.?)?\s*\d{1,4}[.)]?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QaColumns:
+    """Where a question/answer table keeps its entries: the first entry row, the question and
+    answer columns, how many cells a row has, and the column of item numbers (or None)."""
+
+    start: int
+    question: int
+    answer: int
+    width: int = 2
+    number: int | None = None
+
+    def cells(self, path: Path, line: int, cells: list[str], merged: bool = False) -> None:
+        """Refuse a row of another shape, or an item number cell holding anything else."""
+        if len(cells) != self.width or merged:
+            raise bad_qa_row(path, line, len(cells), merged, self.width)
+        if self.number is not None and cells[self.number].strip() and \
+                not ITEM_NUMBER.fullmatch(cells[self.number].strip()):
+            raise CorpusFormatError(
+                path, f"the item number cell of a question/answer table row holds "
+                f"'{cells[self.number].strip()[:40]}', not a number",
+                "put that text in the question or the answer cell, or leave only the number",
+                line=line)
+
+
+def qa_columns(rows: list[list[str]], path: Path, line: int) -> QaColumns | None:
+    """The columns of a question/answer table (`qa_table_start`), also one whose header adds a
+    column of item numbers ("# | Question | Answer": the numbers are the table's, as a list's
+    are, and are not read); None for any other table. A header naming a question and an answer
+    column beside another column ("Topic | Question | Answer") is refused: that column's text
+    belongs to the question or to the answer, and which cannot be told."""
+    start = qa_table_start(rows)
+    if start is not None:
+        return QaColumns(start, 0, 1)
+    if not rows or len(rows[0]) < 3:
+        return None
+    head = rows[0]
+    # (an empty header cell over the numbers too)
+    numbers = [i for i, c in enumerate(head)
+               if not c.strip() or _NUMBER_HEADER.fullmatch(c.strip().rstrip(":"))]
+    kinds = [None if i in numbers else _header_kind(c) for i, c in enumerate(head)]
+    if kinds.count(QUESTION) != 1 or kinds.count(ANSWER) != 1:
+        return None
+    q, a = kinds.index(QUESTION), kinds.index(ANSWER)
+    other = [c.strip() for i, c in enumerate(head) if i not in (q, a, *numbers[:1])]
+    if other:
+        raise CorpusFormatError(
+            path, f"the question/answer table has a column '{other[0][:40]}' besides its "
+            "question and answer columns: cannot tell which of the two its text belongs to",
+            "keep one question column and one answer column (an item number column may stay); "
+            "move that column's text into the question or the answer", line=line)
+    if q > a:
+        return None
+    return QaColumns(1, q, a, len(head), numbers[0] if numbers else None)
+
+
+def label_column(rows: list[list[str]]) -> list[str] | None:
+    """The labels of a table that sets its labels in a column of their own ("Q | Can we…?",
+    "A | Yes, …", one row each), written as labels standing alone ("Q:"), the text being the
+    row's second cell; None unless every row is two cells whose first is a question or answer
+    label alone, both kinds present."""
+    labels = []
+    for row in rows:
+        cell = row[0].strip().rstrip(":.").strip() if len(row) == 2 else ""
+        found = match_label(f"{cell}:") if cell else None
+        if found is None or found[2].strip() or found[0] not in (QUESTION, ANSWER):
+            return None
+        labels.append((found[0], f"{cell}:"))
+    if {k for k, _ in labels} != {QUESTION, ANSWER}:
+        return None
+    return [label for _, label in labels]
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")

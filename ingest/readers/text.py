@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import bad_qa_row, qa_header
+from ingest.parse.labels import QaColumns, qa_columns, qa_header
 from ingest.parse.lines import BOLD_LEVEL, HEADING, ROW, TEXT, Line, entry_lines, split_lines
 from retrieval.errors import CorpusError
 
@@ -190,13 +190,13 @@ def _cells(row: str) -> str:
     return " | ".join(c.strip() for c in re.split(r"(?<!\\)\|", inner))
 
 
-def _qa_row(ln: Line, path: Path) -> list[Line]:
+def _qa_row(ln: Line, path: Path, columns: QaColumns) -> list[Line]:
     """A row of a 'Question | Answer' table: one entry (`<br>` breaks the answer's lines)."""
     cells = _cells(ln.text).split(" | ")
-    if len(cells) != 2:
-        raise bad_qa_row(path, ln.number, len(cells))
-    answer = [Line(ln.number, part.strip()) for part in re.split(r"<br\s*/?>", cells[1])]
-    return entry_lines(ln.number, cells[0], answer)
+    columns.cells(path, ln.number, cells)
+    answer = [Line(ln.number, part.strip())
+              for part in re.split(r"<br\s*/?>", cells[columns.answer])]
+    return entry_lines(ln.number, cells[columns.question], answer)
 
 
 _BLOCKQUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
@@ -251,7 +251,7 @@ def read_markdown(path: Path) -> list[Line]:
     per row."""
     out = []
     leads: dict[int, str] = {}  # the bold lead-in opening a line, by its index in `out`
-    qa_table = False
+    qa_table: QaColumns | None = None  # inside a question/answer table: its columns
     written = split_lines(decode_text(path.read_bytes(), path))
     lines = _plain_lines(written)  # (its rules are blanked: the front matter is read as written)
     front = front_matter_lines(written)
@@ -273,12 +273,12 @@ def read_markdown(path: Path) -> list[Line]:
             ln = Line(ln.number, "" if _ALERT.match(text) else text)
         ln = Line(ln.number, _MD_HTML.sub("", ln.text).rstrip() if "<" in ln.text else ln.text)
         if not _MD_ROW.match(ln.text):
-            qa_table = False
-        elif qa_table:
-            out += _qa_row(ln, path)
+            qa_table = None
+        elif qa_table is not None:
+            out += _qa_row(ln, path, qa_table)
             continue
-        elif qa_header(_cells(ln.text).split(" | ")):
-            qa_table = True
+        elif (head := _cells(ln.text).split(" | ")) and (qa_header(head) or len(head) > 2) and \
+                (qa_table := qa_columns([head], path, ln.number)) is not None:
             continue
         if _MD_ROW.match(ln.text):
             out.append(Line(ln.number, _cells(ln.text), ROW))

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import ASKS, bad_qa_row, match_label, qa_table_start
+from ingest.parse.labels import ASKS, label_column, match_label, qa_columns
 from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
 from ingest.readers.chrome import content_root, strip_chrome, strip_interactive
 from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
@@ -174,7 +174,7 @@ class _Emitter:
                 self.lines[first] = Line(ln.number, f"{n}. {ln.text}", TEXT, ln.level)
 
     def table(self, table: Any) -> None:
-        if self.qa_table(table):
+        if self.qa_table(table) or self.label_table(table):
             return
         if _is_layout(table):
             for cell in _own(table, ["td", "th"]):  # a page laid out in a table: cells are blocks
@@ -206,16 +206,34 @@ class _Emitter:
         as blocks (paragraphs, lists) like any answer."""
         trs = _own(table, ["tr"])
         rows = [tr.find_all(["td", "th"], recursive=False) for tr in trs]
-        start = qa_table_start([[self.inline_text(c) for c in r] for r in rows])
-        if start is None:
+        texts = [[self.inline_text(c) for c in r] for r in rows]
+        columns = qa_columns(texts, self.path, table.sourceline or self.number)
+        if columns is None:
             return False
         self.flush()
-        for tr, cells in zip(trs[start:], rows[start:], strict=True):
+        for tr, cells, text in zip(trs[columns.start:], rows[columns.start:],
+                                   texts[columns.start:], strict=True):
             merged = any(_span(c.get("rowspan")) > 1 or _span(c.get("colspan")) > 1
                          for c in cells)
-            if len(cells) != 2 or merged:
-                raise bad_qa_row(self.path, tr.sourceline, len(cells), merged)
-            self._qa(cells[0], partial(self.walk, cells[1]))
+            columns.cells(self.path, tr.sourceline, text, merged)
+            self._qa(cells[columns.question], partial(self.walk, cells[columns.answer]))
+        return True
+
+    def label_table(self, table: Any) -> bool:
+        """A table whose first column holds the labels ("Q", "A") and whose second the text
+        (`label_column`): each row read as its label standing alone and the paragraphs after it."""
+        trs = _own(table, ["tr"])
+        rows = [tr.find_all(["td", "th"], recursive=False) for tr in trs]
+        labels = label_column([[self.inline_text(c) for c in r] for r in rows])
+        if labels is None:
+            return False
+        self.flush()
+        for tr, cells, label in zip(trs, rows, labels, strict=True):
+            self.emit(label, TEXT, tr.sourceline)
+            self.emit("", TEXT, tr.sourceline)
+            self.number = tr.sourceline or self.number
+            self.walk(cells[1])
+            self.flush()
         return True
 
     def _qa(self, question: Any, answer: Callable[[], None]) -> None:

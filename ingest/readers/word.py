@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import ASKS, bad_qa_row, match_label, qa_table_start
+from ingest.parse.labels import ASKS, label_column, match_label, qa_columns
 from ingest.parse.lines import (
     BOLD_LEVEL,
     HEADING,
@@ -87,22 +87,40 @@ def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
     from docx.table import _Cell
 
     rows = [[_Cell(tc, table) for tc in row._tr.tc_lst] for row in table.rows]
-    start = qa_table_start([[_cell_text(c) for c in r] for r in rows])
-    if start is None:
+    texts = [[_cell_text(c) for c in r] for r in rows]
+    columns = qa_columns(texts, path, number)
+    if columns is None:
         return None
     lines: list[Line] = []
-    number += start - 1
-    for cells in rows[start:]:
+    number += columns.start - 1
+    for cells, row_text in zip(rows[columns.start:], texts[columns.start:], strict=True):
         number += 1
         merged = any(c._tc.vMerge is not None for c in cells)
-        if len(cells) != 2 or merged:
-            raise bad_qa_row(path, number, len(cells), merged)
-        question = " ".join(t.strip() for t in _cell_paragraphs(cells[0]) if t.strip())
+        columns.cells(path, number, row_text, merged)
+        question = " ".join(t.strip() for t in _cell_paragraphs(cells[columns.question])
+                            if t.strip())
         answer: list[Line] = []
-        for text in _cell_paragraphs(cells[1]):
+        for text in _cell_paragraphs(cells[columns.answer]):
             answer += [Line(number, part.rstrip()) for part in text.split("\n")]
             answer.append(Line(number, ""))
         lines += entry_lines(number, question, answer)
+    return lines
+
+
+def _label_rows(table: Any, number: int) -> list[Line] | None:
+    """A table with its labels in a column of their own (`label_column`): each row its label
+    standing alone, then the second cell's paragraphs; None for any other table."""
+    from docx.table import _Cell
+
+    rows = [[_Cell(tc, table) for tc in row._tr.tc_lst] for row in table.rows]
+    labels = label_column([[_cell_text(c) for c in r] for r in rows])
+    if labels is None:
+        return None
+    lines: list[Line] = []
+    for n, (cells, label) in enumerate(zip(rows, labels, strict=True), number):
+        lines += [Line(n, label), Line(n, "")]
+        for text in _cell_paragraphs(cells[1]):
+            lines += [Line(n, part.rstrip()) for part in text.split("\n")] + [Line(n, "")]
     return lines
 
 
@@ -228,7 +246,8 @@ def read_docx(path: Path) -> list[Line]:
     asked = 0  # questions written as items of a numbered list
     for block in _blocks(document.element.body, document._body):
         if isinstance(block, Table):
-            lines += _qa_rows(block, path, n) or _table_rows(block, path, n)
+            lines += _qa_rows(block, path, n) or _label_rows(block, n) or \
+                _table_rows(block, path, n)
             n += len(block.rows)
         else:
             kind, level = _paragraph_kind(block)

@@ -226,3 +226,84 @@ def test_a_note_set_as_an_aside_inside_an_answer_is_part_of_it() -> None:
     text = shown("accordion-callouts.html")
     assert "Popular topics" not in text and "SBRT" not in text
     assert doc.document.disclaimer.startswith("This FAQ is general information")
+
+
+def test_a_question_answer_table_with_a_column_of_item_numbers() -> None:
+    """"No. | Provider question | Plan response": the item numbers are the table's, as a list's
+    are; each row is an entry, its answer cell read as paragraphs and lists. (Before: no Q&A
+    pairs found in HTML and Word, and in HTML a misleading "question label with no text".)"""
+    doc = parse(FIXTURES / "payer-numbered-table.html")
+    assert qa(doc) == [
+        ("Does the plan need an authorization for each phase of a sequential boost?",
+         "No. One authorization covers the course as prescribed, boost included.\n\n"
+         "A new authorization is needed only when the prescription changes."),
+        ("Is 77427 paid for a course of three fractions?",
+         "Yes. The plan pays one unit of 77427 when the course has three or four fractions in "
+         "its last week:\n\nthe fractions are counted by the delivery record, and\nthe "
+         "management note must be signed."),
+    ]
+    text = shown("payer-numbered-table.html")
+    assert "Back to top" not in text and "Providers" not in text and "©" not in text
+    assert doc.document.disclaimer.startswith("These responses explain the plan's payment")
+
+
+def test_word_tables_numbered_and_with_a_column_of_labels() -> None:
+    """Word: "# | Inquiry | Reply", then a table whose first column holds "Q" and "A" and whose
+    second holds the text, one row each."""
+    doc = parse(FIXTURES / "payer-tables.docx")
+    assert qa(doc) == [
+        ("Is 77280 paid for a port film check?", "No. Port films are part of the delivery."),
+        ("Is 77332 paid per device or per course?",
+         "Per device designed and made.\n\nKeep the device description in the record."),
+        ("Does 77470 need a separate authorization?",
+         "No. It is authorized with the course it belongs to."),
+        ("Is the HDR source paid separately?",
+         "No. The source is included in the delivery payment."),
+    ]
+    assert "provider call" not in shown("payer-tables.docx")
+
+
+def test_a_table_with_its_labels_in_a_column_of_their_own() -> None:
+    """HTML: "<td><b>Q</b></td><td>…?</td>" rows, then "A" rows whose cell holds paragraphs."""
+    doc = parse(FIXTURES / "label-column-table.html")
+    assert qa(doc) == [
+        ("Is 77600 reported once per treatment session?",
+         "Yes, once for each session of superficial hyperthermia.\n\nThe session's "
+         "temperature record supports it."),
+        ("Can 77605 be billed with external beam treatment the same day?",
+         "Yes, when both are given and documented."),
+    ]
+
+
+TOPIC_TABLE = {
+    "topic.md": "# FAQ\n\n| Topic | Question | Answer |\n|---|---|---|\n"
+                "| Planning | Is 77263 billed twice? | No, once per course. |\n\n"
+                "Disclaimer: Not legal advice.\n",
+    "topic.html": "<html><body><main><h1>FAQ</h1><table><tr><th>Topic</th><th>Question</th>"
+                  "<th>Answer</th></tr><tr><td>Planning</td><td>Is 77263 billed twice?</td>"
+                  "<td>No, once per course.</td></tr></table><p>Disclaimer: Not legal advice."
+                  "</p></main></body></html>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOPIC_TABLE))
+def test_a_question_answer_table_with_another_column_is_refused_naming_it(
+        tmp_path: Path, name: str) -> None:
+    """"Topic | Question | Answer": the topic's text belongs to the question or to the answer,
+    and which cannot be told; refused naming the column, never dropped or guessed."""
+    path = tmp_path / name
+    path.write_text(TOPIC_TABLE[name], encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match=r"the question/answer table has a column "
+                       r"'Topic' besides its question and answer columns"):
+        parse(path)
+
+
+def test_an_item_number_cell_holding_text_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.md"
+    path.write_text("# FAQ\n\n| # | Question | Answer |\n|---|---|---|\n"
+                    "| 1 | Is 77263 billed twice? | No, once per course. |\n"
+                    "| see note | Is 77290 billed twice? | No. |\n\n"
+                    "Disclaimer: Not legal advice.\n", encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match=r"numbers\.md:6: the item number cell of a "
+                       r"question/answer table row holds 'see note', not a number"):
+        parse(path)
