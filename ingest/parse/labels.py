@@ -97,9 +97,12 @@ _PAGE_PROMPT = re.compile(
     r"newsletter|bulletin)\b.*)[\W_]*$",
     re.IGNORECASE)
 # a question ends with "?", maybe inside quotes or emphasis, maybe followed by the publisher's
-# review note in parentheses ("… bill it? (Reviewed 03/02/26)")
-ASKS = re.compile(r"\?[\"'”’)\]*_]*(?:\s*\((?:reviewed|updated|revised|added|new)\b[^()]{0,30}\))?"
-                  r"[*_]*$", re.IGNORECASE)
+# review note in parentheses or brackets ("… bill it? (Reviewed 03/02/26)", "[Posted 1/5/26]",
+# "(Rev. 01/2026)")
+_NOTE = (r"(?:(?:reviewed|updated|revised|added|new|posted|published|edited|effective|"
+         r"last\s+(?:updated|reviewed|revised))\b|rev\.)")
+ASKS = re.compile(r"\?[\"'”’)\]*_]*(?:\s*(?:\(" + _NOTE + r"[^()]{0,30}\)|\[" + _NOTE +
+                  r"[^\[\]]{0,30}\]))?[*_]*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"\w.*[.!][\"'”’)\]]*\s*$", re.DOTALL)
 
 

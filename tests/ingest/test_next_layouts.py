@@ -307,3 +307,20 @@ def test_an_item_number_cell_holding_text_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorpusFormatError, match=r"numbers\.md:6: the item number cell of a "
                        r"question/answer table row holds 'see note', not a number"):
         parse(path)
+
+
+def test_a_question_headings_review_note_in_brackets_or_abbreviated() -> None:
+    """A contractor's note after the "?" ("[Posted 01/05/2026]", "(Rev. 02/2026)", "(Last updated
+    March 2026)") is read as "(Reviewed 03/02/26)" always was: the heading still asks, and the
+    note stays with the question as published. (Before: no Q&A pairs found.)"""
+    doc = parse(FIXTURES / "contractor-review-notes.md")
+    assert [q for q, _ in qa(doc)] == [
+        "May 77401 be billed with a megavoltage delivery code on the same day? "
+        "[Posted 01/05/2026]",
+        "Is 77300 payable when the calculation is repeated for a changed plan? (Rev. 02/2026)",
+        "Does the physics consult code need a written request? (Last updated March 2026)"]
+    assert doc.entries[0].answer == (
+        "No. 77401 describes superficial and orthovoltage delivery; it is not reported with "
+        "the\nmegavoltage delivery codes for the same session.")
+    assert "Back to top" not in shown("contractor-review-notes.md")
+    assert doc.document.disclaimer.startswith("This FAQ is not intended to replace the written")
