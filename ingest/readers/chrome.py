@@ -123,6 +123,18 @@ def strip_chrome(soup: Any) -> None:
     _keep_footer_guidance(soup, kept)
 
 
+# the class names of text kept for screen readers and never shown ("sr-only", "visually-hidden",
+# "govuk-visually-hidden", "screen-reader-text", "visuallyhidden", "element-invisible"): a
+# control's spoken label ("Show this section", "(opens in a new window)"), not the page's words
+_SCREEN_READER = ({"sr", "only"}, {"visually", "hidden"}, {"visuallyhidden"},
+                  {"screen", "reader", "text"}, {"element", "invisible"}, {"screenreader"})
+
+
+def _screen_reader_only(el: Any) -> bool:
+    w = markup_words(el) if el.attrs else set()
+    return any(marks <= w for marks in _SCREEN_READER)
+
+
 def strip_interactive(soup: Any) -> None:
     """Buttons, form fields and hidden elements, except a paired question or answer (a
     collapsed answer is hidden, an accordion's question is often a button), what holds one, and
@@ -131,6 +143,9 @@ def strip_interactive(soup: Any) -> None:
         return bool(t.has_attr(QUESTION_MARK) or t.has_attr(ANSWER_MARK))
 
     shown = revealed(soup)  # what a "Read more" reveals is content, though hidden
+    for el in soup.find_all(_screen_reader_only):
+        if not el.decomposed and not marked(el) and not el.find(marked):
+            el.decompose()
     for el in soup.select(INTERACTIVE):
         if el.decomposed or marked(el) or el.find(marked) or el.get("id") in shown or (
                 el.name == "button" and el.find_parent(attrs={QUESTION_MARK: True})):

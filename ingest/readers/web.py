@@ -31,6 +31,12 @@ _SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
 # a soft hyphen (&shy;) and a word joiner only tell the browser where it may break a word: they
 # are never shown inside it, and would split the word for search
 _INVISIBLE = re.compile("[\u00ad\u2060]")
+# the label of an accordion's control printed after the question it opens ("Can we…? Show",
+# GOV.UK's "Show this section", a "+" drawn as text): the button's, not the question's words
+_CONTROL_LABEL = re.compile(
+    r"(?<=\?)\s*(?:show|hide|expand|collapse|open|close|toggle|[+\u2212\u2013\u25be\u25b8\u25bc"
+    r"\u25b6\u203a\u00bb-])(?:\s+(?:this\s+|the\s+)?(?:section|answer|all|details))?\s*$",
+    re.IGNORECASE)
 # the mark of a footnote reference set as a superscript: a number, or the symbols of a footnote
 _FOOTNOTE_MARK = re.compile(r"\[?(?:\d{1,3}|[*\u2020\u2021\u00a7]{1,3})\]?")
 
@@ -238,7 +244,7 @@ class _Emitter:
 
     def _qa(self, question: Any, answer: Callable[[], None]) -> None:
         """A container pair: its question element, and a function emitting its answer."""
-        text = self.inline_text(question)
+        text = _CONTROL_LABEL.sub("", self.inline_text(question))
         found = match_label(text)
         line = question.sourceline or self.number
         self.flush()

@@ -324,3 +324,35 @@ def test_a_question_headings_review_note_in_brackets_or_abbreviated() -> None:
         "the\nmegavoltage delivery codes for the same session.")
     assert "Back to top" not in shown("contractor-review-notes.md")
     assert doc.document.disclaimer.startswith("This FAQ is not intended to replace the written")
+
+
+def test_a_government_design_system_accordion() -> None:
+    """A GOV.UK-style accordion: the "…-toggle-text" label inside the button is the button's,
+    not an answer (an answer is what a trigger reveals); text kept for screen readers only
+    (", ", " this section", " (opens in new tab)") and the visible "Show" after the question are
+    the control's, not the question's or the answer's words. (Before: refused, "the answer
+    element <span class='govuk-accordion__show-all-text'> follows no question element".)"""
+    doc = parse(FIXTURES / "government-accordion.html")
+    assert qa(doc) == [
+        ("Is 77338 reported once per IMRT plan?",
+         "Yes. The multi-leaf collimator device for an IMRT plan is reported once for the plan, "
+         "whatever the number of fields.\n\nSee the IMRT coding guide for plans that change "
+         "mid-course."),
+        ("Can 77293 be added to a plan without motion management?",
+         "No. 77293 describes respiratory motion management simulation and needs that work to "
+         "have been done and recorded."),
+    ]
+    text = shown("government-accordion.html")
+    for chrome in ("Show", "this section", "opens in new tab", "Skip to", "Licence"):
+        assert chrome not in text, chrome
+    assert doc.document.disclaimer.startswith("This guidance is for information only")
+
+
+def test_a_control_label_is_dropped_only_after_a_question() -> None:
+    from ingest.readers.web import _CONTROL_LABEL
+
+    assert _CONTROL_LABEL.sub("", "Can 77338 be billed twice? Show this section") == \
+        "Can 77338 be billed twice?"
+    assert _CONTROL_LABEL.sub("", "Can 77338 be billed twice?+") == "Can 77338 be billed twice?"
+    for kept in ("How to open a plan", "Which codes show", "Billing tips: show"):
+        assert _CONTROL_LABEL.sub("", kept) == kept
