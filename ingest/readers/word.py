@@ -133,8 +133,9 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _HIDDEN_RUNS = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", _MC_FALLBACK}
 
 
-def paragraph_text(p: Any) -> str:
-    """The text Word shows for a paragraph element (see `_HIDDEN_RUNS`)."""
+def paragraph_text(p: Any, notes: _Notes | None = None) -> str:
+    """The text Word shows for a paragraph element (see `_HIDDEN_RUNS`); with `notes`, a
+    footnote's or endnote's reference mark as "[n]"."""
     from docx.text.run import Run
 
     out = []
@@ -144,7 +145,64 @@ def paragraph_text(p: Any) -> str:
             ancestor = ancestor.getparent()
         if ancestor is p:
             out.append(Run(r, None).text)  # type: ignore[arg-type]
+            if notes is not None:
+                out += [notes.mark(ref) for ref in r if ref.tag in _NOTE_REFERENCES]
     return "".join(out)
+
+
+_NOTE_REFERENCES = {f"{_W}footnoteReference": "footnote", f"{_W}endnoteReference": "endnote"}
+
+
+class _Notes:
+    """A document's footnotes and endnotes, numbered as Word shows them (in the order their
+    marks appear): each mark reads "[n]" in its paragraph, and the note's text is read after
+    that paragraph ("[n] …"), with the answer it annotates. python-docx reads neither."""
+
+    def __init__(self, document: Any, path: Path) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml.parser import parse_xml
+
+        self.text: dict[tuple[str, str], str] = {}
+        for kind, reltype in (("footnote", RT.FOOTNOTES), ("endnote", RT.ENDNOTES)):
+            for rel in document.part.rels.values():
+                if rel.is_external or rel.reltype != reltype:
+                    continue
+                try:
+                    root = parse_xml(rel.target_part.blob)
+                except Exception:  # lxml's syntax errors: the part is damaged
+                    raise CorpusError(path, f"the Word document's {kind}s cannot be read",
+                                      "open it in Word and save it again as .docx") from None
+                for note in root.iterchildren(f"{_W}{kind}"):
+                    if note.get(f"{_W}type") in (None, "normal"):
+                        paras = [paragraph_text(q).strip() for q in note.iter(f"{_W}p")]
+                        self.text[(kind, str(note.get(f"{_W}id")))] = " ".join(
+                            t for t in paras if t)
+        self.count = {"footnote": 0, "endnote": 0}
+        self.pending: list[str] = []
+
+    def mark(self, ref: Any) -> str:
+        kind = _NOTE_REFERENCES[ref.tag]
+        text = self.text.get((kind, str(ref.get(f"{_W}id"))))
+        if text is None:
+            return ""
+        self.count[kind] += 1
+        n = self.count[kind] if kind == "footnote" else _roman(self.count[kind])
+        self.pending.append(f"[{n}] {text}")
+        return f"[{n}]"
+
+    def taken(self) -> list[str]:
+        """The notes marked since the last call, in order."""
+        out, self.pending = self.pending, []
+        return out
+
+
+def _roman(n: int) -> str:
+    """Word numbers endnotes i, ii, iii… by default (footnotes 1, 2, 3)."""
+    out = ""
+    for value, digits in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
 
 
 def _text_boxes(p: Any) -> list[Any]:
@@ -244,6 +302,7 @@ def read_docx(path: Path) -> list[Line]:
     lines: list[Line] = []
     n = 1
     asked = 0  # questions written as items of a numbered list
+    notes = _Notes(document, path)
     for block in _blocks(document.element.body, document._body):
         if isinstance(block, Table):
             lines += _qa_rows(block, path, n) or _label_rows(block, n) or \
@@ -251,7 +310,7 @@ def read_docx(path: Path) -> list[Line]:
             n += len(block.rows)
         else:
             kind, level = _paragraph_kind(block)
-            text = paragraph_text(block._p)
+            text = paragraph_text(block._p, notes)
             if _numbered_question(block):  # Word numbers it on screen, not in its text
                 asked += 1
                 text = f"{asked}. {text}"
@@ -264,6 +323,8 @@ def read_docx(path: Path) -> list[Line]:
                 lines.append(Line(n, ""))
                 lines += [Line(n, part.replace("\t", " ").rstrip())
                           for part in paragraph_text(box).split("\n")]
+            for note in notes.taken():  # the notes this paragraph marks: read after it
+                lines += [Line(n, ""), Line(n, note)]
             n += 1
         lines.append(Line(n - 1, ""))  # a Word paragraph (or table) is a paragraph
     if not any(ln.text.strip() for ln in lines):

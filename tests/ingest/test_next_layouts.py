@@ -356,3 +356,20 @@ def test_a_control_label_is_dropped_only_after_a_question() -> None:
     assert _CONTROL_LABEL.sub("", "Can 77338 be billed twice?+") == "Can 77338 be billed twice?"
     for kept in ("How to open a plan", "Which codes show", "Billing tips: show"):
         assert _CONTROL_LABEL.sub("", kept) == kept
+
+
+def test_word_footnotes_are_read_after_the_paragraph_that_marks_them() -> None:
+    """A Word footnote is numbered as Word shows it; its mark reads "[1]" where it stands and
+    its text is read after that paragraph, with the answer it annotates (the separators Word
+    keeps among the footnotes are not notes). (Before, the notes were lost without a word.)"""
+    doc = parse(FIXTURES / "footnoted-answers.docx")
+    assert qa(doc) == [
+        ("Is 77261 reported for a single palliative field?",
+         "Yes. Simple planning covers a single treatment area[1] with no special blocking.\n\n"
+         "[1] CPT Professional, radiation oncology introductory guidelines."),
+        ("Can 77263 be reported by two physicians for one course?",
+         "No. One physician reports the complex planning for the course.[2]\n\n"
+         "[2] The plan's own payment policy, section 4.2."),
+    ]
+    assert doc.document.disclaimer == ("These answers are educational only and are not legal "
+                                       "advice.")
