@@ -373,3 +373,21 @@ def test_word_footnotes_are_read_after_the_paragraph_that_marks_them() -> None:
     ]
     assert doc.document.disclaimer == ("These answers are educational only and are not legal "
                                        "advice.")
+
+
+def test_a_printed_help_centre_article_in_pdf() -> None:
+    """The same vote widget printed to PDF (bold questions, a review note in brackets): its lines
+    are no answer text. (Before: refused at "Thanks for the feedback", taken for the last
+    answer's unclear tail.)"""
+    doc = parse(FIXTURES / "printed-help-centre.pdf")
+    assert qa(doc) == [
+        ("Is G6012 reported for each fraction of a 3D conformal course?",
+         "Yes, once per fraction delivered, at the energy and complexity the record shows."),
+        ("Can 77387 be reported with a CT guidance code for the same session? [Posted 02/2026]",
+         "No. One image guidance code is reported for a session; choose the one that matches "
+         "the guidance actually used."),
+    ]
+    text = shown("printed-help-centre.pdf")
+    assert "Did this answer" not in text and "feedback" not in text and "Page 1" not in text
+    assert doc.document.disclaimer.startswith("These articles are offered for general education")
+    assert doc.document.notice == NOTICE
