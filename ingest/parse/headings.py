@@ -23,7 +23,10 @@ or answer label or markup, its questions are read from that structure:
   document's references (never an answer), page matter ("About us", "Contact") is dropped, and
   a heading at the question level that is neither, with prose under it, is refused (it may be
   a last question its publisher did not end with "?");
-- without question headings, paragraphs that are one numbered line ending in "?" (`1. Can we
+- without question headings, paragraphs opening with a bold lead-in that asks (three words or
+  more: "**Can we bill 77300 twice?** Yes, when…", two such paragraphs at least) are each a
+  question and the start of its answer (`_run_in_questions`);
+- without those, paragraphs that are one numbered line ending in "?" (`1. Can we
   bill…?`, an ordered list of questions) are the questions when their numbers run in sequence;
   out of sequence they are refused (an answer's own numbered list would break it);
 - without those, one-line paragraphs that ask (`asked`) are the questions.
