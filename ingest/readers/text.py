@@ -9,6 +9,7 @@ the HTML reader reads `<em>` and `<strong>` as their text. A `*` or `_` that is 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +245,75 @@ def setext_headings(written: list[Line], start: int = 0) -> dict[int, int]:
     return found
 
 
+# a footnote's definition ("[^cms]: Medicare manual, chapter 13") and its mark ("77300[^cms]")
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\s]+)\]:[ \t]*(?P<text>.*)$")
+_FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
+
+
+@dataclass
+class _FootnoteDefinitions:
+    """A Markdown file's footnotes (the syntax of GitHub, Pandoc, markdown-it's footnote plugin):
+    a renderer numbers them in the order they are first marked and shows each mark as that
+    number. They are read as a Word document's are: the mark as "[1]", the note's text after
+    the paragraph that first marks it, with the answer it annotates (where the definition is
+    written, often after the last answer or the disclaimer, it would join what stands there). A
+    definition never marked is not shown, and not read."""
+
+    text: dict[str, tuple[int, str]]  # id -> (line number, the note's text)
+    lines: set[int]  # indexes of the lines the definitions take
+
+    def placed(self, out: list[Line]) -> list[Line]:
+        if not self.text:
+            return out
+        numbers: dict[str, int] = {}
+        pending: list[Line] = []
+        result: list[Line] = []
+
+        def mark(m: re.Match[str]) -> str:
+            found = self.text.get(m.group("id"))
+            if found is None:
+                return m.group()  # no such note: the renderer shows the text as written
+            if m.group("id") not in numbers:
+                numbers[m.group("id")] = len(numbers) + 1
+                note = unemphasised(found[1])
+                pending.append(Line(found[0], f"[{numbers[m.group('id')]}] {note}"))
+            return f"[{numbers[m.group('id')]}]"
+
+        for ln in out:
+            if ln.kind == TEXT and not ln.text.strip() and pending:
+                result.append(ln)  # the paragraph marking them ended: its notes
+                result += [x for note in pending for x in (note, Line(note.number, ""))]
+                pending.clear()
+                continue
+            text = _FOOTNOTE_REF.sub(mark, ln.text)
+            lead = len(_FOOTNOTE_REF.sub(mark, ln.text[:ln.lead])) if ln.lead else 0
+            result.append(Line(ln.number, text, ln.kind, ln.level, lead))
+        if pending:
+            result += [Line(pending[0].number, ""), *pending]
+        return result
+
+
+def _footnote_definitions(written: list[Line], start: int) -> _FootnoteDefinitions:
+    """The footnote definitions of a Markdown file: a definition line and the non-blank lines
+    that go on from it."""
+    notes = _FootnoteDefinitions({}, set())
+    i = start
+    while i < len(written):
+        m = _FOOTNOTE_DEF.match(written[i].text)
+        if m is None:
+            i += 1
+            continue
+        parts, j = [m.group("text").strip()], i + 1
+        while j < len(written) and written[j].text.strip() and \
+                not _FOOTNOTE_DEF.match(written[j].text):
+            parts.append(written[j].text.strip())
+            j += 1
+        notes.text.setdefault(m.group("id"), (written[i].number, " ".join(p for p in parts if p)))
+        notes.lines.update(range(i, j))
+        i = j
+    return notes
+
+
 def read_markdown(path: Path) -> list[Line]:
     """Markdown: `**Coding Question:**`-style emphasis unwrapped, `#` headings tagged as
     headings, quote marks (`>`, an alert's `[!NOTE]`) dropped, pipe tables as rows (cells
@@ -256,6 +326,9 @@ def read_markdown(path: Path) -> list[Line]:
     lines = _plain_lines(written)  # (its rules are blanked: the front matter is read as written)
     front = front_matter_lines(written)
     for i in range(front):  # metadata for the site generator, not the page
+        lines[i] = Line(lines[i].number, "")
+    notes = _footnote_definitions(written, front)
+    for i in notes.lines:  # read where the notes are marked (`_FootnoteDefinitions.placed`)
         lines[i] = Line(lines[i].number, "")
     setext = setext_headings(written, front)
     underlines = {i + 1 for i in setext}
@@ -297,4 +370,4 @@ def read_markdown(path: Path) -> list[Line]:
         ln = out[i]
         if lead and ln.text.startswith(lead) and ln.text != lead:
             out[i] = Line(ln.number, ln.text, ln.kind, ln.level, len(lead))
-    return out
+    return notes.placed(out)

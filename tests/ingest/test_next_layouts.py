@@ -391,3 +391,23 @@ def test_a_printed_help_centre_article_in_pdf() -> None:
     assert "Did this answer" not in text and "feedback" not in text and "Page 1" not in text
     assert doc.document.disclaimer.startswith("These articles are offered for general education")
     assert doc.document.notice == NOTICE
+
+
+def test_markdown_footnotes_are_read_after_the_paragraph_that_marks_them() -> None:
+    """"[^cpt]" marks are numbered as a renderer numbers them (by first mark: [^delivery] is 1),
+    a mark used twice is one note; each note is read after the paragraph that first marks it,
+    wrapped lines joined, emphasis rendered. A definition no answer marks is not shown, and not
+    read. (Before, the notes written after the CPT notice were lost and the marks stayed as
+    "[^cpt]".)"""
+    doc = parse(FIXTURES / "footnoted-answers.md")
+    assert qa(doc) == [
+        ("Is 77280 reported for a simulation done only to check the set-up?",
+         "No. A set-up check on the treatment unit is part of the delivery[1], not a\n"
+         "simulation.\n\n[1] See the delivery codes' descriptors."),
+        ("May 77290 be reported for a 4D CT simulation?",
+         "Yes, as a complex simulation[2], with 77293 added when respiratory motion is\n"
+         "managed[2].\n\n[2] CPT Professional, radiation oncology guidelines for simulation, "
+         "current edition.\n\nKeep the motion study with the plan."),
+    ]
+    assert doc.document.notice == NOTICE
+    assert "no answer marks" not in shown("footnoted-answers.md")
