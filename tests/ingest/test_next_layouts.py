@@ -411,3 +411,24 @@ def test_markdown_footnotes_are_read_after_the_paragraph_that_marks_them() -> No
     ]
     assert doc.document.notice == NOTICE
     assert "no answer marks" not in shown("footnoted-answers.md")
+
+
+def test_a_listing_of_answer_excerpts_is_refused_naming_the_line() -> None:
+    """A topic listing shows each answer's first words and a "(more)" link to the rest: read as
+    it stands, every answer would be cut short without a word. Refused, naming the line of the
+    first excerpt and what to save instead. (Before, the excerpts were taken as the answers.)"""
+    with pytest.raises(CorpusFormatError, match=r"faq-listing-excerpts\.html:8: the answer to "
+                       r"the question on line 7 ends '\.\.\. \(more\)': the page shows only its "
+                       r"first words"):
+        parse(FIXTURES / "faq-listing-excerpts.html")
+
+
+def test_an_answer_ending_with_an_ellipsis_of_its_own_is_kept(tmp_path: Path) -> None:
+    """Only an ellipsis followed by the link to the rest marks an excerpt: an answer quoting a
+    list that goes on ("77427, 77431…") is the answer."""
+    path = tmp_path / "ellipsis.md"
+    path.write_text("# FAQ\n\n## Which codes are weekly?\n\nThe management codes: 77427…\n\n"
+                    "## Is 77431 weekly?\n\nNo, it covers a short course... more or less.\n\n"
+                    "Disclaimer: Not legal advice.\n", encoding="utf-8")
+    assert [a for _, a in qa(parse(path))] == [
+        "The management codes: 77427…", "No, it covers a short course... more or less."]
