@@ -86,6 +86,9 @@ _PAGE_PROMPT = re.compile(
     r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?|"
     r"(?:thanks|thank\s+you)\s+for\s+(?:the\s+|your\s+)?feedback\b.*|"
     r"there\s+was\s+a\s+problem\s+submitting\s+your\s+feedback\b.*|"
+    # an accordion page's controls saved as text ("Expand All | Collapse All", "Show all sections")
+    r"(?:(?:expand|collapse|show|hide|open|close)\s+all(?:\s+(?:sections|answers|questions|"
+    r"faqs?|topics))?(?:\s*[|/\u00b7\u2022-]\s*)?){1,2}|"
     # a closing mark of the publication itself
     # ("-- end of bulletin --"), maybe naming it ("End of the Coders List Digest, Vol 3, Issue 2")
     # (only a mailing is named: "end of treatment report" is a document coders file)

@@ -432,3 +432,16 @@ def test_an_answer_ending_with_an_ellipsis_of_its_own_is_kept(tmp_path: Path) ->
                     "Disclaimer: Not legal advice.\n", encoding="utf-8")
     assert [a for _, a in qa(parse(path))] == [
         "The management codes: 77427…", "No, it covers a short course... more or less."]
+
+
+def test_an_accordions_controls_saved_as_text_are_chrome(tmp_path: Path) -> None:
+    """"Expand All | Collapse All" printed over each group of a pasted accordion page is the
+    page's controls, never answer text; a sentence that starts the same way is text."""
+    path = tmp_path / "pasted.txt"
+    path.write_text("Physics FAQ\n\nQ: Is 77336 weekly?\nA: Yes, per five fractions.\n\n"
+                    "Expand All | Collapse All\n\nQ: Is 77370 per request?\nA: Yes.\n\n"
+                    "Show all the calculations we signed to the auditor.\n\n"
+                    "Disclaimer: Not legal advice.\n", encoding="utf-8")
+    assert [a for _, a in qa(parse(path))] == [
+        "Yes, per five fractions.",
+        "Yes.\n\nShow all the calculations we signed to the auditor."]
