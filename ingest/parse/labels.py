@@ -302,6 +302,27 @@ def label_column(rows: list[list[str]]) -> list[str] | None:
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 
 
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|" + _MONTH +
+         r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH +
+         r",?\s+\d{4})")
+_STAMP = (r"(?:last\s+)?(?:updated|reviewed|modified|revised|posted|published|edited)(?:\s+on)?"
+          r"\s*:?\s*" + _DATE)
+# the date stamp a page prints under an article's title ("Last updated: March 3, 2026 · 2 min
+# read", "Posted 02/11/2026 | Updated 03/01/2026"): the page's record of itself, not guidance
+_DATE_STAMP = re.compile(
+    _STAMP + r"(?:\s*[|\u00b7\u2022\u2013\u2014-]\s*(?:" + _STAMP +
+    r"|\d{1,3}\s+min(?:ute)?s?\s+read|by\s+[\w .,'’-]{1,40}))*", re.IGNORECASE)
+
+
+def _date_stamp(text: str) -> bool:
+    """A line that is only an article's date stamp (`_DATE_STAMP`), starting a line as a stamp
+    does, with a capital (a wrapped sentence's "updated 02/11/2026." goes on from the line
+    above)."""
+    return text[:1].isupper() and bool(_DATE_STAMP.fullmatch(text))
+
+
 def _reactions(text: str) -> bool:
     """A row of emoji and nothing else (a help centre's "😞 😐 😃" vote faces): pictures to click,
     no words of guidance."""
@@ -314,7 +335,7 @@ def is_chrome(text: str) -> bool:
     s = _MD_LINK.sub(r"\1", text).strip()  # a Markdown link reads as its text
     if len(s.split()) > 25:
         return False
-    if _PAGE_PROMPT.match(s) or _reactions(s):
+    if _PAGE_PROMPT.match(s) or _reactions(s) or _date_stamp(s):
         return True
     if _COPYRIGHT.match(s) and not is_cpt_notice(s):
         return True

@@ -445,3 +445,18 @@ def test_an_accordions_controls_saved_as_text_are_chrome(tmp_path: Path) -> None
     assert [a for _, a in qa(parse(path))] == [
         "Yes, per five fractions.",
         "Yes.\n\nShow all the calculations we signed to the auditor."]
+
+
+def test_an_articles_date_stamp_is_no_answer_text() -> None:
+    """"Last updated: March 3, 2026 · 2 min read" under each article's title is the page's record
+    of itself, not guidance; a sentence naming a date is answer text. (Before, each stamp was
+    the first paragraph of its answer.)"""
+    doc = parse(FIXTURES / "kb-article-dates.html")
+    assert qa(doc) == [
+        ("Can 77301 be billed with 77338 for the same plan?",
+         "Yes. 77338 is reported once per IMRT plan along with the plan's 77301.\n\nThe plan "
+         "was updated 02/11/2026 in our example, and both codes still apply to it."),
+        ("Is 77295 billed for a 3D plan after an IMRT plan?",
+         "Only when a new 3D plan is made for a new phase of treatment."),
+    ]
+    assert "min read" not in shown("kb-article-dates.html")
