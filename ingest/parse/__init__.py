@@ -60,6 +60,14 @@ def _check_ranges(lines: list[Line], path: Path) -> None:
                     "correct the code", line=ln.number)
 
 
+# an excerpt a listing page cut short: an ellipsis, then the link to the rest ("… (more)",
+# "... Read more »", "… [Continue reading]")
+_CUT_SHORT = re.compile(
+    r"(?:\.\.\.|\u2026)\s*[(\[]?\s*(?:read\s+more|more|continue\s+reading|(?:see|view)\s+"
+    r"(?:more|(?:the\s+)?(?:full|whole|complete)\s+(?:answer|article|faq))|full\s+(?:answer|article))"
+    r"\s*[)\]]?\s*[\u00bb\u203a\u2192>]*\s*$", re.IGNORECASE)
+
+
 def _entry_text(q: Block, a: Block, path: Path) -> tuple[str, str]:
     # the item number a publisher prints before a question ("1." in a numbered table or list)
     # is the page's numbering, not the question's words (as a label's "Question 3:" is)
@@ -70,6 +78,12 @@ def _entry_text(q: Block, a: Block, path: Path) -> tuple[str, str]:
     if not answer:
         raise CorpusFormatError(path, f"an answer label ('{a.label}') with no text",
                                 "write the answer after the label", line=a.line)
+    if cut := _CUT_SHORT.search(answer):
+        raise CorpusFormatError(
+            path, f"the answer to the question on line {q.line} ends '{cut.group().strip()}': "
+            "the page shows only its first words (a listing of excerpts), the rest is elsewhere",
+            "save the page that shows the whole answer (the one its 'more' link opens), or paste "
+            "the whole answer", line=a.nonempty()[-1][-1].number)
     return question, answer
 
 

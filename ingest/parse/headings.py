@@ -23,7 +23,10 @@ or answer label or markup, its questions are read from that structure:
   document's references (never an answer), page matter ("About us", "Contact") is dropped, and
   a heading at the question level that is neither, with prose under it, is refused (it may be
   a last question its publisher did not end with "?");
-- without question headings, paragraphs that are one numbered line ending in "?" (`1. Can we
+- without question headings, paragraphs opening with a bold lead-in that asks (three words or
+  more: "**Can we bill 77300 twice?** Yes, when…", two such paragraphs at least) are each a
+  question and the start of its answer (`_run_in_questions`);
+- without those, paragraphs that are one numbered line ending in "?" (`1. Can we
   bill…?`, an ordered list of questions) are the questions when their numbers run in sequence;
   out of sequence they are refused (an answer's own numbered list would break it);
 - without those, one-line paragraphs that ask (`asked`) are the questions.
@@ -44,7 +47,7 @@ from pathlib import Path
 from ingest.parse.asked import question_paragraphs
 from ingest.parse.closing import CHROME, closing_kind, could_ask
 from ingest.parse.ending import paragraph_kind
-from ingest.parse.labels import ASKS, Token
+from ingest.parse.labels import ASKS, Token, text_paragraphs
 from ingest.parse.lines import BOLD_LEVEL
 from retrieval.errors import CorpusFormatError
 
@@ -171,6 +174,31 @@ def _unlabelled_questions(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_RUN_IN_MIN_WORDS = 3
+
+
+def _run_in_questions(tokens: list[Token]) -> list[Token] | None:
+    """Questions run in, in bold, at the head of their answer's first paragraph ("**Can we bill
+    77300 twice?** Yes, when…", as newsletters' question columns print them): each such
+    paragraph is a question (its bold lead-in, which asks) and the start of its answer (the rest);
+    the answer runs to the next one. None unless two paragraphs at least open that way.
+
+    A lead-in of a word or two that asks ("**Why?** Because…", "**Why not?**") names no service,
+    code or situation: it asks about the answer it stands in, and is a line of that answer."""
+    heads = [p[0] for p in text_paragraphs(tokens)
+             if (t := tokens[p[0]]).lead and _ASKS.search(t.text[:t.lead].rstrip())
+             and len(t.text[:t.lead].split()) >= _RUN_IN_MIN_WORDS and t.text[t.lead:].strip()]
+    if len(heads) < 2:
+        return None
+    out = list(tokens)
+    for i in reversed(heads):
+        tok = tokens[i]
+        out[i:i + 1] = [
+            Token("question", tok.number, tok.text[:tok.lead].strip(), "question (bold)", tok.text),
+            Token("answer", tok.number, tok.text[tok.lead:].strip(), "", tok.text)]
+    return out
+
+
 def structured_questions(tokens: list[Token], path: Path) -> list[Token]:
     """The tokens with question headings turned into question/answer tokens (see module doc);
     unchanged when the document has labels or no question headings."""
@@ -182,6 +210,8 @@ def structured_questions(tokens: list[Token], path: Path) -> list[Token]:
     level = _question_level(tokens)
     if level is None and "answer" in kinds:
         return _unlabelled_questions(tokens)
+    if level is None and (run_in := _run_in_questions(tokens)):
+        return run_in
     if level is not None:
         marked = [i for i, t in enumerate(tokens) if _is_heading(t) and _asks(t)
                   and _level(t) == level]

@@ -24,6 +24,7 @@ and `Q`/`A` with a dash, are read only in a document that asks its questions wit
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,16 @@ _PAGE_PROMPT = re.compile(
     # …and what the page asks the reader to do about it ("Rate it with the thumbs…")
     r"(?:\s+(?:rate|vote|let\s+us\s+know|tell\s+us|send\s+(?:us\s+)?feedback|give\s+"
     r"feedback)\b[^?]*)?|" + _VOTES + r"|"
+    # a help centre's widget under each article: "Did this answer your question?" and the
+    # messages it shows once a reader votes ("Thanks for the feedback", "There was a problem
+    # submitting your feedback. Please try again later.")
+    r"did\s+(?:this|that)\s+(?:answer|resolve|solve)\s+your\s+(?:question|problem|issue)"
+    r"(?:\s*\?\s*(?:yes\s*(?:[|/]\s*)?no)?)?|"
+    r"(?:thanks|thank\s+you)\s+for\s+(?:the\s+|your\s+)?feedback\b.*|"
+    r"there\s+was\s+a\s+problem\s+submitting\s+your\s+feedback\b.*|"
+    # an accordion page's controls saved as text ("Expand All | Collapse All", "Show all sections")
+    r"(?:(?:expand|collapse|show|hide|open|close)\s+all(?:\s+(?:sections|answers|questions|"
+    r"faqs?|topics))?(?:\s*[|/\u00b7\u2022-]\s*)?){1,2}|"
     # a closing mark of the publication itself
     # ("-- end of bulletin --"), maybe naming it ("End of the Coders List Digest, Vol 3, Issue 2")
     # (only a mailing is named: "end of treatment report" is a document coders file)
@@ -92,9 +103,12 @@ _PAGE_PROMPT = re.compile(
     r"newsletter|bulletin)\b.*)[\W_]*$",
     re.IGNORECASE)
 # a question ends with "?", maybe inside quotes or emphasis, maybe followed by the publisher's
-# review note in parentheses ("… bill it? (Reviewed 03/02/26)")
-ASKS = re.compile(r"\?[\"'”’)\]*_]*(?:\s*\((?:reviewed|updated|revised|added|new)\b[^()]{0,30}\))?"
-                  r"[*_]*$", re.IGNORECASE)
+# review note in parentheses or brackets ("… bill it? (Reviewed 03/02/26)", "[Posted 1/5/26]",
+# "(Rev. 01/2026)")
+_NOTE = (r"(?:(?:reviewed|updated|revised|added|new|posted|published|edited|effective|"
+         r"last\s+(?:updated|reviewed|revised))\b|rev\.)")
+ASKS = re.compile(r"\?[\"'”’)\]*_]*(?:\s*(?:\(" + _NOTE + r"[^()]{0,30}\)|\[" + _NOTE +
+                  r"[^\[\]]{0,30}\]))?[*_]*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"\w.*[.!][\"'”’)\]]*\s*$", re.DOTALL)
 
 
@@ -108,6 +122,7 @@ class Token:
     label: str = ""  # the label as written, for messages
     raw: str = ""  # the whole line as the reader gave it (a citation kept inside an answer)
     level: int = 0  # a heading's depth (1-6), BOLD_LEVEL for a paragraph all in bold, else 0
+    lead: int = 0  # the length of a bold lead-in opening the text (`Line.lead`)
 
 
 def text_paragraphs(tokens: list[Token]) -> list[list[int]]:
@@ -185,13 +200,15 @@ def qa_header(cells: list[str]) -> bool:
     return len(cells) == 2 and [_header_kind(c) for c in cells] == [QUESTION, ANSWER]
 
 
-def bad_qa_row(path: Path, line: int, cells: int, merged: bool = False) -> CorpusFormatError:
+def bad_qa_row(path: Path, line: int, cells: int, merged: bool = False,
+               width: int = 2) -> CorpusFormatError:
     """The one refusal of a question/answer table row that is not one question and one answer
-    cell, whatever the format."""
+    cell (and its item number, in a table of `width` 3), whatever the format."""
     shape = f"{cells} cell{'s' if cells != 1 else ''}" + (", one of them merged" if merged else "")
     return CorpusFormatError(
         path, f"a row of the question/answer table has {shape}",
-        "give every row one question cell and one answer cell, unmerged (in Markdown, escape a "
+        "give every row one question cell and one answer cell"
+        f"{' (and its item number)' if width > 2 else ''}, unmerged (in Markdown, escape a "
         "'|' in the text as '\\|')", line=line)
 
 
@@ -206,7 +223,114 @@ def qa_table_start(rows: list[list[str]]) -> int | None:
     return 0 if len(rows) >= 2 and all(asks) else None
 
 
+# a header cell naming a column of item numbers ("#", "No.", "Item", "Q #", "FAQ no.")
+_NUMBER_HEADER = re.compile(r"(?:#|no\.?|nr\.?|number|item|(?:q|question|faq|item)\s*"
+                            r"(?:#|no\.?|nr\.?|number))", re.IGNORECASE)
+# ... and what such a column holds: "3", "3.", "Q3", "#3", "No. 3"
+ITEM_NUMBER = re.compile(r"(?:q|#|no\.?)?\s*\d{1,4}[.)]?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QaColumns:
+    """Where a question/answer table keeps its entries: the first entry row, the question and
+    answer columns, how many cells a row has, and the column of item numbers (or None)."""
+
+    start: int
+    question: int
+    answer: int
+    width: int = 2
+    number: int | None = None
+
+    def cells(self, path: Path, line: int, cells: list[str], merged: bool = False) -> None:
+        """Refuse a row of another shape, or an item number cell holding anything else."""
+        if len(cells) != self.width or merged:
+            raise bad_qa_row(path, line, len(cells), merged, self.width)
+        if self.number is not None and cells[self.number].strip() and \
+                not ITEM_NUMBER.fullmatch(cells[self.number].strip()):
+            raise CorpusFormatError(
+                path, f"the item number cell of a question/answer table row holds "
+                f"'{cells[self.number].strip()[:40]}', not a number",
+                "put that text in the question or the answer cell, or leave only the number",
+                line=line)
+
+
+def qa_columns(rows: list[list[str]], path: Path, line: int) -> QaColumns | None:
+    """The columns of a question/answer table (`qa_table_start`), also one whose header adds a
+    column of item numbers ("# | Question | Answer": the numbers are the table's, as a list's
+    are, and are not read); None for any other table. A header naming a question and an answer
+    column beside another column ("Topic | Question | Answer") is refused: that column's text
+    belongs to the question or to the answer, and which cannot be told."""
+    start = qa_table_start(rows)
+    if start is not None:
+        return QaColumns(start, 0, 1)
+    if not rows or len(rows[0]) < 3:
+        return None
+    head = rows[0]
+    # (an empty header cell over the numbers too)
+    numbers = [i for i, c in enumerate(head)
+               if not c.strip() or _NUMBER_HEADER.fullmatch(c.strip().rstrip(":"))]
+    kinds = [None if i in numbers else _header_kind(c) for i, c in enumerate(head)]
+    if kinds.count(QUESTION) != 1 or kinds.count(ANSWER) != 1:
+        return None
+    q, a = kinds.index(QUESTION), kinds.index(ANSWER)
+    other = [c.strip() for i, c in enumerate(head) if i not in (q, a, *numbers[:1])]
+    if other:
+        raise CorpusFormatError(
+            path, f"the question/answer table has a column '{other[0][:40]}' besides its "
+            "question and answer columns: cannot tell which of the two its text belongs to",
+            "keep one question column and one answer column (an item number column may stay); "
+            "move that column's text into the question or the answer", line=line)
+    if q > a:
+        return None
+    return QaColumns(1, q, a, len(head), numbers[0] if numbers else None)
+
+
+def label_column(rows: list[list[str]]) -> list[str] | None:
+    """The labels of a table that sets its labels in a column of their own ("Q | Can we…?",
+    "A | Yes, …", one row each), written as labels standing alone ("Q:"), the text being the
+    row's second cell; None unless every row is two cells whose first is a question or answer
+    label alone, both kinds present."""
+    labels = []
+    for row in rows:
+        cell = row[0].strip().rstrip(":.").strip() if len(row) == 2 else ""
+        found = match_label(f"{cell}:") if cell else None
+        if found is None or found[2].strip() or found[0] not in (QUESTION, ANSWER):
+            return None
+        labels.append((found[0], f"{cell}:"))
+    if {k for k, _ in labels} != {QUESTION, ANSWER}:
+        return None
+    return [label for _, label in labels]
+
+
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|" + _MONTH +
+         r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH +
+         r",?\s+\d{4})")
+_STAMP = (r"(?:last\s+)?(?:updated|reviewed|modified|revised|posted|published|edited)(?:\s+on)?"
+          r"\s*:?\s*" + _DATE)
+# the date stamp a page prints under an article's title ("Last updated: March 3, 2026 · 2 min
+# read", "Posted 02/11/2026 | Updated 03/01/2026"): the page's record of itself, not guidance
+_DATE_STAMP = re.compile(
+    _STAMP + r"(?:\s*[|\u00b7\u2022\u2013\u2014-]\s*(?:" + _STAMP +
+    r"|\d{1,3}\s+min(?:ute)?s?\s+read|by\s+[\w .,'’-]{1,40}))*", re.IGNORECASE)
+
+
+def _date_stamp(text: str) -> bool:
+    """A line that is only an article's date stamp (`_DATE_STAMP`), starting a line as a stamp
+    does, with a capital (a wrapped sentence's "updated 02/11/2026." goes on from the line
+    above)."""
+    return text[:1].isupper() and bool(_DATE_STAMP.fullmatch(text))
+
+
+def _reactions(text: str) -> bool:
+    """A row of emoji and nothing else (a help centre's "😞 😐 😃" vote faces): pictures to click,
+    no words of guidance."""
+    return any(unicodedata.category(c) == "So" for c in text) and not any(
+        c.isalnum() for c in text)
 
 
 def is_chrome(text: str) -> bool:
@@ -214,7 +338,7 @@ def is_chrome(text: str) -> bool:
     s = _MD_LINK.sub(r"\1", text).strip()  # a Markdown link reads as its text
     if len(s.split()) > 25:
         return False
-    if _PAGE_PROMPT.match(s):
+    if _PAGE_PROMPT.match(s) or _reactions(s) or _date_stamp(s):
         return True
     if _COPYRIGHT.match(s) and not is_cpt_notice(s):
         return True
@@ -276,7 +400,7 @@ def tokenize(lines: list[Line]) -> list[Token]:
             continue
         else:
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
-                             level=ln.level))
+                             level=ln.level, lead=ln.lead))
     return _section_titles(_item_numbers(_merge_markers(_without_mail_matter(out))))
 
 

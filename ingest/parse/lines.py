@@ -21,6 +21,9 @@ class Line:
     text: str
     kind: str = TEXT
     level: int = 0  # a heading's depth (1 = top), BOLD_LEVEL for a paragraph all in bold
+    # a paragraph's first line that opens in bold and goes on in plain text ("**Can we bill…?**
+    # Yes, when…"): how many characters of `text` the bold lead-in takes (0: none)
+    lead: int = 0
 
 
 def split_lines(text: str) -> list[Line]:

@@ -85,11 +85,25 @@ def _keep_footer_guidance(soup: Any, kept: list[Any]) -> None:
             root.append(b)
 
 
+def _in_answer(el: Any) -> bool:
+    """Whether an aside (a "Note" callout) stands inside an answer's container: a `<details>`
+    body, a `<dd>`, an element the FAQ markup marks as an answer, a schema.org accepted answer.
+    There it is part of the answer; elsewhere an aside is the site's sidebar."""
+    if el.name != "aside" and el.get("role") != "complementary":
+        return False
+    for p in el.parents:
+        if p.name in ("details", "dd") or faq_role(p) == "a" or \
+                p.get("itemprop") in ("acceptedAnswer", "suggestedAnswer"):
+            return True
+    return False
+
+
 def strip_chrome(soup: Any) -> None:
     """Page furniture, before Q&A markup is paired (see `strip_interactive` for the rest)."""
     kept = _footer_guidance(soup)
     for el in soup.select(_DROP):
-        el.decompose()
+        if not el.decomposed and not _in_answer(el):
+            el.decompose()
     for el in soup.find_all(True):
         if el.decomposed or el.attrs is None or el.name in ("body", "html", "main", "article"):
             continue
@@ -109,6 +123,18 @@ def strip_chrome(soup: Any) -> None:
     _keep_footer_guidance(soup, kept)
 
 
+# the class names of text kept for screen readers and never shown ("sr-only", "visually-hidden",
+# "govuk-visually-hidden", "screen-reader-text", "visuallyhidden", "element-invisible"): a
+# control's spoken label ("Show this section", "(opens in a new window)"), not the page's words
+_SCREEN_READER = ({"sr", "only"}, {"visually", "hidden"}, {"visuallyhidden"},
+                  {"screen", "reader", "text"}, {"element", "invisible"}, {"screenreader"})
+
+
+def _screen_reader_only(el: Any) -> bool:
+    w = markup_words(el) if el.attrs else set()
+    return any(marks <= w for marks in _SCREEN_READER)
+
+
 def strip_interactive(soup: Any) -> None:
     """Buttons, form fields and hidden elements, except a paired question or answer (a
     collapsed answer is hidden, an accordion's question is often a button), what holds one, and
@@ -117,6 +143,9 @@ def strip_interactive(soup: Any) -> None:
         return bool(t.has_attr(QUESTION_MARK) or t.has_attr(ANSWER_MARK))
 
     shown = revealed(soup)  # what a "Read more" reveals is content, though hidden
+    for el in soup.find_all(_screen_reader_only):
+        if not el.decomposed and not marked(el) and not el.find(marked):
+            el.decompose()
     for el in soup.select(INTERACTIVE):
         if el.decomposed or marked(el) or el.find(marked) or el.get("id") in shown or (
                 el.name == "button" and el.find_parent(attrs={QUESTION_MARK: True})):

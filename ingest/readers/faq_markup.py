@@ -110,6 +110,12 @@ def _target(q: Any, soup: Any) -> Any | None:
     return None
 
 
+def _in_trigger(el: Any) -> bool:
+    """Whether an element is part of a button or a disclosure trigger (its "Show" label, its
+    icon): an answer is what a trigger reveals, never a part of it."""
+    return any(p.name == "button" or _disclosure(p) for p in el.parents if p.name)
+
+
 def _outermost(els: list[Any]) -> list[Any]:
     chosen = set(map(id, els))
     return [el for el in els if not any(id(p) in chosen for p in el.parents)]
@@ -127,6 +133,8 @@ def mark_pairs(soup: Any, path: Any) -> dict[str, Any]:
             questions.append(el)
         elif kind == "a":
             answers.append(el)
+    # (the label a trigger holds, "…-toggle-text" in the button, is no answer: `_in_trigger`)
+    answers = [a for a in answers if not _in_trigger(a)]
     # a "question" holding an answer is the item's wrapper ("faq-question-wrap"), not a question
     questions = _outermost([q for q in questions if not any(_within(a, q) for a in answers)])
     # an "answer" holding questions is the FAQ's container ("faq-content"), not an answer

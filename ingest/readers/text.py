@@ -9,10 +9,11 @@ the HTML reader reads `<em>` and `<strong>` as their text. A `*` or `_` that is 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import bad_qa_row, match_label, qa_header
+from ingest.parse.labels import QaColumns, match_label, qa_columns, qa_header
 from ingest.parse.lines import (
     BOLD_LEVEL,
     END,
@@ -154,8 +155,13 @@ _MD_LABEL = re.compile(
     r"\s*(?P<colon1>[:.)\u2014\u2013]?)\s*(?P<close>(?P=em))?\s*(?P<colon2>[:.)\u2014\u2013]?)",
     re.IGNORECASE,
 )
-_MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?\s*$")
+# (after a heading's text, its attribute list: "{#twice}", "{: #id .faq}", as Pandoc, kramdown
+# and MkDocs write an anchor for the heading; markup, never the heading's words)
+_MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?"
+                         r"(?:\s+\{:?\s*[#.][\w-]+(?:\s+[#.]?[\w-]+(?:=\S+)?)*\s*\})?\s*$")
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(?:(?!\1).)+(?<=\S)\1\s*$")
+# a line opening with a bold lead-in that plain text follows ("**Can we bill…?** Yes, when…")
+_MD_RUN_IN = re.compile(r"^(\*\*|__)(?=\S)(?:(?!\1).)+?(?<=\S)\1(?=\s+\S)")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
 # inline HTML in Markdown (`<small>`, `<sup>`, `<span class=…>`, comments): presentation only,
@@ -234,13 +240,13 @@ def _cells(row: str) -> str:
     return " | ".join(c.strip() for c in re.split(r"(?<!\\)\|", inner))
 
 
-def _qa_row(ln: Line, path: Path) -> list[Line]:
+def _qa_row(ln: Line, path: Path, columns: QaColumns) -> list[Line]:
     """A row of a 'Question | Answer' table: one entry (`<br>` breaks the answer's lines)."""
     cells = _cells(ln.text).split(" | ")
-    if len(cells) != 2:
-        raise bad_qa_row(path, ln.number, len(cells))
-    answer = [Line(ln.number, part.strip()) for part in re.split(r"<br\s*/?>", cells[1])]
-    return entry_lines(ln.number, cells[0], answer)
+    columns.cells(path, ln.number, cells)
+    answer = [Line(ln.number, part.strip())
+              for part in re.split(r"<br\s*/?>", cells[columns.answer])]
+    return entry_lines(ln.number, cells[columns.question], answer)
 
 
 _BLOCKQUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
@@ -265,18 +271,123 @@ def front_matter_lines(lines: list[Line]) -> int:
     return 0
 
 
+# a setext heading's underline: "===" (level 1) or "---" (level 2) under the heading's line
+_SETEXT = re.compile(r"^ {0,3}(?:(=+)|-+)[ \t]*$")
+# a line that cannot be a setext heading's text: a list item, quote, table row, ATX heading
+_NOT_SETEXT_TEXT = re.compile(r"^\s*(?:[-+*]\s|\d{1,9}[.)]\s|>|\||#{1,6}\s)")
+
+
+def setext_headings(written: list[Line], start: int = 0) -> dict[int, int]:
+    """The lines a setext underline makes headings ("Planning" over "--------", level 2; over
+    "========", level 1), by index: a paragraph of one line (CommonMark reads the line above
+    "---" as a heading, not a rule under text). `start`: lines before it (front matter) are not
+    read."""
+    found: dict[int, int] = {}
+    for i in range(max(start, 1), len(written)):
+        m = _SETEXT.match(written[i].text)
+        above = written[i - 1].text
+        if m is None or not above.strip() or _RULE.match(above) or \
+                _NOT_SETEXT_TEXT.match(above) or (i - 1 in found) or \
+                (i - 2 >= start and written[i - 2].text.strip()):
+            continue
+        found[i - 1] = 1 if m.group(1) else 2
+    return found
+
+
+# a footnote's definition ("[^cms]: Medicare manual, chapter 13") and its mark ("77300[^cms]")
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\s]+)\]:[ \t]*(?P<text>.*)$")
+_FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
+
+
+@dataclass
+class _FootnoteDefinitions:
+    """A Markdown file's footnotes (the syntax of GitHub, Pandoc, markdown-it's footnote plugin):
+    a renderer numbers them in the order they are first marked and shows each mark as that
+    number. They are read as a Word document's are: the mark as "[1]", the note's text after
+    the paragraph that first marks it, with the answer it annotates (where the definition is
+    written, often after the last answer or the disclaimer, it would join what stands there). A
+    definition never marked is not shown, and not read."""
+
+    text: dict[str, tuple[int, str]]  # id -> (line number, the note's text)
+    lines: set[int]  # indexes of the lines the definitions take
+
+    def placed(self, out: list[Line]) -> list[Line]:
+        if not self.text:
+            return out
+        numbers: dict[str, int] = {}
+        pending: list[Line] = []
+        result: list[Line] = []
+
+        def mark(m: re.Match[str]) -> str:
+            found = self.text.get(m.group("id"))
+            if found is None:
+                return m.group()  # no such note: the renderer shows the text as written
+            if m.group("id") not in numbers:
+                numbers[m.group("id")] = len(numbers) + 1
+                note = unemphasised(found[1])
+                pending.append(Line(found[0], f"[{numbers[m.group('id')]}] {note}"))
+            return f"[{numbers[m.group('id')]}]"
+
+        for ln in out:
+            if ln.kind == TEXT and not ln.text.strip() and pending:
+                result.append(ln)  # the paragraph marking them ended: its notes
+                result += [x for note in pending for x in (note, Line(note.number, ""))]
+                pending.clear()
+                continue
+            text = _FOOTNOTE_REF.sub(mark, ln.text)
+            lead = len(_FOOTNOTE_REF.sub(mark, ln.text[:ln.lead])) if ln.lead else 0
+            result.append(Line(ln.number, text, ln.kind, ln.level, lead))
+        if pending:
+            result += [Line(pending[0].number, ""), *pending]
+        return result
+
+
+def _footnote_definitions(written: list[Line], start: int) -> _FootnoteDefinitions:
+    """The footnote definitions of a Markdown file: a definition line and the non-blank lines
+    that go on from it."""
+    notes = _FootnoteDefinitions({}, set())
+    i = start
+    while i < len(written):
+        m = _FOOTNOTE_DEF.match(written[i].text)
+        if m is None:
+            i += 1
+            continue
+        parts, j = [m.group("text").strip()], i + 1
+        while j < len(written) and written[j].text.strip() and \
+                not _FOOTNOTE_DEF.match(written[j].text):
+            parts.append(written[j].text.strip())
+            j += 1
+        notes.text.setdefault(m.group("id"), (written[i].number, " ".join(p for p in parts if p)))
+        notes.lines.update(range(i, j))
+        i = j
+    return notes
+
+
 def read_markdown(path: Path) -> list[Line]:
     """Markdown: `**Coding Question:**`-style emphasis unwrapped, `#` headings tagged as
     headings, quote marks (`>`, an alert's `[!NOTE]`) dropped, pipe tables as rows (cells
     joined by " | ", the |---| rule dropped); a table headed 'Question | Answer' gives one entry
     per row."""
     out = []
-    qa_table = False
+    leads: dict[int, str] = {}  # the bold lead-in opening a line, by its index in `out`
+    qa_table: QaColumns | None = None  # inside a question/answer table: its columns
     written = split_lines(decode_text(path.read_bytes(), path))
     lines = _plain_lines(written)  # (its rules are blanked: the front matter is read as written)
-    for i in range(front_matter_lines(written)):  # metadata for the site generator, not the page
+    front = front_matter_lines(written)
+    for i in range(front):  # metadata for the site generator, not the page
         lines[i] = Line(lines[i].number, "")
-    for ln in lines:
+    notes = _footnote_definitions(written, front)
+    for i in notes.lines:  # read where the notes are marked (`_FootnoteDefinitions.placed`)
+        lines[i] = Line(lines[i].number, "")
+    setext = setext_headings(written, front)
+    underlines = {i + 1 for i in setext}
+    for i, ln in enumerate(lines):
+        if i in underlines:
+            continue  # how the heading above is set, never text
+        if i in setext:
+            out.append(Line(ln.number, _markdown_line(written[i].text.strip()), HEADING,
+                            setext[i]))
+            continue
         if _MD_RULE.match(ln.text) and "-" in ln.text:
             continue
         if _BLOCKQUOTE.match(ln.text):  # a quote's marks are how the page is set, not words
@@ -284,12 +395,12 @@ def read_markdown(path: Path) -> list[Line]:
             ln = Line(ln.number, "" if _ALERT.match(text) else text)
         ln = Line(ln.number, _MD_HTML.sub("", ln.text).rstrip() if "<" in ln.text else ln.text)
         if not _MD_ROW.match(ln.text):
-            qa_table = False
-        elif qa_table:
-            out += _qa_row(ln, path)
+            qa_table = None
+        elif qa_table is not None:
+            out += _qa_row(ln, path, qa_table)
             continue
-        elif qa_header(_cells(ln.text).split(" | ")):
-            qa_table = True
+        elif (head := _cells(ln.text).split(" | ")) and (qa_header(head) or len(head) > 2) and \
+                (qa_table := qa_columns([head], path, ln.number)) is not None:
             continue
         if _MD_ROW.match(ln.text):
             out.append(Line(ln.number, _cells(ln.text), ROW))
@@ -299,5 +410,13 @@ def read_markdown(path: Path) -> list[Line]:
             text = _markdown_line(ln.text)
             # a line all in bold is marked so (a question or a lead-in set in bold)
             bold = text == ln.text and _MD_BOLD_LINE.match(text)
+            run_in = _MD_RUN_IN.match(text) if text == ln.text and not bold else None
+            if run_in:  # a bold lead-in opening the line: its text once rendered
+                leads[len(out)] = unemphasised(run_in.group()).rstrip()
             out.append(Line(ln.number, text, level=BOLD_LEVEL if bold else 0))
-    return _unemphasised(out)
+    out = _unemphasised(out)
+    for i, lead in leads.items():
+        ln = out[i]
+        if lead and ln.text.startswith(lead) and ln.text != lead:
+            out[i] = Line(ln.number, ln.text, ln.kind, ln.level, len(lead))
+    return notes.placed(out)

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import ASKS, bad_qa_row, match_label, qa_table_start
+from ingest.parse.labels import ASKS, label_column, match_label, qa_columns
 from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
 from ingest.readers.chrome import content_root, strip_chrome, strip_interactive
 from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
@@ -31,6 +31,14 @@ _SPACE = re.compile(r"[ \t\r\n\f\u200b]+")
 # a soft hyphen (&shy;) and a word joiner only tell the browser where it may break a word: they
 # are never shown inside it, and would split the word for search
 _INVISIBLE = re.compile("[\u00ad\u2060]")
+# the label of an accordion's control printed after the question it opens ("Can we…? Show",
+# GOV.UK's "Show this section", a "+" drawn as text): the button's, not the question's words
+_CONTROL_LABEL = re.compile(
+    r"(?<=\?)\s*(?:show|hide|expand|collapse|open|close|toggle|[+\u2212\u2013\u25be\u25b8\u25bc"
+    r"\u25b6\u203a\u00bb-])(?:\s+(?:this\s+|the\s+)?(?:section|answer|all|details))?\s*$",
+    re.IGNORECASE)
+# the mark of a footnote reference set as a superscript: a number, or the symbols of a footnote
+_FOOTNOTE_MARK = re.compile(r"\[?(?:\d{1,3}|[*\u2020\u2021\u00a7]{1,3})\]?")
 
 
 class _Emitter:
@@ -42,21 +50,34 @@ class _Emitter:
         self.lines: list[Line] = []
         self.buf: list[str] = []
         self.plain = False  # the buffered text has words outside <strong>/<b>
+        self.lead = ""  # the bold text buffered before the first plain words (`words`)
         self.number = 1
         self.answering = 0  # inside an answer a pair container emits (a <dl> there is content)
 
-    def emit(self, text: str, kind: str = TEXT, number: int | None = None, level: int = 0) -> None:
-        self.lines.append(Line(number or self.number, text, kind, level))
+    def emit(self, text: str, kind: str = TEXT, number: int | None = None, level: int = 0,
+             lead: int = 0) -> None:
+        self.lines.append(Line(number or self.number, text, kind, level, lead))
+
+    def words(self, bold: bool) -> None:
+        """Words are about to be buffered, in bold or not: the bold text buffered before the
+        first plain words is the paragraph's bold lead-in."""
+        if not bold and not self.plain and "".join(self.buf).strip():
+            self.lead = "".join(self.buf)
+        self.plain = self.plain or not bold
 
     def flush(self, paragraph: bool = True) -> None:
         parts = [_SPACE.sub(" ", part).strip() for part in "".join(self.buf).split("\n")]
         parts = [p for p in parts if p]
         # a line set entirely in bold (a question printed in bold, a lead-in) is marked as such
         level = BOLD_LEVEL if len(parts) == 1 and not self.plain else 0
-        for cleaned in parts:
-            self.emit(cleaned, level=level)
+        # and a first line opening in bold, the length of its bold lead-in
+        lead = _SPACE.sub(" ", self.lead).strip() if "\n" not in self.lead else ""
+        for k, cleaned in enumerate(parts):
+            run_in = k == 0 and bool(lead) and cleaned.startswith(lead) and cleaned != lead
+            self.emit(cleaned, level=level, lead=len(lead) if run_in else 0)
         self.buf.clear()
         self.plain = False
+        self.lead = ""
         if paragraph and self.lines and self.lines[-1].text:
             self.emit("")
 
@@ -77,7 +98,7 @@ class _Emitter:
                 if str(child).strip():
                     if not self.buf:
                         self.number = getattr(el, "sourceline", None) or self.number
-                    self.plain = self.plain or child.find_parent(["strong", "b"]) is None
+                    self.words(child.find_parent(["strong", "b"]) is not None)
                 self.buf.append(_SPACE.sub(" ", _INVISIBLE.sub("", str(child))))
             elif isinstance(child, Tag):
                 self.element(child)
@@ -94,12 +115,19 @@ class _Emitter:
             return  # emitted with its question
         if name == "br":
             self.buf.append("\n")
+        elif name == "sup" and self.footnote_mark(el):
+            # a footnote reference, set apart as a reader sees it: "77300<sup>1</sup>" is code
+            # 77300 and note 1, never "773001"
+            self.words(el.find_parent(["strong", "b"]) is not None)
+            self.buf.append(f"[{el.get_text(strip=True).strip('[]')}]")
         elif name in _HEADINGS and el.find(attrs={QUESTION_MARK: True}) is not None:
             self.flush()  # an accordion's question button inside a heading: read as the pair
             self.walk(el)
             self.flush()
         elif name in _HEADINGS:
             self.flush()
+            for link in _permalinks(el):
+                link.decompose()
             self.emit(self.inline_text(el), HEADING, line, int(name[1]))
             self.emit("", TEXT, line)
         elif name in ("ul", "ol", "menu"):
@@ -131,6 +159,18 @@ class _Emitter:
                 self.number = line
             self.walk(el)
 
+    def footnote_mark(self, sup: Any) -> bool:
+        """A `<sup>` holding a footnote's mark (a number or *, †, ‡, §) that links to the note
+        on the page, or that follows a digit (run into the text it would change the number: a
+        code followed by note 1) or a sentence's punctuation directly."""
+        if not _FOOTNOTE_MARK.fullmatch(sup.get_text(strip=True)):
+            return False
+        link = sup.find("a", href=True)
+        if link is not None and str(link["href"]).startswith("#"):
+            return True
+        before = "".join(self.buf).rstrip("\n")
+        return bool(before) and (before[-1].isdigit() or before[-1] in ".,;:)")
+
     def number_question(self, first: int, n: int) -> None:
         """An ordered list item that asks a question shows its number, as a browser does: a
         list of numbered questions is one of the layouts publishers use (see parse.headings)."""
@@ -140,7 +180,7 @@ class _Emitter:
                 self.lines[first] = Line(ln.number, f"{n}. {ln.text}", TEXT, ln.level)
 
     def table(self, table: Any) -> None:
-        if self.qa_table(table):
+        if self.qa_table(table) or self.label_table(table):
             return
         if _is_layout(table):
             for cell in _own(table, ["td", "th"]):  # a page laid out in a table: cells are blocks
@@ -172,21 +212,39 @@ class _Emitter:
         as blocks (paragraphs, lists) like any answer."""
         trs = _own(table, ["tr"])
         rows = [tr.find_all(["td", "th"], recursive=False) for tr in trs]
-        start = qa_table_start([[self.inline_text(c) for c in r] for r in rows])
-        if start is None:
+        texts = [[self.inline_text(c) for c in r] for r in rows]
+        columns = qa_columns(texts, self.path, table.sourceline or self.number)
+        if columns is None:
             return False
         self.flush()
-        for tr, cells in zip(trs[start:], rows[start:], strict=True):
+        for tr, cells, text in zip(trs[columns.start:], rows[columns.start:],
+                                   texts[columns.start:], strict=True):
             merged = any(_span(c.get("rowspan")) > 1 or _span(c.get("colspan")) > 1
                          for c in cells)
-            if len(cells) != 2 or merged:
-                raise bad_qa_row(self.path, tr.sourceline, len(cells), merged)
-            self._qa(cells[0], partial(self.walk, cells[1]))
+            columns.cells(self.path, tr.sourceline, text, merged)
+            self._qa(cells[columns.question], partial(self.walk, cells[columns.answer]))
+        return True
+
+    def label_table(self, table: Any) -> bool:
+        """A table whose first column holds the labels ("Q", "A") and whose second the text
+        (`label_column`): each row read as its label standing alone and the paragraphs after it."""
+        trs = _own(table, ["tr"])
+        rows = [tr.find_all(["td", "th"], recursive=False) for tr in trs]
+        labels = label_column([[self.inline_text(c) for c in r] for r in rows])
+        if labels is None:
+            return False
+        self.flush()
+        for tr, cells, label in zip(trs, rows, labels, strict=True):
+            self.emit(label, TEXT, tr.sourceline)
+            self.emit("", TEXT, tr.sourceline)
+            self.number = tr.sourceline or self.number
+            self.walk(cells[1])
+            self.flush()
         return True
 
     def _qa(self, question: Any, answer: Callable[[], None]) -> None:
         """A container pair: its question element, and a function emitting its answer."""
-        text = self.inline_text(question)
+        text = _CONTROL_LABEL.sub("", self.inline_text(question))
         found = match_label(text)
         line = question.sourceline or self.number
         self.flush()
@@ -262,6 +320,14 @@ class _Emitter:
             self.number = el.sourceline or self.number
             self.walk(el)
             self.flush()
+
+
+def _permalinks(heading: Any) -> list[Any]:
+    """The heading's permalink: a link to the heading itself within the page whose text is a
+    sign, not a word ("¶", "#", "§", "🔗"), which documentation and help sites print after each
+    heading to copy its address; never the heading's words."""
+    return [a for a in heading.find_all("a", href=True)
+            if str(a["href"]).startswith("#") and not any(c.isalnum() for c in a.get_text())]
 
 
 def _own(table: Any, names: list[str]) -> list[Any]:
