@@ -78,10 +78,13 @@ _LEADS = re.compile(
     r"and what about|and how about|what else)\b",
     re.IGNORECASE,
 )
-# pronouns and demonstratives that point back, and "too/as well/either" that add to something said
+# pronouns and demonstratives that point back, and "too/as well/either" that add to something said;
+# "which one…?" / "which part…?" choose among things named elsewhere ("which part does the doctor
+# bill?" after a question on a code: the code's professional or technical part), unless an "of…"
+# names them ("which part of the body…")
 _REFERS = re.compile(
     r"\b(?:it|its|it's|that|this|these|those|they|them|their|there|the same|too|as well|"
-    r"else)\b",
+    r"else|which\s+(?:one|ones|part|parts)(?!\s+of\b))\b",
     re.IGNORECASE,
 )
 
