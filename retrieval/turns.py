@@ -7,9 +7,9 @@ knowledge base or the coding domain knows once those are taken out, and the rank
 "great — and is it billable per course?" keeps "billable" and "course" and is a question.
 
 Leaning on an earlier turn is plain English: a pronoun or demonstrative with nothing of its own
-to point at ("does it…", "that"), a turn that opens with a connective ("and…", "what about…",
-"same for…") in a message the ranker cannot answer on its own, or a message that names no topic
-(no code, no term besides aspects and roles: "under what supervision?").
+to point at ("does it…", "that", "which part…?"), a turn that opens with a connective ("and…",
+"what about…", "same for…") in a message the ranker cannot answer on its own, or a message that
+names no topic (no code, no term besides aspects and roles: "under what supervision?").
 """
 
 from __future__ import annotations
