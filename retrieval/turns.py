@@ -7,9 +7,9 @@ knowledge base or the coding domain knows once those are taken out, and the rank
 "great — and is it billable per course?" keeps "billable" and "course" and is a question.
 
 Leaning on an earlier turn is plain English: a pronoun or demonstrative with nothing of its own
-to point at ("does it…", "that"), a turn that opens with a connective ("and…", "what about…",
-"same for…") in a message the ranker cannot answer on its own, or a message that names no topic
-(no code, no term besides aspects and roles: "under what supervision?").
+to point at ("does it…", "that", "which part…?"), a turn that opens with a connective ("and…",
+"what about…", "same for…") in a message the ranker cannot answer on its own, or a message that
+names no topic (no code, no term besides aspects and roles: "under what supervision?").
 """
 
 from __future__ import annotations
@@ -78,10 +78,13 @@ _LEADS = re.compile(
     r"and what about|and how about|what else)\b",
     re.IGNORECASE,
 )
-# pronouns and demonstratives that point back, and "too/as well/either" that add to something said
+# pronouns and demonstratives that point back, and "too/as well/either" that add to something said;
+# "which one…?" / "which part…?" choose among things named elsewhere ("which part does the doctor
+# bill?" after a question on a code: the code's professional or technical part), unless an "of…"
+# names them ("which part of the body…")
 _REFERS = re.compile(
     r"\b(?:it|its|it's|that|this|these|those|they|them|their|there|the same|too|as well|"
-    r"else)\b",
+    r"else|which\s+(?:one|ones|part|parts)(?!\s+of\b))\b",
     re.IGNORECASE,
 )
 

@@ -56,6 +56,26 @@ def test_a_continuation_leans_whatever_else_it_says(text: str) -> None:
     assert continues(text)
 
 
+# "which one…?" / "which part…?" choose among things named elsewhere: "one" and "part" stand for
+# the earlier turn's services, as a pronoun does; "which" before a noun of its own does not lean
+WHICH_OF_THE_THREAD = ["which part does the doctor bill", "which one bills the weekly management",
+                       "and which ones do the hospital departments use instead",
+                       "Which parts does the physicist sign?"]
+WHICH_OF_ITS_OWN = ["which code do we use for total body irradiation?",
+                    "Which planning codes apply to a proton course?",
+                    "is 77427 billed for one fraction?", "which part of the body was treated?"]
+
+
+@pytest.mark.parametrize("text", WHICH_OF_THE_THREAD, ids=WHICH_OF_THE_THREAD)
+def test_which_one_or_part_leans_on_the_thread(text: str) -> None:
+    assert cue(text)
+
+
+@pytest.mark.parametrize("text", WHICH_OF_ITS_OWN, ids=WHICH_OF_ITS_OWN)
+def test_which_before_a_noun_of_its_own_does_not_lean(text: str) -> None:
+    assert not cue(text)
+
+
 @pytest.mark.parametrize("text", POINTS_INSIDE, ids=POINTS_INSIDE)
 def test_a_pronoun_alone_is_only_a_cue(text: str) -> None:
     assert cue(text) and not continues(text)

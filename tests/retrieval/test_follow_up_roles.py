@@ -1,6 +1,8 @@
 # ruff: noqa: E501  (the document is prose, one paragraph a line, as publishers write them)
 """Who-does-what follow-ups: a who-question naming no code or modality that the ranker cannot
-answer alone is read with the thread (real model, real Chroma; a fictional publisher's document)."""
+answer alone is read with the thread, and so is a "which part…?" / "which one…?" question, whose
+part or one is of something the earlier turn named (real model, real Chroma; a fictional
+publisher's document)."""
 
 from __future__ import annotations
 
@@ -79,3 +81,16 @@ def test_a_who_question_naming_nothing_the_kb_knows_is_not_read_with_the_thread(
         notes: Retriever) -> None:
     a = notes.ask("who won the game last night?", context=["what does 77469 include?"])
     assert a.abstained and a.results == () and a.turn == "off_topic"
+
+
+def test_which_part_asks_a_part_of_what_the_thread_named(notes: Retriever) -> None:
+    # answered alone too, but "which part" is a part of something: of the earlier turn's code
+    context = ["what does 77469 include?"]
+    question = "which part does the radiation oncologist bill?"
+    a = notes.ask(question, context=context)
+    assert a.turn == "follow_up" and a.read_as == "Read with your earlier question about 77469"
+    assert not a.abstained, a.reason
+    assert a.top.entry.id == "iort-notes:1"
+    of_its_own = notes.ask("which part of the surgical bed boost is planned differently?",
+                           context=context)
+    assert of_its_own.read_as is None and of_its_own.turn in ("standalone", "topic_switch")
