@@ -202,6 +202,12 @@ _RUN = re.compile(rf"[A-Za-z0-9]{{{RUN_ON},}}")
 _RUN_CODE = re.compile(r"([A-V]\d{4}(?!\d)|(?<!\d)\d{5}(?!\d))", re.IGNORECASE)
 
 
+# English words (wordninja's list): one the knowledge base does not use is not a typo of a word
+# it does that starts with another letter ("tangents" is not "agents"): misspellings rarely
+# change a word's first letter, and a real word that would have to is a word, not a slip
+_ENGLISH = wordninja.DEFAULT_LANGUAGE_MODEL._wordcost
+
+
 class _Segmenter(wordninja.LanguageModel):  # type: ignore[misc]
     """wordninja's English word costs, with the knowledge base's own words as common words."""
 
@@ -278,6 +284,6 @@ class Speller:
                 continue
             max_d = 1 if len(w) <= 7 else 2
             hit = process.extractOne(w, self.vocab, scorer=OSA.distance, score_cutoff=max_d)
-            if hit is not None:
+            if hit is not None and not (hit[0][0] != w[0] and w in _ENGLISH):
                 fixes[w] = hit[0]
         return fixes

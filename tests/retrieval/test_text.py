@@ -54,6 +54,14 @@ def test_speller_fixes_typos_to_known_words_only() -> None:
     assert fixes == {"phyics": "physics", "supervison": "supervision", "tretment": "treatment"}
 
 
+def test_an_english_word_is_not_corrected_to_a_word_with_another_first_letter() -> None:
+    """"tangents" is two edits from "agents", but it is a word the knowledge base does not use,
+    not a slip; a misspelling keeps its first letter ("tretment") or is no English word."""
+    speller = Speller(["agents", "treatment", "tangential"])
+    assert speller.corrections(["tangents", "tretment", "reatment"]) == {
+        "tretment": "treatment", "reatment": "treatment"}
+
+
 def test_codes_found_in_text() -> None:
     assert find_codes("bill 77370 and G6015, not 2023 or 0394T; 99213-25") == [
         "77370", "G6015", "0394T", "99213"]
