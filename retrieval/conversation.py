@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from retrieval.answer import Answer
 
 
+UNKNOWN_WORDS = 2  # content words of its own, none the KB knows: a message about something else
+
+
 def resolve(
     retriever: Retriever,
     index: KBIndex,
@@ -168,8 +171,12 @@ def choose(
     # thread, as a pronoun does ("who signs it?"); one it answers alone stands alone
     pointer = cue(alone.query) or (topic and (
         fragment(alone.query, q) or (alone.abstained and _asks_whose_service(alone.query, q))))
-    if not topic and not pointer and off_topic(index, q, alone.abstained):
-        return _kind(index, alone, "off_topic")  # "what's the weather like?": nothing to lean on
+    if not topic and (not pointer or len(q.terms) >= UNKNOWN_WORDS) and off_topic(
+            index, q, alone.abstained):
+        # "what's the weather like?": nothing to lean on; nor is there when the message says
+        # things of its own no entry knows ("what's the weather going to be this weekend"):
+        # a "this" or "it" in it points at those, not at the earlier question
+        return _kind(index, alone, "off_topic")
     # a question that names its topic and leans on nothing (no pronoun, no "and…", "what
     # about…", "…too?") stands alone, answered or abstained on exactly as if asked first, so an
     # uncovered question is not answered by the thread. Anything with a pronoun is read with

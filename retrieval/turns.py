@@ -216,10 +216,17 @@ _ASKS = re.compile(
 )
 
 
+# a question word opening the message's last clause ("ok now for 3D tangents at the hospital,
+# what delivery code"): a question set after what it is about
+_ASKS_LATE = re.compile(r"[,;:\u2014\u2013-]\s*(?:what|whats|which|who|how|when|where|can|could|"
+                        r"do|does|is|are|should|would|will)\b", re.IGNORECASE)
+
+
 def asks(text: str) -> bool:
     """Whether the message, without its opening acknowledgements, is worded as a question."""
     body = _opening_stripped(text)
-    return "?" in text or bool(_ASKS.match(body)) or continues(text)
+    return ("?" in text or bool(_ASKS.match(body)) or bool(_ASKS_LATE.search(body))
+            or continues(text))
 
 
 # "who signs?", "so who bills the surgical part?": a question about who does something asks

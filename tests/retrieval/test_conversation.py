@@ -124,7 +124,9 @@ NOT_SMALL_TALK = ["great — and is it billable per course?", "thanks! and who s
                   "can we bill 77370 after treatment?", "what's the weather like?",
                   # worded as a question, or naming a role of the coding domain
                   "ok, does that answer work for the report?", "thanks, is it clear who signs?",
-                  "ok the physician signs it"]
+                  "ok the physician signs it",
+                  # a question set after what it is about, with no question mark
+                  "ok now for weekly physics on a remote chart, what code"]
 
 
 @pytest.mark.parametrize("text,kind", SMALL_TALK.items(), ids=list(SMALL_TALK))
@@ -140,6 +142,8 @@ def test_a_question_after_an_acknowledgement_is_not_small_talk(text: str) -> Non
 @pytest.mark.parametrize("text,question", [
     ("ok, can it be remote?", True), ("thanks! and the report", True), ("who signs", True),
     ("that answers it, thanks", False), ("ok I'll pass that on", False),
+    ("ok now for tangents with wedges at the hospital, what delivery code", True),
+    ("ok, that works, thanks", False),
 ], ids=lambda v: str(v))
 def test_asks_tells_a_question_from_a_statement(text: str, question: bool) -> None:
     assert asks(text) is question
@@ -435,6 +439,9 @@ OFF_TOPIC = {
     "payment": (["What does the 77370 request need to include?"], "and how much does it pay?"),
     "other modality": (["physicist supervision during sbrt"], "what about srs?"),
     "poem": (["is 77370 billable after treatment"], "write me a poem about it"),
+    # a "this" that points at the message's own words no entry knows, not at the thread
+    "weather this weekend": (["77370 after treatment", "and the report?"],
+                             "what's the weather going to be this weekend"),
 }
 
 
