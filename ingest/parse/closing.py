@@ -30,7 +30,8 @@ CHROME = "chrome"
 
 _REFERENCE_TITLES = re.compile(
     r"(?:references?|sources?|citations?|(?:foot|end)?notes|bibliography|resources?|links?|"
-    r"(?:references|sources)\s+(?:consulted|cited|used)|works\s+cited|"
+    r"(?:references|sources)\s+(?:consulted|cited|used|quoted)(?:\s+(?:by|in)\s+(?:the\s+)?"
+    r"[\w'’-]+(?:\s+[\w'’-]+){0,3})?|works\s+cited|"
     r"see also|"
     r"further reading|reading list|(?:related|additional|other|useful|helpful|more|external|"
     r"coding|recommended)\s+(?:links?|resources?|reading|information|guidance|documents?|"

@@ -18,10 +18,10 @@ from ingest.parse.labels import Token, text_paragraphs
 from ingest.parse.wording import disclaims, is_cpt_notice
 
 # a generic lead-in some publishers set before their disclaimer ("Notice. This handbook is…",
-# "Please read: …", "Site policy (please read): …", "IMPORTANT: …"): the label is not part of
-# what the disclaimer says
+# "Please read: …", "Site policy (please read): …", "IMPORTANT: …", "EDITOR'S NOTE: …"): the
+# label is not part of what the disclaimer says
 _LEAD_LABEL = re.compile(
-    r"^(?:(?:(?:[^\W\d_]+\s+)?(?:notice|note|policy)|please\s+read|important)"
+    r"^(?:(?:(?:[^\W\d_][\w'’]*\s+)?(?:notice|note|policy|caution)|please\s+read|important)"
     r"(?:\s*\((?:please\s+)?read(?:\s+(?:this|first|carefully))?\))?)"
     r"\s*[.:\u2014\u2013-]\s+", re.IGNORECASE)
 

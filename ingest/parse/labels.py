@@ -23,20 +23,21 @@ and `Q`/`A` with a dash, are read only in a document that asks its questions wit
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.parse.closing import CHROME, closing_kind
-from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, Line
+from ingest.parse.lines import ANSWER, END, HEADING, QUESTION, ROW, TEXT, Line
 from ingest.parse.title import MAIL_HEADER
 from ingest.parse.wording import is_cpt_notice
 from retrieval.errors import CorpusFormatError
 
 _LABEL = re.compile(
     r"^\s*(?:(?:(?:section|part)\s+\d{1,3}[.):]?|\d{1,3}[.)])\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
-    r"(?P<word>question|inquiry|query|answer|response|reply|ans|q|a|"
+    r"(?P<word>question|inquiry|query|asked|answered|answer|response|reply|ans|q|a|"
     r"(?:(?:legal|important|general)\s+)?disclaimers?|"
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
     r"references?|sources?)"
@@ -49,6 +50,8 @@ _LABEL = re.compile(
 _SHORT = ("q", "a", "ans")  # never a label without a separator (too easily prose)
 _ANSWER_WORDS = ("answer", "response", "reply")
 _KINDS = {"question": QUESTION, "q": QUESTION, "inquiry": QUESTION, "query": QUESTION,
+          # an "Ask the expert" column's "ASKED:" / "ANSWERED:"
+          "asked": QUESTION, "answered": ANSWER,
           "answer": ANSWER, "response": ANSWER, "reply": ANSWER,
           "a": ANSWER, "ans": ANSWER, "disclaimer": "disclaimer", "disclaimers": "disclaimer",
           "important notice": "disclaimer", "legal notice": "disclaimer",
@@ -98,6 +101,14 @@ _PAGE_PROMPT = re.compile(
     r"end\s+of\s+(?:the\s+|this\s+)?(?:(?:bulletin|newsletter|digest|document|article|page|faq|"
     r"memo|guide|issue|report|alert|update)|(?:[\w'’&.-]+\s+){1,4}?(?:bulletin|newsletter|"
     r"digest))(?:,?\s+(?:vol(?:ume)?\.?|issue|no\.?|number|#)\s*\d{1,4})*|"
+    # a column's invitation to send questions ("Have a question for the column? Write to…")
+    r"(?:have|got)\s+a\s+(?:coding\s+)?question\s+(?:for\s+(?:the|our|this)\s+[\w-]+(?:\s+[\w-]+)?"
+    r"|you(?:'|’)?d\s+like\s+(?:answered|to\s+see\s+here))\s*\?.*|"
+    r"(?:submit|send(?:\s+us)?)\s+(?:a|your)\s+questions?\s+(?:for|to)\s+(?:the|our|this)\s+"
+    r"(?:column|newsletter|bulletin|editor|experts?)\b.*|"
+    # a reprint's credit line ("Reprinted as plain text from Code Compass, Summer 2026. (c) …")
+    r"(?:reprinted|republished|excerpted)\s+(?:[\w-]+\s+){0,4}?(?:with\s+permission\s+)?from\s"
+    r".*(?:©|\(c\)|copyright|permission).*|"
     # a mailing's own footer ("To unsubscribe, reply with REMOVE…")
     r"(?:to\s+)?unsubscribe\b.*|you\s+(?:are\s+)?receiv(?:e|ing)\s+this\s+(?:e-?mail|message|"
     r"newsletter|bulletin)\b.*)[\W_]*$",
@@ -367,19 +378,61 @@ def _asks_with_periods(lines: list[Line]) -> bool:
     return False
 
 
+# the publisher's own mark closing each answer, alone or at the end of its last line ("(End of
+# reply 3)", "[End of answer]", "-- end of response --"): where the answer ends, not its words
+_END_MARK = re.compile(r"(?:^|\s)[(\[]?[\s\-\u2013\u2014*]*end\s+of\s+(?:the\s+)?(?:reply|answer|"
+                       r"response)(?:\s*(?:#|no\.)?\s*\d{1,3})?[\s\-\u2013\u2014*.]*[)\]]?\s*$",
+                       re.IGNORECASE)
+
+
+# a label the publisher writes inside a question or answer whose container (<dt>/<dd>, a table's
+# cells, <summary>) already says which it is: "Attendee question: …", "Presenter response: …"
+_OWN_LABEL = {
+    QUESTION: re.compile(r"^\s*(?:[A-Z][\w'’-]*\s+){0,2}(?:question|inquiry|query|asked)\s*:\s*",
+                         re.IGNORECASE),
+    ANSWER: re.compile(r"^\s*(?:[A-Z][\w'’-]*\s+){0,2}(?:answer|response|reply|answered)\s*:\s*",
+                       re.IGNORECASE),
+}
+
+
+def _end_marks(lines: list[Line]) -> list[Line]:
+    """The lines with each end mark ("… supports it. (End of reply 1)") taken out of its line
+    and made the end of the answer it closes."""
+    out: list[Line] = []
+    for ln in lines:
+        mark = _END_MARK.search(ln.text) if ln.kind in (TEXT, HEADING) else None
+        if mark is None:
+            out.append(ln)
+            continue
+        if ln.text[:mark.start()].strip():
+            out.append(dataclasses.replace(ln, text=ln.text[:mark.start()].rstrip()))
+        out.append(Line(ln.number, "", END))
+    return out
+
+
 def tokenize(lines: list[Line]) -> list[Token]:
     """Every line classified; site chrome lines are dropped here, before any section sees them."""
     out: list[Token] = []
+    lines = _end_marks(lines)
     periods = _asks_with_periods(lines)
     titled = False  # a heading, a bold line or a label met: the page's own content has begun
+    wrapped_chrome = False  # the line above was chrome, dropped
     for ln in lines:
         titled = titled or ln.kind != "text" or ln.level > 0
         if ln.kind in (QUESTION, ANSWER, END):  # structure the reader already knows
-            out.append(Token(ln.kind if ln.kind != END else "end", ln.number, ln.text.strip(),
+            text = _OWN_LABEL[QUESTION].sub("", ln.text, count=1) if ln.kind == QUESTION \
+                else ln.text
+            out.append(Token(ln.kind if ln.kind != END else "end", ln.number, text.strip(),
                              "question" if ln.kind == QUESTION else ""))
             continue
+        if out and out[-1].kind == ANSWER and not out[-1].label and ln.kind == TEXT:
+            # the answer's own label inside its container ("Presenter response: …")
+            ln = dataclasses.replace(ln, text=_OWN_LABEL[ANSWER].sub("", ln.text, count=1))
+            if not ln.text.strip():
+                continue
         if not ln.text.strip():
             out.append(Token("blank", ln.number, ""))
+            wrapped_chrome = False
             continue
         if ln.kind == ROW:
             out.append(Token("row", ln.number, ln.text.strip()))
@@ -394,11 +447,15 @@ def tokenize(lines: list[Line]) -> list[Token]:
             kind, label, rest = found
             level = (ln.level or 1) if ln.kind == HEADING else ln.level  # a label set as a title
             out.append(Token(kind, ln.number, rest, label, ln.text, level))
-        elif is_chrome(ln.text) and not (ln.kind == HEADING and closing_kind(ln.text) == CHROME):
+        elif (is_chrome(ln.text) and not (ln.kind == HEADING and closing_kind(ln.text) == CHROME)) \
+                or (wrapped_chrome and ln.kind == TEXT and ln.text.lstrip()[:1].islower()):
             # (a page prompt set as a heading, "### Was this article helpful?", stays a heading:
-            # what is under it, its vote buttons and feedback link, goes with it, `structure`)
+            # what is under it, its vote buttons and feedback link, goes with it, `structure`);
+            # a hard-wrapped prompt's next line ("…through / the members' portal.") goes with it
+            wrapped_chrome = True
             continue
         else:
+            wrapped_chrome = False
             out.append(Token("heading" if ln.kind == HEADING else "text", ln.number, ln.text,
                              level=ln.level, lead=ln.lead))
     return _section_titles(_item_numbers(_merge_markers(_without_mail_matter(out))))
