@@ -21,10 +21,29 @@ ASPECT_NAMES = {
 
 
 def facet_words(lex: Lexicon, term: str) -> str:
-    """An aspect or modality term (stemmed) in a coder's words: "frequenc" → "how often it may
-    be billed", "tbi" → "TBI"."""
+    """An aspect, modality or payer term (stemmed) in a coder's words: "frequenc" → "how often
+    it may be billed", "tbi" → "TBI", "aetna" → "Aetna"."""
+    if term in lex.payers:
+        return lex.payers[term]
     name = lex.facet_name(term)
     return ASPECT_NAMES.get(name, name.upper() if len(name) <= 5 else name)
+
+
+def asks_an_amount(lex: Lexicon, text: str, terms: list[str]) -> bool:
+    """Whether the question asks how much something pays: it names payment and asks *what* or
+    *how much* ("what's the medicare payment for 77386 in 2026?", "how much does it pay?")."""
+    (payment,) = lex.terms("payment")  # as the lexicon stems it
+    return payment in terms and asks_amount(text)
+
+
+def asked_aspects(lex: Lexicon, terms: list[str], amount: bool) -> frozenset[str]:
+    """The aspects `terms` ask, payment read as the payment amount when `amount`."""
+    asked = lex.aspects_in(terms)
+    if amount:
+        (payment,), (rate,) = lex.terms("payment"), lex.terms("payrate")
+        if payment in asked:
+            asked = (asked - {payment}) | {rate}
+    return asked
 
 
 def aspects_unnamed(index: KBIndex, lex: Lexicon, text: str, cur: QueryTerms,
@@ -39,10 +58,7 @@ def aspects_unnamed(index: KBIndex, lex: Lexicon, text: str, cur: QueryTerms,
     """
     if entry is None:
         return []
-    asked = lex.aspects_in(cur.terms)
-    (payment,), (amount,) = lex.terms("payment"), lex.terms("payrate")  # as the lexicon stems
-    if payment in asked and asks_amount(text):
-        asked = (asked - {payment}) | {amount}
+    asked = asked_aspects(lex, cur.terms, asks_an_amount(lex, text, cur.terms))
     return sorted(asked - index.entry_terms[entry])
 
 

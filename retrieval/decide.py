@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrieval.aspects import facet_words
+from retrieval.aspects import asked_aspects, facet_words
 from retrieval.config import Abstention, Decision
 from retrieval.evidence import evidence
 from retrieval.index import KBIndex
@@ -13,6 +13,8 @@ from retrieval.rank import QueryTerms, Scored
 SUGGESTIONS = 3
 NO_ANSWER = "No entry in the knowledge base answers this question."
 NOT_MENTIONED = "No entry in the knowledge base speaks of {what}."
+NO_AMOUNT = ("It asks how much is paid, and the closest entry states no amount (a rate, RVUs, an "
+             "APC).")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
     topics = unknown_topic(index, q)
     if topics:
         return Verdict(True, [], scored[:SUGGESTIONS], not_mentioned(index, topics), "No match")
+    if scored and lacks_amount(index, q, scored[0].entry):
+        return Verdict(True, [], scored[:SUGGESTIONS], NO_AMOUNT, "No match")
 
     if bare:
         # a bare code: every entry about it is an answer (else every entry that lists it); the
@@ -98,21 +102,43 @@ def _covered(index: KBIndex, code: str, codes: list[str]) -> bool:
 
 def unknown_topic(index: KBIndex, q: QueryTerms) -> list[str]:
     """What the question asks that no entry of the knowledge base mentions: an aspect (how often,
-    which place of service, which diagnosis…), or its modalities when it names no other.
+    which place of service, which diagnosis…), a payer it names by name (Aetna, Medicaid, a MAC),
+    or its modalities when it names no other.
 
     The code rule above, for the thesaurus's terms: the aspect is what the question asks and the
     modality what it is about, so a knowledge base whose entries never use the word answers
     neither, however well an entry matches the rest ("how many times can 77370 be billed" where
     no entry speaks of frequency; "77470 for total body irradiation" where none names TBI). A
     modality alongside one the knowledge base knows is a detail of that question (CBCT during
-    SBRT), not its subject.
+    SBRT), not its subject. A payer named is the subject, though: "does Aetna cover
+    hyperthermia?" asks Aetna's rule, which a knowledge base that never names Aetna does not give.
     """
-    aspects = sorted(a for a in index.lexicon.aspects_in(q.terms) if a not in index.idf)
+    lex = index.lexicon
+    aspects = sorted(a for a in asked_aspects(lex, q.terms, q.amount) if a not in index.idf)
     if aspects:
         return aspects
+    payers = sorted(p for p in lex.payers_in(q.terms) if p not in index.idf)
+    if payers:
+        return payers
     if q.modalities and not any(m in index.idf for m in q.modalities):
         return sorted(q.modalities)
     return []
+
+
+def lacks_amount(index: KBIndex, q: QueryTerms, entry: int) -> bool:
+    """Whether the question asks how much is paid and `entry` states no amount.
+
+    "What's the Medicare payment for 77386 in 2026?" or "RVUs for 77427" asks a figure; an entry
+    about the code that says under which fee schedule it is paid, or that it is paid once per
+    course, gives none, however well it matches the code. The amount is what the thesaurus reads
+    as one (a payment rate, RVUs, an APC, an allowed amount). A follow-up asks in its own words
+    (an earlier "RVU for 77336?" does not make "and does it need a modifier?" ask an amount).
+    """
+    asked = asked_aspects(index.lexicon, q.terms if q.own is None else q.own, q.amount)
+    if not asked:
+        return False
+    (rate,) = index.lexicon.terms("payrate")
+    return rate in asked and rate not in index.entry_terms[entry]
 
 
 def not_mentioned(index: KBIndex, topics: list[str]) -> str:

@@ -132,7 +132,7 @@ class KBIndex:
         self.speller = Speller(
             vocab,
             known=set(lexicon.stopwords) | set(lexicon.synonyms) | set(lexicon.synonyms.values())
-            | set(lexicon.phrases.values()),
+            | set(lexicon.phrases.values()) | lexicon.payer_words,
             canonical=set(lexicon.phrases.values()),
         )
 

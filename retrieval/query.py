@@ -18,6 +18,10 @@ class QueryTerms:
     # a follow-up's own words (None for a question asked alone): what it asks now, as opposed to
     # the thread's words it also carries, which name the topic every close sibling shares
     own: list[str] | None = None
+    # whether it asks how much something pays ("what does medicare pay for 77386?"): a wh-question
+    # about payment asks an amount, which only an entry that states one (a rate, RVUs, an APC)
+    # answers; a yes/no one ("does medicare pay for it?") asks whether it is paid
+    amount: bool = False
 
     def _besides_codes(self, terms: list[str]) -> list[str]:
         # terms are lower-cased, codes as printed: "g6009" is the HCPCS code G6009

@@ -13,6 +13,7 @@ import numpy as np
 
 from retrieval import neighbours
 from retrieval.answer import Answer, Match
+from retrieval.aspects import asks_an_amount
 from retrieval.clarify import needs_choice, prompt
 from retrieval.codes import find_codes
 from retrieval.config import Calibration, default_calibration
@@ -109,7 +110,8 @@ class Retriever:
         fixes = index.speller.corrections(self.lexicon.words(text))
         terms = self.lexicon.terms(text, fixes)
         terms += index.descriptor_codes(terms)  # the documents' own names for their codes
-        return QueryTerms(terms, find_codes(text), self.lexicon.modalities_in(terms), fixes)
+        return QueryTerms(terms, find_codes(text), self.lexicon.modalities_in(terms), fixes,
+                          amount=asks_an_amount(self.lexicon, text, terms))
 
     def query_text(self, text: str, q: QueryTerms) -> str:
         """What the model is given for a query: typos fixed, shorthand spelled out."""

@@ -87,6 +87,8 @@ class Lexicon:
     stopwords: frozenset[str]
     roles: dict[str, str] = field(default_factory=dict)
     aspects: frozenset[str] = frozenset()
+    # payers named by name: canonical term → the payer's name as the card writes it
+    payers: dict[str, str] = field(default_factory=dict)
     _stemmer: Stemmer.Stemmer = field(default_factory=lambda: Stemmer.Stemmer("english"))
 
     def __post_init__(self) -> None:
@@ -100,11 +102,16 @@ class Lexicon:
         self.modalities = frozenset(stem(m) for m in self.modalities)
         self.roles = {stem(k): v for k, v in self.roles.items()}
         self.aspects = frozenset(stem(a) for a in self.aspects)
+        # a payer's name is a word of its own, not a typo of one the knowledge base uses
+        # ("medicaid" is not a slip for "medicare")
+        self.payer_words = frozenset(_plain(k) for k in self.payers)
+        self.payers = {stem(k): v for k, v in self.payers.items()}
         self._term_of: dict[str, str | None] = {}
         # names everything a text's terms depend on: the tables and this module's code
         tables = orjson.dumps([sorted(self.phrases.items()), sorted(self.synonyms.items()),
                                sorted(self.modalities), sorted(self.stopwords),
-                               sorted(self.roles.items()), sorted(self.aspects)])
+                               sorted(self.roles.items()), sorted(self.aspects),
+                               sorted(self.payers.items())])
         code = Path(__file__).read_bytes()
         self.fingerprint = hashlib.sha256(tables + b"\0" + code).hexdigest()[:16]
         alts = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
@@ -172,6 +179,10 @@ class Lexicon:
     def aspects_in(self, terms: Iterable[str]) -> frozenset[str]:
         return frozenset(t for t in terms if t in self.aspects)
 
+    def payers_in(self, terms: Iterable[str]) -> frozenset[str]:
+        """The payers a text names by name (canonical terms): Aetna, Medicaid, a MAC…"""
+        return frozenset(t for t in terms if t in self.payers)
+
     def spell_out(self, text: str) -> str:
         """The query for the dense model: short forms followed by their spelled-out meaning."""
         extra = []
@@ -194,6 +205,7 @@ def default_lexicon() -> Lexicon:
         stopwords=frozenset(raw["stopwords"]["words"]),
         roles=dict(raw.get("roles", {})),
         aspects=frozenset(raw.get("aspects", {}).get("terms", ())),
+        payers=dict(raw.get("payers", {})),
     )
 
 

@@ -99,7 +99,8 @@ def test_a_bare_pair_of_codes_lists_the_entries_about_both_first() -> None:
     index = SimpleNamespace(
         entries=[SimpleNamespace(codes_about=a, code_set=a) for a in about],
         codes={"77300": [0, 1, 3], "77301": [1, 2]},
-        lexicon=SimpleNamespace(aspects_in=lambda terms: set()), idf={})
+        lexicon=SimpleNamespace(aspects_in=lambda terms: set(), payers_in=lambda terms: set()),
+        idf={})
     q = QueryTerms(terms=["77300", "77301"], codes=["77300", "77301"], modalities=frozenset())
     scored = [Scored(0, 0.8, {}), Scored(3, 0.7, {}), Scored(2, 0.65, {}), Scored(1, 0.5, {})]
     v = decide(index, q, scored, default_calibration().decision, 4)  # type: ignore[arg-type]
