@@ -21,7 +21,7 @@ from retrieval.evidence import evidence
 from retrieval.index import KBIndex
 from retrieval.rank import QueryTerms, Scored, rank
 from retrieval.text import Lexicon
-from retrieval.turns import additive, companion, refers, swaps
+from retrieval.turns import additive, companion, owns, refers, swaps
 
 if TYPE_CHECKING:
     import numpy as np
@@ -132,6 +132,11 @@ def read_with(
     modalities = cur.modalities or both.modalities
     if not inherit:
         codes, modalities = list(cur.codes), cur.modalities
+    elif _owned_thing(lex, alone.query, cur):
+        # "how is its isodose plan leveled?" after a 77770 question asks about a thing of the
+        # earlier service's own, which may be reported with a code of its own (the isodose plan
+        # with 77316-77318): the earlier code shapes the reading, no entry must be about it
+        codes = list(cur.codes)
     terms = _asked_terms(cur, both, codes, modalities)
     q = QueryTerms(terms=terms, codes=codes, modalities=modalities, fixes=both.fixes,
                    own=list(cur.terms))
@@ -154,6 +159,13 @@ def read_with(
             a = dataclasses.replace(a, suggestions=alone.suggestions)
         a = dataclasses.replace(a, reason=unanswered_reason(label, lex, unanswered))
     return dataclasses.replace(a, read_as=label, resolved_text=combined, turn="follow_up")
+
+
+def _owned_thing(lex: Lexicon, text: str, cur: QueryTerms) -> bool:
+    """Whether the follow-up asks about a thing the earlier subject has ("its write-up", "its
+    isodose plan") rather than an aspect of that subject itself ("its payment amount", "its
+    units"): an aspect is asked of the earlier service and keeps its code."""
+    return owns(text) and not lex.aspects_in(cur.terms)
 
 
 THIN_TERMS = 1  # a follow-up with at most this many words of its own names no object
@@ -197,6 +209,10 @@ def _earned(index: KBIndex, alone: Answer, anchor: Anchor) -> int | None:
     """
     cur = alone.terms
     if cur is None or not cur.terms or not _thin(cur) or not refers(alone.query):
+        return None
+    if owns(alone.query) and _owned_thing(index.lexicon, alone.query, cur):
+        # "what has to go into its write-up?" names a thing of its own (the report) that the
+        # earlier entry may only mention; the entry about that thing is what it asks for
         return None
     entry = anchor.entries[0]
     return entry if all(t in index.entry_terms[entry] for t in cur.terms) else None

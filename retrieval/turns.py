@@ -88,6 +88,11 @@ _REFERS = re.compile(
     re.IGNORECASE,
 )
 
+# "its write-up", "their plan": a possessive pronoun before a noun names a thing that belongs to
+# what was said earlier; "on its own" / "their own" is the idiom for "by itself", no possession.
+# Matched on the text with its apostrophes kept, so "it's" (it is) is not "its".
+_OWNS = re.compile(r"\b(?:its|their)\s+(?!own\b)[a-z]", re.IGNORECASE)
+
 # "too", "as well", "also": the turn adds to what was said rather than replacing it
 _ADDS = re.compile(r"\b(?:too|also|as well|in addition|additionally)\b", re.IGNORECASE)
 
@@ -189,6 +194,12 @@ def drop_switch(text: str) -> tuple[str, bool]:
 def refers(text: str) -> bool:
     """Whether the message has a pronoun or demonstrative ("who has to sign it?")."""
     return bool(_REFERS.search(_opening_stripped(text)))
+
+
+def owns(text: str) -> bool:
+    """Whether the message asks about a thing that belongs to the earlier turn's subject
+    ("what has to go into its write-up?", "how is its isodose plan leveled?")."""
+    return bool(_OWNS.search(text.replace("’", "'")))
 
 
 def additive(text: str) -> bool:

@@ -787,3 +787,44 @@ def test_a_thin_pronoun_follow_up_earns_the_earlier_entry_only_when_it_names_it(
     alone = SimpleNamespace(query=query, terms=_qt(terms))
     anchor = Anchor("what does the report need?", "what does the report need?", (), (0, 1))
     assert _earned(index, alone, anchor) == earned  # type: ignore[arg-type]
+
+
+# -- a possessive pronoun names a thing of the earlier subject's own --
+
+@pytest.mark.parametrize("text,owned", [
+    ("what has to go into its write-up?", True),
+    ("how is its isodose plan leveled?", True),
+    ("and their treatment plan?", True),
+    ("Its report, who signs it?", True),
+    ("what has to go into it’s write-up?", False),    # "it is", not a possessive
+    ("if it's split into 3 sessions?", False),
+    ("can the dosimetrist do them on their own?", False),  # the idiom for "by itself"
+    ("is it billable on its own?", False),
+    ("who has to sign it?", False),
+])
+def test_a_possessive_pronoun_asks_about_a_thing_of_the_earlier_subject(text: str,
+                                                                         owned: bool) -> None:
+    from retrieval.turns import owns
+
+    assert owns(text) is owned
+
+
+def test_a_thin_possessive_follow_up_earns_the_earlier_entry_nothing() -> None:
+    from types import SimpleNamespace
+
+    from retrieval.thread import Anchor, _earned
+
+    # the earlier entry (0, on 77370 after treatment) mentions the report; "its write-up" asks
+    # for the report itself, so the entry about the report is not outranked by the earlier one
+    index = _fake_index(after=frozenset({"report", "77370", "treatment", "payrat"}),
+                        report=frozenset({"report", "77370", "physicist"}))
+    index.lexicon = default_lexicon()
+    anchor = Anchor("77370 after treatment?", "77370 after treatment?", ("77370",), (0, 1))
+    owned = SimpleNamespace(query="what has to go into its write-up?", terms=_qt(["report"]))
+    assert _earned(index, owned, anchor) is None  # type: ignore[arg-type]
+    # the same word asked of "it" still earns the earlier entry that names it
+    plain = SimpleNamespace(query="and the report for it?", terms=_qt(["report"]))
+    assert _earned(index, plain, anchor) == 0  # type: ignore[arg-type]
+    # "its payment rate" asks an aspect of the earlier service itself, not a thing it has
+    rate = SimpleNamespace(query="what's its payment rate?", terms=_qt(["payrat"]))
+    assert _earned(index, rate, anchor) == 0  # type: ignore[arg-type]
