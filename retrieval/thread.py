@@ -210,7 +210,7 @@ def _earned(index: KBIndex, alone: Answer, anchor: Anchor) -> int | None:
     cur = alone.terms
     if cur is None or not cur.terms or not _thin(cur) or not refers(alone.query):
         return None
-    if owns(alone.query) and _owned_thing(index.lexicon, alone.query, cur):
+    if _owned_thing(index.lexicon, alone.query, cur):
         # "what has to go into its write-up?" names a thing of its own (the report) that the
         # earlier entry may only mention; the entry about that thing is what it asks for
         return None

@@ -662,7 +662,7 @@ def _fake_index(**entries: frozenset[str]):  # type: ignore[no-untyped-def]
 
     ids = list(entries)
     return SimpleNamespace(entry_terms=[entries[i] for i in ids],
-                           entries=[SimpleNamespace(id=i) for i in ids])
+                           entries=[SimpleNamespace(id=i) for i in ids], lexicon=default_lexicon())
 
 
 def test_an_amount_is_not_answered_by_an_entry_that_only_names_the_fee_schedule() -> None:
