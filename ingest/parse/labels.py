@@ -387,11 +387,12 @@ _END_MARK = re.compile(r"(?:^|\s)[(\[]?[\s\-\u2013\u2014*]*end\s+of\s+(?:the\s+)
 
 # a label the publisher writes inside a question or answer whose container (<dt>/<dd>, a table's
 # cells, <summary>) already says which it is: "Attendee question: …", "Presenter response: …"
+# (the label words the parser knows, `_KINDS`, but "Q"/"A": too short to tell in front of a word)
 _OWN_LABEL = {
-    QUESTION: re.compile(r"^\s*(?:[A-Z][\w'’-]*\s+){0,2}(?:question|inquiry|query|asked)\s*:\s*",
-                         re.IGNORECASE),
-    ANSWER: re.compile(r"^\s*(?:[A-Z][\w'’-]*\s+){0,2}(?:answer|response|reply|answered)\s*:\s*",
-                       re.IGNORECASE),
+    kind: re.compile(r"^\s*(?:[A-Z][\w'’-]*\s+){0,2}(?:"
+                     + "|".join(w for w, k in _KINDS.items() if k == kind and w not in _SHORT)
+                     + r")\s*:\s*", re.IGNORECASE)
+    for kind in (QUESTION, ANSWER)
 }
 
 
