@@ -462,6 +462,10 @@ def tokenize(lines: list[Line]) -> list[Token]:
     return _section_titles(_item_numbers(_merge_markers(_without_mail_matter(out))))
 
 
+# a line whose sentence has ended: its last mark of punctuation, maybe inside quotes or brackets
+ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
+
+
 def _continues_sentence(out: list[Token], ln: Line) -> bool:
     """A line of hard-wrapped prose that starts with a label word in lower case ("answer. …")
     under a line whose sentence has not ended: the word is the sentence's, not a label."""
@@ -470,7 +474,7 @@ def _continues_sentence(out: list[Token], ln: Line) -> bool:
         return False
     prev = out[-1]
     return (prev.kind == "text" and prev.number == ln.number - 1
-            and not re.search(r"[.?!:;][\"'”’)\]]*$", prev.text.rstrip()))
+            and not ENDS_SENTENCE.search(prev.text.rstrip()))
 
 
 # a poster's sign-off on a line of its own under a message ("-- Moderator", "-- J. Ruiz, CPC"):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ingest.parse.labels import match_label
+from ingest.parse.labels import ENDS_SENTENCE, match_label
 from ingest.parse.lines import Line
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,3})?$",
@@ -41,7 +41,6 @@ _BROWSER_FOOTER = re.compile(rf"^(?:{_URL})\s+(?:page\s*)?\d{{1,3}}\s*(?:/|of)\s
                              re.IGNORECASE)
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
-_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
 # a list item's marker: an item never goes on with the line above it, however full that is
 _LIST_ITEM = re.compile(r"^[\u2022\u25e6\u25aa\u25b8\u2023\u25cf\u25cb\u25a0\u25a1\u2013*-]\s")
 _HYPHENATED = re.compile(r"(?P<part>[^\W\d_]+)\s?(?P<hyphen>[-\u2010\u00ad])$")
@@ -147,7 +146,7 @@ def _continues(last: str, first: str, widest: int, ratio: float = 0.75) -> bool:
         return False
     if first[0].islower():
         return True
-    return len(last) >= ratio * widest and not _ENDS_SENTENCE.search(last)
+    return len(last) >= ratio * widest and not ENDS_SENTENCE.search(last)
 
 
 def join_wrapped(prev: str, nxt: str, vocabulary: set[str]) -> str:

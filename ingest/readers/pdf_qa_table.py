@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest.parse.labels import qa_header
+from ingest.parse.labels import ENDS_SENTENCE, qa_header
 from ingest.parse.lines import Line, entry_lines
 from ingest.readers.pdf_columns import GAP, column_starts
 from ingest.readers.pdf_layout import join_wrapped, letters
@@ -170,7 +170,7 @@ def _paragraph_lines(para: list[str], widest: int, vocabulary: set[str]) -> list
     above = ""  # the line above as printed (not as joined)
     for ln in para:
         if out and (len(above) >= WRAPPED * widest
-                    or not re.search(r"[.!?:;][\"'”’)\]]*$", above)):
+                    or not ENDS_SENTENCE.search(above)):
             out[-1] = _joined(out[-1], ln, vocabulary)
         else:
             out.append(ln)
