@@ -9,6 +9,7 @@ the HTML reader reads `<em>` and `<strong>` as their text. A `*` or `_` that is 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,19 +111,12 @@ def _closing_rules(lines: list[Line], rule: list[bool]) -> set[int]:
     another section (a rule, a section title) follows it, so the last answer ends at its own
     rule and a section after it ("FINE PRINT", its sources) is never read as part of it. The
     rule that closes the file (nothing after it) closes nothing."""
-    above: dict[str, int] = {}
-    for i, ln in enumerate(lines):
-        nxt = _next_filled(lines, i) if rule[i] else None
-        if nxt is not None and not rule[nxt] and _asks(lines[nxt]):
-            above[_rule_char(ln.text)] = above.get(_rule_char(ln.text), 0) + 1
-    closing = set()
-    for i, ln in enumerate(lines):
-        if rule[i] and above.get(_rule_char(ln.text), 0) >= 2:
-            nxt = _next_filled(lines, i)
-            if nxt is not None and (rule[nxt] or _asks(lines[nxt])
-                                    or _section_title(lines, rule, nxt)):
-                closing.add(i)
-    return closing
+    after = {i: nxt for i in range(len(lines))
+             if rule[i] and (nxt := _next_filled(lines, i)) is not None}
+    asked = {i for i, nxt in after.items() if not rule[nxt] and _asks(lines[nxt])}
+    above = Counter(_rule_char(lines[i].text) for i in asked)
+    return {i for i, nxt in after.items() if above[_rule_char(lines[i].text)] >= 2
+            and (i in asked or rule[nxt] or _section_title(lines, rule, nxt))}
 
 
 def _rule_char(text: str) -> str:
