@@ -134,6 +134,10 @@ class SentenceTransformerEmbedder:
                 return torch.nn.functional.normalize(out, p=2, dim=1).float().numpy()
 
         if self._pool is None:
+            # After a fork torch rebuilds its inner thread pool on the first call that asks for
+            # it, and two threads asking at once can see it half rebuilt ("Invalid thread
+            # pool!"): ask once here, before the workers start, so they find it whole.
+            torch.set_num_threads(1)
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="embed")
         vecs = np.zeros((len(texts), self.dim), dtype=np.float32)
         for (idx, _), got in zip(slices, self._pool.map(run, [f for _, f in slices]), strict=True):
