@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from retrieval.aspects import asked_aspects, facet_words
@@ -13,6 +14,8 @@ from retrieval.rank import QueryTerms, Scored
 SUGGESTIONS = 3
 NO_ANSWER = "No entry in the knowledge base answers this question."
 NOT_MENTIONED = "No entry in the knowledge base speaks of {what}."
+OTHER_ROLE = "The closest entry speaks of the {theirs}, not the {asked}."
+ROLE_WORDS = {"npp": "NP or PA"}  # the lexicon's role terms as a coder reads them
 NO_AMOUNT = ("It asks how much is paid, and the closest entry states no amount (a rate, RVUs, an "
              "APC).")
 
@@ -47,6 +50,9 @@ def decide(index: KBIndex, q: QueryTerms, scored: list[Scored], d: Decision,
         return Verdict(True, [], scored[:SUGGESTIONS], not_mentioned(index, topics), "No match")
     if scored and lacks_amount(index, q, scored[0].entry):
         return Verdict(True, [], scored[:SUGGESTIONS], NO_AMOUNT, "No match")
+    other = other_subject(index, q, scored[0]) if scored else ""
+    if other:
+        return Verdict(True, [], scored[:SUGGESTIONS], other, "No match")
 
     if bare:
         # a bare code: every entry about it is an answer (else every entry that lists it); the
@@ -139,6 +145,29 @@ def lacks_amount(index: KBIndex, q: QueryTerms, entry: int) -> bool:
         return False
     (rate,) = index.lexicon.terms("payrate")
     return rate in asked and rate not in index.entry_terms[entry]
+
+
+def other_subject(index: KBIndex, q: QueryTerms, top: Scored) -> str:
+    """Why the closest entry gives someone else's rule, or "".
+
+    The question names a role (the radiation oncologist) and the entry only others (the
+    physicist): the ranker has marked the conflict (`rank`), and however well the rest
+    matches, the entry's rule is another person's. Supervision, who may bill and who signs
+    differ by role, so "what supervision does the physician give during SBRT?" is not answered
+    by the entry on the physicist's supervision during SBRT. (A modality conflict is left to the
+    ranker's penalty: an entry can cover a modality through its codes without naming it, as
+    the G-codes of conventional delivery cover 3D conformal.)
+    """
+    if top.signals.get("role", 0.0) >= 0:
+        return ""
+    theirs, asked = index.entry_roles[top.entry], index.lexicon.roles_in(q.terms)
+    return OTHER_ROLE.format(theirs=_either(ROLE_WORDS.get(r, r) for r in theirs),
+                             asked=_either(ROLE_WORDS.get(r, r) for r in asked))
+
+
+def _either(words: Iterable[str]) -> str:
+    w = sorted(set(words))
+    return w[0] if len(w) == 1 else f"{', '.join(w[:-1])} or {w[-1]}"
 
 
 def not_mentioned(index: KBIndex, topics: list[str]) -> str:
