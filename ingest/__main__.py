@@ -143,10 +143,13 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
 
 @click.group(invoke_without_command=True, epilog=EXIT_CODES_HELP)
 @click.option("--corpus", type=click.Path(path_type=Path), default=None,
-              help="Folder of guidance documents [default: ./corpus, env RADONC_QA_CORPUS].")
+              help="Folder of guidance documents [default: DATA/corpus, seeded from the shipped "
+                   "corpus/ on first use; env RADONC_QA_CORPUS].")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
-@click.option("--dry-run", is_flag=True, help="Parse and show what would change; write nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Parse and show what would change; the knowledge base is not touched (the "
+                   "default corpus is still seeded into DATA/corpus on first use).")
 @click.option("--force", is_flag=True, help="Build a new version even if nothing changed.")
 @click.option("--skip-refused", is_flag=True,
               help="Build from the documents that parse: refused NEW documents are left out and "
@@ -197,6 +200,13 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     if repair:
         _repair(settings, actor, as_json)
         return
+    from ingest.seed import ensure_corpus
+
+    seeded = ensure_corpus(settings)  # DATA/corpus from the shipped corpus/, the first time
+    if seeded is not None and not as_json:
+        Console(stderr=True).print(f"Seeded the corpus folder {settings.corpus_dir} from "
+                                   f"{seeded} (the copy that uploads and removals change)",
+                                   highlight=False)
     if rollback:
         _rollback(settings, rollback, actor, note, as_json)
         return
@@ -212,9 +222,10 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         report = _build(settings, remove_document, force=force, override_reason=override_reason,
                         actor=actor, note=note, as_json=as_json, skip_refused=skip_refused)
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "corpus": str(settings.corpus_dir.resolve())})
     else:
         _summary(report, Console())
+        Console().print(f"  corpus folder: {settings.corpus_dir.resolve()}", highlight=False)
 
 
 def _rollback(settings: Settings, version: str, actor: str | None, note: str | None,
