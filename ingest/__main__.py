@@ -206,7 +206,7 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     if seeded is not None and not as_json:
         Console(stderr=True).print(f"Seeded the corpus folder {settings.corpus_dir} from "
                                    f"{seeded} (the copy that uploads and removals change)",
-                                   highlight=False)
+                                   highlight=False, soft_wrap=True)
     if rollback:
         _rollback(settings, rollback, actor, note, as_json)
         return
@@ -225,7 +225,8 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         print_json({**report.to_dict(), "corpus": str(settings.corpus_dir.resolve())})
     else:
         _summary(report, Console())
-        Console().print(f"  corpus folder: {settings.corpus_dir.resolve()}", highlight=False)
+        Console().print(f"  corpus folder: {settings.corpus_dir.resolve()}", highlight=False,
+                        soft_wrap=True)  # a path copied whole, never broken over lines
 
 
 def _rollback(settings: Settings, version: str, actor: str | None, note: str | None,

@@ -158,4 +158,30 @@ def test_an_install_built_from_the_shipped_corpus_sees_no_change(data: Path, shi
     assert again.unchanged == SEED_IDS
     active = store.read_manifest(store.active_version())  # type: ignore[arg-type]
     d = drift(settings.corpus_dir, active.info["sources"])
-    assert d.known and not (d.added or d.changed or d.missing)  # a rollback would have nothing to move
+    assert d.known and not (d.added or d.changed or d.missing)  # nothing for a rollback to move
+
+
+@pytest.mark.slow
+def test_ingest_without_corpus_builds_the_kb_from_the_seeded_copy(tmp_path: Path) -> None:
+    """`python -m ingest` on an empty data dir, as the README's quick start runs it."""
+    import json
+
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "RADONC_QA_CORPUS"}
+    before = digest(CORPUS)
+    p = subprocess.run([sys.executable, "-m", "ingest", "--data", str(data), "--json"], cwd=REPO,
+                       capture_output=True, text=True, timeout=600, env=env)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["corpus"] == str((data / "corpus").resolve())
+    assert out["entries"] == 5 and out["added"] == 5 and out["documents"] == 1
+    assert digest(data / "corpus") == before == digest(CORPUS)
+    kb = LocalStore(data / "kb")
+    active = kb.read_manifest(kb.active_version() or "")
+    assert set(active.info["sources"]) == set(before)  # built from the seeded copy's files
+
+    again = subprocess.run([sys.executable, "-m", "ingest", "--data", str(data), "--dry-run"],
+                           cwd=REPO, capture_output=True, text=True, timeout=600, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "Seeded" not in again.stderr  # seeded once
+    assert f"corpus folder: {(data / 'corpus').resolve()}" in again.stdout
