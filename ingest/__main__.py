@@ -99,6 +99,17 @@ def _aside(settings: Settings) -> Path:
     return settings.data_dir / "corpus-aside"
 
 
+def _seed(settings: Settings, as_json: bool) -> None:
+    """The default corpus, DATA/corpus, copied from the shipped corpus/ the first time."""
+    from ingest.seed import ensure_corpus
+
+    seeded = ensure_corpus(settings)
+    if seeded is not None and not as_json:
+        Console(stderr=True).print(f"Seeded the corpus folder {settings.corpus_dir} from "
+                                   f"{seeded} (the copy that uploads and removals change)",
+                                   highlight=False, soft_wrap=True)
+
+
 def _list_versions(settings: Settings, as_json: bool) -> None:
     store = open_store(settings)
     versions = store.list_versions()
@@ -200,13 +211,6 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
     if repair:
         _repair(settings, actor, as_json)
         return
-    from ingest.seed import ensure_corpus
-
-    seeded = ensure_corpus(settings)  # DATA/corpus from the shipped corpus/, the first time
-    if seeded is not None and not as_json:
-        Console(stderr=True).print(f"Seeded the corpus folder {settings.corpus_dir} from "
-                                   f"{seeded} (the copy that uploads and removals change)",
-                                   highlight=False, soft_wrap=True)
     if rollback:
         _rollback(settings, rollback, actor, note, as_json)
         return
@@ -216,6 +220,7 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
         _require_admin(load_admin_services(), settings, "quality-gate override")
+    _seed(settings, as_json)
     if dry_run:
         report = _plan(settings, remove_document, skip_refused)
     else:
@@ -234,6 +239,7 @@ def _rollback(settings: Settings, version: str, actor: str | None, note: str | N
     """Make an earlier version active again and restore its documents to the corpus folder."""
     admin = load_admin_services()
     _require_admin(admin, settings, "rollback")
+    _seed(settings, as_json)
     from ingest.versions import corpus_note
     from ingest.versions import rollback as do_rollback
 
@@ -245,7 +251,8 @@ def _rollback(settings: Settings, version: str, actor: str | None, note: str | N
         print_json({"kb_version": version, "previous": done.previous, "action": "rollback",
                     "corpus_restored": r.written if r else None,
                     "corpus_aside": str(r.aside) if r and r.aside else None,
-                    "corpus_moved_aside": r.moved_aside if r else None})
+                    "corpus_moved_aside": r.moved_aside if r else None,
+                    "corpus": str(settings.corpus_dir.resolve())})
     else:
         Console().print(f"[bold]Rolled back[/bold]: active version is now [cyan]{version}"
                         f"[/cyan] (was {done.previous or 'none'}). {corpus_note(done)}",
