@@ -14,8 +14,7 @@ from ingest.remove import remove_document
 from ingest.seed import ensure_corpus
 from retrieval.settings import load_settings
 from retrieval.store import LocalStore
-from tests.conftest import CORPUS, SEED_IDS
-from tests.ingest.test_seed import digest
+from tests.conftest import CORPUS, SEED_IDS, digest
 
 DOC = "astro-daily-practice-physics"
 UPDATE = ("Radiation Oncology Coding Update\n\nCoding Question: Can 77427 be billed for a single "

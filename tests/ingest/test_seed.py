@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -18,13 +17,7 @@ from ingest.seed import SEEDING_SUFFIX, ensure_corpus, seed_corpus, shipped_corp
 from ingest.sources import drift
 from retrieval.settings import load_settings
 from retrieval.store import LocalStore
-from tests.conftest import CORPUS, REPO, SEED_IDS
-
-
-def digest(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (hidden ones and subfolders included) by path → sha256."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.conftest import CORPUS, REPO, SEED_IDS, digest
 
 
 @pytest.fixture
