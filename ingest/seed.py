@@ -19,6 +19,7 @@ from pathlib import Path
 
 import retrieval
 from ingest.sources import corpus_files
+from retrieval.errors import StoreUnavailable
 from retrieval.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,23 +54,27 @@ def seed_corpus(target: Path, shipped: Path | None) -> bool:
 
     The copy is made in a hidden sibling and renamed into place, so `target` either does not
     exist or holds every file. Staging folders and other hidden entries are never copied.
+    StoreUnavailable (naming the folder and the OS's reason) if it cannot be written.
     """
     if target.exists() or shipped is None or not shipped.is_dir():
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _clean_crashed(target)
     work = target.parent / f".{target.name}{SEEDING_SUFFIX}{secrets.token_hex(4)}"
-    work.mkdir()
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _clean_crashed(target)
+        work.mkdir()
         for name, path in corpus_files(shipped).items():
             shutil.copy2(path, work / name)
-        try:
-            os.rename(work, target)  # refuses to replace a folder another process seeded first
-        except OSError:
-            if target.is_dir() and any(target.iterdir()):
-                shutil.rmtree(work, ignore_errors=True)
-                return False
-            raise
+        os.rename(work, target)  # refuses to replace a folder another process seeded first
+    except OSError as e:
+        shutil.rmtree(work, ignore_errors=True)
+        if target.is_dir() and any(target.iterdir()):  # seeded meanwhile by another process
+            return False
+        raise StoreUnavailable(
+            f"Cannot create the corpus folder {target} as a copy of the shipped corpus "
+            f"{shipped} ({e.strerror or e}): uploads and ingests use that copy, never the "
+            "shipped folder. Fix the data folder's permissions or free space, or set "
+            "RADONC_QA_CORPUS (--corpus) to a corpus folder of your own") from e
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -27,7 +27,7 @@ from ingest.seed import ensure_corpus
 from pages._ui import md
 from retrieval.config import load_calibration
 from retrieval.embedding import Embedder, default_embedder
-from retrieval.errors import CorpusError, RadoncQAError
+from retrieval.errors import CorpusError, RadoncQAError, StoreUnavailable
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
@@ -67,7 +67,7 @@ def _load(settings: Settings) -> Resources:
     empty = store.active_version() is None
     try:  # DATA/corpus from the shipped corpus/, once: what admins' uploads and removals change
         ensure_corpus(settings)
-    except OSError:
+    except StoreUnavailable:
         if empty:
             raise
         log.exception("could not seed the corpus folder %s; the admin page will retry",

@@ -127,10 +127,8 @@ if not _signed_in(signins):
 
 try:  # DATA/corpus from the shipped corpus/ if the app start could not (a stat when it did)
     ensure_corpus(settings)
-except OSError as e:
-    st.error(f"The corpus folder {settings.corpus_dir} could not be created from the shipped "
-             f"corpus ({e}); fix the data folder's permissions or set RADONC_QA_CORPUS, then "
-             "reload.", icon=":material/error:")
+except RadoncQAError as e:
+    st.error(str(e), icon=":material/error:")
     st.stop()
 if not st.session_state.get("admin_cleaned"):
     upload.clean_stale_staging(settings.corpus_dir)  # uploads abandoned over a day ago

@@ -15,6 +15,7 @@ from ingest import seed
 from ingest.build import ingest, plan
 from ingest.seed import SEEDING_SUFFIX, ensure_corpus, seed_corpus, shipped_corpus
 from ingest.sources import drift
+from retrieval.errors import StoreUnavailable
 from retrieval.settings import load_settings
 from retrieval.store import LocalStore
 from tests.conftest import CORPUS, REPO, SEED_IDS, digest
@@ -73,8 +74,9 @@ def test_a_failed_copy_leaves_no_corpus_and_the_next_use_seeds_again(
         return real_copy(src, dst)  # type: ignore[arg-type]
 
     monkeypatch.setattr(seed.shutil, "copy2", copy_then_fail)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(StoreUnavailable, match="No space left on device") as e:
         ensure_corpus(load_settings(), shipped)
+    assert str(data / "corpus") in str(e.value) and "RADONC_QA_CORPUS" in str(e.value)
     assert copied and not (data / "corpus").exists() and list(data.iterdir()) == []
 
     monkeypatch.setattr(seed.shutil, "copy2", real_copy)
@@ -178,3 +180,21 @@ def test_ingest_without_corpus_builds_the_kb_from_the_seeded_copy(tmp_path: Path
     assert again.returncode == 0, again.stderr
     assert "Seeded" not in again.stderr  # seeded once
     assert f"corpus folder: {(data / 'corpus').resolve()}" in again.stdout
+
+
+def test_a_dry_run_on_first_use_reads_the_shipped_corpus_and_writes_nothing(
+        data: Path, shipped: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from ingest.__main__ import main
+
+    monkeypatch.chdir(shipped.parent)  # ./corpus is the shipped one
+    before = digest(shipped)
+    r = CliRunner().invoke(main, ["--dry-run", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["dry_run"] is True and out["added"] == 5
+    assert out["corpus"] == str(shipped.resolve())  # what it read, said plainly
+    assert not (data / "corpus").exists() and digest(shipped) == before
