@@ -99,15 +99,25 @@ def _aside(settings: Settings) -> Path:
     return settings.data_dir / "corpus-aside"
 
 
-def _seed(settings: Settings, as_json: bool) -> None:
-    """The default corpus, DATA/corpus, copied from the shipped corpus/ the first time."""
-    from ingest.seed import ensure_corpus
+def _seed(settings: Settings, as_json: bool, *, read_only: bool = False) -> Settings:
+    """Settings whose corpus can be read: the default one, DATA/corpus, is copied from the
+    shipped corpus/ the first time. `read_only` (a dry run): nothing is written, so a first
+    use reads the shipped folder the copy would be made from."""
+    from ingest.seed import ensure_corpus, shipped_corpus
 
+    console = Console(stderr=True, quiet=as_json)
+    if read_only and not settings.corpus_given and not settings.corpus_dir.exists():
+        shipped = shipped_corpus()
+        if shipped is not None:
+            console.print(f"{settings.corpus_dir} does not exist yet: reading the shipped "
+                          f"corpus {shipped}, which the first ingest copies there",
+                          highlight=False, soft_wrap=True)
+            return settings.model_copy(update={"corpus_dir": shipped})
     seeded = ensure_corpus(settings)
-    if seeded is not None and not as_json:
-        Console(stderr=True).print(f"Seeded the corpus folder {settings.corpus_dir} from "
-                                   f"{seeded} (the copy that uploads and removals change)",
-                                   highlight=False, soft_wrap=True)
+    if seeded is not None:
+        console.print(f"Seeded the corpus folder {settings.corpus_dir} from {seeded} (the copy "
+                      "that uploads and removals change)", highlight=False, soft_wrap=True)
+    return settings
 
 
 def _list_versions(settings: Settings, as_json: bool) -> None:
@@ -158,9 +168,7 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
                    "corpus/ on first use; env RADONC_QA_CORPUS].")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
-@click.option("--dry-run", is_flag=True,
-              help="Parse and show what would change; the knowledge base is not touched (the "
-                   "default corpus is still seeded into DATA/corpus on first use).")
+@click.option("--dry-run", is_flag=True, help="Parse and show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Build a new version even if nothing changed.")
 @click.option("--skip-refused", is_flag=True,
               help="Build from the documents that parse: refused NEW documents are left out and "
@@ -220,7 +228,8 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
         _require_admin(load_admin_services(), settings, "quality-gate override")
-    _seed(settings, as_json)
+    # a dry run's document removal is planned in a staging folder inside the corpus: seeded
+    settings = _seed(settings, as_json, read_only=dry_run and not remove_document)
     if dry_run:
         report = _plan(settings, remove_document, skip_refused)
     else:
