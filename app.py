@@ -4,8 +4,8 @@ Run with `make run` (or `streamlit run app.py`). `streamlit run` first imports t
 module to find `app` (Streamlit's ASGI `st.App`): that happens once, at server start, and starts
 loading the model and the knowledge base in the background (ingesting the corpus, DATA/corpus
 seeded from the shipped corpus/, when the knowledge base is empty), so the first visitor does not
-pay for it. Each page view then runs this file as
-the script (`__main__`). Pages live in pages/; to add one, add one line to PAGES.
+pay for it. Each page view then runs this file as the script (`__main__`). Pages live in pages/;
+to add one, add one line to PAGES.
 """
 
 from pathlib import Path

@@ -128,7 +128,7 @@ if not _signed_in(signins):
 try:  # DATA/corpus from the shipped corpus/ if the app start could not (a stat when it did)
     ensure_corpus(settings)
 except RadoncQAError as e:
-    st.error(str(e), icon=":material/error:")
+    st.error(_ui.md(str(e)), icon=":material/error:")
     st.stop()
 if not st.session_state.get("admin_cleaned"):
     upload.clean_stale_staging(settings.corpus_dir)  # uploads abandoned over a day ago
