@@ -27,7 +27,7 @@ from retrieval.errors import QueryError
 from retrieval.index import KBIndex
 from retrieval.rank import QueryTerms
 from retrieval.text import Lexicon, clean_query
-from retrieval.thread import Anchor, Retriever, anchor_of, read_with
+from retrieval.thread import Anchor, Retriever, anchor_of, read_with, unanswered_anchor
 from retrieval.turns import (
     REPLIES,
     TurnKind,
@@ -76,11 +76,30 @@ def resolve(
         if anchors:
             a = choose(retriever, index, a, anchors[-1], top_k)
         found = anchor_of(index, a)
+        if found is None and _opens_subject(index, a):
+            found = unanswered_anchor(a)
         if found is not None:
             anchors.append(found)
     if not anchors:
         return _kind(index, alone, "standalone")
     return choose(retriever, index, alone, anchors[-1], top_k)
+
+
+def _opens_subject(index: KBIndex, a: Answer) -> bool:
+    """Whether an earlier turn nothing answered still sets the subject of the next one.
+
+    A coder who says what the case is ("our physicians practice in the hospital department",
+    "2 of our rad oncs covered the same week") or asks a question no entry answers with
+    confidence ("how many fractions make up one unit of 77427?") has named the subject that
+    "who bills the technical component?" or "and if only 2 are left at the very end?" asks
+    about: the follow-up is read with that turn's words and codes, and no entry gets the edge
+    of having answered it. Not a turn read as a follow-up itself (the thread stays with the
+    earlier turn that was answered), nor one about something else ("how do I reset my
+    password"): those name no coding subject.
+    """
+    q = a.terms
+    return (q is not None and a.abstained and a.read_as is None and a.turn != "off_topic"
+            and not off_topic(index, q, a.abstained))
 
 
 def _small_talk(index: KBIndex, alone: Answer) -> Answer | None:
