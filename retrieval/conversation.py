@@ -14,7 +14,9 @@ rank the same entry first, the alone answer stands. A question that names its to
 nothing (no pronoun, no "and…"/"what about…") is returned exactly as if asked first, unless the
 ranker abstains on it alone and the thread's words answer the entry it ranked first, or it asks
 who does something and names no code or modality ("who bills the surgical part?"): then it is
-read like a pronoun follow-up.
+read like a pronoun follow-up. An earlier turn nothing answered still names the subject a
+follow-up leans on ("we are in a hospital outpatient setting", then "and who bills the delivery
+codes?"), and a message of numbers alone ("with 7?") is the earlier question's count changed.
 """
 
 from __future__ import annotations
@@ -163,6 +165,12 @@ def _readings_agree(index: KBIndex, lex: Lexicon, alone: Answer, a: Answer) -> b
     return index.entries[a.scored[0].entry].id == alone.results[0].entry.id
 
 
+def _only_numbers(q: QueryTerms) -> bool:
+    """Whether every word of the message is a number ("with 7?", "15?"): a value with nothing
+    to count, which only the earlier question's count ("4 applicators") gives a meaning."""
+    return bool(q.terms) and not q.codes and all(t.isdigit() for t in q.terms)
+
+
 def _asks_whose_service(text: str, q: QueryTerms) -> bool:
     """Whether the message asks who does something and names no code or modality: the service
     it asks about may be the thread's ("who bills the surgical part?" after a 77469 question)."""
@@ -188,7 +196,7 @@ def choose(
     # "who writes the special treatment note?" asks the role for a service: one that names no
     # code or modality and that the ranker cannot answer alone may leave that service to the
     # thread, as a pronoun does ("who signs it?"); one it answers alone stands alone
-    pointer = cue(alone.query) or (topic and (
+    pointer = cue(alone.query) or _only_numbers(q) or (topic and (
         fragment(alone.query, q) or (alone.abstained and _asks_whose_service(alone.query, q))))
     if not topic and (not pointer or len(q.terms) >= UNKNOWN_WORDS) and off_topic(
             index, q, alone.abstained):

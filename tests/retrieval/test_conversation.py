@@ -853,3 +853,13 @@ def test_an_unanswered_turn_opens_a_subject(text: str, abstained: bool, read_as:
         anchor = unanswered_anchor(a)  # type: ignore[arg-type]
         assert anchor.entries == () and anchor.text == text
         assert anchor.codes == tuple(_q(text).codes)
+
+
+@pytest.mark.parametrize("text,numbers", [
+    ("with 7?", True), ("13?", True), ("and 15 sources?", False), ("77427?", False),
+    ("thanks", False), ("4d?", False),
+])
+def test_a_message_of_numbers_only(text: str, numbers: bool) -> None:
+    from retrieval.conversation import _only_numbers
+
+    assert _only_numbers(_q(text)) is numbers

@@ -1,8 +1,8 @@
 # ruff: noqa: E501  (the document is prose, one paragraph a line, as publishers write them)
-"""A follow-up after a turn nothing answered ("our physicians practice in the hospital
-department", then "who bills the technical component?") is read with that turn: the coder named
-the subject there, even though no entry answered it (real model, real Chroma; a fictional
-publisher's document)."""
+"""A follow-up after a turn nothing answered ("we are in a hospital outpatient setting", then
+"and who bills the delivery codes?") is read with that turn: the coder named the subject there,
+even though no entry answered it; and a number alone ("13?") is the earlier question's count
+changed (real model, real Chroma; a fictional publisher's document)."""
 
 from __future__ import annotations
 
@@ -73,3 +73,14 @@ def test_an_off_topic_turn_sets_no_subject(notes: Retriever) -> None:
     assert a.read_as is None
     assert (a.abstained, [m.entry.id for m in a.results]) == (
         alone.abstained, [m.entry.id for m in alone.results])
+
+
+def test_a_number_alone_is_the_earlier_count_changed(notes: Retriever) -> None:
+    # "13?" after a question on 10 fractions: nothing to count but the earlier question's
+    context = ["how many units of 77427 for 10 fractions?"]
+    a = notes.ask("13?", context=context)
+    assert a.turn == "follow_up" and a.read_as == "Read with your earlier question about 77427"
+    assert not a.abstained and a.top is not None and a.top.entry.id == "pos-notes:6"
+    # with nothing earlier, or only something else, a number is no question
+    assert notes.ask("13?").abstained
+    assert notes.ask("13?", context=["how do I reset my password"]).abstained
