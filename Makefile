@@ -15,7 +15,7 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -e '.[test]'
 
-run: install  ## run the app (ingests corpus/ first when the knowledge base is empty)
+run: install  ## run the app (ingests DATA/corpus, seeded from corpus/, first when the knowledge base is empty)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 ingest: install

@@ -2,9 +2,10 @@
 
 Run with `make run` (or `streamlit run app.py`). `streamlit run` first imports this file as a
 module to find `app` (Streamlit's ASGI `st.App`): that happens once, at server start, and starts
-loading the model and the knowledge base in the background (ingesting corpus/ when the knowledge
-base is empty), so the first visitor does not pay for it. Each page view then runs this file as
-the script (`__main__`). Pages live in pages/; to add one, add one line to PAGES.
+loading the model and the knowledge base in the background (ingesting the corpus, DATA/corpus
+seeded from the shipped corpus/, when the knowledge base is empty), so the first visitor does not
+pay for it. Each page view then runs this file as the script (`__main__`). Pages live in pages/;
+to add one, add one line to PAGES.
 """
 
 from pathlib import Path

@@ -99,6 +99,27 @@ def _aside(settings: Settings) -> Path:
     return settings.data_dir / "corpus-aside"
 
 
+def _seed(settings: Settings, as_json: bool, *, read_only: bool = False) -> Settings:
+    """Settings whose corpus can be read: the default one, DATA/corpus, is copied from the
+    shipped corpus/ the first time. `read_only` (a dry run): nothing is written, so a first
+    use reads the shipped folder the copy would be made from."""
+    from ingest.seed import ensure_corpus, shipped_corpus
+
+    console = Console(stderr=True, quiet=as_json)
+    if read_only and not settings.corpus_given and not settings.corpus_dir.exists():
+        shipped = shipped_corpus()
+        if shipped is not None:
+            console.print(f"{settings.corpus_dir} does not exist yet: reading the shipped "
+                          f"corpus {shipped}, which the first ingest copies there",
+                          highlight=False, soft_wrap=True)
+            return settings.model_copy(update={"corpus_dir": shipped})
+    seeded = ensure_corpus(settings)
+    if seeded is not None:
+        console.print(f"Seeded the corpus folder {settings.corpus_dir} from {seeded} (the copy "
+                      "that uploads and removals change)", highlight=False, soft_wrap=True)
+    return settings
+
+
 def _list_versions(settings: Settings, as_json: bool) -> None:
     store = open_store(settings)
     versions = store.list_versions()
@@ -143,7 +164,8 @@ def _repair(settings: Settings, actor: str | None, as_json: bool) -> None:
 
 @click.group(invoke_without_command=True, epilog=EXIT_CODES_HELP)
 @click.option("--corpus", type=click.Path(path_type=Path), default=None,
-              help="Folder of guidance documents [default: ./corpus, env RADONC_QA_CORPUS].")
+              help="Folder of guidance documents [default: DATA/corpus, seeded from the shipped "
+                   "corpus/ on first use; env RADONC_QA_CORPUS].")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data directory [default: ./data, env RADONC_QA_DATA].")
 @click.option("--dry-run", is_flag=True, help="Parse and show what would change; write nothing.")
@@ -206,15 +228,19 @@ def main(ctx: click.Context, corpus: Path | None, data: Path | None, dry_run: bo
         if not override_reason.strip():
             raise click.UsageError("--override-reason needs a written reason")
         _require_admin(load_admin_services(), settings, "quality-gate override")
+    # a dry run's document removal is planned in a staging folder inside the corpus: seeded
+    settings = _seed(settings, as_json, read_only=dry_run and not remove_document)
     if dry_run:
         report = _plan(settings, remove_document, skip_refused)
     else:
         report = _build(settings, remove_document, force=force, override_reason=override_reason,
                         actor=actor, note=note, as_json=as_json, skip_refused=skip_refused)
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "corpus": str(settings.corpus_dir.resolve())})
     else:
         _summary(report, Console())
+        Console().print(f"  corpus folder: {settings.corpus_dir.resolve()}", highlight=False,
+                        soft_wrap=True)  # a path copied whole, never broken over lines
 
 
 def _rollback(settings: Settings, version: str, actor: str | None, note: str | None,
@@ -222,6 +248,7 @@ def _rollback(settings: Settings, version: str, actor: str | None, note: str | N
     """Make an earlier version active again and restore its documents to the corpus folder."""
     admin = load_admin_services()
     _require_admin(admin, settings, "rollback")
+    _seed(settings, as_json)
     from ingest.versions import corpus_note
     from ingest.versions import rollback as do_rollback
 
@@ -233,7 +260,8 @@ def _rollback(settings: Settings, version: str, actor: str | None, note: str | N
         print_json({"kb_version": version, "previous": done.previous, "action": "rollback",
                     "corpus_restored": r.written if r else None,
                     "corpus_aside": str(r.aside) if r and r.aside else None,
-                    "corpus_moved_aside": r.moved_aside if r else None})
+                    "corpus_moved_aside": r.moved_aside if r else None,
+                    "corpus": str(settings.corpus_dir.resolve())})
     else:
         Console().print(f"[bold]Rolled back[/bold]: active version is now [cyan]{version}"
                         f"[/cyan] (was {done.previous or 'none'}). {corpus_note(done)}",

@@ -34,7 +34,8 @@ def reingest_section(store: KBStore, settings: Settings, activate: Callable[...,
                      override_box: Callable[[str], str]) -> None:
     """The corpus folder against the active version: its diff and the button to activate it."""
     st.subheader("Re-ingest the corpus folder")
-    st.caption("After editing files in the corpus folder, or attaching alternate phrasings.")
+    st.caption(f"The corpus folder is `{settings.corpus_dir.resolve()}`. Re-ingest after "
+               "editing files in it, or attaching alternate phrasings.")
     skip = bool(st.session_state.get(SKIP))
     try:
         plan = build_plan(store, settings.corpus_dir, settings.alternates_dir, skip_refused=skip)

@@ -2,10 +2,11 @@
 
 `current()` returns them (cached with `st.cache_resource`, so every session of the server shares
 one thread-safe set). The first call — made in a background thread at server start by
-`preload_on_start` (app.py's `st.App` lifespan) — loads the model, ingests `corpus/` when the
-knowledge base is empty and warms the index, so the first question is answered as fast as the
-hundredth. A page view that arrives before it is done waits on the same computation (Streamlit
-locks a cache entry while it is computed); later calls are cache hits.
+`preload_on_start` (app.py's `st.App` lifespan) — loads the model, seeds the working corpus
+`DATA/corpus/` from the shipped `corpus/` the first time, ingests it when the knowledge base is
+empty and warms the index, so the first question is answered as fast as the hundredth. A page
+view that arrives before it is done waits on the same computation (Streamlit locks a cache entry
+while it is computed); later calls are cache hits.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from typing import Any
 import streamlit as st
 
 from appdb import AppDB
+from ingest.seed import ensure_corpus
 from pages._ui import md
 from retrieval.config import load_calibration
 from retrieval.embedding import Embedder, default_embedder
-from retrieval.errors import CorpusError, RadoncQAError
+from retrieval.errors import CorpusError, RadoncQAError, StoreUnavailable
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
 from retrieval.store import open_store
@@ -38,7 +40,7 @@ class Resources:
     settings: Settings
     retriever: Retriever
     db: AppDB | None  # None when the app database cannot be opened: the chat still works
-    ingested: bool  # this server built the knowledge base from corpus/ on start
+    ingested: bool  # this server built the knowledge base from the corpus on start
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,15 @@ def _load(settings: Settings) -> Resources:
     embedder = _embedder()
     store = open_store(settings)
     ingested = False
-    if store.active_version() is None:
+    empty = store.active_version() is None
+    try:  # DATA/corpus from the shipped corpus/, once: what admins' uploads and removals change
+        ensure_corpus(settings)
+    except StoreUnavailable:
+        if empty:
+            raise
+        log.exception("could not seed the corpus folder %s; the admin page will retry",
+                      settings.corpus_dir)
+    if empty:
         from ingest.build import ingest  # only needed on the very first run
 
         if not settings.corpus_dir.is_dir():
@@ -70,8 +80,9 @@ def _load(settings: Settings) -> Resources:
                 settings.corpus_dir,
                 f"there is no knowledge base in {store.location} yet and no corpus folder to "
                 "build it from",
-                "point RADONC_QA_CORPUS at the folder of guidance documents (corpus/ by default) "
-                "and reload, or build the knowledge base with `python -m ingest --corpus DIR`",
+                "point RADONC_QA_CORPUS at the folder of guidance documents (by default "
+                "DATA/corpus, seeded from the shipped corpus/) and reload, or build the "
+                "knowledge base with `python -m ingest --corpus DIR`",
             )
         info = {"actor": "app start", "reason": "knowledge base was empty"}
         ingest(

@@ -20,6 +20,7 @@ from admin.gate import GateResult, QualityGate, QualityGateFailed
 from admin.history import activation_history, corpus_note, record_activation, rollback
 from admin.signin import COOKIE, LIFETIME_S, SignIns
 from ingest.build import IngestReport, ingest
+from ingest.seed import ensure_corpus
 from pages import _admin_corpus, _admin_gaps, _admin_review, _shared, _ui
 from pages._admin_views import show_diff, show_gate, show_refused
 from retrieval.errors import CorpusError, IngestBusy, RadoncQAError
@@ -124,6 +125,11 @@ if not _signed_in(signins):
         st.error(result.message, icon=":material/lock:")
     st.stop()
 
+try:  # DATA/corpus from the shipped corpus/ if the app start could not (a stat when it did)
+    ensure_corpus(settings)
+except RadoncQAError as e:
+    st.error(_ui.md(str(e)), icon=":material/error:")
+    st.stop()
 if not st.session_state.get("admin_cleaned"):
     upload.clean_stale_staging(settings.corpus_dir)  # uploads abandoned over a day ago
     st.session_state["admin_cleaned"] = True
@@ -223,7 +229,10 @@ def forget_upload() -> None:
 # --- page ------------------------------------------------------------------------------------
 active = store.active_version()
 st.caption(f"Active knowledge base: **{active or 'none'}** · corpus folder "
-           f"`{settings.corpus_dir}`")
+           f"`{settings.corpus_dir.resolve()}`"
+           + ("" if settings.corpus_given else " (this installation's copy, seeded from the "
+              "corpus shipped with the app; uploads and removals change it, never the shipped "
+              "one)"))
 # keyed: the open tab is kept across reruns (picking a gap question must not jump to Documents)
 docs_tab, versions_tab, gaps_tab = st.tabs(["Documents", "Versions", "Gaps & feedback"],
                                           key="admin_tab", on_change="rerun")

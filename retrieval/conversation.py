@@ -14,7 +14,9 @@ rank the same entry first, the alone answer stands. A question that names its to
 nothing (no pronoun, no "and…"/"what about…") is returned exactly as if asked first, unless the
 ranker abstains on it alone and the thread's words answer the entry it ranked first, or it asks
 who does something and names no code or modality ("who bills the surgical part?"): then it is
-read like a pronoun follow-up.
+read like a pronoun follow-up. An earlier turn nothing answered still names the subject a
+follow-up leans on ("we are in a hospital outpatient setting", then "and who bills the delivery
+codes?"), and a message of numbers alone ("with 7?") is the earlier question's count changed.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from retrieval.errors import QueryError
 from retrieval.index import KBIndex
 from retrieval.rank import QueryTerms
 from retrieval.text import Lexicon, clean_query
-from retrieval.thread import Anchor, Retriever, anchor_of, read_with
+from retrieval.thread import Anchor, Retriever, anchor_of, read_with, unanswered_anchor
 from retrieval.turns import (
     REPLIES,
     TurnKind,
@@ -76,11 +78,30 @@ def resolve(
         if anchors:
             a = choose(retriever, index, a, anchors[-1], top_k)
         found = anchor_of(index, a)
+        if found is None and _opens_subject(index, a):
+            found = unanswered_anchor(a)
         if found is not None:
             anchors.append(found)
     if not anchors:
         return _kind(index, alone, "standalone")
     return choose(retriever, index, alone, anchors[-1], top_k)
+
+
+def _opens_subject(index: KBIndex, a: Answer) -> bool:
+    """Whether an earlier turn nothing answered still sets the subject of the next one.
+
+    A coder who says what the case is ("our physicians practice in the hospital department",
+    "2 of our rad oncs covered the same week") or asks a question no entry answers with
+    confidence ("how many fractions make up one unit of 77427?") has named the subject that
+    "who bills the technical component?" or "and if only 2 are left at the very end?" asks
+    about: the follow-up is read with that turn's words and codes, and no entry gets the edge
+    of having answered it. Not a turn read as a follow-up itself (the thread stays with the
+    earlier turn that was answered), nor one about something else ("how do I reset my
+    password"): those name no coding subject.
+    """
+    q = a.terms
+    return (q is not None and a.abstained and a.read_as is None and a.turn != "off_topic"
+            and not off_topic(index, q, a.abstained))
 
 
 def _small_talk(index: KBIndex, alone: Answer) -> Answer | None:
@@ -144,6 +165,12 @@ def _readings_agree(index: KBIndex, lex: Lexicon, alone: Answer, a: Answer) -> b
     return index.entries[a.scored[0].entry].id == alone.results[0].entry.id
 
 
+def _only_numbers(q: QueryTerms) -> bool:
+    """Whether every word of the message is a number ("with 7?", "15?"): a value with nothing
+    to count, which only the earlier question's count ("4 applicators") gives a meaning."""
+    return bool(q.terms) and not q.codes and all(t.isdigit() for t in q.terms)
+
+
 def _asks_whose_service(text: str, q: QueryTerms) -> bool:
     """Whether the message asks who does something and names no code or modality: the service
     it asks about may be the thread's ("who bills the surgical part?" after a 77469 question)."""
@@ -169,7 +196,7 @@ def choose(
     # "who writes the special treatment note?" asks the role for a service: one that names no
     # code or modality and that the ranker cannot answer alone may leave that service to the
     # thread, as a pronoun does ("who signs it?"); one it answers alone stands alone
-    pointer = cue(alone.query) or (topic and (
+    pointer = cue(alone.query) or _only_numbers(q) or (topic and (
         fragment(alone.query, q) or (alone.abstained and _asks_whose_service(alone.query, q))))
     if not topic and (not pointer or len(q.terms) >= UNKNOWN_WORDS) and off_topic(
             index, q, alone.abstained):

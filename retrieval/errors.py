@@ -102,7 +102,7 @@ class KnowledgeBaseMissing(RadoncQAError):
     def __init__(self, where: str):
         super().__init__(
             f"No active knowledge base in {where}. Build one with `python -m ingest` "
-            "(it reads corpus/ by default)."
+            "(it reads DATA/corpus, seeded from the shipped corpus/, by default)."
         )
 
 

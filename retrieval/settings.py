@@ -50,8 +50,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), validation_alias=_env("RADONC_QA_DATA",
                                                                         "data_dir"))
-    corpus_dir: Path = Field(default=Path("corpus"), validation_alias=_env("RADONC_QA_CORPUS",
-                                                                            "corpus_dir"))
+    # the installation's working corpus: under the data dir unless RADONC_QA_CORPUS / --corpus
+    # names a folder (then that folder, as given); `ingest.seed` fills the default one on first use
+    corpus_dir: Path = Field(default_factory=lambda given: given["data_dir"] / "corpus",
+                             validation_alias=_env("RADONC_QA_CORPUS", "corpus_dir"))
     chroma_url: str | None = Field(default=None, validation_alias=_env("RADONC_QA_CHROMA_URL",
                                                                         "chroma_url"))
     database_url: str | None = Field(
@@ -89,6 +91,11 @@ class Settings(BaseSettings):
     @classmethod
     def _strip(cls, value: Any) -> Any:
         return (value.strip() or None) if isinstance(value, str) else value
+
+    @property
+    def corpus_given(self) -> bool:
+        """Whether RADONC_QA_CORPUS / --corpus named the corpus folder (else it is DATA/corpus)."""
+        return "corpus_dir" in self.model_fields_set
 
     @property
     def kb_dir(self) -> Path:
@@ -134,6 +141,9 @@ def load_settings(**overrides: object) -> Settings:
     except tomllib.TOMLDecodeError as e:
         raise SettingsError(f"{SECRETS_FILE} is not valid TOML ({e}); fix it") from None
     except ValidationError as e:
-        problems = "; ".join(f"{_variable(err['loc'])}: {err['msg']}" for err in e.errors())
+        # a default built from another setting is not called when that one is invalid: only the
+        # invalid one is the admin's to fix
+        problems = "; ".join(f"{_variable(err['loc'])}: {err['msg']}" for err in e.errors()
+                             if err["type"] != "default_factory_not_called")
         raise SettingsError(f"invalid setting ({problems}); see the settings table in the "
                             "README") from None

@@ -53,7 +53,7 @@ class Anchor:
     question: str  # as the user asked it
     text: str  # what is carried into the follow-up's reading
     codes: tuple[str, ...]  # the codes the user named in it (or inherited)
-    entries: tuple[int, ...]  # the entries it was answered with
+    entries: tuple[int, ...]  # the entries it was answered with (none: it was not answered)
 
     @property
     def label(self) -> str:
@@ -76,6 +76,12 @@ def anchor_of(index: KBIndex, answer: Answer) -> Anchor | None:
     text = answer.resolved_text or answer.query
     entries = tuple(index.position[m.entry.id] for m in answer.results)
     return Anchor(answer.query, text, tuple(answer.terms.codes), entries)
+
+
+def unanswered_anchor(answer: Answer) -> Anchor:
+    """An earlier turn nothing answered, as an anchor: its words and codes, no entry."""
+    assert answer.terms is not None
+    return Anchor(answer.query, answer.query, tuple(answer.terms.codes), ())
 
 
 def _keeps_codes(text: str, cur: QueryTerms, anchor: Anchor) -> bool:
@@ -214,6 +220,8 @@ def _earned(index: KBIndex, alone: Answer, anchor: Anchor) -> int | None:
         # "what has to go into its write-up?" names a thing of its own (the report) that the
         # earlier entry may only mention; the entry about that thing is what it asks for
         return None
+    if not anchor.entries:
+        return None  # the earlier turn was not answered: no entry to keep
     entry = anchor.entries[0]
     return entry if all(t in index.entry_terms[entry] for t in cur.terms) else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,12 @@ CORPUS = REPO / "corpus"
 SEED = CORPUS / "astro-daily-practice-physics.txt"
 SEED_IDS = [f"astro-daily-practice-physics:{n}" for n in range(1, 6)]
 EVAL_SETS = REPO / "evals" / "sets"
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (hidden ones and subfolders included): path → sha256."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(autouse=True)

@@ -42,7 +42,8 @@ _BROWSER_FOOTER = re.compile(rf"^(?:{_URL})\s+(?:page\s*)?\d{{1,3}}\s*(?:/|of)\s
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
 # a list item's marker: an item never goes on with the line above it, however full that is
-_LIST_ITEM = re.compile(r"^[\u2022\u25e6\u25aa\u25b8\u2023\u25cf\u25cb\u25a0\u25a1\u2013*-]\s")
+_BULLET = r"[\u2022\u25e6\u25aa\u25b8\u2023\u25cf\u25cb\u25a0\u25a1\u2013*-]"
+_LIST_ITEM = re.compile(rf"^{_BULLET}\s")
 _HYPHENATED = re.compile(r"(?P<part>[^\W\d_]+)\s?(?P<hyphen>[-\u2010\u00ad])$")
 
 
@@ -59,14 +60,65 @@ def page_lines(layout: str, plain: str) -> list[str]:
     by_key: dict[str, str] = {}
     for ln in plain.split("\n"):
         by_key.setdefault(_key(ln), ln)
+    raws = layout.split("\n")
+    rows = table_rows(raws)
     out = []
-    for raw in layout.split("\n"):
+    for n, raw in enumerate(raws):
+        if n in rows:
+            out.append(CELL_SEPARATOR.join(re.sub(r" {2,}", " ", letters(c)) for c in rows[n]))
+            continue
         t = letters(raw.strip())
         plain_line = by_key.get(_key(t))
         if plain_line is not None and "  " in t:
             t = respace(t, letters(plain_line))
         out.append(re.sub(r" {2,}", " ", t))
     return out
+
+
+# a list item's number or bullet standing before its text ("1", "2.", "a)", "•")
+_MARKER = re.compile(rf"(?:\d{{1,3}}|[a-zA-Z])[.)]?|{_BULLET}")
+CELL_SEPARATOR = " | "  # between a table row's cells, as the HTML and Word readers write them
+_GAP = re.compile(r" {3,}")  # between two columns in layout mode
+# layout mode sets text by its position at a fixed character width: one column's lines can
+# start a few characters apart (an empty first cell is placed by its own width)
+_SLACK = 6
+
+
+def _lead(raw: str) -> int:
+    return len(raw) - len(raw.lstrip())
+
+
+def table_rows(raws: list[str]) -> dict[int, list[str]]:
+    """The rows of the page's tables whose cells wrap, by line, as their cells.
+
+    In layout mode a table's row is its first cell, a gap, then the next; a cell too long for
+    its column goes on in the next line, indented to where that column starts (a hanging
+    indent no paragraph has). Only such tables are told apart: there a wrapped cell would run
+    into the next row ("…or three or more simple blocks 77412 Complex: …"). The rows' cells
+    are joined by `CELL_SEPARATOR`, which keeps each row on a line of its own (`unwrap`); the
+    lines that go on a cell are left as they are and joined to it as any wrapped line is."""
+    found: dict[int, list[str]] = {}
+    n = 0
+    while n < len(raws):
+        block: dict[int, list[str]] = {}
+        column, wraps, k = None, False, n
+        while k < len(raws) and raws[k].strip():
+            raw = raws[k]
+            gap = _GAP.search(raw, _lead(raw))
+            if gap is not None and _MARKER.fullmatch(letters(raw[:gap.start()].strip())):
+                break  # a list's item under its number or bullet: a list, read as one
+            if gap is not None and (column is None or abs(gap.end() - column) <= _SLACK):
+                column = gap.end() if column is None else column
+                block[k] = [c.strip() for c in _GAP.split(raw.strip())]
+            elif column is not None and block and abs(_lead(raw) - column) <= _SLACK:
+                wraps = True  # a cell going on in its column
+            else:
+                break
+            k += 1
+        if len(block) >= 2 and wraps:
+            found.update(block)
+        n = max(k, n + 1)
+    return found
 
 
 def _key(text: str) -> str:
@@ -171,17 +223,29 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
         widest[ln.level] = max(widest.get(ln.level, 0), len(ln.text))
     vocabulary = {w.casefold() for ln in lines for w in re.findall(r"[^\W\d_]+", ln.text)}
     out: list[Line] = []
+    asked = False  # a question label seen above
     for ln in lines:
         prev = out[-1] if out else None
-        if (prev is not None and prev.text and ln.text and match_label(ln.text) is None
-                and not _LIST_ITEM.match(ln.text) and prev.level == ln.level
-                and (len(prev.text) >= ratio * widest[prev.level]
-                     or _goes_on(prev.text, ln.text))):
+        label = match_label(ln.text) if ln.text else None
+        if (prev is not None and prev.text and ln.text and not _LIST_ITEM.match(ln.text)
+                and CELL_SEPARATOR not in ln.text and prev.level == ln.level
+                and ((label is None and (len(prev.text) >= ratio * widest[prev.level]
+                                         or _goes_on(prev.text, ln.text)))
+                     or (not asked and _title_rest(prev, ln, label)))):
             out[-1] = Line(prev.number, join_wrapped(prev.text, ln.text, vocabulary),
                            level=prev.level)
         else:
             out.append(ln)
+            asked = asked or (label is not None and label[0] == "question")
     return out
+
+
+def _title_rest(prev: Line, ln: Line, label: tuple[str, str, str] | None) -> bool:
+    """A heading wrapped onto a line that is one answer word ("…: Your Questions" / "Answered"):
+    before the first question no answer can start, so the word ends the title above it."""
+    return (label is not None and label[0] == "answer" and not label[2].strip()
+            and ln.level > 0 and ln.number == prev.number + 1
+            and not ENDS_SENTENCE.search(prev.text.rstrip()))
 
 
 def _goes_on(prev: str, text: str) -> bool:

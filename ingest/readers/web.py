@@ -356,8 +356,20 @@ def _is_layout(table: Any) -> bool:
     if table.find(["table", "details", "dl", *_HEADINGS]) or table.find(
             lambda t: t.has_attr(QUESTION_MARK)):
         return True
+    header = _header_cells(table)
     return any(match_label(str(t), periods=False) for t in table.find_all(string=True)
-               if str(t).strip())
+               if str(t).strip() and not any(t.find_parent(["td", "th"]) is c for c in header))
+
+
+def _header_cells(table: Any) -> list[Any]:
+    """A data table's column headers ("Code | Source | Use"): its first row, when every row has
+    the same number of cells, two or more. A word such as "Source" heads a column there; it
+    opens no references."""
+    rows = [tr.find_all(["td", "th"], recursive=False) for tr in _own(table, ["tr"])]
+    widths = {len(r) for r in rows}
+    if len(rows) < 2 or len(widths) != 1 or widths.pop() < 2:
+        return []
+    return list(rows[0])
 
 
 def _answer_lines(path: Path, html: str, number: int) -> list[Line]:

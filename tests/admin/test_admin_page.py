@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from admin.auth import ENV_HASH, hash_password
-from tests.conftest import REPO
+from tests.conftest import REPO, digest
 
 pytestmark = pytest.mark.slow
 PAGE = str(REPO / "pages" / "admin.py")
@@ -34,7 +34,7 @@ def page(data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # ty
     (data_dir / "admin-auth.json").unlink(missing_ok=True)  # no lockout carried between tests
     monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml of the developer's
     monkeypatch.setenv("RADONC_QA_DATA", str(data_dir))
-    monkeypatch.setenv("RADONC_QA_CORPUS", str(REPO / "corpus"))
+    monkeypatch.delenv("RADONC_QA_CORPUS", raising=False)  # DATA/corpus, seeded from corpus/
     monkeypatch.delenv(ENV_HASH, raising=False)
 
     def make() -> AppTest:
@@ -80,7 +80,8 @@ def test_wrong_password_shows_nothing_of_the_page(page, hashed, monkeypatch) -> 
     assert not any(t in text for t in ADMIN_TEXT) and "astro-daily-practice" not in text
 
 
-def test_right_password_then_sign_out(page, hashed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_right_password_then_sign_out(page, hashed, monkeypatch, data_dir) -> None:  # type: ignore[no-untyped-def]
+    shipped = digest(REPO / "corpus")
     monkeypatch.setenv(ENV_HASH, hashed)
     at = page()
     at.run()
@@ -90,6 +91,10 @@ def test_right_password_then_sign_out(page, hashed, monkeypatch) -> None:  # typ
     text = everything(at)
     assert all(t in text for t in ADMIN_TEXT)
     assert "The active version matches the corpus folder." in text
+    # the corpus is this installation's copy under the data dir, and the page says where
+    assert f"The corpus folder is `{(data_dir / 'corpus').resolve()}`" in text
+    assert "seeded from the corpus shipped with the app" in text
+    assert digest(data_dir / "corpus") == digest(REPO / "corpus") == shipped
     at.sidebar.button[0].click().run()  # sign out
     assert len(at.tabs) == 0 and at.text_input[0].label == "Admin password"
 

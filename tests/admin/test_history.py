@@ -60,7 +60,8 @@ def test_rollback_activates_a_kept_version_and_is_recorded(two_versions) -> None
 
 @pytest.fixture
 def cli_env(monkeypatch, settings, tmp_path):  # type: ignore[no-untyped-def]
-    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here; ./corpus is the shipped seed
+    monkeypatch.delenv("RADONC_QA_CORPUS", raising=False)
     monkeypatch.delenv(ENV_HASH, raising=False)
     monkeypatch.delenv(ENV_PASSWORD, raising=False)
     monkeypatch.setenv("RADONC_QA_DATA", str(settings.data_dir))
@@ -74,7 +75,8 @@ def test_cli_rollback_needs_a_configured_password(two_versions, cli_env) -> None
     assert "hash-password" in r.output and store.active_version() == second
 
 
-def test_cli_rollback_with_wrong_then_right_password(two_versions, cli_env) -> None:  # type: ignore[no-untyped-def]
+def test_cli_rollback_with_wrong_then_right_password(two_versions, cli_env, settings,  # type: ignore[no-untyped-def]
+                                                     corpus_dir) -> None:
     store, db, first, second = two_versions
     cli_env.setenv(ENV_HASH, hash_password(PASSWORD))
     r = CliRunner().invoke(main, ["--rollback", first])
@@ -88,10 +90,16 @@ def test_cli_rollback_with_wrong_then_right_password(two_versions, cli_env) -> N
     out = json.loads(r.output)
     assert {k: out[k] for k in ("kb_version", "previous", "action")} == {
         "kb_version": first, "previous": second, "action": "rollback"}
-    # the corpus folder went back to the first version's file; the edited one was kept aside
+    # the corpus folder (DATA/corpus, seeded from ./corpus) went back to the first version's
+    # file; the edited one was kept aside; the shipped ./corpus is never written
+    working = settings.data_dir / "corpus"
+    assert out["corpus"] == str(working.resolve())
     assert out["corpus_restored"] == out["corpus_moved_aside"] == [
         "astro-daily-practice-physics.txt"]
     assert Path(out["corpus_aside"], "astro-daily-practice-physics.txt").is_file()
+    doc = "astro-daily-practice-physics.txt"
+    assert "onsite" in (working / doc).read_text(encoding="utf-8")
+    assert "on the premises" in (corpus_dir / doc).read_text(encoding="utf-8")
     assert store.active_version() == first
     assert activation_history(db)[0].actor == "dana"
     r = CliRunner().invoke(main, ["--rollback", "v-nope"])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from appdb import Feedback, QuestionLog
 from pages._ui import LOGGED, WHERE_NEXT, md
 from retrieval.store import LocalStore
+from tests.conftest import CORPUS, digest
 
 pytestmark = pytest.mark.slow
 
@@ -160,8 +161,13 @@ def test_new_conversation_clears_the_chat(run_app) -> None:
 
 def test_empty_knowledge_base_is_ingested_from_corpus_on_first_run(run_app, tmp_path) -> None:
     data = tmp_path / "fresh"
+    shipped = digest(CORPUS)
     at = run_app(data_dir=data)
     assert not at.exception and not at.error
+    # built from DATA/corpus, seeded from the shipped corpus/, which is left as it was
+    assert digest(data / "corpus") == digest(CORPUS) == shipped
+    kb = LocalStore(data / "kb")
+    assert set(kb.read_manifest(kb.active_version() or "").info["sources"]) == set(shipped)
     active = json.loads((data / "kb" / "active.json").read_text())["version"]
     assert md(active) in "\n".join(str(c.value) for c in at.sidebar.caption)
     at = ask(at, ON_TOPIC)

@@ -79,12 +79,14 @@ def start_app_server(
     inherited = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "RADONC_QA_DATABASE_URL", "RADONC_QA_CHROMA_URL")
+        if k not in ("DATABASE_URL", "RADONC_QA_DATABASE_URL", "RADONC_QA_CHROMA_URL",
+                     "RADONC_QA_CORPUS")
     }
     full_env = {
         **inherited,
         "RADONC_QA_DATA": str(data_dir),
-        "RADONC_QA_CORPUS": str(corpus_dir or REPO / "corpus"),
+        # no corpus_dir: the default, DATA/corpus seeded from the shipped corpus/
+        **({"RADONC_QA_CORPUS": str(corpus_dir)} if corpus_dir is not None else {}),
         **(env or {}),
     }
     cmd = [

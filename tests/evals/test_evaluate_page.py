@@ -27,7 +27,7 @@ def evaluate_page(monkeypatch: pytest.MonkeyPatch, app_data: Path) -> Callable[[
         for var in ("DATABASE_URL", "RADONC_QA_DATABASE_URL", "RADONC_QA_CHROMA_URL"):
             monkeypatch.delenv(var, raising=False)
         monkeypatch.setenv("RADONC_QA_DATA", str(app_data))
-        monkeypatch.setenv("RADONC_QA_CORPUS", str(REPO / "corpus"))
+        monkeypatch.delenv("RADONC_QA_CORPUS", raising=False)  # DATA/corpus, the default
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180).run()
         return at.switch_page("pages/evaluate.py").run()
 

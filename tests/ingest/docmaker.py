@@ -37,12 +37,15 @@ def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 6
              header: str | None = None) -> Path:
     """A real text-layer PDF (Helvetica, WinAnsi) of the text, wrapped; None text = image only.
     With `header`, every page starts with it and ends with "Page n of N" (page furniture).
-    A paragraph written `**like this**` is set in Helvetica-Bold."""
+    A paragraph written `**like this**` is set in Helvetica-Bold; a tab in a line starts a
+    table's second column (a line opening with a tab goes on in that column). Lines with tabs
+    are not wrapped."""
     lines: list[str] = []
     if text is not None:
         for para in text.split("\n"):
             bold = para.startswith("**") and para.endswith("**") and len(para) > 4
-            wrapped = textwrap.wrap(para[2:-2] if bold else para, width) or [""]
+            body = para[2:-2] if bold else para
+            wrapped = [body] if "\t" in body else textwrap.wrap(body, width) or [""]
             lines.extend(f"\x00{ln}" if bold else ln for ln in wrapped)
     pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     objects: list[bytes] = []
@@ -63,7 +66,11 @@ def make_pdf(path: Path, text: str | None, *, width: int = 95, per_page: int = 6
         ops = [b"BT /F1 9 Tf 11 TL 40 800 Td"]
         for ln in chunk:
             face = b"/F2" if ln.startswith("\x00") else b"/F1"
-            ops.append(face + b" 9 Tf (" + _pdf_escape(ln.lstrip("\x00")) + b") Tj T*")
+            first, *cells = ln.lstrip("\x00").split("\t")
+            op = face + b" 9 Tf (" + _pdf_escape(first) + b") Tj"
+            for cell in cells:  # a table's next column, set 150 points to the right
+                op += b" 150 0 Td (" + _pdf_escape(cell) + b") Tj -150 0 Td"
+            ops.append(op + b" T*")
         ops.append(b"ET")
         if text is None:  # an "image only" page: a filled rectangle, no text operators
             ops = [b"0.5 g 40 40 500 700 re f"]

@@ -123,14 +123,17 @@ def test_cli_remove_document_needs_the_admin_password(settings, corpus_dir, fake
     store = LocalStore(settings.kb_dir)
     (corpus_dir / "brachy.txt").write_text(NEW_DOC, encoding="utf-8")
     v1 = ingest(store, fake_embedder, corpus_dir).kb_version
-    monkeypatch.chdir(tmp_path)  # ./corpus is corpus_dir; no .streamlit/secrets.toml here
+    monkeypatch.chdir(tmp_path)  # ./corpus (corpus_dir) is the shipped seed; no secrets.toml
+    monkeypatch.delenv("RADONC_QA_CORPUS", raising=False)
+    shipped = {p.name: p.read_bytes() for p in corpus_dir.iterdir()}
+    working = settings.data_dir / "corpus"  # the default corpus, seeded from ./corpus
     monkeypatch.setenv("RADONC_QA_DATA", str(settings.data_dir))
     monkeypatch.setattr(embedding, "default_embedder", lambda: fake_embedder)
     monkeypatch.setenv(ENV_HASH, hash_password("correct horse battery"))
     monkeypatch.setenv(ENV_PASSWORD, "wrong")
     r = CliRunner().invoke(main, ["--remove-document", "brachy"])
     assert r.exit_code == 7 and store.active_version() == v1
-    assert (corpus_dir / "brachy.txt").exists()
+    assert not working.exists()  # refused before anything was written
     monkeypatch.setenv(ENV_PASSWORD, "correct horse battery")
     gate_set = tmp_path / "one.jsonl"
     gate_set.write_text(json.dumps({"id": "r1", "expected": ["astro-daily-practice-physics:5"],
@@ -141,5 +144,7 @@ def test_cli_remove_document_needs_the_admin_password(settings, corpus_dir, fake
     assert r.exit_code == 0, r.output
     out = json.loads(r.output[r.output.index("{"):])
     assert out["removed_ids"] == ["brachy:1"] and out["kb_version"] != v1
-    assert not (corpus_dir / "brachy.txt").exists()
+    assert not (working / "brachy.txt").exists()
+    assert (working / "astro-daily-practice-physics.txt").exists()  # the rest stays in use
     assert any(settings.data_dir.joinpath("corpus-aside").rglob("brachy.txt"))
+    assert {p.name: p.read_bytes() for p in corpus_dir.iterdir()} == shipped  # never the seed

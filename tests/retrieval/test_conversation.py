@@ -828,3 +828,38 @@ def test_a_thin_possessive_follow_up_earns_the_earlier_entry_nothing() -> None:
     # "its payment rate" asks an aspect of the earlier service itself, not a thing it has
     rate = SimpleNamespace(query="what's its payment rate?", terms=_qt(["payrat"]))
     assert _earned(index, rate, anchor) == 0  # type: ignore[arg-type]
+
+
+# -- an earlier turn nothing answered still names the subject (no model) --
+
+@pytest.mark.parametrize("text,abstained,read_as,opens", [
+    ("weekly chart checks for our remote physicists", True, None, True),   # a case described
+    ("can a 77370 be billed after the course?", True, None, True),         # an unanswered question
+    ("can a 77370 be billed after the course?", False, None, False),       # answered: an anchor
+    ("and remote?", True, "Read with your earlier question about 77370", False),  # a follow-up
+    ("how do I reset my password", True, None, False),                     # about something else
+], ids=["case", "unanswered-question", "answered", "abstained-follow-up", "off-topic"])
+def test_an_unanswered_turn_opens_a_subject(text: str, abstained: bool, read_as: str | None,
+                                            opens: bool) -> None:
+    from types import SimpleNamespace
+
+    from retrieval.conversation import _opens_subject
+    from retrieval.thread import unanswered_anchor
+
+    a = SimpleNamespace(query=text, terms=_q(text), abstained=abstained, read_as=read_as,
+                        turn="standalone")
+    assert _opens_subject(KB, a) is opens  # type: ignore[arg-type]
+    if opens:
+        anchor = unanswered_anchor(a)  # type: ignore[arg-type]
+        assert anchor.entries == () and anchor.text == text
+        assert anchor.codes == tuple(_q(text).codes)
+
+
+@pytest.mark.parametrize("text,numbers", [
+    ("with 7?", True), ("13?", True), ("and 15 sources?", False), ("77427?", False),
+    ("thanks", False), ("4d?", False),
+])
+def test_a_message_of_numbers_only(text: str, numbers: bool) -> None:
+    from retrieval.conversation import _only_numbers
+
+    assert _only_numbers(_q(text)) is numbers
