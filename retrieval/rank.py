@@ -36,11 +36,10 @@ def code_agreement(qcodes: set[str], entry: Entry, fusion: Fusion) -> tuple[floa
     "Can 77431 be billed with 77427 in the same course?" asks about the pair: an entry about
     77427 whose text never names 77431 (the one on 77435 with 77427, worded the same) does not
     answer it, however alike the two questions read, while one that names both does. Each code
-    the entry never names costs `code_missing_penalty` times its share of the question's codes:
-    with the shipped values, an entry about one of two codes and silent on the other lands
-    between one about both and one about neither. A code only mentioned (a list, a range) counts
-    as named, as it does for the mismatch above. An entry naming none of them is left to the
-    mismatch alone.
+    the entry never names costs `code_missing_penalty` times its share of the question's codes,
+    but never so much that the entry falls below one naming none of them (which is further from
+    the question). A code only mentioned (a list, a range) counts as named, as it does for the
+    mismatch above. An entry naming none of them is left to the mismatch alone.
     """
     code_adj = 0.0
     if qcodes & entry.codes_about:
@@ -50,7 +49,9 @@ def code_agreement(qcodes: set[str], entry: Entry, fusion: Fusion) -> tuple[floa
     pair_adj = 0.0
     if len(qcodes) > 1 and qcodes & entry.code_set:
         unnamed = len(qcodes - entry.code_set)
-        pair_adj = -round(fusion.code_missing_penalty * unnamed / len(qcodes), 4)
+        lost = fusion.code_missing_penalty * unnamed / len(qcodes)
+        # never below an entry naming none of the codes: that one is further from the question
+        pair_adj = -round(min(lost, code_adj + fusion.code_mismatch_penalty), 4)
     return code_adj, pair_adj
 
 

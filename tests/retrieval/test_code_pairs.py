@@ -51,6 +51,15 @@ def test_three_codes_two_unnamed_cost_two_thirds() -> None:
     assert lost == pytest.approx(-0.2)
 
 
+@pytest.mark.parametrize("penalty", [0.3, 0.45, 1.0, 5.0])
+def test_never_below_an_entry_naming_none_of_the_codes(penalty: float) -> None:
+    f = replace(FUSION, code_missing_penalty=penalty)
+    q = {"77014", "77280", "77290", "77373", "77427"}
+    none = sum(code_agreement(q, _entry({"77300"}), f))
+    for about, listed in (({"77373"}, set()), (set(), {"77373"}), ({"77373"}, {"77014"})):
+        assert sum(code_agreement(q, _entry(about, listed), f)) >= none - 1e-9  # at most a tie
+
+
 def test_a_question_with_one_code_is_unchanged() -> None:
     assert code_agreement({"77427"}, _entry({"77427"}), FUSION) == (0.08, 0.0)
     assert code_agreement({"77427"}, _entry(set(), {"77427"}), FUSION) == (0.0, 0.0)
