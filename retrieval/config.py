@@ -28,6 +28,7 @@ class Fusion:
     code_mismatch_penalty: float
     modality_conflict_penalty: float
     role_conflict_penalty: float = 0.0
+    code_missing_penalty: float = 0.0  # retrieval/rank.py code_agreement: 0 turns it off
     aspect_missing_penalty: float = 0.0
     unknown_term_weight: float = 1.0
     sibling_weight: float = 0.0   # retrieval/siblings.py: 0 turns the contrast off

@@ -1,5 +1,6 @@
-"""Candidates → fused score: dense similarity, term coverage, code agreement, modality conflict,
-then the question's distinguishing words among close code siblings (retrieval/siblings.py)."""
+"""Candidates → fused score: dense similarity, term coverage, code agreement (with each code the
+question names), modality conflict, then the question's distinguishing words among close code
+siblings (retrieval/siblings.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from retrieval.config import Fusion
+from retrieval.entry import Entry
 from retrieval.index import KBIndex
 from retrieval.query import QueryTerms, Scored
 from retrieval.siblings import contrast
@@ -25,6 +27,32 @@ def _ranks(entries: Iterable[int]) -> dict[int, int]:
     for e in entries:
         out.setdefault(e, len(out) + 1)
     return out
+
+
+def code_agreement(qcodes: set[str], entry: Entry, fusion: Fusion) -> tuple[float, float]:
+    """The code bonus (or mismatch) and, for a question naming several codes, what the entry
+    loses for those of them it never names (0.0 or less).
+
+    "Can 77431 be billed with 77427 in the same course?" asks about the pair: an entry about
+    77427 whose text never names 77431 (the one on 77435 with 77427, worded the same) does not
+    answer it, however alike the two questions read, while one that names both does. Each code
+    the entry never names costs `code_missing_penalty` times its share of the question's codes,
+    but never so much that the entry falls below one naming none of them (which is further from
+    the question). A code only mentioned (a list, a range) counts as named, as it does for the
+    mismatch above. An entry naming none of them is left to the mismatch alone.
+    """
+    code_adj = 0.0
+    if qcodes & entry.codes_about:
+        code_adj = fusion.code_match_bonus
+    elif qcodes and not qcodes & entry.code_set:  # a code only mentioned is no mismatch
+        code_adj = -fusion.code_mismatch_penalty
+    pair_adj = 0.0
+    if len(qcodes) > 1 and qcodes & entry.code_set:
+        unnamed = len(qcodes - entry.code_set)
+        lost = fusion.code_missing_penalty * unnamed / len(qcodes)
+        # never below an entry naming none of the codes: that one is further from the question
+        pair_adj = -round(min(lost, code_adj + fusion.code_mismatch_penalty), 4)
+    return code_adj, pair_adj
 
 
 def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> list[Scored]:
@@ -49,11 +77,7 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
         cov = index.coverage_with(weights, i)
         score = fusion.dense_weight * dense + fusion.coverage_weight * cov
         entry = index.entries[i]
-        code_adj = 0.0
-        if qcodes & entry.codes_about:
-            code_adj = fusion.code_match_bonus
-        elif qcodes and not qcodes & entry.code_set:  # a code only mentioned is no mismatch
-            code_adj = -fusion.code_mismatch_penalty
+        code_adj, pair_adj = code_agreement(qcodes, entry, fusion)
         mod_adj = 0.0
         em = index.entry_modalities[i]
         if q.modalities and em and not (q.modalities & em):
@@ -65,10 +89,11 @@ def rank(index: KBIndex, q: QueryTerms, vector: np.ndarray, fusion: Fusion) -> l
         aspect_adj = 0.0
         if qaspects - index.entry_terms[i]:
             aspect_adj = -fusion.aspect_missing_penalty
-        score += code_adj + mod_adj + role_adj + aspect_adj
+        score += code_adj + pair_adj + mod_adj + role_adj + aspect_adj
         out.append(Scored(i, score, {
             "dense_question": round(dq, 4), "dense_answer": round(da, 4),
             "dense": round(dense, 4), "coverage": round(cov, 4), "code": code_adj,
+            "codes_unnamed": pair_adj,
             "modality": mod_adj, "role": role_adj, "aspect": aspect_adj,
             # where each ranking alone puts the entry (1/rank; 0 when outside its candidates)
             "dense_rr": 1 / dense_rank[i] if i in dense_rank else 0.0,
