@@ -17,6 +17,7 @@ ASPECT_NAMES = {
     "mue": "the unit limit (MUE)", "globalperiod": "the global period",
     "pos": "the place of service", "gcode": "the G-codes",
     "abn": "ABNs (advance beneficiary notices)",
+    "npi": "whose provider number (NPI) it is billed under",
 }
 
 

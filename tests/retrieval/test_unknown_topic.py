@@ -39,7 +39,9 @@ def seed(tmp_path: Path, corpus_dir: Path, fake_embedder) -> Retriever:  # type:
     ("can the special physics consultation be billed more than once in a course?",
      "how often it may be billed"),
     ("what place of service code goes on the 77370 claim?", "the place of service"),
-], ids=["how-many-times", "more-than-once", "place-of-service"])
+    ("can a physicist bill 77370 under their own NPI?",
+     "whose provider number (NPI) it is billed under"),
+], ids=["how-many-times", "more-than-once", "place-of-service", "own-npi"])
 def test_an_aspect_no_entry_mentions_abstains(seed: Retriever, question: str, named: str) -> None:
     a = seed.ask(question)
     assert a.abstained and not a.results
