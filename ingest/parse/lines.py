@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 TEXT = "text"  # a line of a paragraph (blank lines separate paragraphs)
 HEADING = "heading"  # a heading of the source (HTML h1-h6, Markdown #, Word heading style)
-ROW = "row"  # a table row, cells joined by " | "
+ROW = "row"  # a table row, cells joined by CELL_SEPARATOR
+CELL_SEPARATOR = " | "  # between a table row's cells, in every reader
 QUESTION = "question"  # the source's structure says this text is a question (<summary>, <dt>)
 ANSWER = "answer"  # marker (empty text): an answer starts here (<details> body, <dd>)
 END = "end"  # marker (empty text): the answer's container closed here

@@ -23,7 +23,7 @@ import re
 import unicodedata
 
 from ingest.parse.labels import ENDS_SENTENCE, match_label
-from ingest.parse.lines import Line
+from ingest.parse.lines import CELL_SEPARATOR, Line
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,3})?$",
                           re.IGNORECASE)
@@ -77,7 +77,6 @@ def page_lines(layout: str, plain: str) -> list[str]:
 
 # a list item's number or bullet standing before its text ("1", "2.", "a)", "•")
 _MARKER = re.compile(rf"(?:\d{{1,3}}|[a-zA-Z])[.)]?|{_BULLET}")
-CELL_SEPARATOR = " | "  # between a table row's cells, as the HTML and Word readers write them
 _GAP = re.compile(r" {3,}")  # between two columns in layout mode
 # layout mode sets text by its position at a fixed character width: one column's lines can
 # start a few characters apart (an empty first cell is placed by its own width)

@@ -17,6 +17,7 @@ from typing import Any
 from ingest.parse.labels import QaColumns, match_label, qa_columns, qa_header
 from ingest.parse.lines import (
     BOLD_LEVEL,
+    CELL_SEPARATOR,
     END,
     HEADING,
     QUESTION,
@@ -231,12 +232,12 @@ def _unemphasised(lines: list[Line]) -> list[Line]:
 
 def _cells(row: str) -> str:
     inner = row.strip()[1:-1]
-    return " | ".join(c.strip() for c in re.split(r"(?<!\\)\|", inner))
+    return CELL_SEPARATOR.join(c.strip() for c in re.split(r"(?<!\\)\|", inner))
 
 
 def _qa_row(ln: Line, path: Path, columns: QaColumns) -> list[Line]:
     """A row of a 'Question | Answer' table: one entry (`<br>` breaks the answer's lines)."""
-    cells = _cells(ln.text).split(" | ")
+    cells = _cells(ln.text).split(CELL_SEPARATOR)
     columns.cells(path, ln.number, cells)
     answer = [Line(ln.number, part.strip())
               for part in re.split(r"<br\s*/?>", cells[columns.answer])]
@@ -393,7 +394,8 @@ def read_markdown(path: Path) -> list[Line]:
         elif qa_table is not None:
             out += _qa_row(ln, path, qa_table)
             continue
-        elif (head := _cells(ln.text).split(" | ")) and (qa_header(head) or len(head) > 2) and \
+        elif (head := _cells(ln.text).split(CELL_SEPARATOR)) and \
+                (qa_header(head) or len(head) > 2) and \
                 (qa_table := qa_columns([head], path, ln.number)) is not None:
             continue
         if _MD_ROW.match(ln.text):

@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from ingest.parse.labels import ASKS, label_column, match_label, qa_columns
-from ingest.parse.lines import ANSWER, BOLD_LEVEL, END, HEADING, QUESTION, ROW, TEXT, Line
+from ingest.parse.lines import (
+    ANSWER,
+    BOLD_LEVEL,
+    CELL_SEPARATOR,
+    END,
+    HEADING,
+    QUESTION,
+    ROW,
+    TEXT,
+    Line,
+)
 from ingest.readers.chrome import content_root, strip_chrome, strip_interactive
 from ingest.readers.faq_markup import ANSWER_MARK, QUESTION_MARK, mark_pairs
 from ingest.readers.jsonld import jsonld_faq, shows_questions, with_structured
@@ -204,7 +214,8 @@ class _Emitter:
                         "needed), or write the table as a list", line=cell.sourceline)
             # a cell spanning columns is shown once: repeating it would add text the page
             # does not show
-            self.emit(" | ".join(self.inline_text(c) for c in cells), ROW, tr.sourceline)
+            self.emit(CELL_SEPARATOR.join(self.inline_text(c) for c in cells), ROW,
+                      tr.sourceline)
         self.emit("", TEXT, self.number)
 
     def qa_table(self, table: Any) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from ingest.parse.labels import ASKS, label_column, match_label, qa_columns
 from ingest.parse.lines import (
     BOLD_LEVEL,
+    CELL_SEPARATOR,
     HEADING,
     ROW,
     TEXT,
@@ -62,7 +63,7 @@ def check_zip(path: Path, required: str) -> None:
 
 
 def _table_rows(table: Any, path: Path, number: int) -> list[Line]:
-    """One line per row, cells joined by " | "; a cell spanning columns is shown once, one
+    """One line per row, cells joined by CELL_SEPARATOR; a cell spanning columns is shown once, one
     spanning rows (vertical merge) is refused: the rows below would lose their alignment."""
     from docx.table import _Cell
 
@@ -76,7 +77,7 @@ def _table_rows(table: Any, path: Path, number: int) -> list[Line]:
                     MERGED_ROWS_HINT, line=number)
             text = _cell_text(_Cell(tc, table))
             cells.append(" ".join(part.strip() for part in text.split("\n") if part.strip()))
-        rows.append(Line(number, " | ".join(cells), ROW))
+        rows.append(Line(number, CELL_SEPARATOR.join(cells), ROW))
         number += 1
     return rows
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.readers.pdf_layout import CELL_SEPARATOR, table_rows
+from ingest.parse.lines import CELL_SEPARATOR
+from ingest.readers.pdf_layout import table_rows
 from tests.ingest.docmaker import make_pdf
 from tests.ingest.layouts import parse, qa, write
 
