@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from retrieval.aspects import asked_aspects, facet_words
@@ -161,20 +160,18 @@ def other_subject(index: KBIndex, q: QueryTerms, top: Scored) -> str:
     if top.signals.get("role", 0.0) >= 0:
         return ""
     theirs, asked = index.entry_roles[top.entry], index.lexicon.roles_in(q.terms)
-    return OTHER_ROLE.format(theirs=_either(ROLE_WORDS.get(r, r) for r in theirs),
-                             asked=_either(ROLE_WORDS.get(r, r) for r in asked))
+    return OTHER_ROLE.format(theirs=_either(sorted({ROLE_WORDS.get(r, r) for r in theirs})),
+                             asked=_either(sorted({ROLE_WORDS.get(r, r) for r in asked})))
 
 
-def _either(words: Iterable[str]) -> str:
-    w = sorted(set(words))
-    return w[0] if len(w) == 1 else f"{', '.join(w[:-1])} or {w[-1]}"
+def _either(words: list[str]) -> str:
+    """Words as a coder reads them listed: "a", "a or b", "a, b or c"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def not_mentioned(index: KBIndex, topics: list[str]) -> str:
     """The abstention reason naming, in a coder's words, what no entry speaks of."""
-    words = [facet_words(index.lexicon, t) for t in topics]
-    what = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
-    return NOT_MENTIONED.format(what=what)
+    return NOT_MENTIONED.format(what=_either([facet_words(index.lexicon, t) for t in topics]))
 
 
 def _close(scored: list[Scored], d: Decision, top_k: int) -> tuple[list[Scored], list[Scored]]:
