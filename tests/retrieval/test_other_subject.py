@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import ingest
 from retrieval.decide import OTHER_ROLE, other_subject
 from retrieval.retriever import Retriever
-from retrieval.store import LocalStore
 from retrieval.text import default_lexicon
+from tests.kb import retriever_over
 
 NOTES = """Supervision and Physics Notes
 
@@ -35,12 +34,7 @@ Disclaimer: Example notes for education; check each payer's policy before you bi
 
 @pytest.fixture
 def notes(tmp_path: Path, fake_embedder) -> Retriever:  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "notes.txt").write_text(NOTES, encoding="utf-8")
-    store = LocalStore(tmp_path / "kb")
-    assert ingest(store, fake_embedder, corpus).kb_version is not None
-    return Retriever(store, fake_embedder)
+    return retriever_over(tmp_path, fake_embedder, {"notes.txt": NOTES})
 
 
 def test_another_roles_rule_is_no_answer(notes: Retriever) -> None:

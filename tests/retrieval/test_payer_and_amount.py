@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import ingest
 from retrieval.aspects import asks_an_amount
 from retrieval.decide import NO_AMOUNT, NOT_MENTIONED, lacks_amount, unknown_topic
 from retrieval.retriever import Retriever
-from retrieval.store import LocalStore
 from retrieval.text import default_lexicon
+from tests.kb import retriever_over
 
 NOTES = """Delivery and Management Notes
 
@@ -37,12 +36,7 @@ CPT is a registered trademark of the American Medical Association.
 
 @pytest.fixture
 def notes(tmp_path: Path, fake_embedder) -> Retriever:  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "notes.txt").write_text(NOTES, encoding="utf-8")
-    store = LocalStore(tmp_path / "kb")
-    assert ingest(store, fake_embedder, corpus).kb_version is not None
-    return Retriever(store, fake_embedder)
+    return retriever_over(tmp_path, fake_embedder, {"notes.txt": NOTES})
 
 
 def _entry(r: Retriever, entry_id: str) -> int:
