@@ -205,7 +205,7 @@ class _Emitter:
         if caption is not None:
             self.emit(self.inline_text(caption), TEXT, caption.sourceline)
         for tr in _own(table, ["tr"]):
-            cells = tr.find_all(["td", "th"], recursive=False)
+            cells = _cells(tr)
             for cell in cells:
                 if _span(cell.get("rowspan")) > 1:
                     raise CorpusFormatError(
@@ -222,7 +222,7 @@ class _Emitter:
         """A question/answer table (`qa_table_start`): each row one entry, its answer cell read
         as blocks (paragraphs, lists) like any answer."""
         trs = _own(table, ["tr"])
-        rows = [tr.find_all(["td", "th"], recursive=False) for tr in trs]
+        rows = [_cells(tr) for tr in trs]
         texts = [[self.inline_text(c) for c in r] for r in rows]
         columns = qa_columns(texts, self.path, table.sourceline or self.number)
         if columns is None:
@@ -240,7 +240,7 @@ class _Emitter:
         """A table whose first column holds the labels ("Q", "A") and whose second the text
         (`label_column`): each row read as its label standing alone and the paragraphs after it."""
         trs = _own(table, ["tr"])
-        rows = [tr.find_all(["td", "th"], recursive=False) for tr in trs]
+        rows = [_cells(tr) for tr in trs]
         labels = label_column([[self.inline_text(c) for c in r] for r in rows])
         if labels is None:
             return False
@@ -341,6 +341,11 @@ def _permalinks(heading: Any) -> list[Any]:
             if str(a["href"]).startswith("#") and not any(c.isalnum() for c in a.get_text())]
 
 
+def _cells(tr: Any) -> list[Any]:
+    """A table row's own cells (not those of a table nested in one)."""
+    return list(tr.find_all(["td", "th"], recursive=False))
+
+
 def _own(table: Any, names: list[str]) -> list[Any]:
     """The table's own elements of these names (not those of a table nested in a cell)."""
     return [el for el in table.find_all(names) if el.find_parent("table") is table]
@@ -376,7 +381,7 @@ def _header_cells(table: Any) -> list[Any]:
     """A data table's column headers ("Code | Source | Use"): its first row, when every row has
     the same number of cells, two or more. A word such as "Source" heads a column there; it
     opens no references."""
-    rows = [tr.find_all(["td", "th"], recursive=False) for tr in _own(table, ["tr"])]
+    rows = [_cells(tr) for tr in _own(table, ["tr"])]
     widths = {len(r) for r in rows}
     if len(rows) < 2 or len(widths) != 1 or widths.pop() < 2:
         return []
