@@ -43,7 +43,7 @@ _REFERENCE_TITLES = re.compile(
     r"(?:the\s+)?bottom\s+line|wrapping\s+up)",
     re.IGNORECASE)
 _CHROME_TITLES = re.compile(
-    r"(?:about\b.*|(?:the\s+)?authors?|contact\b.*|get\s+in\s+touch|"
+    r"(?:about\b.*|(?:the\s+)?authors?|contacts?\b.*|get\s+in\s+touch|"
     r"(?:still\s+)?(?:have|got)\s+(?:a\s+|more\s+|other\s+|any\s+|further\s+)?questions?|"
     r"(?:more|other|further)\s+questions|questions(?:\s+or\s+comments)?|"
     r"(?:need|get|find)\s+(?:more\s+)?help|help|(?:ask|submit)\s+(?:a|your)\s+question|"

@@ -35,8 +35,16 @@ from ingest.parse.title import MAIL_HEADER
 from ingest.parse.wording import is_cpt_notice
 from retrieval.errors import CorpusFormatError
 
+# who asks or answers, named before the label word: a society's "Coding Question" / "CUAC
+# Response", a payer's "Provider question" / "Plan response", a newsletter's "Reader question" /
+# "Editor's answer", an association's "Member question" / "Staff reply", a contractor's "MAC
+# response" (with a separator only, and only before question / answer / response / reply)
+_ASKER = (r"coding|cuac|(?:health\s+)?plan|our|experts?(?:['’]s?)?|committee(?:['’]s)?|"
+          r"editors?(?:['’]s?)?|staff|panel|mac|contractor(?:['’]s)?|members?(?:['’]s?)?|"
+          r"readers?(?:['’]s?)?|providers?(?:['’]s?)?|faculty|consultants?(?:['’]s?)?")
 _LABEL = re.compile(
-    r"^\s*(?:(?:(?:section|part)\s+\d{1,3}[.):]?|\d{1,3}[.)])\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
+    r"^\s*(?:(?:(?:section|part)\s+\d{1,3}[.):]?|\d{1,3}[.)])\s+)?"
+    r"(?:(?P<prefix>" + _ASKER + r")\s+)?"
     r"(?P<word>question|inquiry|query|asked|answered|answer|response|reply|ans|q|a|"
     r"(?:(?:legal|important|general)\s+)?disclaimers?|"
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
@@ -161,7 +169,8 @@ def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | No
         return None
     word = re.sub(r"\s+", " ", m.group("word").lower())
     rest = text[m.end():]
-    if m.group("prefix") and word not in ("question", "answer", "response"):
+    if m.group("prefix") and (word not in ("question", "answer", "response", "reply") or not (
+            m.group("colon") or m.group("period") or m.group("dash") or not rest.strip())):
         return None
     if m.group("period") and _KINDS[word] != "disclaimer" and not (
             periods and (word in _SHORT or m.group("num") or word in _ANSWER_WORDS)):
@@ -520,10 +529,18 @@ def _number(label: str) -> str:
 def _item_numbers(tokens: list[Token]) -> list[Token]:
     """A question label standing alone right before another question label that carries the
     question ("INQUIRY 1" / "Inquiry: Our physicians…") numbers the item: it is the item's
-    title, not a question without text (unless the two labels give different numbers)."""
+    title, not a question without text (unless the two labels give different numbers). So is
+    one set as a heading, or naming the item's topic in a few words that ask nothing ("###
+    Question 5: What makes a plan 3D?" or "Question 1: Verification sim vs. CT sim" over "**Q:**
+    Our therapists…"): newsletters title each question that way, and the label that carries the
+    question right under it is the question. Nothing is dropped that could be an answer: only
+    blank lines lie between the two labels."""
     out = list(tokens)
     for i, tok in enumerate(tokens):
-        if tok.kind != "question" or not tok.label or tok.text.strip():
+        topic = tok.text.strip()
+        titles = not topic or 1 <= tok.level <= 6 or (
+            not ASKS.search(topic) and len(topic.split()) <= MAX_TITLE_WORDS)
+        if tok.kind != "question" or not tok.label or not titles:
             continue
         j = next((k for k in range(i + 1, len(tokens)) if tokens[k].kind != "blank"), None)
         nxt = tokens[j] if j is not None else None

@@ -240,11 +240,14 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
 
 
 def _title_rest(prev: Line, ln: Line, label: tuple[str, str, str] | None) -> bool:
-    """A heading wrapped onto a line that is one answer word ("…: Your Questions" / "Answered"):
-    before the first question no answer can start, so the word ends the title above it."""
-    return (label is not None and label[0] == "answer" and not label[2].strip()
-            and ln.level > 0 and ln.number == prev.number + 1
-            and not ENDS_SENTENCE.search(prev.text.rstrip()))
+    """A heading wrapped onto a line of its last word alone, in the same face ("Medical Physics
+    Coding: Frequently Asked" / "Questions", "…: Your Questions" / "Answered"): before the first
+    question no answer can start, so even an answer word ends the title above it."""
+    alone = re.fullmatch(r"[^\W\d_][\w'’-]*", ln.text.strip()) is not None
+    word = alone if label is None else (label[0] == "answer" and not label[2].strip())
+    return (word and ln.level > 0 and ln.number == prev.number + 1
+            and not ENDS_SENTENCE.search(prev.text.rstrip())
+            and not prev.text.rstrip().endswith((":", ";", ",")))
 
 
 def _goes_on(prev: str, text: str) -> bool:
