@@ -93,7 +93,8 @@ SAME = [  # (a coder's wording, the document's wording): both reach the same ter
     ("mgmt", "management"), ("calcs", "calculations"), ("IMPT", "proton"),
     ("units", "how many"), ("weekly mgmt", "radiation treatment management"),
     ("continuing physics consult", "77336"), ("Dr", "physician"), ("chargeable", "billable"),
-    ("CIED", "pacemaker"),
+    ("CIED", "pacemaker"), ("2 fx", "two fractions"), ("8 sources", "eight sources"),
+    ("the 2nd treatment", "the second treatment"),
 ]
 
 
@@ -124,6 +125,14 @@ def test_mappings_the_issue_found_wrong_stay_apart() -> None:
     assert term("remote") not in lex.terms("virtual simulation")
     assert term("dosimetrist") not in lex.terms("basic dosimetry calculation")
     assert lex.roles_in(lex.terms("basic dosimetry calculation")) == frozenset()
+
+
+def test_a_count_in_words_is_its_digits_but_one_stays_a_pronoun() -> None:
+    lex = default_lexicon()
+    assert lex.terms("twelve channels, three or four fractions") == ["12", "channel", "3", "4",
+                                                                      "treatment"]
+    # "the one on 77435" names no count; "1" in a question is a count the document must state
+    assert lex.terms("the one on 77435") == ["77435"]
 
 
 def test_stopwords_with_apostrophes_match_what_the_tokenizer_yields() -> None:
