@@ -94,7 +94,13 @@ SAME = [  # (a coder's wording, the document's wording): both reach the same ter
     ("units", "how many"), ("weekly mgmt", "radiation treatment management"),
     ("continuing physics consult", "77336"), ("Dr", "physician"), ("chargeable", "billable"),
     ("CIED", "pacemaker"), ("2 fx", "two fractions"), ("8 sources", "eight sources"),
-    ("the 2nd treatment", "the second treatment"),
+    ("the 2nd treatment", "the second treatment"), ("intraop electrons", "IORT"),
+    ("intraoperative radiation", "intraoperative radiation therapy"),
+    ("PBS", "pencil-beam scanning"), ("T&O", "tandem and ovoids"), ("same DOS", "same date"),
+    ("pro fee", "professional component"), ("our doc", "the radiation oncologist"),
+    ("wkly mgmt", "weekly"), ("hospital dept", "department"),
+    ("QMPs", "qualified medical physicist"),
+    ("in the dept", "on site"),
 ]
 
 
