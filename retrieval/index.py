@@ -110,6 +110,7 @@ class KBIndex:
             toks, distinct = hit
             self.lexical_table[key] = hit
             vocab.update(distinct)
+            toks = toks + lexicon.code_terms(e.code_set)
             tokenized.append(toks or ["∅"])
             self.entry_terms.append(frozenset(toks))
         self.entry_modalities = [lexicon.modalities_in(t) for t in self.entry_terms]

@@ -166,6 +166,12 @@ class Lexicon:
         """Content terms: canonical, stemmed, stopwords dropped (codes kept whole)."""
         return self.terms_of_words(self.words(text), fix)
 
+    def code_terms(self, codes: Iterable[str]) -> list[str]:
+        """Terms an entry gains from the codes it names: one naming a HCPCS G-code (G6001,
+        G6015…) speaks of the G-codes, whether or not it also writes the words "G code", so a
+        question asking for "the G-code" is not told it never mentions them."""
+        return self.terms("gcode") if any(c[:1] == "G" for c in codes) else []
+
     def facet_name(self, term: str) -> str:
         """A modality or aspect term as the thesaurus writes it (terms are stemmed)."""
         return self._facet_names.get(term, term)

@@ -93,7 +93,15 @@ SAME = [  # (a coder's wording, the document's wording): both reach the same ter
     ("mgmt", "management"), ("calcs", "calculations"), ("IMPT", "proton"),
     ("units", "how many"), ("weekly mgmt", "radiation treatment management"),
     ("continuing physics consult", "77336"), ("Dr", "physician"), ("chargeable", "billable"),
-    ("CIED", "pacemaker"),
+    ("CIED", "pacemaker"), ("2 fx", "two fractions"), ("8 sources", "eight sources"),
+    ("the 2nd treatment", "the second treatment"), ("intraop electrons", "IORT"),
+    ("intraoperative radiation", "intraoperative radiation therapy"),
+    ("PBS", "pencil-beam scanning"), ("T&O", "tandem and ovoids"), ("same DOS", "same date"),
+    ("pro fee", "professional component"), ("our doc", "the radiation oncologist"),
+    ("wkly chart checks", "weekly"), ("hospital dept", "department"),
+    ("QMPs", "qualified medical physicist"),
+    ("in the dept", "on site"), ("H&N", "head and neck"), ("bone mets", "bone metastasis"),
+    ("brain metastases", "brain metastasis"), ("Y90", "yttrium-90"), ("SIRT", "Y-90 microspheres"),
 ]
 
 
@@ -108,6 +116,8 @@ def test_weekly_in_the_name_of_weekly_management_asks_no_frequency() -> None:
     lex = default_lexicon()
     assert "week" not in lex.terms("how many weekly management units for 17 fractions")
     assert "week" in lex.terms("is 77336 billed weekly?")
+    for shorthand in ("bill another wk mgmt?", "wkly mgmt for 13 fx"):
+        assert "week" not in lex.terms(shorthand)
 
 
 def test_mappings_the_issue_found_wrong_stay_apart() -> None:
@@ -124,6 +134,15 @@ def test_mappings_the_issue_found_wrong_stay_apart() -> None:
     assert term("remote") not in lex.terms("virtual simulation")
     assert term("dosimetrist") not in lex.terms("basic dosimetry calculation")
     assert lex.roles_in(lex.terms("basic dosimetry calculation")) == frozenset()
+    assert lex.terms("metastases")[0] not in lex.terms("the supervision criteria are met")
+
+
+def test_a_count_in_words_is_its_digits_but_one_stays_a_pronoun() -> None:
+    lex = default_lexicon()
+    assert lex.terms("twelve channels, three or four fractions") == ["12", "channel", "3", "4",
+                                                                      "treatment"]
+    # "the one on 77435" names no count; "1" in a question is a count the document must state
+    assert lex.terms("the one on 77435") == ["77435"]
 
 
 def test_stopwords_with_apostrophes_match_what_the_tokenizer_yields() -> None:
