@@ -1,0 +1,36 @@
+"""Publisher layouts no earlier fixture had, each a small document written in our own words
+(tests/ingest/fixtures): what a coder expects of each — every entry, whole answers, the
+document's title, disclaimer and CPT notice, nothing of the page's chrome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ingest.layouts import parse, qa
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_an_aria_accordion_without_faq_classes_is_read_by_its_regions() -> None:
+    """The WAI-ARIA accordion pattern (a heading's button, aria-expanded, opening a hidden
+    role=region panel named by it) in a page whose classes say nothing of FAQs or accordions:
+    every button is a question, its region the answer; before, the buttons went with the page's
+    interactive chrome and the page was refused for having no questions."""
+    doc = parse(FIXTURES / "aria-region-accordion.html")
+    assert qa(doc) == [
+        ("How many simulations may be billed for one course?",
+         "Bill each simulation that is medically necessary and documented. A repeat simulation "
+         "for a changed target or patient position is a new simulation.\n\nA verification "
+         "session on the treatment machine is not a simulation."),
+        ("Does a 4D CT change the simulation level?",
+         "No. Report the simulation level that matches the work performed, and add 77293 for "
+         "respiratory motion management when its requirements are met."),
+        ("When is clinical treatment planning complex?",
+         "Complex planning (77263) applies when the physician documents, for example:\n\n"
+         "three or more converging ports,\ntwo separate treatment areas, or\n"
+         "special beam considerations.")]
+    assert doc.document.title == "Planning and Simulation Coding Help | Ridgeview Cancer Network"
+    assert doc.document.disclaimer.startswith("This help page is educational.")
+    assert doc.document.notice == ("CPT codes and descriptions are copyright American Medical "
+                                   "Association. All rights reserved.")
+
