@@ -1,7 +1,7 @@
 """A saved web page → lines: the page's content only, headings, paragraphs, lists and tables.
 
 Site chrome is removed structurally before any text is read (`chrome`). `<details>`/`<summary>`
-accordions, `<dl>` lists whose terms are not labels, schema.org FAQPage microdata
+accordions, `<dl>` lists whose terms ask (or are labels; other lists are terms and definitions), schema.org FAQPage microdata
 (`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`), accordion and question/answer
 markup (`faq_markup`) and, when the page shows no question, FAQPage JSON-LD (`jsonld`) give the
 question and the answer by their structure.
@@ -295,7 +295,11 @@ class _Emitter:
         self._qa(summary, lambda: self.walk(el))
 
     def definitions(self, dl: Any) -> None:
-        if self.answering:
+        if self.answering or not any(_asks_or_labels(self.inline_text(t))
+                                     for t in dl.find_all("dt", recursive=False)):
+            # inside an answer, or a list none of whose terms asks or is a label (a page's
+            # "Published: June 2026" details, a list of codes): terms and their definitions
+            # side by side, never questions
             self.glossary(dl)
             return
         terms: list[tuple[Any, list[Any]]] = []
@@ -331,6 +335,12 @@ class _Emitter:
             self.number = el.sourceline or self.number
             self.walk(el)
             self.flush()
+
+
+def _asks_or_labels(term: str) -> bool:
+    """A definition list's term that makes it a list of questions: it asks ("?"), or it is a
+    question, answer or disclaimer label."""
+    return "?" in term or match_label(term) is not None
 
 
 def _permalinks(heading: Any) -> list[Any]:

@@ -34,3 +34,23 @@ def test_an_aria_accordion_without_faq_classes_is_read_by_its_regions() -> None:
     assert doc.document.notice == ("CPT codes and descriptions are copyright American Medical "
                                    "Association. All rights reserved.")
 
+
+def test_a_definition_list_of_page_details_is_no_question_list() -> None:
+    """A page giving its details in a <dl> ("Published", "Audience") before its questions in
+    another <dl> with several <dd> per question: only the terms that ask are questions; the
+    details are the page's preamble, never entries."""
+    doc = parse(FIXTURES / "definition-list-page-details.html")
+    assert qa(doc) == [
+        ("Can 77336 be billed for a week with only two fractions?",
+         "Yes. 77336 is reported once for each five fractions; the final two or three fractions "
+         "of a course are reported with one more unit.\n\nTwo fractions alone at the end of a "
+         "course still count as a unit."),
+        ("Who may perform a special physics consultation (77370)?",
+         "A qualified medical physicist performs the consultation at the physician's written "
+         "request.\n\nThe request and the physicist's report must both be in the record.\n\n"
+         "Routine chart checks are not special consultations.")]
+    assert doc.document.title == "Physics Consultation Answers - Lakemont Coding Council"
+    assert doc.document.disclaimer == ("The council's answers are guidance for its members and "
+                                       "not a statement of payer policy.")
+    assert doc.document.notice == ("CPT is a registered trademark of the American Medical "
+                                   "Association.")
