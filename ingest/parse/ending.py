@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ingest.parse.closing import CHROME, REFERENCES, closing_kind, run_in_page_matter
 from ingest.parse.labels import Token
-from ingest.parse.wording import is_cpt_notice
+from ingest.parse.wording import closing_notice, is_cpt_notice
 from retrieval.codes import CODE_RE
 from retrieval.errors import CorpusFormatError
 
@@ -244,7 +244,11 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
                 "move the disclaimer (and the CPT notice) after the last answer",
                 line=tok.number)
     notice = "\n".join(t.text.strip() for t in _notice_paragraphs(rest) if t.text.strip())
-    return "\n".join(lines).strip(), notice
+    disclaimer = "\n".join(lines).strip()
+    if not notice and (start := closing_notice(disclaimer)) is not None:
+        # the notice printed as the disclaimer paragraph's last sentences is the notice
+        disclaimer, notice = disclaimer[:start].rstrip(), disclaimer[start:].strip()
+    return disclaimer, notice
 
 
 def _notice_paragraphs(rest: list[Token]) -> list[Token]:

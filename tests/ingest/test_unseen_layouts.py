@@ -54,3 +54,47 @@ def test_a_definition_list_of_page_details_is_no_question_list() -> None:
                                        "not a statement of payer policy.")
     assert doc.document.notice == ("CPT is a registered trademark of the American Medical "
                                    "Association.")
+
+
+def test_a_table_of_question_cells_and_answer_cells_keeps_each_answer_whole() -> None:
+    """Each row a question (a row header, <th scope=row>) and its answer cell of paragraphs and
+    a list; the disclaimer paragraph ends with the CPT notice, which is the notice."""
+    doc = parse(FIXTURES / "question-cell-rows.html")
+    assert qa(doc) == [
+        ("May we report 77412 for a VMAT arc treatment when no IMRT plan was billed?",
+         "No. Arc therapy that modulates the beam intensity is IMRT delivery and is reported "
+         "with 77385 or 77386.\n\nUse 77412 only when the plan is a conventional or 3D plan and "
+         "the delivery meets the complex criteria."),
+        ("Which image guidance code goes with a cone-beam CT taken before a 3D fraction?",
+         "In the facility setting report 77387 when the images are acquired and reviewed for "
+         "positioning.\n\nDo not add 77014 for the same imaging.\nReport only one image "
+         "guidance service per fraction."),
+        ("Is G6015 still reported by freestanding centers?",
+         "Yes, Medicare continues to require the G codes for delivery in the freestanding "
+         "setting; check each commercial payer's instructions.")]
+    assert doc.document.title == "Westbrook Oncology Billing Office: Delivery Questions"
+    assert doc.document.disclaimer == (
+        "These answers reflect the billing office's reading of current rules and are not a "
+        "guarantee of payment. Payers may apply their own policies.")
+    assert doc.document.notice == ("CPT is a registered trademark of the American Medical "
+                                   "Association.")
+
+
+def test_summaries_holding_headings_and_panels_of_lists() -> None:
+    """<details> whose <summary> holds an <h3>, and whose body is a <div> of paragraphs and a
+    list; the disclaimer in <small>, its CPT notice sentence split off."""
+    doc = parse(FIXTURES / "summary-headings.html")
+    assert qa(doc) == [
+        ("Is the placement of a tandem and ovoids reported by the radiation oncologist?",
+         "Yes, when the radiation oncologist places the applicator, report 57155.\n\n"
+         "Report the source application separately (77770-77772).\nImaging to confirm the "
+         "placement may be reported when it is documented.\n\nIf a gynecologist places the "
+         "applicator, the gynecologist reports the placement."),
+        ("How is HDR treatment planning reported for each fraction?",
+         "Report isodose planning (77316-77318) for each new plan. Do not report a new plan "
+         "for a fraction that reuses an existing plan without changes.")]
+    assert doc.document.title == "Brachytherapy Coding FAQ"
+    assert doc.document.disclaimer == ("This FAQ is offered for education and does not "
+                                       "guarantee coverage or payment.")
+    assert doc.document.notice == ("CPT codes and descriptions only are copyright American "
+                                   "Medical Association.")
