@@ -1,7 +1,8 @@
 """A saved web page → lines: the page's content only, headings, paragraphs, lists and tables.
 
 Site chrome is removed structurally before any text is read (`chrome`). `<details>`/`<summary>`
-accordions, `<dl>` lists whose terms ask (or are labels; other lists are terms and definitions), schema.org FAQPage microdata
+accordions, `<dl>` lists whose terms ask or are labels (other lists are terms and definitions),
+schema.org FAQPage microdata
 (`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`), accordion and question/answer
 markup (`faq_markup`) and, when the page shows no question, FAQPage JSON-LD (`jsonld`) give the
 question and the answer by their structure.
