@@ -13,7 +13,8 @@ from typing import Any
 from ingest.parse.labels import match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
 from ingest.readers.pdf_columns import gutter
-from ingest.readers.pdf_layout import drop_running_lines, join_pages, letters, page_lines, unwrap
+from ingest.readers.pdf_layout import drop_running_lines, joined_lines, letters, page_lines, unwrap
+from ingest.readers.pdf_lists import hanging_starts
 from ingest.readers.pdf_qa_table import find_qa_table, table_lines
 from retrieval.errors import CorpusError, CorpusFormatError
 
@@ -49,8 +50,9 @@ def read_pdf(path: Path) -> list[Line]:
                 "page across both columns, so answers side by side would run into each other",
                 "export or print the document in one column (or save it as .docx, .html or "
                 ".txt) and upload that")
+    starts = [hanging_starts(layout.split("\n")) for layout, _ in pages]
     if table is None:
-        return _flowing(lines_of, bold)
+        return _flowing(lines_of, bold, starts)
     if len(table.entries) < 2 or not all(q and any(a) for q, a in table.entries):
         raise CorpusFormatError(
             path, f"page {table.start[0] + 1} prints a question/answer table whose cells cannot "
@@ -59,21 +61,24 @@ def read_pdf(path: Path) -> list[Line]:
     (p0, r0), (p1, r1) = table.start, table.end
     before = [*lines_of[:p0], lines_of[p0][:r0]]
     after = [lines_of[p1][r1:], *lines_of[p1 + 1:]] if p1 < len(lines_of) else []
-    head = _flowing(before, bold)
+    head = _flowing(before, bold, [*starts[:p0], {r for r in starts[p0] if r < r0}])
     rows = table_lines(table, len(head) + 1)
-    tail = _flowing(after, bold)
+    tail = _flowing(after, bold, [{r - r1 for r in starts[p1] if r >= r1}, *starts[p1 + 1:]]
+                    if p1 < len(lines_of) else [])
     n = len(head) + len(rows)
     return [*head, *rows, *(Line(ln.number + n, ln.text, ln.kind, ln.level) for ln in tail)]
 
 
-def _flowing(pages: list[list[str]], bold: set[str]) -> list[Line]:
-    """Pages of running text (no question/answer table) as the document's lines."""
+def _flowing(pages: list[list[str]], bold: set[str], starts: list[set[int]]) -> list[Line]:
+    """Pages of running text (no question/answer table) as the document's lines; `starts`: by
+    page, the rows that start a line of their own (`pdf_lists`)."""
     if not any(t.strip() for page in pages for t in page):
         return []
+    text, numbers = joined_lines(pages, starts)
     lines = [Line(ln.number, small_caps(ln.text),
                   level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
-             for ln in split_lines(join_pages(pages))]
-    return section_titles(unwrap(lines))
+             for ln in split_lines(text)]
+    return section_titles(unwrap(lines, starts=frozenset(numbers)))
 
 
 # a word set in small capitals comes out of the text layer with its larger first letter apart

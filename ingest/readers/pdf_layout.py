@@ -42,8 +42,8 @@ _BROWSER_FOOTER = re.compile(rf"^(?:{_URL})\s+(?:page\s*)?\d{{1,3}}\s*(?:/|of)\s
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
 # a list item's marker: an item never goes on with the line above it, however full that is
-_BULLET = r"[\u2022\u25e6\u25aa\u25b8\u2023\u25cf\u25cb\u25a0\u25a1\u2013*-]"
-_LIST_ITEM = re.compile(rf"^{_BULLET}\s")
+BULLET = r"[\u2022\u25e6\u25aa\u25b8\u2023\u25cf\u25cb\u25a0\u25a1\u2013*-]"
+_LIST_ITEM = re.compile(rf"^{BULLET}\s")
 _HYPHENATED = re.compile(r"(?P<part>[^\W\d_]+)\s?(?P<hyphen>[-\u2010\u00ad])$")
 
 
@@ -76,7 +76,7 @@ def page_lines(layout: str, plain: str) -> list[str]:
 
 
 # a list item's number or bullet standing before its text ("1", "2.", "a)", "•")
-_MARKER = re.compile(rf"(?:\d{{1,3}}|[a-zA-Z])[.)]?|{_BULLET}")
+_MARKER = re.compile(rf"(?:\d{{1,3}}|[a-zA-Z])[.)]?|{BULLET}")
 _GAP = re.compile(r" {3,}")  # between two columns in layout mode
 # layout mode sets text by its position at a fixed character width: one column's lines can
 # start a few characters apart (an empty first cell is placed by its own width)
@@ -176,9 +176,16 @@ def drop_running_lines(pages: list[list[str]]) -> None:
 
 def join_pages(pages: list[list[str]]) -> str:
     """The pages' text: a paragraph running over a page break is joined again (module doc)."""
+    return joined_lines(pages, [set() for _ in pages])[0]
+
+
+def joined_lines(pages: list[list[str]], starts: list[set[int]]) -> tuple[str, set[int]]:
+    """The pages' text (`join_pages`), and the numbers (1-based) its lines have there of the
+    pages' rows in `starts` (by page, rows that start a line of their own)."""
     widest = max((len(t) for page in pages for t in page), default=0)
     text = ""
-    for page in pages:
+    numbers: set[int] = set()
+    for page, rows in zip(pages, starts, strict=True):
         body = "\n".join(page).strip("\n")
         if not body:
             continue
@@ -186,8 +193,10 @@ def join_pages(pages: list[list[str]]) -> str:
             text += "\n\n"
         elif text:
             text += "\n"
+        first = text.count("\n") + 1 - next(i for i, t in enumerate(page) if t)
+        numbers |= {first + row for row in rows}
         text += body
-    return text
+    return text, numbers
 
 
 def _continues(last: str, first: str, widest: int, ratio: float = 0.75) -> bool:
@@ -213,10 +222,12 @@ def join_wrapped(prev: str, nxt: str, vocabulary: set[str]) -> str:
     return f"{head}-{nxt}"  # a compound ("follow-up") as printed
 
 
-def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
+def unwrap(lines: list[Line], ratio: float = 0.75, starts: frozenset[int] = frozenset()
+           ) -> list[Line]:
     """Join lines the PDF wrapped to fit the page (a line nearly as wide as the widest one of
     its face, plain or bold, continues on the next); short lines, such as a list of references,
-    stay separate."""
+    and the lines numbered in `starts` (a list's items and what follows it, `pdf_lists`) stay
+    separate."""
     widest: dict[int, int] = {}
     for ln in lines:
         widest[ln.level] = max(widest.get(ln.level, 0), len(ln.text))
@@ -227,6 +238,7 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
         prev = out[-1] if out else None
         label = match_label(ln.text) if ln.text else None
         if (prev is not None and prev.text and ln.text and not _LIST_ITEM.match(ln.text)
+                and ln.number not in starts
                 and CELL_SEPARATOR not in ln.text and prev.level == ln.level
                 and ((label is None and (len(prev.text) >= ratio * widest[prev.level]
                                          or _goes_on(prev.text, ln.text)))

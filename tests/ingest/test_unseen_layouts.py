@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from ingest.readers.pdf_lists import hanging_starts
 from tests.ingest.layouts import parse, qa
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -98,3 +101,52 @@ def test_summaries_holding_headings_and_panels_of_lists() -> None:
                                        "guarantee coverage or payment.")
     assert doc.document.notice == ("CPT codes and descriptions only are copyright American "
                                    "Medical Association.")
+
+
+def test_a_printed_numbered_list_keeps_its_items_and_the_paragraph_after_it_apart() -> None:
+    """A PDF printed from a page whose answer holds a numbered list set with a hanging indent
+    (each item's wrapped line under its text, the next paragraph back at the margin): each item
+    is a line of its own and the paragraph after the list is not run into the last item."""
+    doc = parse(FIXTURES / "printed-numbered-list-bare.pdf")
+    assert [q for q, _ in qa(doc)] == [
+        "What must the record show before radium-223 is billed?",
+        "Is clinical treatment planning billed for each cycle of lutetium-177?",
+        "Which code is used for an oral iodine-131 treatment?"]
+    assert doc.entries[0].answer == (
+        "The Plan pays the administration (79101) and the agent when the record shows all of "
+        "the following for the administration that is billed on the claim:\n\n"
+        "1. an order from the treating physician naming the agent, the activity and the number "
+        "of planned cycles for the patient;\n"
+        "2. the administered activity recorded on the day of administration by the staff who "
+        "gave it;\n"
+        "3. the prior authorisation number.\n\n"
+        "Claims without an authorisation number are returned to the provider without payment "
+        "and may be sent again when the number is added.")
+    assert doc.document.disclaimer == (
+        "This bulletin is informational and is not a guarantee of payment; benefits, "
+        "eligibility and the provider agreement apply to every claim.")
+    assert doc.document.notice == ("CPT is a registered trademark of the American Medical "
+                                   "Association.")
+
+
+@pytest.mark.parametrize(("rows", "starts"), [
+    # bare numbers at a tab stop, a wrapped item, then the next paragraph at the margin
+    ([" Answer: 77331 is paid when all of these are met:",
+      " 1   The physician ordered the measurement.",
+      " 2   A report of the measured dose is in the record and was reviewed by the",
+      "     physician.",
+      " The Plan pays one unit per session."], {1, 2, 4}),
+    # a bulleted list whose last item wraps, then a paragraph with no blank line before it
+    ([" \u2022   77373 includes image guidance for each fraction.",
+      " \u2022   Stereotactic management includes image guidance, so it is not billed",
+      "     again with it.",
+      " Intrafraction tracking is not reimbursed separately either."], {0, 1, 3}),
+    # a line of prose opening with a number: no list
+    (["The Plan reimburses the calculations prescribed, up to",
+      "10 units per date of service, with the plan attached."], set()),
+    # a single numbered line with nothing hanging from it: no list to tell apart
+    (["1. Only this line.", "And prose after it."], set()),
+], ids=["numbers-at-a-tab-stop", "bullets-then-paragraph", "prose-opening-with-a-number",
+        "one-item-no-hang"])
+def test_rows_that_start_a_line_of_their_own(rows: list[str], starts: set[int]) -> None:
+    assert hanging_starts(rows) == starts
