@@ -251,6 +251,16 @@ class QaColumns:
     answer: int
     width: int = 2
     number: int | None = None
+    source: int | None = None  # a column of each answer's source ("Reference"), and its header
+    source_header: str = ""
+
+    def source_line(self, cells: list[str]) -> str:
+        """The row's source as the answer's last line, as the page shows it beside the answer
+        ("Reference: NCCI manual, chapter 9"); "" when the table has no such column or the
+        row's cell is empty."""
+        if self.source is None or not cells[self.source].strip():
+            return ""
+        return f"{self.source_header}: {cells[self.source].strip()}"
 
     def cells(self, path: Path, line: int, cells: list[str], merged: bool = False) -> None:
         """Refuse a row of another shape, or an item number cell holding anything else."""
@@ -268,7 +278,8 @@ class QaColumns:
 def qa_columns(rows: list[list[str]], path: Path, line: int) -> QaColumns | None:
     """The columns of a question/answer table (`qa_table_start`), also one whose header adds a
     column of item numbers ("# | Question | Answer": the numbers are the table's, as a list's
-    are, and are not read); None for any other table. A header naming a question and an answer
+    are, and are not read) or, after the answer, a column of each answer's source ("Question |
+    Answer | Reference"); None for any other table. A header naming a question and an answer
     column beside another column ("Topic | Question | Answer") is refused: that column's text
     belongs to the question or to the answer, and which cannot be told."""
     start = qa_table_start(rows)
@@ -284,7 +295,11 @@ def qa_columns(rows: list[list[str]], path: Path, line: int) -> QaColumns | None
     if kinds.count(QUESTION) != 1 or kinds.count(ANSWER) != 1:
         return None
     q, a = kinds.index(QUESTION), kinds.index(ANSWER)
-    other = [c.strip() for i, c in enumerate(head) if i not in (q, a, *numbers[:1])]
+    # a column after the answer headed as its references ("Reference", "Source") holds each
+    # answer's citation: read as the answer's last line, after its header
+    sources = [i for i, k in enumerate(kinds) if k == "references" and i > a]
+    source = sources[0] if len(sources) == 1 else None
+    other = [c.strip() for i, c in enumerate(head) if i not in (q, a, source, *numbers[:1])]
     if other:
         raise CorpusFormatError(
             path, f"the question/answer table has a column '{other[0][:40]}' besides its "
@@ -293,7 +308,8 @@ def qa_columns(rows: list[list[str]], path: Path, line: int) -> QaColumns | None
             "move that column's text into the question or the answer", line=line)
     if q > a:
         return None
-    return QaColumns(1, q, a, len(head), numbers[0] if numbers else None)
+    return QaColumns(1, q, a, len(head), numbers[0] if numbers else None, source,
+                     head[source].strip().rstrip(":").strip() if source is not None else "")
 
 
 def label_column(rows: list[list[str]]) -> list[str] | None:

@@ -241,6 +241,8 @@ def _qa_row(ln: Line, path: Path, columns: QaColumns) -> list[Line]:
     columns.cells(path, ln.number, cells)
     answer = [Line(ln.number, part.strip())
               for part in re.split(r"<br\s*/?>", cells[columns.answer])]
+    if source := columns.source_line(cells):
+        answer += [Line(ln.number, ""), Line(ln.number, source)]
     return entry_lines(ln.number, cells[columns.question], answer)
 
 

@@ -234,8 +234,17 @@ class _Emitter:
             merged = any(_span(c.get("rowspan")) > 1 or _span(c.get("colspan")) > 1
                          for c in cells)
             columns.cells(self.path, tr.sourceline, text, merged)
-            self._qa(cells[columns.question], partial(self.walk, cells[columns.answer]))
+            self._qa(cells[columns.question],
+                     partial(self._answer_cell, cells[columns.answer], columns.source_line(text)))
         return True
+
+    def _answer_cell(self, cell: Any, source: str) -> None:
+        """A question/answer table's answer cell, and the row's source after it (if any)."""
+        self.walk(cell)
+        if source:
+            self.flush()
+            self.emit(source)
+            self.emit("")
 
     def label_table(self, table: Any) -> bool:
         """A table whose first column holds the labels ("Q", "A") and whose second the text

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingest.readers.pdf_lists import hanging_starts
-from tests.ingest.layouts import parse, qa
+from retrieval.errors import CorpusFormatError
+from tests.ingest import docmaker
+from tests.ingest.layouts import parse, qa, write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -150,3 +152,53 @@ def test_a_printed_numbered_list_keeps_its_items_and_the_paragraph_after_it_apar
         "one-item-no-hang"])
 def test_rows_that_start_a_line_of_their_own(rows: list[str], starts: set[int]) -> None:
     assert hanging_starts(rows) == starts
+
+
+def test_a_question_answer_table_with_a_reference_column() -> None:
+    """A payer's table "# | Question | Answer | Reference": the reference cell is the answer's
+    source, read as its last line after the column's header; before, the page was refused for
+    a column that was neither question nor answer."""
+    doc = parse(FIXTURES / "question-answer-reference-table.html")
+    assert qa(doc) == [
+        ("Is 77300 reported with a 3D plan?",
+         "Yes, for each calculation the physician orders and signs.\n\n"
+         "Reference: CPT guidelines"),
+        ("Is 77300 reported with an IMRT plan?",
+         "No. Basic dosimetry is included in 77301.\n\nReference: NCCI manual, chapter 9")]
+    assert doc.document.disclaimer == "Educational only; not legal advice."
+
+
+def test_a_markdown_question_answer_table_with_a_source_column(tmp_path: Path) -> None:
+    text = ("# Superficial Therapy Questions\n\n| Question | Answer | Source |\n|---|---|---|\n"
+            "| Is 77401 reported per treatment? | Yes, for each session. | CMS fee schedule |\n"
+            "| Can 77280 be billed with it? | Only when a simulation is documented.<br>Setup "
+            "alone is not one. | |\n\nDisclaimer: For education only; not legal advice.\n")
+    doc = parse(write(tmp_path, "superficial.md", text))
+    assert qa(doc) == [
+        ("Is 77401 reported per treatment?", "Yes, for each session.\n\nSource: CMS fee schedule"),
+        ("Can 77280 be billed with it?",
+         "Only when a simulation is documented.\nSetup alone is not one.")]
+
+
+def test_a_column_that_is_neither_question_answer_nor_source_is_still_refused(
+        tmp_path: Path) -> None:
+    text = ("# Questions\n\n| Topic | Question | Answer |\n|---|---|---|\n"
+            "| Physics | Is 77336 weekly? | Per five fractions. |\n"
+            "| Planning | Is 77263 per course? | Yes. |\n\nDisclaimer: Not legal advice.\n")
+    with pytest.raises(CorpusFormatError, match="column 'Topic'"):
+        parse(write(tmp_path, "topics.md", text))
+
+
+def test_a_word_question_answer_table_with_a_reference_column(tmp_path: Path) -> None:
+    path = docmaker.make_docx_blocks(tmp_path / "superficial.docx", [
+        ("h1", "Superficial Therapy Questions"),
+        ("table", [["#", "Question", "Answer", "Reference"],
+                   ["1", "Is 77401 reported per treatment?", "Yes, for each session.",
+                    "CMS fee schedule"],
+                   ["2", "Can 77280 be billed with it?", "Only when a simulation is documented.",
+                    ""]]),
+        ("p", "Disclaimer: For education only; not legal advice.")])
+    assert qa(parse(path)) == [
+        ("Is 77401 reported per treatment?",
+         "Yes, for each session.\n\nReference: CMS fee schedule"),
+        ("Can 77280 be billed with it?", "Only when a simulation is documented.")]
