@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.parse.labels import ASKS as _ASKS
 from ingest.parse.labels import QaColumns, match_label, qa_columns, qa_header
 from ingest.parse.lines import (
     BOLD_LEVEL,
@@ -139,6 +140,32 @@ def _plain_lines(lines: list[Line]) -> list[Line]:
             out.append(Line(ln.number, ln.text.strip(), HEADING, 2))
         else:
             out.append(ln)
+    return _questions_over_indented_answers(out)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _questions_over_indented_answers(lines: list[Line]) -> list[Line]:
+    """A paragraph whose first line asks ("1) Is 77387 paid separately?") and whose other lines
+    are all indented under it is a question and its answer, as an outline sets them: the
+    question is read as a paragraph of its own (a blank line after it). A labelled line is
+    left to its label."""
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        out.append(ln)
+        if ln.kind != TEXT or not ln.text.strip() or (i and lines[i - 1].text.strip()) \
+                or not _ASKS.search(ln.text.rstrip()) or match_label(ln.text) is not None:
+            continue
+        rest = []
+        for nxt in lines[i + 1:]:
+            if nxt.kind != TEXT or not nxt.text.strip():
+                break
+            rest.append(nxt)
+        if rest and all(_indent(r.text) > _indent(ln.text) and match_label(r.text) is None
+                        for r in rest):
+            out.append(Line(rest[0].number, ""))
     return out
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.readers.pdf_lists import hanging_starts
+from ingest.readers.text import read_text
 from retrieval.errors import CorpusFormatError
 from tests.ingest import docmaker
 from tests.ingest.layouts import parse, qa, write
@@ -202,3 +203,30 @@ def test_a_word_question_answer_table_with_a_reference_column(tmp_path: Path) ->
         ("Is 77401 reported per treatment?",
          "Yes, for each session.\n\nReference: CMS fee schedule"),
         ("Can 77280 be billed with it?", "Only when a simulation is documented.")]
+
+
+def test_plain_text_answers_indented_under_numbered_questions() -> None:
+    """An outline in plain text: "1) Is …?" and its answer's lines indented under it, no blank
+    line between (before, the file was refused as having no questions)."""
+    doc = parse(FIXTURES / "outline-answers.txt")
+    assert qa(doc) == [
+        ("Is 77387 paid separately under OPPS?",
+         "No. Image guidance is packaged into the delivery payment, but it is still\n"
+         "   charged so that its cost is captured."),
+        ("Is G6001 used in the hospital?",
+         "No. Hospitals report 77387 for ultrasound guidance as well.")]
+    assert doc.document.title == "Hospital Outpatient Coding Notes: Radiation Oncology"
+    assert doc.document.disclaimer == "These notes are education and not legal advice."
+
+
+def test_only_a_first_line_that_asks_is_set_apart_from_its_indented_lines(
+        tmp_path: Path) -> None:
+    """A question wrapped onto an indented line, and a labelled question, are left as written:
+    only an unlabelled first line ending with "?" stands over an indented answer."""
+    text = ("1) When the course ends with two fractions, is 77427\n   reported for them?\n\n"
+            "Q: Is 77431 reported with 77427?\n   A: No.\n\n"
+            "2) Is 77336 weekly?\n   No, per five fractions.\n")
+    lines = [ln.text for ln in read_text(write(tmp_path, "notes.txt", text))]
+    assert lines == ["1) When the course ends with two fractions, is 77427",
+                     "   reported for them?", "", "Q: Is 77431 reported with 77427?", "   A: No.",
+                     "", "2) Is 77336 weekly?", "", "   No, per five fractions.", ""]
