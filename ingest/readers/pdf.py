@@ -14,7 +14,7 @@ from ingest.parse.labels import match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
 from ingest.readers.pdf_columns import gutter
 from ingest.readers.pdf_layout import drop_running_lines, joined_lines, letters, page_lines, unwrap
-from ingest.readers.pdf_lists import hanging_starts
+from ingest.readers.pdf_lists import hanging_starts, indented_answers
 from ingest.readers.pdf_qa_table import find_qa_table, table_lines
 from retrieval.errors import CorpusError, CorpusFormatError
 
@@ -52,7 +52,8 @@ def read_pdf(path: Path) -> list[Line]:
                 ".txt) and upload that")
     starts = [hanging_starts(layout.split("\n")) for layout, _ in pages]
     if table is None:
-        return _flowing(lines_of, bold, starts)
+        breaks = indented_answers([layout.split("\n") for layout, _ in pages])
+        return _flowing(lines_of, bold, starts, breaks)
     if len(table.entries) < 2 or not all(q and any(a) for q, a in table.entries):
         raise CorpusFormatError(
             path, f"page {table.start[0] + 1} prints a question/answer table whose cells cannot "
@@ -69,12 +70,14 @@ def read_pdf(path: Path) -> list[Line]:
     return [*head, *rows, *(Line(ln.number + n, ln.text, ln.kind, ln.level) for ln in tail)]
 
 
-def _flowing(pages: list[list[str]], bold: set[str], starts: list[set[int]]) -> list[Line]:
-    """Pages of running text (no question/answer table) as the document's lines; `starts`: by
-    page, the rows that start a line of their own (`pdf_lists`)."""
+def _flowing(pages: list[list[str]], bold: set[str], starts: list[set[int]],
+             breaks: list[set[int]] | None = None) -> list[Line]:
+    """Pages of running text (no question/answer table) as the document's lines; by page,
+    `starts`: the rows that start a line of their own, `breaks`: the rows that start a
+    paragraph (`pdf_lists`)."""
     if not any(t.strip() for page in pages for t in page):
         return []
-    text, numbers = joined_lines(pages, starts)
+    text, numbers = joined_lines(pages, starts, breaks)
     lines = [Line(ln.number, small_caps(ln.text),
                   level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
              for ln in split_lines(text)]

@@ -179,22 +179,33 @@ def join_pages(pages: list[list[str]]) -> str:
     return joined_lines(pages, [set() for _ in pages])[0]
 
 
-def joined_lines(pages: list[list[str]], starts: list[set[int]]) -> tuple[str, set[int]]:
-    """The pages' text (`join_pages`), and the numbers (1-based) its lines have there of the
-    pages' rows in `starts` (by page, rows that start a line of their own)."""
+def joined_lines(pages: list[list[str]], starts: list[set[int]],
+                 breaks: list[set[int]] | None = None) -> tuple[str, set[int]]:
+    """The pages' text (`join_pages`), with a paragraph break before the pages' rows in
+    `breaks`, and the numbers (1-based) its lines have there of the rows in `starts` (by page,
+    rows that start a line of their own)."""
     widest = max((len(t) for page in pages for t in page), default=0)
     text = ""
     numbers: set[int] = set()
-    for page, rows in zip(pages, starts, strict=True):
-        body = "\n".join(page).strip("\n")
-        if not body:
+    for n, (page, rows) in enumerate(zip(pages, starts, strict=True)):
+        apart = breaks[n] if breaks else set()
+        out: list[str] = []
+        at: dict[int, int] = {}  # a row's place in `out`
+        for r, t in enumerate(page):
+            if r in apart and out and out[-1]:
+                out.append("")
+            at[r] = len(out)
+            out.append(t)
+        first = next((i for i, t in enumerate(out) if t), None)
+        if first is None:
             continue
+        body = "\n".join(out).strip("\n")
         if text and not _continues(text.rsplit("\n", 1)[-1], body.split("\n", 1)[0], widest):
             text += "\n\n"
         elif text:
             text += "\n"
-        first = text.count("\n") + 1 - next(i for i, t in enumerate(page) if t)
-        numbers |= {first + row for row in rows}
+        line = text.count("\n") + 1 - first  # the number of `out`'s row 0
+        numbers |= {line + at[r] for r in rows}
         text += body
     return text, numbers
 

@@ -1,4 +1,4 @@
-"""A PDF's lists set with a hanging indent: where each item, and the text after the list, starts.
+"""What a PDF's indents tell: where a list's items start, and where answers set under questions do.
 
 A list typeset in a PDF shows each item's number or bullet at the list's margin and its text at
 a column to the right; an item's wrapped lines go on at that column (the hanging indent), and
@@ -13,6 +13,10 @@ Read line by line, "2 A written…" is as wide as a wrapped line and the paragra
 runs on from the last item. Layout mode keeps the indents, and they tell where each item starts
 (a line of its own) and where the list ends (the next line starts anew), never joined to the
 line above (`pdf_layout.unwrap`).
+
+A definition list printed (or a Word document that indents its answers) sets each question at
+the margin and its answer's lines indented below it, with no blank line between: the indent
+under a line that asks starts a paragraph there, and the question is a paragraph of its own.
 """
 
 from __future__ import annotations
@@ -62,3 +66,25 @@ def hanging_starts(raws: list[str]) -> set[int]:
                 starts.add(k)
         n = max(k, n + 1)
     return starts
+
+
+_ASKED = re.compile(r"\?[\"'”’)\]]*$")
+_INDENT = 3  # an answer set under its question: indented this much more, at least
+
+
+def indented_answers(pages: list[list[str]]) -> list[set[int]]:
+    """By page, the rows before which a paragraph starts in a document that sets each answer
+    indented under its question (a definition list printed: the question at the margin, asking,
+    the answer's lines indented below it): each such question and the first line of its
+    answer. None unless two questions or more are set so (one may be chance)."""
+    found: list[set[int]] = []
+    for raws in pages:
+        rows: set[int] = set()
+        for n, raw in enumerate(raws):
+            if not raw.strip() or not _ASKED.search(raw.rstrip()) or n + 1 >= len(raws):
+                continue
+            below = raws[n + 1]
+            if below.strip() and _lead(below) >= _lead(raw) + _INDENT:
+                rows |= {n, n + 1}
+        found.append(rows)
+    return found if sum(len(rows) for rows in found) >= 4 else [set() for _ in pages]

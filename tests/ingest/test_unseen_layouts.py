@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers.pdf_lists import hanging_starts
+from ingest.readers.pdf_lists import hanging_starts, indented_answers
 from ingest.readers.text import read_text
 from retrieval.errors import CorpusFormatError
 from tests.ingest import docmaker
@@ -230,3 +230,31 @@ def test_only_a_first_line_that_asks_is_set_apart_from_its_indented_lines(
     assert lines == ["1) When the course ends with two fractions, is 77427",
                      "   reported for them?", "", "Q: Is 77431 reported with 77427?", "   A: No.",
                      "", "2) Is 77336 weekly?", "", "   No, per five fractions.", ""]
+
+
+def test_a_printed_definition_list_sets_each_answer_under_its_question() -> None:
+    """The definition-list page printed to PDF (browser header and footer included): each
+    question at the margin, its answer indented below with no blank line between; the
+    questions are told by their answers' indent (before: refused, no questions found)."""
+    doc = parse(FIXTURES / "definition-list-page-details.pdf")
+    assert qa(doc) == [
+        ("Can 77336 be billed for a week with only two fractions?",
+         "Yes. 77336 is reported once for each five fractions; the final two or three fractions "
+         "of a course are reported with one more unit. Two fractions alone at the end of a "
+         "course still count as a unit."),
+        ("Who may perform a special physics consultation (77370)?",
+         "A qualified medical physicist performs the consultation at the physician's written "
+         "request. The request and the physicist's report must both be in the record. Routine "
+         "chart checks are not special consultations.")]
+    assert doc.document.disclaimer == ("The council's answers are guidance for its members and "
+                                       "not a statement of payer policy.")
+    assert doc.document.notice == ("CPT is a registered trademark of the American Medical "
+                                   "Association.")
+
+
+def test_one_question_over_an_indented_line_is_no_layout() -> None:
+    """One asking line over an indented one may be chance (a list item's wrap): two are
+    needed before questions are set apart by their answers' indent."""
+    page = ["  Can it be billed?", "         Yes, once.", "  Other text."]
+    assert indented_answers([page]) == [set()]
+    assert indented_answers([page + ["  Is it weekly?", "         No."]]) == [{0, 1, 3, 4}]
