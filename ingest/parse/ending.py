@@ -133,7 +133,8 @@ def paragraph_kind(para: Para) -> str:
         return "prose"  # a table is answer content
     if all(reference_like(t) for t in unwrapped([t.text for t in para])):
         return "reference"
-    if re.search(r"[.!?:][\"'”’)\]]*$", texts[-1]) or any(
+    # (a line ending with "," or ";" goes on into the next: a list's item, never a citation)
+    if re.search(r"[.!?:;,][\"'”’)\]]*$", texts[-1]) or any(
             len(t.split()) > MAX_REFERENCE_WORDS for t in texts):
         return "prose"
     return "unclear"

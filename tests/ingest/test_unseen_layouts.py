@@ -258,3 +258,23 @@ def test_one_question_over_an_indented_line_is_no_layout() -> None:
     page = ["  Can it be billed?", "         Yes, once.", "  Other text."]
     assert indented_answers([page]) == [set()]
     assert indented_answers([page + ["  Is it weekly?", "         No."]]) == [{0, 1, 3, 4}]
+
+
+def test_a_word_answer_ending_in_a_bulleted_list_of_clauses() -> None:
+    """Questions as Word headings, a data table in one answer, and the last answer ending in a
+    bulleted list whose items end with "," and "." (a page header and footer around it): the
+    list is the answer's, never references (before: refused, "cannot tell whether line 12
+    belongs to the last answer")."""
+    doc = parse(FIXTURES / "heading-questions-bullets.docx")
+    assert qa(doc) == [
+        ("Which isodose code applies to a cylinder plan?",
+         "Pick the level from the number of sources or channels:\n\nCode | Sources or channels\n"
+         "77316 | 1 to 4\n77317 | 5 to 10\n77318 | over 10\n\nA single-channel cylinder is "
+         "therefore 77316."),
+        ("Is the applicator insertion billed separately?",
+         "Yes, when the physician documents the insertion:\n\n57155 for a tandem and ovoids,\n\n"
+         "57156 for a vaginal cylinder.")]
+    assert doc.document.title == "Brachytherapy Coding Reference"
+    assert doc.document.references == ()
+    assert doc.document.disclaimer == ("This reference is for internal education and is not a "
+                                       "guarantee of payment.")
