@@ -171,7 +171,7 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
             if kind == REFERENCES:
                 refs += reference_lines([t.text for t in para[1 if titled else 0:]])
         return keep, refs
-    kinds = [paragraph_kind(p) for p in paras]
+    kinds = _listed(paras, [paragraph_kind(p) for p in paras])
     if not bounded and len(paras) > known and kinds[known] != "reference":
         line = paras[known][0].number
         raise CorpusFormatError(
@@ -198,6 +198,21 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
             f"answer (the line before ends with ':') or the document's references",
             ADD_REFERENCES, line=paras[k][0].number)
     return paras[:k], reference_lines([t.text for p in paras[k:] for t in p])
+
+
+def _listed(paras: list[Para], kinds: list[str]) -> list[str]:
+    """The kinds, with an unclear paragraph that a lead-in ending with ':' announces (directly,
+    or through the unclear items before it) read as prose when none of its lines reads as a
+    citation: the list the answer introduced ("Use the code for the applicator placed:" /
+    "57155 Tandem and ovoids"), which no reference list can be."""
+    out = list(kinds)
+    for j in range(1, len(paras)):
+        before = paras[j - 1][-1].text.strip()
+        announced = before.endswith(":") or (out[j - 1] == "prose" and kinds[j - 1] == "unclear")
+        if kinds[j] == "unclear" and announced and not any(
+                reference_like(reference_text(t)) for t in unwrapped([t.text for t in paras[j]])):
+            out[j] = "prose"
+    return out
 
 
 def trailing_references(paras: list[Para], path: Path) -> list[str]:

@@ -278,3 +278,43 @@ def test_a_word_answer_ending_in_a_bulleted_list_of_clauses() -> None:
     assert doc.document.references == ()
     assert doc.document.disclaimer == ("This reference is for internal education and is not a "
                                        "guarantee of payment.")
+
+
+def test_the_last_answer_ending_in_the_list_it_announced() -> None:
+    """The last answer's lead-in ends with ':' and the list after it names codes without
+    punctuation: the list is the answer's (no citation names a code), where before the file
+    was refused as unclear."""
+    doc = parse(FIXTURES / "last-answer-code-list.md")
+    assert qa(doc)[-1] == ("Which insertion codes are used?",
+                           "Use the code for the applicator placed:\n\n- 57155 Tandem and ovoids\n"
+                           "- 57156 Vaginal cylinder")
+    assert len(doc.entries) == 2
+    assert doc.document.references == ()
+
+
+def test_a_word_list_of_code_lines_announced_by_the_last_answer(tmp_path: Path) -> None:
+    """In Word each bulleted item is a paragraph of its own: each is announced through the
+    items before it."""
+    path = docmaker.make_docx_blocks(tmp_path / "insertion.docx", [
+        ("h1", "Insertion FAQ"),
+        ("heading", "Is a tandem insertion billed by the radiation oncologist?"),
+        ("p", "Yes, when the radiation oncologist places it."),
+        ("heading", "Which insertion codes are used?"),
+        ("p", "Use the code for the applicator placed:"),
+        ("bullet", "57155 Tandem and ovoids"), ("bullet", "57156 Vaginal cylinder"),
+        ("heading", "Disclaimer"), ("p", "Education only; not legal advice.")])
+    assert qa(parse(path))[-1] == (
+        "Which insertion codes are used?",
+        "Use the code for the applicator placed:\n\n57155 Tandem and ovoids\n\n"
+        "57156 Vaginal cylinder")
+
+
+def test_title_like_lines_after_a_lead_in_are_still_refused(tmp_path: Path) -> None:
+    """Lines that read as citations after a lead-in ending with ':' may be the answer's list
+    or the document's references: still refused, naming the line."""
+    text = ("# Insertion FAQ\n\n### Is a tandem insertion billed?\n\nYes.\n\n"
+            "### Which sources apply?\n\nSee the following:\n\n- CMS Claims Processing Manual\n"
+            "- Coding Clinic Third Quarter\n\n## Disclaimer\n\nEducation only; not legal "
+            "advice.\n")
+    with pytest.raises(CorpusFormatError, match="line 11"):
+        parse(write(tmp_path, "faq.md", text))
