@@ -5,7 +5,8 @@ accordions, `<dl>` lists whose terms ask or are labels (other lists are terms an
 schema.org FAQPage microdata
 (`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`), accordion and question/answer
 markup (`faq_markup`) and, when the page shows no question, FAQPage JSON-LD (`jsonld`) give the
-question and the answer by their structure.
+question and the answer by their structure. An accordion whose panels hold questions of their
+own is one of topics: each trigger titles a section.
 """
 
 from __future__ import annotations
@@ -120,7 +121,11 @@ class _Emitter:
         if str(el.get("itemtype") or "").rstrip("/").endswith("/Question") and self.microdata(el):
             return
         if el.has_attr(QUESTION_MARK):
-            self._qa(el, partial(self.walk, self.answers[el[QUESTION_MARK]]))
+            panel = self.answers[el[QUESTION_MARK]]
+            if _holds_questions(panel):
+                self.section(el, panel)
+            else:
+                self._qa(el, partial(self.walk, panel))
             return
         if el.has_attr(ANSWER_MARK):
             return  # emitted with its question
@@ -285,6 +290,18 @@ class _Emitter:
         self.flush()
         self.emit("", END, self.number)
 
+    def section(self, trigger: Any, panel: Any) -> None:
+        """An accordion of topics ("Simulation", "Delivery") whose panels hold the questions:
+        the trigger titles a section, the panel is read as the page's content."""
+        self.flush()
+        heading = trigger.find_parent(_HEADINGS)
+        level = int(heading.name[1]) if heading is not None else 2
+        line = trigger.sourceline or self.number
+        self.emit(_CONTROL_LABEL.sub("", self.inline_text(trigger)), HEADING, line, level)
+        self.emit("", TEXT, line)
+        self.walk(panel)
+        self.flush()
+
     def microdata(self, el: Any) -> bool:
         """A schema.org Question (FAQPage markup): its name and its accepted answer."""
         question = el.find(attrs={"itemprop": "name"})
@@ -345,6 +362,13 @@ class _Emitter:
             self.number = el.sourceline or self.number
             self.walk(el)
             self.flush()
+
+
+def _holds_questions(panel: Any) -> bool:
+    """Whether an accordion's panel holds questions of its own (a heading that asks, a paired
+    question, a <details> or a definition list's term): a topic's section, not an answer."""
+    return panel.find(lambda t: t.has_attr(QUESTION_MARK) or t.name in ("summary", "dt") or (
+        t.name in _HEADINGS and "?" in t.get_text())) is not None
 
 
 def _asks_or_labels(term: str) -> bool:

@@ -318,3 +318,29 @@ def test_title_like_lines_after_a_lead_in_are_still_refused(tmp_path: Path) -> N
             "advice.\n")
     with pytest.raises(CorpusFormatError, match="line 11"):
         parse(write(tmp_path, "faq.md", text))
+
+
+TOPIC_QUESTIONS = [("Is verification simulation billed?",
+                    "Only when it meets the simulation definition."),
+                   ("Is 77290 billed for a 4D CT?", "When the complex criteria are met."),
+                   ("Is 77385 billed for each fraction?", "Yes, once per fraction.")]
+
+
+@pytest.mark.parametrize("classes", [False, True], ids=["aria-regions", "bootstrap-classes"])
+def test_an_accordion_of_topics_whose_panels_hold_the_questions(classes: bool,
+                                                                 tmp_path: Path) -> None:
+    """An accordion whose triggers name topics ("Simulation") and whose panels hold question
+    headings: each trigger titles a section, never a question whose answer holds the others
+    (the class-marked page was refused, the ARIA one would have been)."""
+    html = (FIXTURES / "topic-accordion.html").read_text(encoding="utf-8")
+    if classes:
+        html = html.replace("<h2><button ", "<h2 class='accordion-header'><button "
+                            "class='accordion-button' ").replace(
+            'role="region"', 'class="accordion-collapse collapse"')
+    assert qa(parse(write(tmp_path, "topics.html", html))) == TOPIC_QUESTIONS
+
+
+def test_accordions_nested_in_a_topic_accordion() -> None:
+    doc = parse(FIXTURES / "nested-accordion.html")
+    assert qa(doc) == [("Is 77336 billed weekly?", "No, per five fractions."),
+                       ("Who performs 77370?", "A qualified medical physicist.")]
