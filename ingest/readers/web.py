@@ -294,7 +294,8 @@ class _Emitter:
         """An accordion of topics ("Simulation", "Delivery") whose panels hold the questions:
         the trigger titles a section, the panel is read as the page's content."""
         self.flush()
-        heading = trigger.find_parent(_HEADINGS)
+        heading = trigger if trigger.name in _HEADINGS else trigger.find(_HEADINGS) or \
+            trigger.find_parent(_HEADINGS)
         level = int(heading.name[1]) if heading is not None else 2
         line = trigger.sourceline or self.number
         self.emit(_CONTROL_LABEL.sub("", self.inline_text(trigger)), HEADING, line, level)
@@ -319,7 +320,10 @@ class _Emitter:
             self.flush()
             return
         summary.extract()
-        self._qa(summary, lambda: self.walk(el))
+        if _holds_questions(el):
+            self.section(summary, el)
+        else:
+            self._qa(summary, lambda: self.walk(el))
 
     def definitions(self, dl: Any) -> None:
         if self.answering or not any(_asks_or_labels(self.inline_text(t))
@@ -365,10 +369,11 @@ class _Emitter:
 
 
 def _holds_questions(panel: Any) -> bool:
-    """Whether an accordion's panel holds questions of its own (a heading that asks, a paired
-    question, a <details> or a definition list's term): a topic's section, not an answer."""
-    return panel.find(lambda t: t.has_attr(QUESTION_MARK) or t.name in ("summary", "dt") or (
-        t.name in _HEADINGS and "?" in t.get_text())) is not None
+    """Whether an accordion's panel holds questions of its own (a paired question, a <details>,
+    a heading or a definition list's term that asks): a topic's section, not an answer. (A
+    definition list of codes in an answer asks nothing.)"""
+    return panel.find(lambda t: t.has_attr(QUESTION_MARK) or t.name == "summary" or (
+        t.name in (*_HEADINGS, "dt") and "?" in t.get_text())) is not None
 
 
 def _asks_or_labels(term: str) -> bool:

@@ -344,3 +344,14 @@ def test_accordions_nested_in_a_topic_accordion() -> None:
     doc = parse(FIXTURES / "nested-accordion.html")
     assert qa(doc) == [("Is 77336 billed weekly?", "No, per five fractions."),
                        ("Who performs 77370?", "A qualified medical physicist.")]
+
+
+def test_details_of_topics_whose_bodies_hold_question_headings(tmp_path: Path) -> None:
+    html = ("<html><head><title>Topics FAQ</title></head><body><main><h1>Topics FAQ</h1>"
+            "<details><summary>Simulation</summary><h3>Is verification simulation billed?</h3>"
+            "<p>Only when it meets the simulation definition.</p><h3>Is 77290 billed for a 4D "
+            "CT?</h3><p>When the complex criteria are met.</p></details><details><summary>"
+            "Delivery</summary><h3>Is 77385 billed for each fraction?</h3><p>Yes, once per "
+            "fraction.</p></details><p>Disclaimer: Education only; not a guarantee of payment."
+            "</p></main></body></html>")
+    assert qa(parse(write(tmp_path, "topics.html", html))) == TOPIC_QUESTIONS
