@@ -205,13 +205,13 @@ def _markdown_line(text: str) -> str:
             rest = rest[:-len(em)].rstrip()
         label = m.group("label")
         sep = m.group("colon1") or m.group("colon2")
-        if len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep:
-            return text  # a bare "A"/"Q" is prose (the article), never a label
-        if sep in (".", ")") and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE):
-            return text  # "**Answer.**" is emphasis on a word, not a label
-        if sep:
+        # a bare "A"/"Q" is prose (the article: "# A Guide…", "# Ask the Coder"), never a
+        # label; and "**Answer.**" is emphasis on a word: the line is read as any other
+        prose = (len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep) or (
+            sep in (".", ")") and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE))
+        if not prose and sep:
             return f"{label}{sep} {rest}".rstrip() if rest else f"{label}{sep}"
-        if not rest:
+        if not prose and not rest:
             return f"{label}:" if label.lower().startswith(("reference", "source")) else label
     h = _MD_HEADING.match(text)
     return h.group("text") if h else text

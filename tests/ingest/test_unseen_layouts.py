@@ -355,3 +355,26 @@ def test_details_of_topics_whose_bodies_hold_question_headings(tmp_path: Path) -
             "fraction.</p></details><p>Disclaimer: Education only; not a guarantee of payment."
             "</p></main></body></html>")
     assert qa(parse(write(tmp_path, "topics.html", html))) == TOPIC_QUESTIONS
+
+
+def test_a_markdown_heading_opening_with_a_or_q_words_loses_its_hashes() -> None:
+    """"# Ask the Coder: …" opens with the letter of the "A:" label: the heading's marks were
+    kept ("# Ask the Coder…" as the title). Answers set as block quotes under bold "Q:"
+    labels are read whole."""
+    doc = parse(FIXTURES / "ask-the-coder-quotes.md")
+    assert doc.document.title == "Ask the Coder: Superficial Therapy"
+    assert qa(doc) == [
+        ("Is 77401 reported for each superficial treatment?",
+         "Yes. Report it for each treatment session.\n\nPlanning is reported separately."),
+        ("Is image guidance with superficial therapy reported with 77387?",
+         "No. Image guidance is not reported with superficial therapy delivery.")]
+    assert doc.document.disclaimer == "The column is education only."
+
+
+@pytest.mark.parametrize("heading", ["## Quality assurance: is 77336 billed weekly?",
+                                     "## A question of units: is 77300 billed per field?"])
+def test_question_headings_opening_with_q_or_a_words(heading: str, tmp_path: Path) -> None:
+    text = (f"# Physics Notes\n\n{heading}\n\nNo, per five fractions.\n\n## Who performs "
+            "77370?\n\nA qualified medical physicist.\n\n## Disclaimer\n\nNot legal advice.\n")
+    assert qa(parse(write(tmp_path, "notes.md", text)))[0] == (heading.removeprefix("## "),
+                                                               "No, per five fractions.")
