@@ -1,7 +1,7 @@
 """Recognise the labels publishers put before questions, answers, references and disclaimers.
 
-Accepted (any case, optional number such as `1`, `#2`, `No. 3`, optionally after a list
-number such as `1.`):
+Accepted (any case, optional number such as `1`, `#2`, `No. 3`, `4 of 12`, optionally after a
+list number such as `1.`):
   question:   `Coding Question`, `Question`, `CUAC Question`, `Inquiry`, `Query`, `Q` (Q only
               with a separator)
   answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`,
@@ -41,7 +41,7 @@ _LABEL = re.compile(
     r"(?:(?:legal|important|general)\s+)?disclaimers?|"
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
     r"references?|sources?)"
-    r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
+    r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3})(?:\s+of\s+\d{1,3})?)?"
     # who asks or answers, in parentheses before the colon: "Response (moderator):"
     r"(?:\s*\((?P<who>[^\W\d_][^()]{0,29})\)(?=\s*:))?"
     r"(?:\s*(?P<colon>:)|(?P<period>[.)])(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",

@@ -378,3 +378,15 @@ def test_question_headings_opening_with_q_or_a_words(heading: str, tmp_path: Pat
             "77370?\n\nA qualified medical physicist.\n\n## Disclaimer\n\nNot legal advice.\n")
     assert qa(parse(write(tmp_path, "notes.md", text)))[0] == (heading.removeprefix("## "),
                                                                "No, per five fractions.")
+
+
+def test_question_labels_counting_the_questions(tmp_path: Path) -> None:
+    """"QUESTION 1 OF 2" standing alone over its question, "RESPONSE" over its answer: the
+    count is the label's, never the question's words (it was read into the question)."""
+    text = ("Member Questions on Hyperthermia\n\nQUESTION 1 OF 2\nIs 77600 reported per "
+            "session?\n\nRESPONSE\nYes, for each hyperthermia session.\n\nQUESTION 2 OF 2\n"
+            "Is 77605 used for deep hyperthermia?\n\nRESPONSE\nYes, for depths over 4 cm.\n\n"
+            "Disclaimer: Education only; not legal advice.\n")
+    assert qa(parse(write(tmp_path, "hyperthermia.txt", text))) == [
+        ("Is 77600 reported per session?", "Yes, for each hyperthermia session."),
+        ("Is 77605 used for deep hyperthermia?", "Yes, for depths over 4 cm.")]
