@@ -3,7 +3,7 @@
 Accepted (any case, optional number such as `1`, `#2`, `No. 3`, `4 of 12`, optionally after a
 list number such as `1.`):
   question:   `Coding Question`, `Question`, `CUAC Question`, `Inquiry`, `Query`, `Q` (Q only
-              with a separator)
+              with a separator), `Q&A` (only numbered, with a colon: `Q&A #3: Can we…?`)
   answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`,
               `Reply` (payers' bulletins answer inquiries with replies), `Ans`,
               `A` (A and Ans only with a separator, so an answer may begin with the article "A")
@@ -37,7 +37,7 @@ from retrieval.errors import CorpusFormatError
 
 _LABEL = re.compile(
     r"^\s*(?:(?:(?:section|part)\s+\d{1,3}[.):]?|\d{1,3}[.)])\s+)?(?:(?P<prefix>coding|cuac)\s+)?"
-    r"(?P<word>question|inquiry|query|asked|answered|answer|response|reply|ans|q|a|"
+    r"(?P<word>question|inquiry|query|asked|answered|answer|response|reply|ans|q\s?&\s?a|q|a|"
     r"(?:(?:legal|important|general)\s+)?disclaimers?|"
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
     r"references?|sources?)"
@@ -50,6 +50,8 @@ _LABEL = re.compile(
 _SHORT = ("q", "a", "ans")  # never a label without a separator (too easily prose)
 _ANSWER_WORDS = ("answer", "response", "reply")
 _KINDS = {"question": QUESTION, "q": QUESTION, "inquiry": QUESTION, "query": QUESTION,
+          # a column numbering its items "Q&A #3: Can we…?" (the question, its answer below)
+          "q&a": QUESTION,
           # an "Ask the expert" column's "ASKED:" / "ANSWERED:"
           "asked": QUESTION, "answered": ANSWER,
           "answer": ANSWER, "response": ANSWER, "reply": ANSWER,
@@ -161,6 +163,10 @@ def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | No
         return None
     word = re.sub(r"\s+", " ", m.group("word").lower())
     rest = text[m.end():]
+    if "&" in word:
+        if not (m.group("num") and m.group("colon")):
+            return None  # "Q&A: Spring edition" titles a column; only a numbered item asks
+        word = "q&a"
     if m.group("prefix") and word not in ("question", "answer", "response"):
         return None
     if m.group("period") and _KINDS[word] != "disclaimer" and not (

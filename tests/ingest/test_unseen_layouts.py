@@ -390,3 +390,20 @@ def test_question_labels_counting_the_questions(tmp_path: Path) -> None:
     assert qa(parse(write(tmp_path, "hyperthermia.txt", text))) == [
         ("Is 77600 reported per session?", "Yes, for each hyperthermia session."),
         ("Is 77605 used for deep hyperthermia?", "Yes, for depths over 4 cm.")]
+
+
+def test_a_column_numbering_its_items_q_and_a(tmp_path: Path) -> None:
+    """"Q&A #1: Can we…?" with the answer on the lines below (before: refused, no questions
+    found); a "Q&A" without a number titles the column and is no question."""
+    text = ("Coding Q&A Column, Spring 2026\n\nQ&A: answers from the committee\n\n"
+            "Q&A #1: Can we report 77336 for the final two fractions?\nYes. The final three "
+            "or four fractions are reported as one more unit; one or two are not.\n\n"
+            "Q & A 2: Is 77470 reported per fraction?\nNo. It is reported once per course.\n\n"
+            "Disclaimer: Education only; not legal advice.\n")
+    doc = parse(write(tmp_path, "column.txt", text))
+    assert qa(doc) == [
+        ("Can we report 77336 for the final two fractions?",
+         "Yes. The final three or four fractions are reported as one more unit; one or two "
+         "are not."),
+        ("Is 77470 reported per fraction?", "No. It is reported once per course.")]
+    assert doc.document.title == "Coding Q&A Column, Spring 2026"
