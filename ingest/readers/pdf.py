@@ -14,7 +14,7 @@ from ingest.parse.labels import match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
 from ingest.readers.pdf_columns import gutter
 from ingest.readers.pdf_layout import drop_running_lines, joined_lines, letters, page_lines, unwrap
-from ingest.readers.pdf_lists import hanging_starts, indented_answers
+from ingest.readers.pdf_lists import hanging_starts, indented_answers, marker_less_items
 from ingest.readers.pdf_qa_table import find_qa_table, table_lines
 from retrieval.errors import CorpusError, CorpusFormatError
 
@@ -50,7 +50,8 @@ def read_pdf(path: Path) -> list[Line]:
                 "page across both columns, so answers side by side would run into each other",
                 "export or print the document in one column (or save it as .docx, .html or "
                 ".txt) and upload that")
-    starts = [hanging_starts(layout.split("\n")) for layout, _ in pages]
+    starts = [hanging_starts(rows) | marker_less_items(rows)
+              for rows in (layout.split("\n") for layout, _ in pages)]
     if table is None:
         breaks = indented_answers([layout.split("\n") for layout, _ in pages])
         return _flowing(lines_of, bold, starts, breaks)

@@ -14,6 +14,9 @@ runs on from the last item. Layout mode keeps the indents, and they tell where e
 (a line of its own) and where the list ends (the next line starts anew), never joined to the
 line above (`pdf_layout.unwrap`).
 
+A list whose markers a browser drew as shapes keeps only its indent: in a run of indented rows,
+a row after one that stops short of the width the indent leaves starts an item of its own.
+
 A definition list printed (or a Word document that indents its answers) sets each question at
 the margin and its answer's lines indented below it, with no blank line between: the indent
 under a line that asks starts a paragraph there, and the question is a paragraph of its own.
@@ -22,6 +25,7 @@ under a line that asks starts a paragraph there, and the question is a paragraph
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ingest.readers.pdf_layout import BULLET, letters
 
@@ -88,3 +92,36 @@ def indented_answers(pages: list[list[str]]) -> list[set[int]]:
                 rows |= {n, n + 1}
         found.append(rows)
     return found if sum(len(rows) for rows in found) >= 4 else [set() for _ in pages]
+
+
+_COLUMN_GAP = re.compile(r" {3,}")  # between a table's cells in layout mode
+_WIDE = 0.75  # a row this much of the page's widest goes on into the next (`pdf_layout.unwrap`)
+
+
+def marker_less_items(raws: list[str]) -> set[int]:
+    """The rows of a page's layout text that start a line of their own in a list whose markers
+    are drawn, not written (a browser prints a list's bullets as shapes: its items are only
+    indented from the text around them): in a run of two rows or more indented past the page's
+    margin, a row after a short one (a line that did not wrap) is an item of its own."""
+    leads = Counter(_lead(r) for r in raws if r.strip())
+    if not leads:
+        return set()
+    margin = leads.most_common(1)[0][0]
+    # (the page's text lines: a table's row or a browser's header is wide by its gaps)
+    widest = max((len(r.strip()) for r in raws if not _COLUMN_GAP.search(r.strip())), default=0)
+    starts: set[int] = set()
+    n = 0
+    while n < len(raws):
+        lead = _lead(raws[n])
+        k = n
+        while k < len(raws) and raws[k].strip() and _lead(raws[k]) == lead:
+            k += 1
+        block = range(n, k)
+        if lead > margin + _INDENT and len(block) >= 2 and all(
+                _ITEM.match(letters(raws[r])) is None and not _COLUMN_GAP.search(raws[r].strip())
+                for r in block):
+            # (a wrapped line fills the width the indent leaves)
+            room = widest - (lead - margin)
+            starts |= {r for r in block[1:] if len(raws[r - 1].strip()) < _WIDE * room}
+        n = max(k, n + 1)
+    return starts

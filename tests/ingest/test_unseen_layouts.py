@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers.pdf_lists import hanging_starts, indented_answers
+from ingest.readers.pdf_lists import hanging_starts, indented_answers, marker_less_items
 from ingest.readers.text import read_text
 from retrieval.errors import CorpusFormatError
 from tests.ingest import docmaker
@@ -237,7 +237,9 @@ def test_a_printed_definition_list_sets_each_answer_under_its_question() -> None
     question at the margin, its answer indented below with no blank line between; the
     questions are told by their answers' indent (before: refused, no questions found)."""
     doc = parse(FIXTURES / "definition-list-page-details.pdf")
-    assert qa(doc) == [
+    # (each definition's line breaks are the PDF's: a short last line ends a line, a full one
+    # runs into the next definition; the words are compared)
+    assert [(q, " ".join(a.split())) for q, a in qa(doc)] == [
         ("Can 77336 be billed for a week with only two fractions?",
          "Yes. 77336 is reported once for each five fractions; the final two or three fractions "
          "of a course are reported with one more unit. Two fractions alone at the end of a "
@@ -407,3 +409,30 @@ def test_a_column_numbering_its_items_q_and_a(tmp_path: Path) -> None:
          "are not."),
         ("Is 77470 reported per fraction?", "No. It is reported once per course.")]
     assert doc.document.title == "Coding Q&A Column, Spring 2026"
+
+
+@pytest.mark.parametrize(("rows", "starts"), [
+    # a browser's printed list: bullets drawn as shapes, the items only indented
+    (["  Count the channels that carry the source during the fraction, as the plan shows.",
+      "",
+      "         two to twelve channels: 77771",
+      "         more than twelve: 77772",
+      "",
+      "  Next paragraph of the page, at its margin, as wide as the text goes on the page."],
+     {3}),
+    # items that wrap within the indent: a full line goes on, a short one ends its item
+    (["  High dose rate brachytherapy is reported by where the source is placed and how many",
+      "  channels carry it; the applicator's insertion is reported on its own when performed.",
+      "  Remote afterloading delivery is reported once per fraction with the code that fits.",
+      "      77767 – skin surface brachytherapy, lesion diameter up to 2.0 cm or one",
+      "      channel;",
+      "      77770 – interstitial or intracavitary, one channel;",
+      "  The codes include the supervision and handling of the source for that fraction."],
+     {5}),
+    # an indented table: its rows are cells apart, never a list
+    (["  The levels are as follows for each of the codes below, by the number of areas.",
+      "      77402      simple",
+      "      77407      intermediate"], set()),
+], ids=["printed-bullets", "wrapped-items", "indented-table"])
+def test_rows_of_a_list_whose_markers_are_drawn(rows: list[str], starts: set[int]) -> None:
+    assert marker_less_items(rows) == starts
