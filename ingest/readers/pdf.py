@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ingest.parse.labels import match_label
+from ingest.parse.closing import closing_kind
+from ingest.parse.labels import ASKS, match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
 from ingest.readers.pdf_columns import gutter
 from ingest.readers.pdf_layout import drop_running_lines, joined_lines, letters, page_lines, unwrap
@@ -39,7 +41,7 @@ def read_pdf(path: Path) -> list[Line]:
             ".docx or .txt")
     lines_of = [page_lines(layout, plain) for layout, plain in pages]
     drop_running_lines(lines_of)
-    bold = {letters(b) for b in bold}  # the lines are compared as their letters read
+    bold = {letters(b): size for b, size in bold.items()}  # compared as their letters read
     table = find_qa_table([layout.split("\n") for layout, _ in pages], lines_of)
     in_table = range(table.start[0], table.end[0] + 1) if table is not None else range(0)
     for n, (layout, _) in enumerate(pages, 1):
@@ -71,7 +73,7 @@ def read_pdf(path: Path) -> list[Line]:
     return [*head, *rows, *(Line(ln.number + n, ln.text, ln.kind, ln.level) for ln in tail)]
 
 
-def _flowing(pages: list[list[str]], bold: set[str], starts: list[set[int]],
+def _flowing(pages: list[list[str]], bold: dict[str, float], starts: list[set[int]],
              breaks: list[set[int]] | None = None) -> list[Line]:
     """Pages of running text (no question/answer table) as the document's lines; by page,
     `starts`: the rows that start a line of their own, `breaks`: the rows that start a
@@ -82,7 +84,29 @@ def _flowing(pages: list[list[str]], bold: set[str], starts: list[set[int]],
     lines = [Line(ln.number, small_caps(ln.text),
                   level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
              for ln in split_lines(text)]
-    return section_titles(unwrap(lines, starts=frozenset(numbers)))
+    sizes = {ln.number: bold[_squash(ln.text)] for ln in lines if _squash(ln.text) in bold}
+    return section_titles(_bold_apart(unwrap(lines, starts=frozenset(numbers))), sizes)
+
+
+def _bold_apart(lines: list[Line]) -> list[Line]:
+    """A bold line that asks or titles a closing section ("Related links"), printed with too
+    little space around it for the text layer to leave a blank line: after a finished sentence
+    it starts a paragraph, and a question is a paragraph of its own."""
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        prev = out[-1] if out else None
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        text = ln.text.strip()
+        titled = ln.level == BOLD_LEVEL and text and (
+            ASKS.search(text) or closing_kind(text) is not None)
+        if titled and prev is not None and prev.level != BOLD_LEVEL and \
+                re.search(r"[.!?][\"'”’)\]]*$", prev.text.strip()):
+            out.append(Line(ln.number, ""))
+        out.append(ln)
+        if titled and ASKS.search(text) and nxt is not None and nxt.text.strip() and \
+                nxt.level != BOLD_LEVEL:
+            out.append(Line(ln.number, ""))
+    return out
 
 
 # a word set in small capitals comes out of the text layer with its larger first letter apart
@@ -98,18 +122,40 @@ def small_caps(text: str) -> str:
     return _SMALL_CAPS.sub(r"\1\2", text)
 
 
-def section_titles(lines: list[Line]) -> list[Line]:
+def section_titles(lines: list[Line], sizes: dict[int, float] | None = None) -> list[Line]:
     """A short bold line standing alone that neither asks nor ends a sentence is a section
-    title ("Proton therapy" between two entries), never the end of the answer above it."""
+    title ("Proton therapy" between two entries), never the end of the answer above it, where
+    a question (or another title, or the end) follows it, it titles a closing section
+    ("Related links"), or it is set larger than the document's bold questions (`sizes`: by
+    line number, the size bold lines are printed in). Otherwise, followed by plain text, it is
+    an answer's own lead-in ("Documentation" over the paragraph it introduces): read as a
+    title, it would end the answer there and its paragraph would be lost."""
+    sizes = sizes or {}
+    asked = Counter(sizes[ln.number] for ln in lines if ln.level == BOLD_LEVEL
+                    and ln.number in sizes and ASKS.search(ln.text.strip()))
+    question_size = asked.most_common(1)[0][0] if asked else None
     out = list(lines)
     for i, ln in enumerate(lines):
         text = ln.text.strip()
+        # (alone: blank lines around it, or only a bold question right under it)
+        below = lines[i + 1] if i + 1 < len(lines) else None
         alone = ((i == 0 or not lines[i - 1].text.strip())
-                 and (i == len(lines) - 1 or not lines[i + 1].text.strip()))
+                 and (below is None or not below.text.strip() or (
+                     below.level == BOLD_LEVEL and bool(ASKS.search(below.text.strip())))))
         if (ln.level == BOLD_LEVEL and alone and text and len(text.split()) <= _TITLE_WORDS
-                and not text.endswith(("?", ".", ":", ";", ",")) and match_label(text) is None):
+                and not text.endswith(("?", ".", ":", ";", ",")) and match_label(text) is None
+                and (closing_kind(text) is not None or _titles(lines, i) or (
+                    question_size is not None and sizes.get(ln.number, 0.0) > question_size))):
             out[i] = Line(ln.number, text, HEADING, 2)
     return out
+
+
+def _titles(lines: list[Line], i: int) -> bool:
+    """Whether what follows line `i` is what a section title stands over: a question (one that
+    asks, or a label), another bold line, or nothing."""
+    nxt = next((ln for ln in lines[i + 1:] if ln.text.strip()), None)
+    return nxt is None or nxt.level == BOLD_LEVEL or bool(ASKS.search(nxt.text.strip())) or \
+        match_label(nxt.text) is not None
 
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.IGNORECASE)
@@ -119,30 +165,36 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _bold_lines(page: Any) -> set[str]:
-    """The page's lines set entirely in a bold face (by the font's name), spaces squashed:
-    a publisher's question printed in bold."""
-    runs: list[tuple[str, bool]] = []
+def _bold_lines(page: Any) -> dict[str, float]:
+    """The page's lines set entirely in a bold face (by the font's name), spaces squashed, with
+    the size their text is set in: a publisher's question printed in bold, a section title
+    printed larger."""
+    runs: list[tuple[str, bool, float]] = []
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
         if text:
             name = str(font.get("/BaseFont", "")) if font else ""
-            runs.append((text, bool(_BOLD_FONT.search(name))))
+            try:  # the size as printed: the font's, scaled by the text and page matrices
+                shown = abs(float(size) * float(tm[3]) * float(cm[3])) or float(size)
+            except (TypeError, ValueError, IndexError):
+                shown = 0.0
+            runs.append((text, bool(_BOLD_FONT.search(name)), shown))
 
     page.extract_text(visitor_text=visit)
-    found: set[str] = set()
+    found: dict[str, float] = {}
     words: list[str] = []
-    bold = True
-    for text, is_bold in [*runs, ("\n", False)]:  # the last line ends too
+    bold, largest = True, 0.0
+    for text, is_bold, shown in [*runs, ("\n", False, 0.0)]:  # the last line ends too
         parts = text.split("\n")
         for k, part in enumerate(parts):
             if part.strip():
                 words.append(part)
                 bold = bold and is_bold
+                largest = max(largest, shown)
             if k < len(parts) - 1:
                 if words and bold:
-                    found.add(_squash(" ".join(words)))
-                words, bold = [], True
+                    found[_squash(" ".join(words))] = largest
+                words, bold, largest = [], True, 0.0
     return found
 
 
@@ -166,9 +218,9 @@ def _pypdf_messages() -> Iterator[list[str]]:
         log.propagate = propagate
 
 
-def _pdf_pages(path: Path) -> tuple[list[tuple[str, str]], set[str]]:
+def _pdf_pages(path: Path) -> tuple[list[tuple[str, str]], dict[str, float]]:
     """Each page's text (layout mode, and plain mode for its spacing) and the lines set in
-    bold; CorpusError for a locked or unreadable file."""
+    bold (with the size they are printed in); CorpusError for a locked or unreadable file."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -179,7 +231,9 @@ def _pdf_pages(path: Path) -> tuple[list[tuple[str, str]], set[str]]:
                               "save an unprotected copy (Print → Save as PDF) and upload that")
         pages = [(page.extract_text(extraction_mode="layout") or "", page.extract_text() or "")
                  for page in reader.pages]
-        bold = set().union(*(_bold_lines(page) for page in reader.pages))
+        bold: dict[str, float] = {}
+        for page in reader.pages:
+            bold.update(_bold_lines(page))
         return pages, bold
     except CorpusError:
         raise

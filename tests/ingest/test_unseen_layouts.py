@@ -436,3 +436,21 @@ def test_a_column_numbering_its_items_q_and_a(tmp_path: Path) -> None:
 ], ids=["printed-bullets", "wrapped-items", "indented-table"])
 def test_rows_of_a_list_whose_markers_are_drawn(rows: list[str], starts: set[int]) -> None:
     assert marker_less_items(rows) == starts
+
+
+def test_a_printed_page_of_question_headings_reads_as_the_page_does() -> None:
+    """The question-headings page printed by a browser: its bold questions (h3), the bold
+    lead-ins inside answers set smaller ("Documentation", h4) and the larger section titles
+    (h2) between entries, and a "Related links" title printed right under the last answer.
+    The lead-ins and their paragraphs stay in their answers (read as section titles they ended
+    the answer and were lost), the section titles in none, the links are the references
+    (before: refused). A printed table's cells are apart by spaces, not by the page's cells."""
+    page, printed = (parse(FIXTURES / f"question-headings.{ext}") for ext in ("html", "pdf"))
+
+    def words(text: str) -> str:
+        return " ".join(text.replace(" | ", " ").split())
+
+    assert [(q, words(a)) for q, a in qa(printed)] == [(q, words(a)) for q, a in qa(page)]
+    assert printed.document.references == page.document.references
+    assert printed.document.disclaimer == page.document.disclaimer
+    assert printed.document.notice == page.document.notice
