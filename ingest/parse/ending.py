@@ -254,6 +254,8 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
         lines.append(rest[0].text)
         rest = rest[1:]
     for tok in rest:
+        if tok.kind == "heading" and closing_kind(tok.text) == CHROME:
+            break  # the page's own matter after the guidance ("Related", "Contact us"): links
         if tok.kind in ("question", "answer"):
             raise CorpusFormatError(
                 path, f"a {tok.kind} label on line {tok.number} comes after the disclaimer",

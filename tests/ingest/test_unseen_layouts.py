@@ -454,3 +454,17 @@ def test_a_printed_page_of_question_headings_reads_as_the_page_does() -> None:
     assert printed.document.references == page.document.references
     assert printed.document.disclaimer == page.document.disclaimer
     assert printed.document.notice == page.document.notice
+
+
+def test_page_matter_after_the_disclaimer_may_hold_label_words(tmp_path: Path) -> None:
+    """A printed page's sidebar after the disclaimer ("Related", its link "Coding Question:
+    see our physics page"): page matter, not a question after the disclaimer (before: the
+    document was refused)."""
+    text = ("# Device Answers\n\n**Coding Question:** Is bolus a device?\n\n**Coding Answer:** "
+            "Yes, when it is made for the patient.\n\n**Disclaimer:** Not legal advice.\n\n"
+            "CPT is a registered trademark of the American Medical Association.\n\n## Related\n\n"
+            "Coding Question: see our physics page for more.\n")
+    doc = parse(write(tmp_path, "devices.md", text))
+    assert qa(doc) == [("Is bolus a device?", "Yes, when it is made for the patient.")]
+    assert doc.document.notice == ("CPT is a registered trademark of the American Medical "
+                                   "Association.")
