@@ -468,3 +468,75 @@ def test_page_matter_after_the_disclaimer_may_hold_label_words(tmp_path: Path) -
     assert qa(doc) == [("Is bolus a device?", "Yes, when it is made for the patient.")]
     assert doc.document.notice == ("CPT is a registered trademark of the American Medical "
                                    "Association.")
+
+
+# --- layouts first tried here that the parser already read as a coder expects --------------------
+@pytest.mark.parametrize(("name", "questions", "last_answer", "disclaimer"), [
+    ("numbered-strong-labels.html",  # "<strong>Q1.</strong> …" / "<strong>A1.</strong> …"
+     ["Our physicians review port films weekly. Is that billed separately from treatment "
+      "management?",
+      "How do we count the fractions for 77427 when the patient is treated twice a day?",
+      "Can 77470 be added for total skin electron treatment?"],
+     "Yes, when the special treatment procedure is documented, 77470 may be reported once per "
+     "course.",
+     "The committee's answers are its opinion on the date of publication and may not reflect "
+     "later payer changes."),
+    ("q-label-headings.md",  # "#### Q: …" headings, "A: …" paragraphs, a list, a rule
+     ["How many treatment devices may be reported per course?",
+      "Is a custom bolus a treatment device?", "Does 77300 apply to each field of an IMRT plan?"],
+     "No. Basic dosimetry calculations are included in IMRT planning (77301) and are not "
+     "reported separately.",
+     "These notes are shared for education; the collaborative does not guarantee payment for "
+     "any code."),
+    ("caps-labels-hanging.txt",  # "QUESTION:" / "ANSWER:" in capitals, wrapped with an indent
+     ["Our physician saw the patient on Monday and the patient missed the rest of the week. May "
+      "we bill weekly management?",
+      "Is 77431 reported for a course of one or two fractions?",
+      "Do we report an E/M visit during treatment for a side effect?"],
+     "Not usually. Visits for problems caused by the radiation are part of weekly management. A "
+     "visit for an unrelated problem may be reported with modifier 25 when it is documented "
+     "separately.",
+     "The roundtable shares these answers as peer guidance. They are not an official statement "
+     "of any payer."),
+], ids=["q1-a1-in-strong", "md-q-headings", "txt-caps-labels"])
+def test_layouts_read_as_published(name: str, questions: list[str], last_answer: str,
+                                   disclaimer: str) -> None:
+    doc = parse(FIXTURES / name)
+
+    def words(text: str) -> str:  # (a plain-text file's line breaks and indents are its own)
+        return " ".join(text.split())
+
+    assert [words(q) for q, _ in qa(doc)] == questions
+    assert words(doc.entries[-1].answer) == last_answer
+    assert words(doc.document.disclaimer) == disclaimer
+    # (the HTML page prints no CPT notice; the others close with one)
+    assert ("American Medical Association" in words(doc.document.notice)) == \
+        (not name.endswith(".html"))
+
+
+def test_word_questions_in_an_automatically_numbered_list(tmp_path: Path) -> None:
+    """Questions in Word's numbered list style (the numbers are Word's, not in the text), each
+    answer the paragraphs and bullets after it, a "Disclaimer" heading."""
+    path = docmaker.make_docx_blocks(tmp_path / "stereotactic.docx", [
+        ("h1", "Stereotactic Coding Questions"),
+        ("p", "Compiled by the revenue integrity team, October 2026."),
+        ("numbered", "May SBRT (77373) be reported for a sixth fraction?"),
+        ("p", "No. 77373 covers a course of no more than five fractions."),
+        ("numbered", "Is image guidance reported with each SRS session?"),
+        ("p", "No. Image guidance is included in the stereotactic delivery codes:"),
+        ("bullet", "77371 and 77372 for single-session radiosurgery;"),
+        ("bullet", "77373 for each SBRT fraction."),
+        ("p", "The physician's management is reported once for the course."),
+        ("heading", "Disclaimer"),
+        ("p", "This document is not legal advice."),
+        ("p", "CPT is a registered trademark of the American Medical Association.")])
+    doc = parse(path)
+    assert qa(doc) == [
+        ("May SBRT (77373) be reported for a sixth fraction?",
+         "No. 77373 covers a course of no more than five fractions."),
+        ("Is image guidance reported with each SRS session?",
+         "No. Image guidance is included in the stereotactic delivery codes:\n\n77371 and 77372 "
+         "for single-session radiosurgery;\n\n77373 for each SBRT fraction.\n\nThe physician's "
+         "management is reported once for the course.")]
+    assert doc.document.title == "Stereotactic Coding Questions"
+    assert doc.document.disclaimer == "This document is not legal advice."
