@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from retrieval.errors import CorpusError, CorpusFormatError
 def read_pdf(path: Path) -> list[Line]:
     """Text layer of every page, in reading order; scanned (image-only) PDFs are refused."""
     with _pypdf_messages() as messages:  # kept for our message, never printed before it
-        pages, bold = _pdf_pages(path)
+        pages, (bold, leads) = _pdf_pages(path)
     if not pages:
         raise CorpusError(path, "the PDF has no pages", "export the guidance document again")
     text = "\n\n".join(layout for layout, _ in pages)
@@ -42,6 +43,7 @@ def read_pdf(path: Path) -> list[Line]:
     lines_of = [page_lines(layout, plain) for layout, plain in pages]
     drop_running_lines(lines_of)
     bold = {letters(b): size for b, size in bold.items()}  # compared as their letters read
+    faces = _Faces(bold, {letters(t): letters(lead) for t, lead in leads.items()})
     table = find_qa_table([layout.split("\n") for layout, _ in pages], lines_of)
     in_table = range(table.start[0], table.end[0] + 1) if table is not None else range(0)
     for n, (layout, _) in enumerate(pages, 1):
@@ -56,7 +58,7 @@ def read_pdf(path: Path) -> list[Line]:
               for rows in (layout.split("\n") for layout, _ in pages)]
     if table is None:
         breaks = indented_answers([layout.split("\n") for layout, _ in pages])
-        return _flowing(lines_of, bold, starts, breaks)
+        return _flowing(lines_of, faces, starts, breaks)
     if len(table.entries) < 2 or not all(q and any(a) for q, a in table.entries):
         raise CorpusFormatError(
             path, f"page {table.start[0] + 1} prints a question/answer table whose cells cannot "
@@ -65,15 +67,30 @@ def read_pdf(path: Path) -> list[Line]:
     (p0, r0), (p1, r1) = table.start, table.end
     before = [*lines_of[:p0], lines_of[p0][:r0]]
     after = [lines_of[p1][r1:], *lines_of[p1 + 1:]] if p1 < len(lines_of) else []
-    head = _flowing(before, bold, [*starts[:p0], {r for r in starts[p0] if r < r0}])
+    head = _flowing(before, faces, [*starts[:p0], {r for r in starts[p0] if r < r0}])
     rows = table_lines(table, len(head) + 1)
-    tail = _flowing(after, bold, [{r - r1 for r in starts[p1] if r >= r1}, *starts[p1 + 1:]]
+    tail = _flowing(after, faces, [{r - r1 for r in starts[p1] if r >= r1}, *starts[p1 + 1:]]
                     if p1 < len(lines_of) else [])
     n = len(head) + len(rows)
     return [*head, *rows, *(Line(ln.number + n, ln.text, ln.kind, ln.level) for ln in tail)]
 
 
-def _flowing(pages: list[list[str]], bold: dict[str, float], starts: list[set[int]],
+@dataclass(frozen=True)
+class _Faces:
+    """What the PDF sets in bold: whole lines (by their squashed text, with their size) and the
+    bold lead-ins opening lines (by the line's squashed text)."""
+
+    bold: dict[str, float]
+    leads: dict[str, str]
+
+    def line(self, number: int, text: str) -> Line:
+        key = _squash(text)
+        lead = self.leads.get(key, "")
+        return Line(number, text, level=BOLD_LEVEL if key in self.bold else 0,
+                    lead=len(lead) if lead and text.startswith(lead) and text != lead else 0)
+
+
+def _flowing(pages: list[list[str]], faces: _Faces, starts: list[set[int]],
              breaks: list[set[int]] | None = None) -> list[Line]:
     """Pages of running text (no question/answer table) as the document's lines; by page,
     `starts`: the rows that start a line of their own, `breaks`: the rows that start a
@@ -81,32 +98,39 @@ def _flowing(pages: list[list[str]], bold: dict[str, float], starts: list[set[in
     if not any(t.strip() for page in pages for t in page):
         return []
     text, numbers = joined_lines(pages, starts, breaks)
-    lines = [Line(ln.number, small_caps(ln.text),
-                  level=BOLD_LEVEL if _squash(ln.text) in bold else 0)
-             for ln in split_lines(text)]
-    sizes = {ln.number: bold[_squash(ln.text)] for ln in lines if _squash(ln.text) in bold}
+    lines = [faces.line(ln.number, small_caps(ln.text)) for ln in split_lines(text)]
+    sizes = {ln.number: faces.bold[_squash(ln.text)] for ln in lines
+             if _squash(ln.text) in faces.bold}
     return section_titles(_bold_apart(unwrap(lines, starts=frozenset(numbers))), sizes)
 
 
 def _bold_apart(lines: list[Line]) -> list[Line]:
-    """A bold line that asks or titles a closing section ("Related links"), printed with too
-    little space around it for the text layer to leave a blank line: after a finished sentence
-    it starts a paragraph, and a question is a paragraph of its own."""
+    """A bold line printed with too little space around it for the text layer to leave a blank
+    line is a paragraph of its own: a question or a closing section's title ("Related links")
+    after a finished sentence, and a title standing over what follows it (a blank line, or a
+    question) after any plain line; and a bold question has its answer apart below it."""
     out: list[Line] = []
     for i, ln in enumerate(lines):
         prev = out[-1] if out else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         text = ln.text.strip()
-        titled = ln.level == BOLD_LEVEL and text and (
-            ASKS.search(text) or closing_kind(text) is not None)
-        if titled and prev is not None and prev.level != BOLD_LEVEL and \
-                re.search(r"[.!?][\"'”’)\]]*$", prev.text.strip()):
+        bold = ln.level == BOLD_LEVEL and bool(text)
+        titled = bold and bool(ASKS.search(text) or closing_kind(text) is not None)
+        over = bold and (nxt is None or not nxt.text.strip() or _asks(nxt))
+        if prev is not None and prev.text.strip() and prev.level != BOLD_LEVEL and (
+                over or (titled and re.search(r"[.!?][\"'”’)\]]*$", prev.text.strip()))):
             out.append(Line(ln.number, ""))
         out.append(ln)
         if titled and ASKS.search(text) and nxt is not None and nxt.text.strip() and \
                 nxt.level != BOLD_LEVEL:
             out.append(Line(ln.number, ""))
     return out
+
+
+def _asks(ln: Line) -> bool:
+    """A line that asks, or opens with a bold lead-in that asks."""
+    return bool(ASKS.search(ln.text.strip()) or (
+        ln.lead and ASKS.search(ln.text[:ln.lead].strip())))
 
 
 # a word set in small capitals comes out of the text layer with its larger first letter apart
@@ -152,10 +176,9 @@ def section_titles(lines: list[Line], sizes: dict[int, float] | None = None) -> 
 
 def _titles(lines: list[Line], i: int) -> bool:
     """Whether what follows line `i` is what a section title stands over: a question (one that
-    asks, or a label), another bold line, or nothing."""
+    asks, a bold lead-in that asks, or a label), another bold line, or nothing."""
     nxt = next((ln for ln in lines[i + 1:] if ln.text.strip()), None)
-    return nxt is None or nxt.level == BOLD_LEVEL or bool(ASKS.search(nxt.text.strip())) or \
-        match_label(nxt.text) is not None
+    return nxt is None or nxt.level == BOLD_LEVEL or _asks(nxt) or match_label(nxt.text) is not None
 
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.IGNORECASE)
@@ -165,10 +188,11 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _bold_lines(page: Any) -> dict[str, float]:
+def _bold_lines(page: Any) -> tuple[dict[str, float], dict[str, str]]:
     """The page's lines set entirely in a bold face (by the font's name), spaces squashed, with
-    the size their text is set in: a publisher's question printed in bold, a section title
-    printed larger."""
+    the size their text is set in (a publisher's question printed in bold, a section title
+    printed larger); and the lines that open in bold and go on in plain text, with their bold
+    lead-in ("Can we bill 77290 again? Yes. A new…")."""
     runs: list[tuple[str, bool, float]] = []
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
@@ -182,20 +206,26 @@ def _bold_lines(page: Any) -> dict[str, float]:
 
     page.extract_text(visitor_text=visit)
     found: dict[str, float] = {}
+    leads: dict[str, str] = {}
     words: list[str] = []
+    lead: list[str] = []  # the line's words while all are bold
     bold, largest = True, 0.0
     for text, is_bold, shown in [*runs, ("\n", False, 0.0)]:  # the last line ends too
         parts = text.split("\n")
         for k, part in enumerate(parts):
             if part.strip():
                 words.append(part)
+                if bold and is_bold:
+                    lead.append(part)
                 bold = bold and is_bold
                 largest = max(largest, shown)
             if k < len(parts) - 1:
                 if words and bold:
                     found[_squash(" ".join(words))] = largest
-                words, bold, largest = [], True, 0.0
-    return found
+                elif lead:
+                    leads[_squash(" ".join(words))] = _squash(" ".join(lead))
+                words, lead, bold, largest = [], [], True, 0.0
+    return found, leads
 
 
 @contextmanager
@@ -218,9 +248,11 @@ def _pypdf_messages() -> Iterator[list[str]]:
         log.propagate = propagate
 
 
-def _pdf_pages(path: Path) -> tuple[list[tuple[str, str]], dict[str, float]]:
+def _pdf_pages(path: Path) -> tuple[list[tuple[str, str]],
+                                    tuple[dict[str, float], dict[str, str]]]:
     """Each page's text (layout mode, and plain mode for its spacing) and the lines set in
-    bold (with the size they are printed in); CorpusError for a locked or unreadable file."""
+    bold (with the size they are printed in) and the bold lead-ins opening lines (`_bold_lines`);
+    CorpusError for a locked or unreadable file."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -232,9 +264,12 @@ def _pdf_pages(path: Path) -> tuple[list[tuple[str, str]], dict[str, float]]:
         pages = [(page.extract_text(extraction_mode="layout") or "", page.extract_text() or "")
                  for page in reader.pages]
         bold: dict[str, float] = {}
+        leads: dict[str, str] = {}
         for page in reader.pages:
-            bold.update(_bold_lines(page))
-        return pages, bold
+            whole, opening = _bold_lines(page)
+            bold.update(whole)
+            leads.update(opening)
+        return pages, (bold, leads)
     except CorpusError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:

@@ -255,7 +255,7 @@ def unwrap(lines: list[Line], ratio: float = 0.75, starts: frozenset[int] = froz
                                          or _goes_on(prev.text, ln.text)))
                      or (not asked and _title_rest(prev, ln, label)))):
             out[-1] = Line(prev.number, join_wrapped(prev.text, ln.text, vocabulary),
-                           level=prev.level)
+                           level=prev.level, lead=prev.lead)
         else:
             out.append(ln)
             asked = asked or (label is not None and label[0] == "question")

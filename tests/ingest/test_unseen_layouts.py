@@ -438,6 +438,21 @@ def test_rows_of_a_list_whose_markers_are_drawn(rows: list[str], starts: set[int
     assert marker_less_items(rows) == starts
 
 
+def _words(text: str) -> str:
+    return " ".join(text.replace(" | ", " ").split())
+
+
+@pytest.mark.parametrize("stem", ["question-headings", "coding-corner-run-in"])
+def test_a_printed_page_reads_as_the_page_does(stem: str) -> None:
+    """A page printed by a browser (its header and footer on each page) gives the entries the
+    page gives: bold questions or bold run-in questions ("Can we…? Yes, …" on one line), the
+    section titles between them in none of the answers (before: refused)."""
+    page, printed = (parse(FIXTURES / f"{stem}.{ext}") for ext in ("html", "pdf"))
+    assert [(q, _words(a)) for q, a in qa(printed)] == [(q, _words(a)) for q, a in qa(page)]
+    assert printed.document.disclaimer == page.document.disclaimer
+    assert printed.document.notice == page.document.notice
+
+
 def test_a_printed_page_of_question_headings_reads_as_the_page_does() -> None:
     """The question-headings page printed by a browser: its bold questions (h3), the bold
     lead-ins inside answers set smaller ("Documentation", h4) and the larger section titles
