@@ -16,7 +16,14 @@ from ingest.parse.closing import closing_kind
 from ingest.parse.labels import ASKS, match_label
 from ingest.parse.lines import BOLD_LEVEL, HEADING, Line, split_lines
 from ingest.readers.pdf_columns import gutter
-from ingest.readers.pdf_layout import drop_running_lines, joined_lines, letters, page_lines, unwrap
+from ingest.readers.pdf_layout import (
+    browser_title,
+    drop_running_lines,
+    joined_lines,
+    letters,
+    page_lines,
+    unwrap,
+)
 from ingest.readers.pdf_lists import hanging_starts, indented_answers, marker_less_items
 from ingest.readers.pdf_qa_table import find_qa_table, table_lines
 from retrieval.errors import CorpusError, CorpusFormatError
@@ -41,6 +48,7 @@ def read_pdf(path: Path) -> list[Line]:
             "this is probably a scan: run it through OCR, or export the original as a text PDF, "
             ".docx or .txt")
     lines_of = [page_lines(layout, plain) for layout, plain in pages]
+    title = browser_title(lines_of)
     drop_running_lines(lines_of)
     bold = {letters(b): size for b, size in bold.items()}  # compared as their letters read
     faces = _Faces(bold, {letters(t): letters(lead) for t, lead in leads.items()})
@@ -58,7 +66,7 @@ def read_pdf(path: Path) -> list[Line]:
               for rows in (layout.split("\n") for layout, _ in pages)]
     if table is None:
         breaks = indented_answers([layout.split("\n") for layout, _ in pages])
-        return _flowing(lines_of, faces, starts, breaks)
+        return _titled(title, _flowing(lines_of, faces, starts, breaks))
     if len(table.entries) < 2 or not all(q and any(a) for q, a in table.entries):
         raise CorpusFormatError(
             path, f"page {table.start[0] + 1} prints a question/answer table whose cells cannot "
@@ -72,7 +80,18 @@ def read_pdf(path: Path) -> list[Line]:
     tail = _flowing(after, faces, [{r - r1 for r in starts[p1] if r >= r1}, *starts[p1 + 1:]]
                     if p1 < len(lines_of) else [])
     n = len(head) + len(rows)
-    return [*head, *rows, *(Line(ln.number + n, ln.text, ln.kind, ln.level) for ln in tail)]
+    return _titled(title, [*head, *rows, *(Line(ln.number + n, ln.text, ln.kind, ln.level)
+                                           for ln in tail)])
+
+
+def _titled(title: str, lines: list[Line]) -> list[Line]:
+    """The lines under the title a browser printed in the page header (`browser_title`), as the
+    web reader puts the page's title first, unless they open with it already; the first line of
+    a printed page is often the site's own (its menu, a cookie notice)."""
+    first = next((ln.text.strip() for ln in lines if ln.text.strip()), "")
+    if not title or first == title:
+        return lines
+    return [Line(1, title), Line(1, ""), *lines]
 
 
 @dataclass(frozen=True)

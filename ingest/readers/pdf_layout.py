@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from ingest.parse.labels import ENDS_SENTENCE, match_label
 from ingest.parse.lines import CELL_SEPARATOR, Line
@@ -142,6 +143,20 @@ def respace(layout: str, plain: str) -> str:
                 k += 1
             out.append(ch)
     return "".join(out)
+
+
+def browser_title(pages: list[list[str]]) -> str:
+    """The title a browser prints in the header of each page it prints ("12/2/26, 5:28 AM
+    Title"): the page's own title (its <title>), as the web reader takes it; "" when the PDF
+    was not printed so, or the title is cut short ("…")."""
+    found: Counter[str] = Counter()
+    for page in pages:
+        first = next((t for t in page if t.strip()), "")
+        m = _BROWSER_HEADER.match(first.strip())
+        rest = first.strip()[m.end():].strip(" ,") if m else ""
+        if rest and not rest.endswith(("\u2026", "...")):
+            found[rest] += 1
+    return found.most_common(1)[0][0] if found else ""
 
 
 def drop_running_lines(pages: list[list[str]]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.readers.pdf_layout import browser_title
 from ingest.readers.pdf_lists import hanging_starts, indented_answers, marker_less_items
 from ingest.readers.text import read_text
 from retrieval.errors import CorpusFormatError
@@ -444,11 +445,14 @@ def _words(text: str) -> str:
 
 @pytest.mark.parametrize("stem", ["question-headings", "coding-corner-run-in"])
 def test_a_printed_page_reads_as_the_page_does(stem: str) -> None:
-    """A page printed by a browser (its header and footer on each page) gives the entries the
-    page gives: bold questions or bold run-in questions ("Can we…? Yes, …" on one line), the
-    section titles between them in none of the answers (before: refused)."""
+    """A page printed by a browser (its header and footer on each page) gives the entries and
+    the title the page gives: bold questions or bold run-in questions ("Can we…? Yes, …" on
+    one line), the section titles between them in none of the answers (before: refused)."""
     page, printed = (parse(FIXTURES / f"{stem}.{ext}") for ext in ("html", "pdf"))
     assert [(q, _words(a)) for q, a in qa(printed)] == [(q, _words(a)) for q, a in qa(page)]
+    # the title the browser printed in its header, not the site's menu or cookie notice that
+    # the page's print opens with
+    assert printed.document.title == page.document.title
     assert printed.document.disclaimer == page.document.disclaimer
     assert printed.document.notice == page.document.notice
 
@@ -555,3 +559,12 @@ def test_word_questions_in_an_automatically_numbered_list(tmp_path: Path) -> Non
          "management is reported once for the course.")]
     assert doc.document.title == "Stereotactic Coding Questions"
     assert doc.document.disclaimer == "This document is not legal advice."
+
+
+def test_the_title_a_browser_prints_in_its_header() -> None:
+    pages = [["12/2/26, 4:11 PM Coding Corner — Spring Issue", "Home | Past issues", "Text"],
+             ["12/2/26, 4:11 PM Coding Corner — Spring Issue", "More text"]]
+    assert browser_title(pages) == "Coding Corner — Spring Issue"
+    assert browser_title([["Coding Corner", "Text"]]) == ""  # not printed by a browser
+    assert browser_title([["12/2/26, 4:11 PM A very long title cut short by the brow\u2026"]]) \
+        == ""
