@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ingest.parse.closing import CHROME, REFERENCES, closing_kind, run_in_page_matter
 from ingest.parse.labels import Token
-from ingest.parse.wording import is_cpt_notice
+from ingest.parse.wording import closing_notice, is_cpt_notice
 from retrieval.codes import CODE_RE
 from retrieval.errors import CorpusFormatError
 
@@ -133,7 +133,8 @@ def paragraph_kind(para: Para) -> str:
         return "prose"  # a table is answer content
     if all(reference_like(t) for t in unwrapped([t.text for t in para])):
         return "reference"
-    if re.search(r"[.!?:][\"'”’)\]]*$", texts[-1]) or any(
+    # (a line ending with "," or ";" goes on into the next: a list's item, never a citation)
+    if re.search(r"[.!?:;,][\"'”’)\]]*$", texts[-1]) or any(
             len(t.split()) > MAX_REFERENCE_WORDS for t in texts):
         return "prose"
     return "unclear"
@@ -170,7 +171,7 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
             if kind == REFERENCES:
                 refs += reference_lines([t.text for t in para[1 if titled else 0:]])
         return keep, refs
-    kinds = [paragraph_kind(p) for p in paras]
+    kinds = _listed(paras, [paragraph_kind(p) for p in paras])
     if not bounded and len(paras) > known and kinds[known] != "reference":
         line = paras[known][0].number
         raise CorpusFormatError(
@@ -197,6 +198,21 @@ def split_last_answer(paras: list[Para], path: Path, question_line: int, *, boun
             f"answer (the line before ends with ':') or the document's references",
             ADD_REFERENCES, line=paras[k][0].number)
     return paras[:k], reference_lines([t.text for p in paras[k:] for t in p])
+
+
+def _listed(paras: list[Para], kinds: list[str]) -> list[str]:
+    """The kinds, with an unclear paragraph that a lead-in ending with ':' announces (directly,
+    or through the unclear items before it) read as prose when none of its lines reads as a
+    citation: the list the answer introduced ("Use the code for the applicator placed:" /
+    "57155 Tandem and ovoids"), which no reference list can be."""
+    out = list(kinds)
+    for j in range(1, len(paras)):
+        before = paras[j - 1][-1].text.strip()
+        announced = before.endswith(":") or (out[j - 1] == "prose" and kinds[j - 1] == "unclear")
+        if kinds[j] == "unclear" and announced and not any(
+                reference_like(reference_text(t)) for t in unwrapped([t.text for t in paras[j]])):
+            out[j] = "prose"
+    return out
 
 
 def trailing_references(paras: list[Para], path: Path) -> list[str]:
@@ -238,13 +254,19 @@ def disclaimer_and_notice(tail: list[Token], path: Path) -> tuple[str, str]:
         lines.append(rest[0].text)
         rest = rest[1:]
     for tok in rest:
+        if tok.kind == "heading" and closing_kind(tok.text) == CHROME:
+            break  # the page's own matter after the guidance ("Related", "Contact us"): links
         if tok.kind in ("question", "answer"):
             raise CorpusFormatError(
                 path, f"a {tok.kind} label on line {tok.number} comes after the disclaimer",
                 "move the disclaimer (and the CPT notice) after the last answer",
                 line=tok.number)
     notice = "\n".join(t.text.strip() for t in _notice_paragraphs(rest) if t.text.strip())
-    return "\n".join(lines).strip(), notice
+    disclaimer = "\n".join(lines).strip()
+    if not notice and (start := closing_notice(disclaimer)) is not None:
+        # the notice printed as the disclaimer paragraph's last sentences is the notice
+        disclaimer, notice = disclaimer[:start].rstrip(), disclaimer[start:].strip()
+    return disclaimer, notice
 
 
 def _notice_paragraphs(rest: list[Token]) -> list[Token]:

@@ -1,9 +1,9 @@
 """Recognise the labels publishers put before questions, answers, references and disclaimers.
 
-Accepted (any case, optional number such as `1`, `#2`, `No. 3`, optionally after a list
-number such as `1.`):
+Accepted (any case, optional number such as `1`, `#2`, `No. 3`, `4 of 12`, optionally after a
+list number such as `1.`):
   question:   `Coding Question`, `Question`, `CUAC Question`, `Inquiry`, `Query`, `Q` (Q only
-              with a separator)
+              with a separator), `Q&A` (only numbered, with a colon: `Q&A #3: Can we…?`)
   answer:     `Coding Answer`, `Coding Response`, `CUAC Response`, `Answer`, `Response`,
               `Reply` (payers' bulletins answer inquiries with replies), `Ans`,
               `A` (A and Ans only with a separator, so an answer may begin with the article "A")
@@ -45,11 +45,11 @@ _ASKER = (r"coding|cuac|(?:health\s+)?plan|our|experts?(?:['’]s?)?|committee(?
 _LABEL = re.compile(
     r"^\s*(?:(?:(?:section|part)\s+\d{1,3}[.):]?|\d{1,3}[.)])\s+)?"
     r"(?:(?P<prefix>" + _ASKER + r")\s+)?"
-    r"(?P<word>question|inquiry|query|asked|answered|answer|response|reply|ans|q|a|"
+    r"(?P<word>question|inquiry|query|asked|answered|answer|response|reply|ans|q\s?&\s?a|q|a|"
     r"(?:(?:legal|important|general)\s+)?disclaimers?|"
     r"(?:important|legal)\s+notice|limitations?\s+of\s+liability|"
     r"references?|sources?)"
-    r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3}))?"
+    r"(?:\s*(?:#|no\.)?\s*(?P<num>\d{1,3})(?:\s+of\s+\d{1,3})?)?"
     # who asks or answers, in parentheses before the colon: "Response (moderator):"
     r"(?:\s*\((?P<who>[^\W\d_][^()]{0,29})\)(?=\s*:))?"
     r"(?:\s*(?P<colon>:)|(?P<period>[.)])(?=\s|$)|\s*(?P<dash>[\u2014\u2013]|-(?=\s)))?\s*",
@@ -58,6 +58,8 @@ _LABEL = re.compile(
 _SHORT = ("q", "a", "ans")  # never a label without a separator (too easily prose)
 _ANSWER_WORDS = ("answer", "response", "reply")
 _KINDS = {"question": QUESTION, "q": QUESTION, "inquiry": QUESTION, "query": QUESTION,
+          # a column numbering its items "Q&A #3: Can we…?" (the question, its answer below)
+          "q&a": QUESTION,
           # an "Ask the expert" column's "ASKED:" / "ANSWERED:"
           "asked": QUESTION, "answered": ANSWER,
           "answer": ANSWER, "response": ANSWER, "reply": ANSWER,
@@ -169,6 +171,10 @@ def match_label(text: str, *, periods: bool = True) -> tuple[str, str, str] | No
         return None
     word = re.sub(r"\s+", " ", m.group("word").lower())
     rest = text[m.end():]
+    if "&" in word:
+        if not (m.group("num") and m.group("colon")):
+            return None  # "Q&A: Spring edition" titles a column; only a numbered item asks
+        word = "q&a"
     if m.group("prefix") and (word not in ("question", "answer", "response", "reply") or not (
             m.group("colon") or m.group("period") or m.group("dash") or not rest.strip())):
         return None
@@ -260,6 +266,16 @@ class QaColumns:
     answer: int
     width: int = 2
     number: int | None = None
+    source: int | None = None  # a column of each answer's source ("Reference"), and its header
+    source_header: str = ""
+
+    def source_line(self, cells: list[str]) -> str:
+        """The row's source as the answer's last line, as the page shows it beside the answer
+        ("Reference: NCCI manual, chapter 9"); "" when the table has no such column or the
+        row's cell is empty."""
+        if self.source is None or not cells[self.source].strip():
+            return ""
+        return f"{self.source_header}: {cells[self.source].strip()}"
 
     def cells(self, path: Path, line: int, cells: list[str], merged: bool = False) -> None:
         """Refuse a row of another shape, or an item number cell holding anything else."""
@@ -277,7 +293,8 @@ class QaColumns:
 def qa_columns(rows: list[list[str]], path: Path, line: int) -> QaColumns | None:
     """The columns of a question/answer table (`qa_table_start`), also one whose header adds a
     column of item numbers ("# | Question | Answer": the numbers are the table's, as a list's
-    are, and are not read); None for any other table. A header naming a question and an answer
+    are, and are not read) or, after the answer, a column of each answer's source ("Question |
+    Answer | Reference"); None for any other table. A header naming a question and an answer
     column beside another column ("Topic | Question | Answer") is refused: that column's text
     belongs to the question or to the answer, and which cannot be told."""
     start = qa_table_start(rows)
@@ -293,7 +310,11 @@ def qa_columns(rows: list[list[str]], path: Path, line: int) -> QaColumns | None
     if kinds.count(QUESTION) != 1 or kinds.count(ANSWER) != 1:
         return None
     q, a = kinds.index(QUESTION), kinds.index(ANSWER)
-    other = [c.strip() for i, c in enumerate(head) if i not in (q, a, *numbers[:1])]
+    # a column after the answer headed as its references ("Reference", "Source") holds each
+    # answer's citation: read as the answer's last line, after its header
+    sources = [i for i, k in enumerate(kinds) if k == "references" and i > a]
+    source = sources[0] if len(sources) == 1 else None
+    other = [c.strip() for i, c in enumerate(head) if i not in (q, a, source, *numbers[:1])]
     if other:
         raise CorpusFormatError(
             path, f"the question/answer table has a column '{other[0][:40]}' besides its "
@@ -302,7 +323,8 @@ def qa_columns(rows: list[list[str]], path: Path, line: int) -> QaColumns | None
             "move that column's text into the question or the answer", line=line)
     if q > a:
         return None
-    return QaColumns(1, q, a, len(head), numbers[0] if numbers else None)
+    return QaColumns(1, q, a, len(head), numbers[0] if numbers else None, source,
+                     head[source].strip().rstrip(":").strip() if source is not None else "")
 
 
 def label_column(rows: list[list[str]]) -> list[str] | None:

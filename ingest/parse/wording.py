@@ -44,6 +44,8 @@ _DISCLAIMS = re.compile(
 _OWNER = re.compile(r"\bCPT\b|American Medical Association|\bAMA\b", re.IGNORECASE)
 # "CPT®" alone is how the name is printed, not a statement of rights
 _RIGHTS = re.compile(r"trademark|copyright|©|all rights reserved", re.IGNORECASE)
+# where a sentence starts: after a sentence's end and its closing quote or bracket, a capital
+_SENTENCE_START = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“(]?[A-Z])")
 
 
 def disclaims(text: str) -> bool:
@@ -54,6 +56,25 @@ def disclaims(text: str) -> bool:
 def is_cpt_notice(text: str) -> bool:
     """Whether the text is (or holds) a CPT notice: CPT's owner named with its rights."""
     return bool(_OWNER.search(text) and _RIGHTS.search(text))
+
+
+def closing_notice(text: str) -> int | None:
+    """Where the CPT notice a disclaimer paragraph ends with starts ("…not a guarantee of
+    payment. CPT is a registered trademark of the American Medical Association."), or None.
+
+    The notice's first sentence names CPT's owner with its rights, and every sentence after it
+    names the owner or the rights ("All rights reserved."); a sentence naming CPT without
+    claiming rights ("…does not replace the CPT code book") is the disclaimer's own.
+    """
+    starts = [0, *(m.end() for m in _SENTENCE_START.finditer(text))]
+    sentences = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    found = None
+    for k in range(len(sentences) - 1, 0, -1):
+        if not (_OWNER.search(sentences[k]) or _RIGHTS.search(sentences[k])):
+            break
+        if is_cpt_notice(sentences[k]):
+            found = starts[k]
+    return found
 
 
 def is_guidance_matter(text: str) -> bool:

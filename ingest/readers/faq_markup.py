@@ -4,9 +4,11 @@ Publishers' FAQ pages (CMS accordions, Bootstrap, jQuery UI, WordPress FAQ block
 in one of three ways, all read here before any chrome is stripped (collapsed answers are often
 `hidden` and their questions `<button>`s, which chrome removal would drop):
 
-- an ARIA disclosure inside an accordion or FAQ container: a trigger whose `aria-controls` (or
-  Bootstrap's `data-bs-target` / `data-target`) names the element holding the answer (elsewhere,
-  e.g. a "Read more" toggle inside an answer, the element it reveals is kept as content);
+- an ARIA disclosure inside an accordion or FAQ container, or opening a panel it titles (the
+  WAI-ARIA accordion: a `role="region"` panel, or one `aria-labelledby` the trigger): a trigger
+  whose `aria-controls` (or Bootstrap's `data-bs-target` / `data-target`) names the element
+  holding the answer (elsewhere, e.g. a "Read more" toggle inside an answer, the element it
+  reveals is kept as content);
 - class words (split on `-`, `_`): `question` / `answer`, or an accordion word (`accordion`,
   `faq`, `toggle`, `collapsible`…) with a title word (`title`, `header`, `button`, `trigger`…) for
   the question and a panel word (`panel`, `body`, `content`, `collapse`…) for the answer; the
@@ -87,6 +89,14 @@ def _in_accordion(el: Any) -> bool:
     return any(words(p) & _CONTEXT for p in [el, *el.parents] if p.name)
 
 
+def _titles_its_panel(el: Any, panel: Any) -> bool:
+    """The WAI-ARIA accordion pattern, whatever the page's classes: the panel a trigger opens is
+    a region (`role="region"`) or is named by the trigger (`aria-labelledby` its id), so the
+    trigger's words are the panel's title; a "Read more" toggle reveals text and titles none."""
+    named_by = str(panel.get("aria-labelledby") or "").split()
+    return panel.get("role") == "region" or (bool(el.get("id")) and el.get("id") in named_by)
+
+
 def revealed(soup: Any) -> set[str]:
     """Ids of the elements a control on the page reveals (a disclosure's panel, an inactive
     tab's panel): content, however hidden. Menus and dialogs are gone with the chrome by now."""
@@ -128,8 +138,9 @@ def mark_pairs(soup: Any, path: Any) -> dict[str, Any]:
         if el.name in ("html", "body", "main", "article") or _inside_known(el):
             continue
         kind = role(el)
-        if kind == "q" or (kind is None and _disclosure(el) and _in_accordion(el)
-                           and _target(el, soup) is not None and el.get_text(strip=True)):
+        if kind == "q" or (kind is None and _disclosure(el) and el.get_text(strip=True)
+                           and (panel := _target(el, soup)) is not None
+                           and (_in_accordion(el) or _titles_its_panel(el, panel))):
             questions.append(el)
         elif kind == "a":
             answers.append(el)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from ingest.parse.labels import ENDS_SENTENCE, match_label
 from ingest.parse.lines import CELL_SEPARATOR, Line
@@ -42,8 +43,8 @@ _BROWSER_FOOTER = re.compile(rf"^(?:{_URL})\s+(?:page\s*)?\d{{1,3}}\s*(?:/|of)\s
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 EDGE = 3  # running headers and footers sit within this many lines of a page's top or bottom
 # a list item's marker: an item never goes on with the line above it, however full that is
-_BULLET = r"[\u2022\u25e6\u25aa\u25b8\u2023\u25cf\u25cb\u25a0\u25a1\u2013*-]"
-_LIST_ITEM = re.compile(rf"^{_BULLET}\s")
+BULLET = r"[\u2022\u25e6\u25aa\u25b8\u2023\u25cf\u25cb\u25a0\u25a1\u2013*-]"
+_LIST_ITEM = re.compile(rf"^{BULLET}\s")
 _HYPHENATED = re.compile(r"(?P<part>[^\W\d_]+)\s?(?P<hyphen>[-\u2010\u00ad])$")
 
 
@@ -76,7 +77,7 @@ def page_lines(layout: str, plain: str) -> list[str]:
 
 
 # a list item's number or bullet standing before its text ("1", "2.", "a)", "•")
-_MARKER = re.compile(rf"(?:\d{{1,3}}|[a-zA-Z])[.)]?|{_BULLET}")
+_MARKER = re.compile(rf"(?:\d{{1,3}}|[a-zA-Z])[.)]?|{BULLET}")
 _GAP = re.compile(r" {3,}")  # between two columns in layout mode
 # layout mode sets text by its position at a fixed character width: one column's lines can
 # start a few characters apart (an empty first cell is placed by its own width)
@@ -144,6 +145,20 @@ def respace(layout: str, plain: str) -> str:
     return "".join(out)
 
 
+def browser_title(pages: list[list[str]]) -> str:
+    """The title a browser prints in the header of each page it prints ("12/2/26, 5:28 AM
+    Title"): the page's own title (its <title>), as the web reader takes it; "" when the PDF
+    was not printed so, or the title is cut short ("…")."""
+    found: Counter[str] = Counter()
+    for page in pages:
+        first = next((t for t in page if t.strip()), "")
+        m = _BROWSER_HEADER.match(first.strip())
+        rest = first.strip()[m.end():].strip(" ,") if m else ""
+        if rest and not rest.endswith(("\u2026", "...")):
+            found[rest] += 1
+    return found.most_common(1)[0][0] if found else ""
+
+
 def drop_running_lines(pages: list[list[str]]) -> None:
     """Blank the page furniture (module doc): page numbers, a browser's print header and
     footer, and lines found (digits aside) at the same place near the top or bottom of at least
@@ -176,18 +191,38 @@ def drop_running_lines(pages: list[list[str]]) -> None:
 
 def join_pages(pages: list[list[str]]) -> str:
     """The pages' text: a paragraph running over a page break is joined again (module doc)."""
+    return joined_lines(pages, [set() for _ in pages])[0]
+
+
+def joined_lines(pages: list[list[str]], starts: list[set[int]],
+                 breaks: list[set[int]] | None = None) -> tuple[str, set[int]]:
+    """The pages' text (`join_pages`), with a paragraph break before the pages' rows in
+    `breaks`, and the numbers (1-based) its lines have there of the rows in `starts` (by page,
+    rows that start a line of their own)."""
     widest = max((len(t) for page in pages for t in page), default=0)
     text = ""
-    for page in pages:
-        body = "\n".join(page).strip("\n")
-        if not body:
+    numbers: set[int] = set()
+    for n, (page, rows) in enumerate(zip(pages, starts, strict=True)):
+        apart = breaks[n] if breaks else set()
+        out: list[str] = []
+        at: dict[int, int] = {}  # a row's place in `out`
+        for r, t in enumerate(page):
+            if r in apart and out and out[-1]:
+                out.append("")
+            at[r] = len(out)
+            out.append(t)
+        first = next((i for i, t in enumerate(out) if t), None)
+        if first is None:
             continue
+        body = "\n".join(out).strip("\n")
         if text and not _continues(text.rsplit("\n", 1)[-1], body.split("\n", 1)[0], widest):
             text += "\n\n"
         elif text:
             text += "\n"
+        line = text.count("\n") + 1 - first  # the number of `out`'s row 0
+        numbers |= {line + at[r] for r in rows}
         text += body
-    return text
+    return text, numbers
 
 
 def _continues(last: str, first: str, widest: int, ratio: float = 0.75) -> bool:
@@ -213,10 +248,12 @@ def join_wrapped(prev: str, nxt: str, vocabulary: set[str]) -> str:
     return f"{head}-{nxt}"  # a compound ("follow-up") as printed
 
 
-def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
+def unwrap(lines: list[Line], ratio: float = 0.75, starts: frozenset[int] = frozenset()
+           ) -> list[Line]:
     """Join lines the PDF wrapped to fit the page (a line nearly as wide as the widest one of
     its face, plain or bold, continues on the next); short lines, such as a list of references,
-    stay separate."""
+    and the lines numbered in `starts` (a list's items and what follows it, `pdf_lists`) stay
+    separate."""
     widest: dict[int, int] = {}
     for ln in lines:
         widest[ln.level] = max(widest.get(ln.level, 0), len(ln.text))
@@ -227,12 +264,13 @@ def unwrap(lines: list[Line], ratio: float = 0.75) -> list[Line]:
         prev = out[-1] if out else None
         label = match_label(ln.text) if ln.text else None
         if (prev is not None and prev.text and ln.text and not _LIST_ITEM.match(ln.text)
+                and ln.number not in starts
                 and CELL_SEPARATOR not in ln.text and prev.level == ln.level
                 and ((label is None and (len(prev.text) >= ratio * widest[prev.level]
                                          or _goes_on(prev.text, ln.text)))
                      or (not asked and _title_rest(prev, ln, label)))):
             out[-1] = Line(prev.number, join_wrapped(prev.text, ln.text, vocabulary),
-                           level=prev.level)
+                           level=prev.level, lead=prev.lead)
         else:
             out.append(ln)
             asked = asked or (label is not None and label[0] == "question")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.parse.labels import ASKS as _ASKS
 from ingest.parse.labels import QaColumns, match_label, qa_columns, qa_header
 from ingest.parse.lines import (
     BOLD_LEVEL,
@@ -139,6 +140,32 @@ def _plain_lines(lines: list[Line]) -> list[Line]:
             out.append(Line(ln.number, ln.text.strip(), HEADING, 2))
         else:
             out.append(ln)
+    return _questions_over_indented_answers(out)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _questions_over_indented_answers(lines: list[Line]) -> list[Line]:
+    """A paragraph whose first line asks ("1) Is 77387 paid separately?") and whose other lines
+    are all indented under it is a question and its answer, as an outline sets them: the
+    question is read as a paragraph of its own (a blank line after it). A labelled line is
+    left to its label."""
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        out.append(ln)
+        if ln.kind != TEXT or not ln.text.strip() or (i and lines[i - 1].text.strip()) \
+                or not _ASKS.search(ln.text.rstrip()) or match_label(ln.text) is not None:
+            continue
+        rest = []
+        for nxt in lines[i + 1:]:
+            if nxt.kind != TEXT or not nxt.text.strip():
+                break
+            rest.append(nxt)
+        if rest and all(_indent(r.text) > _indent(ln.text) and match_label(r.text) is None
+                        for r in rest):
+            out.append(Line(rest[0].number, ""))
     return out
 
 
@@ -178,13 +205,13 @@ def _markdown_line(text: str) -> str:
             rest = rest[:-len(em)].rstrip()
         label = m.group("label")
         sep = m.group("colon1") or m.group("colon2")
-        if len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep:
-            return text  # a bare "A"/"Q" is prose (the article), never a label
-        if sep in (".", ")") and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE):
-            return text  # "**Answer.**" is emphasis on a word, not a label
-        if sep:
+        # a bare "A"/"Q" is prose (the article: "# A Guide…", "# Ask the Coder"), never a
+        # label; and "**Answer.**" is emphasis on a word: the line is read as any other
+        prose = (len(label) <= 3 and label.lower() in ("q", "a", "ans") and not sep) or (
+            sep in (".", ")") and not re.search(r"(?:^(?:q|a|ans)|\d)$", label, re.IGNORECASE))
+        if not prose and sep:
             return f"{label}{sep} {rest}".rstrip() if rest else f"{label}{sep}"
-        if not rest:
+        if not prose and not rest:
             return f"{label}:" if label.lower().startswith(("reference", "source")) else label
     h = _MD_HEADING.match(text)
     return h.group("text") if h else text
@@ -241,6 +268,8 @@ def _qa_row(ln: Line, path: Path, columns: QaColumns) -> list[Line]:
     columns.cells(path, ln.number, cells)
     answer = [Line(ln.number, part.strip())
               for part in re.split(r"<br\s*/?>", cells[columns.answer])]
+    if source := columns.source_line(cells):
+        answer += [Line(ln.number, ""), Line(ln.number, source)]
     return entry_lines(ln.number, cells[columns.question], answer)
 
 

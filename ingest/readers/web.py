@@ -1,10 +1,12 @@
 """A saved web page → lines: the page's content only, headings, paragraphs, lists and tables.
 
 Site chrome is removed structurally before any text is read (`chrome`). `<details>`/`<summary>`
-accordions, `<dl>` lists whose terms are not labels, schema.org FAQPage microdata
+accordions, `<dl>` lists whose terms ask or are labels (other lists are terms and definitions),
+schema.org FAQPage microdata
 (`itemtype=".../Question"`, `itemprop="name"` / `"acceptedAnswer"`), accordion and question/answer
 markup (`faq_markup`) and, when the page shows no question, FAQPage JSON-LD (`jsonld`) give the
-question and the answer by their structure.
+question and the answer by their structure. An accordion whose panels hold questions of their
+own is one of topics: each trigger titles a section.
 """
 
 from __future__ import annotations
@@ -119,7 +121,11 @@ class _Emitter:
         if str(el.get("itemtype") or "").rstrip("/").endswith("/Question") and self.microdata(el):
             return
         if el.has_attr(QUESTION_MARK):
-            self._qa(el, partial(self.walk, self.answers[el[QUESTION_MARK]]))
+            panel = self.answers[el[QUESTION_MARK]]
+            if _holds_questions(panel):
+                self.section(el, panel)
+            else:
+                self._qa(el, partial(self.walk, panel))
             return
         if el.has_attr(ANSWER_MARK):
             return  # emitted with its question
@@ -233,8 +239,17 @@ class _Emitter:
             merged = any(_span(c.get("rowspan")) > 1 or _span(c.get("colspan")) > 1
                          for c in cells)
             columns.cells(self.path, tr.sourceline, text, merged)
-            self._qa(cells[columns.question], partial(self.walk, cells[columns.answer]))
+            self._qa(cells[columns.question],
+                     partial(self._answer_cell, cells[columns.answer], columns.source_line(text)))
         return True
+
+    def _answer_cell(self, cell: Any, source: str) -> None:
+        """A question/answer table's answer cell, and the row's source after it (if any)."""
+        self.walk(cell)
+        if source:
+            self.flush()
+            self.emit(source)
+            self.emit("")
 
     def label_table(self, table: Any) -> bool:
         """A table whose first column holds the labels ("Q", "A") and whose second the text
@@ -275,6 +290,19 @@ class _Emitter:
         self.flush()
         self.emit("", END, self.number)
 
+    def section(self, trigger: Any, panel: Any) -> None:
+        """An accordion of topics ("Simulation", "Delivery") whose panels hold the questions:
+        the trigger titles a section, the panel is read as the page's content."""
+        self.flush()
+        heading = trigger if trigger.name in _HEADINGS else trigger.find(_HEADINGS) or \
+            trigger.find_parent(_HEADINGS)
+        level = int(heading.name[1]) if heading is not None else 2
+        line = trigger.sourceline or self.number
+        self.emit(_CONTROL_LABEL.sub("", self.inline_text(trigger)), HEADING, line, level)
+        self.emit("", TEXT, line)
+        self.walk(panel)
+        self.flush()
+
     def microdata(self, el: Any) -> bool:
         """A schema.org Question (FAQPage markup): its name and its accepted answer."""
         question = el.find(attrs={"itemprop": "name"})
@@ -292,10 +320,17 @@ class _Emitter:
             self.flush()
             return
         summary.extract()
-        self._qa(summary, lambda: self.walk(el))
+        if _holds_questions(el):
+            self.section(summary, el)
+        else:
+            self._qa(summary, lambda: self.walk(el))
 
     def definitions(self, dl: Any) -> None:
-        if self.answering:
+        if self.answering or not any(_asks_or_labels(self.inline_text(t))
+                                     for t in dl.find_all("dt", recursive=False)):
+            # inside an answer, or a list none of whose terms asks or is a label (a page's
+            # "Published: June 2026" details, a list of codes): terms and their definitions
+            # side by side, never questions
             self.glossary(dl)
             return
         terms: list[tuple[Any, list[Any]]] = []
@@ -331,6 +366,20 @@ class _Emitter:
             self.number = el.sourceline or self.number
             self.walk(el)
             self.flush()
+
+
+def _holds_questions(panel: Any) -> bool:
+    """Whether an accordion's panel holds questions of its own (a paired question, a <details>,
+    a heading or a definition list's term that asks): a topic's section, not an answer. (A
+    definition list of codes in an answer asks nothing.)"""
+    return panel.find(lambda t: t.has_attr(QUESTION_MARK) or t.name == "summary" or (
+        t.name in (*_HEADINGS, "dt") and "?" in t.get_text())) is not None
+
+
+def _asks_or_labels(term: str) -> bool:
+    """A definition list's term that makes it a list of questions: it asks ("?"), or it is a
+    question, answer or disclaimer label."""
+    return "?" in term or match_label(term) is not None
 
 
 def _permalinks(heading: Any) -> list[Any]:

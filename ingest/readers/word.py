@@ -104,6 +104,8 @@ def _qa_rows(table: Any, path: Path, number: int) -> list[Line] | None:
         for text in _cell_paragraphs(cells[columns.answer]):
             answer += [Line(number, part.rstrip()) for part in text.split("\n")]
             answer.append(Line(number, ""))
+        if source := columns.source_line(row_text):
+            answer += [Line(number, source), Line(number, "")]
         lines += entry_lines(number, question, answer)
     return lines
 

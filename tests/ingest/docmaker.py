@@ -222,6 +222,8 @@ def print_pdf(html_file: Path, out: Path, *, furniture: bool = True) -> Path:
 if __name__ == "__main__":
     FIXTURES = Path(__file__).parent / "fixtures"
     for stem, furniture in (("printed-physics-faq", True), ("printed-physics-faq", False),
-                            ("printed-one-page", True)):
+                            ("printed-one-page", True), ("printed-numbered-list", False),
+                            ("definition-list-page-details", True), ("question-headings", True),
+                            ("coding-corner-run-in", True)):
         name = f"{stem}{'' if furniture else '-bare'}.pdf"
         print_pdf(FIXTURES / f"{stem}.html", FIXTURES / name, furniture=furniture)

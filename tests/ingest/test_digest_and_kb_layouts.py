@@ -409,7 +409,7 @@ def _fake_pdf(monkeypatch: pytest.MonkeyPatch, *layouts: str) -> None:
     import ingest.readers.pdf as pdf
 
     pages = [(t, "\n".join(" ".join(r.split()) for r in t.split("\n"))) for t in layouts]
-    monkeypatch.setattr(pdf, "_pdf_pages", lambda path: (pages, set()))
+    monkeypatch.setattr(pdf, "_pdf_pages", lambda path: (pages, ({}, {})))
 
 
 def test_pdf_question_answer_table_end_to_end(tmp_path: Path,

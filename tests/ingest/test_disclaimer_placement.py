@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.parse.wording import disclaims, is_cpt_notice
+from ingest.parse.wording import closing_notice, disclaims, is_cpt_notice
 from retrieval.errors import CorpusFormatError
 from tests.ingest.layouts import parse, qa, write
 
@@ -158,3 +158,16 @@ def test_a_word_footer_copy_is_not_added_to_a_body_disclaimer(tmp_path: Path) ->
     doc = parse(tmp_path / "faq.docx")
     assert doc.document.disclaimer == "the body's own words, with no warranty given."
     assert doc.document.notice == NOTICE
+
+
+@pytest.mark.parametrize(("paragraph", "notice_at"), [
+    (f"{WARNS} {NOTICE}", len(WARNS) + 1),
+    (f"{WARNS}\nCPT® codes are copyright American Medical Association.",
+     len(WARNS) + 1),
+    # the disclaimer names CPT but claims no rights over it: all of it is the disclaimer
+    ("These notes do not replace the CPT code book. All rights reserved.", None),
+    # a notice alone is no disclaimer with a notice in it
+    (NOTICE, None),
+], ids=["notice-closes-it", "notice-on-its-last-line", "cpt-named-without-rights", "only-notice"])
+def test_the_notice_closing_a_disclaimer_paragraph(paragraph: str, notice_at: int | None) -> None:
+    assert closing_notice(paragraph) == notice_at

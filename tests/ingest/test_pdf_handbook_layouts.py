@@ -105,7 +105,8 @@ def test_a_bold_question_with_a_ligature_is_still_bold_and_joined(
     first = "Question 2. For a course of \ufb01ve insertions, may we report a"
     second = "new plan with every insertion?"
     page = f"{first}\n{second}\nAnswer. Yes, when a new plan is computed.\n"
-    monkeypatch.setattr(pdf, "_pdf_pages", lambda path: ([(page, page)], {first, second}))
+    monkeypatch.setattr(pdf, "_pdf_pages",
+                        lambda path: ([(page, page)], ({first: 12.0, second: 12.0}, {})))
     lines = [ln for ln in pdf.read_pdf(tmp_path / "any.pdf") if ln.text]
     assert lines[0].text == ("Question 2. For a course of five insertions, may we report a "
                              "new plan with every insertion?")
