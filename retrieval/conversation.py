@@ -135,16 +135,29 @@ def _unsaid_thread(retriever: Retriever, index: KBIndex, alone: Answer, anchor: 
 
     Answered only when the thread reading is answered and puts first the entry the question
     alone ranked first: the question found its entry, the thread only adds the confidence it
-    was missing. The thread shapes the embedding only, no code or modality is carried over:
-    a question that names its own topic does not inherit the earlier one's code ("how do I
-    file a vacation request?" after a 77370 question is not about 77370).
+    was missing. Or when it puts first the entry that answered the earlier turn, which the
+    question alone also found among its candidates, and the question asks no aspect or role of
+    its own: a detail of the entry just shown ("does a second phase of treatment qualify?" after
+    a question on when 77470 is allowed). An aspect or a role (payment, frequency, "the
+    physicist?") is what an entry on the earlier topic may not speak to, as for a follow-up
+    (`_readings_agree`). The thread shapes the embedding only, no code or modality is carried
+    over: a question that names its own topic does not inherit the earlier one's code ("how do
+    I file a vacation request?" after a 77370 question is not about 77370).
     """
-    if not alone.abstained or not alone.scored:
+    q = alone.terms
+    if not alone.abstained or not alone.scored or q is None:
         return None
     a = read_with(retriever, index, alone, anchor, top_k, inherit=False)
-    if a.abstained or a.results[0].entry.id != index.entries[alone.scored[0].entry].id:
+    if a.abstained:
         return None
-    return a
+    first = index.position[a.results[0].entry.id]
+    if first == alone.scored[0].entry:
+        return a
+    lex = retriever.lexicon
+    detail = (bool(anchor.entries) and first == anchor.entries[0]
+              and not (lex.aspects_in(q.terms) or lex.roles_in(q.terms))
+              and any(s.entry == first for s in alone.scored))
+    return a if detail else None
 
 
 def _readings_agree(index: KBIndex, lex: Lexicon, alone: Answer, a: Answer) -> bool:
