@@ -8,11 +8,13 @@ each entry is scored on that reading and on the follow-up read alone, the alone 
 as much as the abstention model trusts it. The single-question abstention model (`decide`,
 `retrieval/evidence.py`) then answers or abstains on that ranking, so a follow-up is decided by
 the same calibrated evidence as a question asked first. A code, modality or role the follow-up
-names replaces the earlier one; an aspect it asks in its own words must be named by the entry
+names replaces the earlier one unless it names it beside a pronoun for the earlier one ("can we
+bill IGRT with it?"); an aspect it asks in its own words must be named by the entry
 that answers it (`retrieval/aspects.py`). When the follow-up answered alone and the thread reading
 rank the same entry first, the alone answer stands. A question that names its topic and leans on
 nothing (no pronoun, no "and…"/"what about…") is returned exactly as if asked first, unless the
-ranker abstains on it alone and the thread's words answer the entry it ranked first, or it asks
+ranker abstains on it alone and the thread's words answer the entry it ranked first (or the
+earlier turn's entry, which it found too, when it asks no aspect or role of its own), or it asks
 who does something and names no code or modality ("who bills the surgical part?"): then it is
 read like a pronoun follow-up. An earlier turn nothing answered still names the subject a
 follow-up leans on ("we are in a hospital outpatient setting", then "and who bills the delivery
