@@ -8,11 +8,13 @@ each entry is scored on that reading and on the follow-up read alone, the alone 
 as much as the abstention model trusts it. The single-question abstention model (`decide`,
 `retrieval/evidence.py`) then answers or abstains on that ranking, so a follow-up is decided by
 the same calibrated evidence as a question asked first. A code, modality or role the follow-up
-names replaces the earlier one; an aspect it asks in its own words must be named by the entry
+names replaces the earlier one unless it names it beside a pronoun for the earlier one ("can we
+bill IGRT with it?"); an aspect it asks in its own words must be named by the entry
 that answers it (`retrieval/aspects.py`). When the follow-up answered alone and the thread reading
 rank the same entry first, the alone answer stands. A question that names its topic and leans on
 nothing (no pronoun, no "and…"/"what about…") is returned exactly as if asked first, unless the
-ranker abstains on it alone and the thread's words answer the entry it ranked first, or it asks
+ranker abstains on it alone and the thread's words answer the entry it ranked first (or the
+earlier turn's entry, which it found too, when it asks no aspect or role of its own), or it asks
 who does something and names no code or modality ("who bills the surgical part?"): then it is
 read like a pronoun follow-up. An earlier turn nothing answered still names the subject a
 follow-up leans on ("we are in a hospital outpatient setting", then "and who bills the delivery
@@ -135,16 +137,29 @@ def _unsaid_thread(retriever: Retriever, index: KBIndex, alone: Answer, anchor: 
 
     Answered only when the thread reading is answered and puts first the entry the question
     alone ranked first: the question found its entry, the thread only adds the confidence it
-    was missing. The thread shapes the embedding only, no code or modality is carried over:
-    a question that names its own topic does not inherit the earlier one's code ("how do I
-    file a vacation request?" after a 77370 question is not about 77370).
+    was missing. Or when it puts first the entry that answered the earlier turn, which the
+    question alone also found among its candidates, and the question asks no aspect or role of
+    its own: a detail of the entry just shown ("does a second phase of treatment qualify?" after
+    a question on when 77470 is allowed). An aspect or a role (payment, frequency, "the
+    physicist?") is what an entry on the earlier topic may not speak to, as for a follow-up
+    (`_readings_agree`). The thread shapes the embedding only, no code or modality is carried
+    over: a question that names its own topic does not inherit the earlier one's code ("how do
+    I file a vacation request?" after a 77370 question is not about 77370).
     """
-    if not alone.abstained or not alone.scored:
+    q = alone.terms
+    if not alone.abstained or not alone.scored or q is None:
         return None
     a = read_with(retriever, index, alone, anchor, top_k, inherit=False)
-    if a.abstained or a.results[0].entry.id != index.entries[alone.scored[0].entry].id:
+    if a.abstained:
         return None
-    return a
+    first = index.position[a.results[0].entry.id]
+    if first == alone.scored[0].entry:
+        return a
+    lex = retriever.lexicon
+    detail = (bool(anchor.entries) and first == anchor.entries[0]
+              and not (lex.aspects_in(q.terms) or lex.roles_in(q.terms))
+              and any(s.entry == first for s in alone.scored))
+    return a if detail else None
 
 
 def _readings_agree(index: KBIndex, lex: Lexicon, alone: Answer, a: Answer) -> bool:

@@ -94,13 +94,24 @@ def _keeps_codes(text: str, cur: QueryTerms, anchor: Anchor) -> bool:
     return companion(text) or (refers(text) and not swaps(text))
 
 
+def _keeps_modalities(lex: Lexicon, text: str, cur: QueryTerms, anchor: Anchor) -> bool:
+    """Whether a follow-up naming a modality asks about it together with the earlier turn's
+    modality, not in place of it: it points back at the earlier one ("can we bill IGRT with
+    it?" after an SBRT planning question asks about IGRT with SBRT) without opening as a swap
+    ("what about for SBRT?"), as `_keeps_codes` reads a code."""
+    if not cur.modalities or not refers(text) or swaps(text):
+        return False
+    return bool(lex.modalities_in(lex.terms(anchor.text)) - cur.modalities)
+
+
 def _swapped(lex: Lexicon, current: QueryTerms, text: str,
-             keep_codes: bool = False) -> Callable[[str], bool]:
+             keep_codes: bool = False, keep_modalities: bool = False) -> Callable[[str], bool]:
     """Whether an earlier turn's term is a slot the follow-up fills anew ("what about for SBRT?",
     "and the physician?", "what about 77336?"): a code, modality or role where it names its own.
 
     A role the follow-up adds ("does the doctor have to sign it too?") replaces nothing, and
-    neither does a code it names beside the earlier ones (`keep_codes`, see `_keeps_codes`).
+    neither does a code or modality it names beside the earlier ones (`keep_codes`,
+    `keep_modalities`, see `_keeps_codes` and `_keeps_modalities`).
     """
     roles = frozenset() if additive(text) else lex.roles_in(current.terms)
 
@@ -108,7 +119,7 @@ def _swapped(lex: Lexicon, current: QueryTerms, text: str,
         if current.codes and CODE_RE.fullmatch(term):
             return not keep_codes and term.upper() not in current.codes
         if current.modalities and term in lex.modalities:
-            return term not in current.modalities
+            return not keep_modalities and term not in current.modalities
         if roles and term in lex.roles:
             return lex.roles[term] not in roles
         return False
@@ -128,14 +139,16 @@ def read_with(
     cur = alone.terms
     assert cur is not None
     keep = inherit and _keeps_codes(alone.query, cur, anchor)
-    swapped = _swapped(lex, cur, alone.query, keep)
+    keep_modalities = inherit and _keeps_modalities(lex, alone.query, cur, anchor)
+    swapped = _swapped(lex, cur, alone.query, keep, keep_modalities)
     kept = [w for w in anchor.text.split() if not any(swapped(t) for t in lex.terms(w))]
     combined = f"{alone.query} {' '.join(kept)}"
     both = retriever.terms(index, combined)
     codes = list(cur.codes) or [c for c in both.codes if c in anchor.codes or not anchor.codes]
     if keep:
         codes += [c for c in both.codes if c in anchor.codes and c not in codes]
-    modalities = cur.modalities or both.modalities
+    modalities = cur.modalities | both.modalities if keep_modalities else (
+        cur.modalities or both.modalities)
     if not inherit:
         codes, modalities = list(cur.codes), cur.modalities
     elif _owned_thing(lex, alone.query, cur):
@@ -148,8 +161,10 @@ def read_with(
                    own=list(cur.terms))
     vector = retriever.embed(index, combined, q)
     cal = retriever.calibration
-    # a pronoun for the earlier codes: the follow-up alone is half a question, not trusted
-    trust = 0.0 if keep and refers(alone.query) else _trust(index, alone, retriever)
+    # a pronoun for the earlier codes or modality: the follow-up alone is half a question ("can
+    # we bill IGRT with it?" read alone asks about IGRT with anything), not trusted
+    half = (keep and refers(alone.query)) or keep_modalities
+    trust = 0.0 if half else _trust(index, alone, retriever)
     scored = _both_readings(index, alone, rank(index, q, vector, cal.fusion), trust,
                             _earned(index, alone, anchor))
     v = decide(index, q, scored, cal.decision, top_k, cal.abstention)
