@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import streamlit as st
 
@@ -81,6 +82,49 @@ def md(text: str) -> str:
     return "  \n".join(_MD_SPECIAL.sub(r"\\\1", line.lstrip(" \t")) for line in lines)
 
 
+# a list item's marker, or a table row's cell separator: a line that stands on its own
+_ITEM = re.compile(r"^\s*(?:[-*+\u2022\u2013]|\d{1,3}[.)])\s")
+# a line opening with a lead-in label ("Reference: …", "Note: …") starts a line of its own
+_LEAD = re.compile(r"^\s*[A-Z][a-z]+(?: [a-z]+)?:\s")
+_WRAPPED_SOURCES = (".txt", ".text", ".md", ".markdown")
+_WRAP_RATIO = 0.75  # as the PDF reader unwraps: a line this near the widest one was wrapped
+# plain text wrapped at a fixed width wraps at 100 columns or fewer (72-80 in mail and bulletins);
+# a text with longer lines gives each paragraph its own line, and its line breaks are its own
+_HARD_WRAP_MAX = 100
+
+
+def reflowed(text: str, filename: str) -> str:
+    """A plain-text or Markdown document's hard-wrapped paragraphs as the reader sees them.
+
+    Those sources wrap prose at a fixed width; the publisher's page shows each paragraph as one
+    (Markdown renders a single line break as a space). Lines of a paragraph are joined with a
+    space (Markdown: every one; plain text wrapped at 100 columns or fewer: a line nearly as
+    wide as the widest, as the PDF reader unwraps; a word broken at "/" or "-" is joined without
+    one); blank lines, list items, table rows and lead-in labels ("Reference: …") stay where
+    they are. Only spaces change: the words are the entry's, verbatim. Other formats give each
+    paragraph one line already, so their line breaks are the document's own."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in _WRAPPED_SOURCES:
+        return text
+    lines = text.split("\n")
+    widest = max((len(ln.rstrip()) for ln in lines), default=0)
+    if suffix in (".txt", ".text") and widest > _HARD_WRAP_MAX:
+        return text
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if (prev.strip() and line.strip() and not _ITEM.match(line) and not _LEAD.match(line)
+                and " | " not in line and " | " not in prev
+                and (suffix in (".md", ".markdown")
+                     or len(prev.rstrip()) >= _WRAP_RATIO * widest)):
+            head = prev.rstrip()
+            glue = "" if head.endswith("/") or re.search(r"[^\W\d_]-$", head) else " "
+            out[-1] = f"{head}{glue}{line.strip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 @dataclass
 class Turn:
     """One question of the conversation and what came back (kept in session state)."""
@@ -125,10 +169,11 @@ def answer_card(
         if label:
             head.badge(label, color="gray", icon=":material/info:")
         st.caption("Matched guidance question" if scored else "Guidance question")
-        st.markdown(f"**{md(e.question)}**")
+        st.markdown(f"**{md(reflowed(e.question, doc.filename))}**")
         if read_as:
             st.caption(f":material/forum: {md(read_as)}")
-        st.markdown("\n".join(f"> {line}" for line in md(e.answer).split("\n")))
+        answer = reflowed(e.answer, doc.filename)
+        st.markdown("\n".join(f"> {line}" for line in md(answer).split("\n")))
         if e.codes:
             st.markdown(
                 "  \n".join(
@@ -159,9 +204,10 @@ def answer_card(
 def document_notes(doc: Document, *, key: str) -> None:
     """A document's disclaimer and CPT notice, legible: every reply quoting it carries them."""
     with st.container(key=f"notes-{key}", gap="small"):
-        st.markdown(f"**Disclaimer ({md(doc.title)}).** {md(doc.disclaimer)}")
+        disclaimer = reflowed(doc.disclaimer, doc.filename)
+        st.markdown(f"**Disclaimer ({md(doc.title)}).** {md(disclaimer)}")
         if doc.notice:
-            st.markdown(md(doc.notice))
+            st.markdown(md(reflowed(doc.notice, doc.filename)))
 
 
 def export_bar(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pages._ui import md
+from pages._ui import md, reflowed
 
 UNESCAPE = re.compile(r"\\(.)")
 
@@ -50,3 +50,44 @@ def test_every_markdown_character_is_escaped_and_the_text_survives(text: str) ->
 
 def test_line_breaks_are_hard_breaks() -> None:
     assert md("one\ntwo\r\nthree") == "one  \ntwo  \nthree"
+
+
+WRAPPED = ("In a provider-based department the hospital reports the technical\n"
+           "portion of each service on the claim with no modifier; the professional/\n"
+           "technical split applies to planning and image guidance, and the follow-\n"
+           "up visits are the physician's.\n"
+           "Reference: Claims Processing Manual, Chapter 4.\n"
+           "\n"
+           "- 77427 is reported by the physician\n"
+           "- 77336 by the hospital\n"
+           "Code | Who\n"
+           "77300 | Split")
+
+
+def test_a_hard_wrapped_plain_text_paragraph_is_shown_as_one_line() -> None:
+    shown = reflowed(WRAPPED, "bulletin.txt")
+    assert shown.split("\n")[0] == (
+        "In a provider-based department the hospital reports the technical portion of each "
+        "service on the claim with no modifier; the professional/technical split applies to "
+        "planning and image guidance, and the follow-up visits are the physician's.")
+    # a lead-in label, a blank line, list items and table rows stay on lines of their own
+    assert shown.split("\n")[1:] == WRAPPED.split("\n")[4:]
+    assert re.sub(r"\s+", "", shown) == re.sub(r"\s+", "", WRAPPED)  # only spaces change
+
+
+def test_markdown_joins_every_line_of_a_paragraph() -> None:
+    text = "A short line\nand its next line.\n\n- an item\n- another"
+    assert reflowed(text, "faq.md") == "A short line and its next line.\n\n- an item\n- another"
+
+
+@pytest.mark.parametrize("filename", ["page.html", "guide.docx", "faq.pdf"])
+def test_other_formats_keep_their_line_breaks(filename: str) -> None:
+    assert reflowed(WRAPPED, filename) == WRAPPED
+
+
+def test_plain_text_with_a_line_per_paragraph_keeps_its_line_breaks() -> None:
+    # the seed's CPT notice: two sentences on two lines, the first wider than any hard wrap
+    notice = ("All CPT code descriptors have been taken from Current Procedural Terminology "
+              "(CPT®) 2022, American Medical Association. All Rights Reserved.\n"
+              "CPT is registered trademark of the American Medical Association.")
+    assert reflowed(notice, "seed.txt") == notice
