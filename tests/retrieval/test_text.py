@@ -187,7 +187,8 @@ def test_long_real_words_gibberish_and_spaced_text_stay_as_typed(text: str) -> N
 
 @pytest.mark.parametrize("question", [
     "what's the RVU for 77336?", "77385 APC under OPPS", "national payment for G6015",
-    "payment rate for 77300"])
+    "payment rate for 77300", "what's the medicare rate for 77525",
+    "the medicare allowable for 77338", "77332 reimbursement amount"])
 def test_how_much_a_code_pays_is_its_own_aspect(question: str) -> None:
     lex = default_lexicon()
     asked = lex.aspects_in(lex.terms(question))
@@ -246,3 +247,10 @@ def test_a_phrase_broken_over_a_line_is_the_same_phrase(text: str) -> None:
     lex = default_lexicon()
     assert lex.terms(text) == lex.terms("and how many units are billed")
     assert "quantiti" in lex.terms(text)
+
+
+@pytest.mark.parametrize("text", ["is 77336 allowable with 77370?", "dose rate for HDR"])
+def test_allowable_and_rate_alone_ask_no_amount(text: str) -> None:
+    # "allowable" alone means permitted, a bare "rate" may be a dose rate
+    lex = default_lexicon()
+    assert lex.terms("payrate")[0] not in lex.terms(text)
